@@ -1,0 +1,159 @@
+package scrubber
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Severity orders findings: Info < Warning < Error.
+type Severity int8
+
+const (
+	Info Severity = iota + 1
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return "unknown"
+}
+
+// ParseSeverity reads "error", "warning" or "info" (any case).
+func ParseSeverity(text string) (Severity, error) {
+	switch strings.ToLower(strings.TrimSpace(text)) {
+	case "error":
+		return Error, nil
+	case "warning":
+		return Warning, nil
+	case "info":
+		return Info, nil
+	}
+	return 0, fmt.Errorf("severity %q is not one of error, warning, info", text)
+}
+
+// Finding is one exception: a rule that fired, where, and what to do about it.
+// Its fields are the report columns of REPORTS.md, in order. Claim fields are
+// empty for file- and envelope-level findings; LineNumber is 0 for findings
+// that are not about one service line.
+type Finding struct {
+	// FileIndex is the input's place on the command line (after folders are
+	// expanded); reports sort by it. Not a report column.
+	FileIndex int
+	// ClaimOffset is the byte offset of the claim's CLM segment: with
+	// FileIndex it identifies the claim (claim IDs can repeat). 0 for
+	// findings not about a claim. Not a report column.
+	ClaimOffset int64
+
+	File       string // the input as named on the command line (or "-" for stdin)
+	ISAControl string // ISA13
+	GSControl  string // GS06
+	STControl  string // ST02
+	ClaimID    string // CLM01
+	LineNumber int    // LX01 of the line the finding is about; 0 if none
+
+	SegmentNumber int64 // 1-based number in the file of the segment that proves it
+	ByteOffset    int64 // offset in the (decompressed) file of that segment's first byte
+
+	RuleID     string
+	Severity   Severity
+	Source     string // "seed" or "codeset" for pack-driven rules; "" for structure rules
+	Message    string
+	Suggestion string
+
+	Procedure         string   // SV101-2 of the line
+	Modifiers         []string // SV101-3..6 as billed
+	Units             string   // SV104 as billed (numeric text) or ""
+	Charge            string   // SV102 as billed (numeric text) or ""
+	ServiceDate       string   // DTP*472 value: CCYYMMDD or CCYYMMDD-CCYYMMDD
+	PlaceOfService    string   // SV105, else CLM05-1
+	DxPointers        []string // SV107 pointers as billed
+	PointedDiagnoses  []string // the diagnosis codes those pointers name
+	PayerName         string
+	PayerID           string
+	PayerGroup        string
+	BillingNPI        string
+	RenderingNPI      string
+	RenderingTaxonomy string
+	MemberID          string // whole; report writers mask it unless told to show IDs
+}
+
+// lineFinding fills a finding's columns from the claim and, when l is not
+// nil, the service line it is about. pos is the segment that proves it.
+func lineFinding(c *Claim, l *Line, rule RuleSpec, pos Pos, message, suggestion string) Finding {
+	f := Finding{
+		FileIndex:         c.FileIndex,
+		ClaimOffset:       c.Pos.Offset,
+		File:              c.File,
+		ISAControl:        c.Envelope.ISAControl,
+		GSControl:         c.Envelope.GSControl,
+		STControl:         c.Envelope.STControl,
+		ClaimID:           c.ID,
+		SegmentNumber:     pos.Segment,
+		ByteOffset:        pos.Offset,
+		RuleID:            rule.ID,
+		Severity:          rule.Severity,
+		Source:            rule.Source,
+		Message:           message,
+		Suggestion:        suggestion,
+		PlaceOfService:    c.PlaceOfService,
+		PayerName:         c.PayerName,
+		PayerID:           c.PayerID,
+		PayerGroup:        c.PayerGroup,
+		BillingNPI:        c.BillingNPI,
+		RenderingNPI:      c.RenderingNPI,
+		RenderingTaxonomy: c.RenderingTaxonomy,
+		MemberID:          c.MemberID,
+	}
+	if f.RenderingTaxonomy == "" {
+		f.RenderingTaxonomy = c.BillingTaxonomy
+	}
+	if l == nil {
+		return f
+	}
+	f.LineNumber = l.Number
+	f.Procedure = l.Procedure
+	f.Modifiers = l.Modifiers
+	f.Units = l.Units
+	f.Charge = l.Charge
+	f.ServiceDate = l.ServiceDate
+	if l.PlaceOfService != "" {
+		f.PlaceOfService = l.PlaceOfService
+	}
+	f.DxPointers = l.Pointers
+	f.PointedDiagnoses = c.PointedDiagnoses(l)
+	if l.RenderingNPI != "" {
+		f.RenderingNPI = l.RenderingNPI
+	}
+	if l.RenderingTaxonomy != "" {
+		f.RenderingTaxonomy = l.RenderingTaxonomy
+	}
+	return f
+}
+
+// PointedDiagnoses are the codes the line's pointers name, in pointer
+// order; pointers that name nothing are left out.
+func (c *Claim) PointedDiagnoses(l *Line) []string {
+	var out []string
+	for _, p := range l.Pointers {
+		n := 0
+		for _, ch := range []byte(p) {
+			if ch < '0' || ch > '9' {
+				n = 0
+				break
+			}
+			n = n*10 + int(ch-'0')
+		}
+		if n >= 1 && n <= len(c.Diagnoses) {
+			out = append(out, c.Diagnoses[n-1].Code)
+		}
+	}
+	return out
+}

@@ -1,0 +1,104 @@
+package x12io
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// isaFixedLength is the length of a well-formed ISA including its terminator.
+const isaFixedLength = 106
+
+// isaScanLimit bounds how far we look for the sixteen ISA separators, so a
+// missing or garbled ISA cannot make us read far ahead.
+const isaScanLimit = 512
+
+// isaResult is what parseISA learns from the bytes of an ISA segment.
+type isaResult struct {
+	delims Delimiters
+	length int    // bytes from 'I' through the segment terminator
+	layout string // non-empty: readable, but not the fixed 106-byte layout
+	bad    string // non-empty: no sane delimiters could be found
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+}
+
+func isLineBreak(c byte) bool { return c == '\n' || c == '\r' }
+
+// parseISA reads the delimiters of the ISA that starts b (b[:3] == "ISA").
+// The element separator is byte 4; ISA16 is the byte after the sixteenth
+// separator and the segment terminator the byte after that. Counting
+// separators instead of trusting fixed offsets lets us read the many real
+// files whose ISA is padded wrongly, while still saying so.
+func parseISA(b []byte) isaResult {
+	if len(b) < 4 {
+		return isaResult{bad: "input ends inside the ISA segment"}
+	}
+	sep := b[3]
+	if isAlnum(sep) || sep == ' ' || isLineBreak(sep) {
+		return isaResult{bad: fmt.Sprintf("ISA element separator %q must not be a letter, digit, space or line break", sep)}
+	}
+	if len(b) > isaScanLimit {
+		b = b[:isaScanLimit]
+	}
+	pos := 3
+	var starts [17]int // starts[k]: index of ISA element k's first byte
+	for k := 1; k <= 16; k++ {
+		i := bytes.IndexByte(b[pos+1:], sep)
+		if k < 16 && i < 0 {
+			return isaResult{bad: fmt.Sprintf("ISA has %d elements before its end; 16 are required", k)}
+		}
+		starts[k] = pos + 1
+		if k == 16 {
+			break
+		}
+		field := b[pos+1 : pos+1+i]
+		if j := bytes.IndexAny(field, "\r\n"); j >= 0 {
+			return isaResult{bad: fmt.Sprintf("ISA%02d holds a line break; the ISA looks cut short", k)}
+		}
+		pos += 1 + i
+	}
+	if starts[16]+1 >= len(b) {
+		return isaResult{bad: "input ends inside the ISA segment (no ISA16 and terminator)"}
+	}
+	comp := b[starts[16]]
+	term := b[starts[16]+1]
+	switch {
+	case isAlnum(comp) || comp == ' ' || comp == sep:
+		return isaResult{bad: fmt.Sprintf("ISA16 component separator %q is not a usable separator", comp)}
+	case isAlnum(term) || term == ' ' || term == sep || term == comp:
+		return isaResult{bad: fmt.Sprintf("the byte after ISA16 (%q) is not a usable segment terminator; ISA16 must be a single character", term)}
+	}
+	d := Delimiters{Element: sep, Component: comp, Segment: term}
+	if rep := b[starts[11] : starts[12]-1]; len(rep) == 1 && !isAlnum(rep[0]) && rep[0] != ' ' &&
+		rep[0] != sep && rep[0] != comp && rep[0] != term {
+		d.Repetition = rep[0]
+	}
+	res := isaResult{delims: d, length: starts[16] + 2}
+	if res.length != isaFixedLength {
+		res.layout = fmt.Sprintf("ISA is %d bytes long, not the fixed %d; delimiters were taken from its elements", res.length, isaFixedLength)
+	}
+	return res
+}
+
+// describeNonX12 says in words what the start of a non-X12 input looks like.
+func describeNonX12(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return "the input is empty; an X12 interchange starts with ISA"
+	case bytes.HasPrefix(b, []byte{0x1f, 0x8b}):
+		return "the input is gzip-compressed data; name the file with .gz or decompress it"
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
+		return "the input is a ZIP archive, not X12"
+	}
+	if len(b) > 32 {
+		b = b[:32]
+	}
+	for _, c := range b {
+		if c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+			return "the input is binary data, not X12 (expected ISA at the start)"
+		}
+	}
+	return fmt.Sprintf("expected an ISA segment at the start, found %q", b)
+}

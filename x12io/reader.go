@@ -1,0 +1,379 @@
+package x12io
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+const (
+	// DefaultMaxSegmentLength caps one segment. Real 837 segments are well
+	// under 1 KiB; the cap only bounds memory on malformed input.
+	DefaultMaxSegmentLength = 64 << 10
+	// maxBadSegmentsInARow ends reading when the input has stopped being
+	// X12 (binary garbage after a valid start, say).
+	maxBadSegmentsInARow = 64
+)
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// Reader reads X12 segments from a stream. It is not safe for concurrent use.
+type Reader struct {
+	src  io.Reader
+	buf  []byte
+	pos  int   // first unconsumed byte in buf
+	end  int   // end of valid data in buf
+	base int64 // input offset of buf[0]
+	eof  bool
+
+	maxSeg    int
+	delims    Delimiters
+	haveISA   bool
+	lf, cr    byteFinder
+	scratch   []byte
+	segNumber int64
+	seg       Segment
+	badInARow int
+
+	queue      []*Error // problems to return before the pending segment
+	queueHead  int
+	pending    bool // seg is ready to hand out after the queue
+	pendingEnv bool // handing out seg changes the public envelope
+	fatal      *Error
+	done       bool
+
+	env    envelopeState
+	public Envelope
+	counts Counts
+}
+
+// NewReader returns a Reader of src with the default segment length cap.
+func NewReader(src io.Reader) *Reader {
+	return NewReaderSize(src, DefaultMaxSegmentLength)
+}
+
+// NewReaderSize returns a Reader whose segments may be at most maxSegment
+// bytes long; a longer one is reported as KindSegmentTooLong and skipped.
+func NewReaderSize(src io.Reader, maxSegment int) *Reader {
+	if maxSegment < isaScanLimit {
+		maxSegment = isaScanLimit
+	}
+	bufSize := 256 << 10
+	if bufSize < 2*maxSegment {
+		bufSize = 2 * maxSegment
+	}
+	return &Reader{
+		src:    src,
+		buf:    make([]byte, bufSize),
+		maxSeg: maxSegment,
+		lf:     byteFinder{c: '\n', pos: -1},
+		cr:     byteFinder{c: '\r', pos: -1},
+		seg:    Segment{ends: make([]int32, 0, 32)},
+	}
+}
+
+// Envelope is the envelope the last segment handed out belongs to.
+func (r *Reader) Envelope() Envelope { return r.public }
+
+// Counts are the envelopes read so far.
+func (r *Reader) Counts() Counts { return r.counts }
+
+// Offset is the number of input bytes consumed so far.
+func (r *Reader) Offset() int64 { return r.base + int64(r.pos) }
+
+// Next returns the next segment. It returns a non-fatal *Error for each
+// problem found (keep calling Next), a fatal *Error when reading cannot go
+// on, and io.EOF at the end of the input. The segment is valid until the
+// next call.
+func (r *Reader) Next() (*Segment, error) {
+	for {
+		if r.queueHead < len(r.queue) {
+			e := r.queue[r.queueHead]
+			r.queue[r.queueHead] = nil
+			r.queueHead++
+			return nil, e
+		}
+		r.queue, r.queueHead = r.queue[:0], 0
+		if r.pending {
+			r.pending = false
+			if r.pendingEnv {
+				r.public = r.env.public
+			}
+			return &r.seg, nil
+		}
+		if r.fatal != nil {
+			return nil, r.fatal
+		}
+		if r.done {
+			return nil, io.EOF
+		}
+		r.readSegment()
+	}
+}
+
+func (r *Reader) report(kind Kind, number, offset int64, format string, args ...any) {
+	r.queue = append(r.queue, &Error{Kind: kind, Segment: number, Offset: offset, Message: fmt.Sprintf(format, args...)})
+}
+
+func (r *Reader) fail(kind Kind, number, offset int64, err error, format string, args ...any) {
+	r.fatal = &Error{Kind: kind, Segment: number, Offset: offset, Message: fmt.Sprintf(format, args...), Fatal: true, Err: err}
+}
+
+// fill reads more input after compacting the buffer; it sets eof at the end.
+func (r *Reader) fill() {
+	if r.pos > 0 && (r.end == len(r.buf) || r.pos > len(r.buf)/2) {
+		shift := r.pos
+		copy(r.buf, r.buf[r.pos:r.end])
+		r.end -= shift
+		r.pos = 0
+		r.base += int64(shift)
+		r.lf.shift(shift)
+		r.cr.shift(shift)
+	}
+	if r.end == len(r.buf) {
+		return // full: the caller's cap check decides what happens
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := r.src.Read(r.buf[r.end:])
+		r.end += n
+		if err != nil {
+			r.eof = true
+			if !errors.Is(err, io.EOF) {
+				r.fail(KindIO, 0, r.base+int64(r.end), err, "reading the input failed: %v", err)
+			}
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+	r.fail(KindIO, 0, r.base+int64(r.end), io.ErrNoProgress, "the input returned no data 100 times in a row")
+	r.eof = true
+}
+
+// ensure tries to have n unconsumed bytes buffered; false at end of input.
+func (r *Reader) ensure(n int) bool {
+	for r.end-r.pos < n && !r.eof && r.fatal == nil {
+		r.fill()
+	}
+	return r.end-r.pos >= n
+}
+
+func isSpaceOrBreak(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
+
+// readSegment reads one segment into r.seg (setting r.pending), or queues
+// problems, or reaches the end of input.
+func (r *Reader) readSegment() {
+	// Skip line breaks and indentation between segments.
+	for {
+		for r.pos < r.end && isSpaceOrBreak(r.buf[r.pos]) {
+			r.pos++
+		}
+		if r.pos < r.end || r.eof || r.fatal != nil {
+			break
+		}
+		r.fill()
+	}
+	if r.fatal != nil {
+		return
+	}
+	if r.pos == r.end {
+		r.finish()
+		return
+	}
+	if !r.haveISA && r.base+int64(r.pos) <= 3 && r.ensure(3) && bytes.HasPrefix(r.buf[r.pos:r.end], utf8BOM) {
+		r.pos += len(utf8BOM)
+		r.readSegment()
+		return
+	}
+	r.ensure(4)
+	if r.startsISA() {
+		if !r.readISA() {
+			return
+		}
+	} else if !r.haveISA {
+		r.ensure(64)
+		r.fail(KindNotX12, 0, r.base+int64(r.pos), nil, "%s", describeNonX12(r.buf[r.pos:r.end]))
+		return
+	}
+
+	term := r.delims.Segment
+	scanned := 0
+	segEnd := -1
+	for {
+		if i := bytes.IndexByte(r.buf[r.pos+scanned:r.end], term); i >= 0 {
+			segEnd = r.pos + scanned + i
+			break
+		}
+		scanned = r.end - r.pos
+		if scanned > r.maxSeg || r.eof || r.fatal != nil {
+			break
+		}
+		r.fill()
+	}
+	start := r.pos
+	r.segNumber++
+	number, offset := r.segNumber, r.base+int64(start)
+	switch {
+	case segEnd-start > r.maxSeg || (segEnd < 0 && r.end-start > r.maxSeg):
+		r.report(KindSegmentTooLong, number, offset, "segment is longer than the %d-byte limit (no %q terminator within it); skipped to the next terminator", r.maxSeg, term)
+		r.skipPastTerminator()
+		r.env.countSegment()
+		r.noteBadSegment(offset)
+		return
+	case segEnd < 0:
+		if r.fatal != nil {
+			return
+		}
+		// The input ends inside a segment: hand out what is there.
+		segEnd = r.end
+		r.report(KindUnterminated, number, offset, "input ends inside a segment: no %q terminator after it (truncated file?)", term)
+	}
+	data := r.buf[start:segEnd]
+	r.pos = segEnd + 1
+	if r.pos > r.end {
+		r.pos = r.end
+	}
+	if isLineBreak(term) {
+		// CRLF files whose terminator is the LF: the CR is not data.
+		if len(data) > 0 && data[len(data)-1] == '\r' {
+			data = data[:len(data)-1]
+		}
+	} else if r.lf.within(r.buf, start, segEnd, r.end) || r.cr.within(r.buf, start, segEnd, r.end) {
+		data = r.dropLineBreaks(data)
+	}
+	r.seg.reset(data, r.delims, number, offset)
+	r.pending = true
+	if !validSegmentID(r.seg.ID()) {
+		r.report(KindBadSegmentID, number, offset, "segment ID %q is not 2 or 3 upper-case letters or digits", truncate(r.seg.ID(), 16))
+		r.noteBadSegment(offset)
+	} else {
+		r.badInARow = 0
+	}
+	r.pendingEnv = r.env.track(r, &r.seg)
+}
+
+func (r *Reader) startsISA() bool {
+	b := r.buf[r.pos:r.end]
+	return len(b) >= 4 && b[0] == 'I' && b[1] == 'S' && b[2] == 'A' && !isAlnum(b[3])
+}
+
+// readISA takes the delimiters from the ISA at r.pos. It returns false when
+// they cannot be found (a fatal error is set).
+func (r *Reader) readISA() bool {
+	r.ensure(isaScanLimit)
+	res := parseISA(r.buf[r.pos:r.end])
+	if res.bad != "" {
+		r.fail(KindBadISA, r.segNumber+1, r.base+int64(r.pos), nil, "%s", res.bad)
+		return false
+	}
+	if res.layout != "" {
+		r.report(KindISALayout, r.segNumber+1, r.base+int64(r.pos), "%s", res.layout)
+	}
+	r.delims = res.delims
+	r.haveISA = true
+	return true
+}
+
+func (r *Reader) skipPastTerminator() {
+	term := r.delims.Segment
+	for {
+		if i := bytes.IndexByte(r.buf[r.pos:r.end], term); i >= 0 {
+			r.pos += i + 1
+			return
+		}
+		r.pos = r.end
+		if r.eof || r.fatal != nil {
+			return
+		}
+		r.fill()
+	}
+}
+
+func (r *Reader) noteBadSegment(offset int64) {
+	r.badInARow++
+	if r.badInARow >= maxBadSegmentsInARow {
+		r.fail(KindNotX12, r.segNumber, offset, nil, "%d malformed segments in a row: the input is not X12 from here on", r.badInARow)
+	}
+}
+
+// dropLineBreaks removes CR and LF from data: when the terminator is not a
+// line break, line breaks are wrapping (80-column files), never data.
+func (r *Reader) dropLineBreaks(data []byte) []byte {
+	out := r.scratch[:0]
+	for _, c := range data {
+		if !isLineBreak(c) {
+			out = append(out, c)
+		}
+	}
+	r.scratch = out
+	return out
+}
+
+// finish checks for unclosed envelopes at the end of the input.
+func (r *Reader) finish() {
+	r.done = true
+	if !r.haveISA {
+		r.fail(KindNotX12, 0, r.base+int64(r.pos), nil, "%s", describeNonX12(nil))
+		return
+	}
+	r.env.closeAll(r, r.segNumber, r.base+int64(r.pos), "at the end of the input")
+}
+
+func validSegmentID(id []byte) bool {
+	if len(id) < 2 || len(id) > 3 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func truncate(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[:n]
+	}
+	return b
+}
+
+// byteFinder remembers where the next occurrence of c is, so that checking
+// each segment for a stray line break costs nothing on inputs without them.
+type byteFinder struct {
+	c    byte
+	pos  int // index of the next c at or after the last query, or -1
+	upTo int // with pos -1: no c before this index (from the last query on)
+}
+
+// within reports whether c occurs in buf[from:to]; queries must not go back.
+func (f *byteFinder) within(buf []byte, from, to, end int) bool {
+	if f.pos >= from {
+		return f.pos < to
+	}
+	scan := from
+	if f.pos < 0 && f.upTo > from {
+		scan = f.upTo
+	}
+	if scan < end {
+		if i := bytes.IndexByte(buf[scan:end], f.c); i >= 0 {
+			f.pos = scan + i
+			return f.pos < to
+		}
+	}
+	f.pos, f.upTo = -1, end
+	return false
+}
+
+func (f *byteFinder) shift(n int) {
+	switch {
+	case f.pos >= n:
+		f.pos -= n
+	case f.pos >= 0: // already passed: forget it
+		f.pos, f.upTo = -1, 0
+	default:
+		f.upTo = max(f.upTo-n, 0)
+	}
+}
