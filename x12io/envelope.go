@@ -48,8 +48,21 @@ func (e *envelopeState) countSegment() {
 // whether seg changes the public envelope.
 func (e *envelopeState) track(r *Reader, seg *Segment) bool {
 	e.countSegment()
+	// Most segments are not envelope segments: rule them out on two bytes.
 	d := seg.data
-	if len(d) < 2 || (d[0] != 'I' && d[0] != 'G' && d[0] != 'S') {
+	if len(d) < 3 {
+		return false
+	}
+	switch d[0] {
+	case 'S', 'G':
+		if (d[1] != 'T' && d[1] != 'E' && d[1] != 'S') || d[2] != seg.delims.Element {
+			return false
+		}
+	case 'I':
+		if d[2] != 'A' {
+			return false
+		}
+	default:
 		return false
 	}
 	n, off := seg.Number, seg.Offset

@@ -42,28 +42,39 @@ func parseISA(b []byte) isaResult {
 	if len(b) > isaScanLimit {
 		b = b[:isaScanLimit]
 	}
-	pos := 3
-	var starts [17]int // starts[k]: index of ISA element k's first byte
-	for k := 1; k <= 16; k++ {
-		i := bytes.IndexByte(b[pos+1:], sep)
-		if k < 16 && i < 0 {
-			return isaResult{bad: fmt.Sprintf("ISA has %d elements before its end; 16 are required", k)}
+	// Walk the ISA byte by byte (it is short and read once per interchange).
+	// Line breaks before ISA16 are wrapping, not data: some senders wrap the
+	// whole stream at 80 columns, ISA included.
+	var rep [2]byte // ISA11 and whether it was one byte long
+	repLen := 0
+	k := 0      // separators seen
+	breaks := 0 // wrapping line breaks inside the ISA
+	i := 3
+	for ; i < len(b) && k < 16; i++ {
+		c := b[i]
+		switch {
+		case c == sep:
+			k++
+		case isLineBreak(c):
+			breaks++
+		case k == 11:
+			if repLen == 0 {
+				rep[0] = c
+			}
+			repLen++
 		}
-		starts[k] = pos + 1
-		if k == 16 {
-			break
-		}
-		field := b[pos+1 : pos+1+i]
-		if j := bytes.IndexAny(field, "\r\n"); j >= 0 {
-			return isaResult{bad: fmt.Sprintf("ISA%02d holds a line break; the ISA looks cut short", k)}
-		}
-		pos += 1 + i
 	}
-	if starts[16]+1 >= len(b) {
+	if k < 16 {
+		return isaResult{bad: fmt.Sprintf("ISA has %d elements before its end; 16 are required", k)}
+	}
+	for i < len(b) && isLineBreak(b[i]) {
+		i++
+		breaks++
+	}
+	if i+1 >= len(b) {
 		return isaResult{bad: "input ends inside the ISA segment (no ISA16 and terminator)"}
 	}
-	comp := b[starts[16]]
-	term := b[starts[16]+1]
+	comp, term := b[i], b[i+1]
 	switch {
 	case isAlnum(comp) || comp == ' ' || comp == sep:
 		return isaResult{bad: fmt.Sprintf("ISA16 component separator %q is not a usable separator", comp)}
@@ -71,11 +82,10 @@ func parseISA(b []byte) isaResult {
 		return isaResult{bad: fmt.Sprintf("the byte after ISA16 (%q) is not a usable segment terminator; ISA16 must be a single character", term)}
 	}
 	d := Delimiters{Element: sep, Component: comp, Segment: term}
-	if rep := b[starts[11] : starts[12]-1]; len(rep) == 1 && !isAlnum(rep[0]) && rep[0] != ' ' &&
-		rep[0] != sep && rep[0] != comp && rep[0] != term {
-		d.Repetition = rep[0]
+	if r := rep[0]; repLen == 1 && !isAlnum(r) && r != ' ' && r != sep && r != comp && r != term {
+		d.Repetition = r
 	}
-	res := isaResult{delims: d, length: starts[16] + 2}
+	res := isaResult{delims: d, length: i + 2 - breaks}
 	if res.length != isaFixedLength {
 		res.layout = fmt.Sprintf("ISA is %d bytes long, not the fixed %d; delimiters were taken from its elements", res.length, isaFixedLength)
 	}

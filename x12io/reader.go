@@ -2,6 +2,7 @@ package x12io
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -30,7 +31,6 @@ type Reader struct {
 	maxSeg    int
 	delims    Delimiters
 	haveISA   bool
-	lf, cr    byteFinder
 	scratch   []byte
 	segNumber int64
 	seg       Segment
@@ -67,8 +67,6 @@ func NewReaderSize(src io.Reader, maxSegment int) *Reader {
 		src:    src,
 		buf:    make([]byte, bufSize),
 		maxSeg: maxSegment,
-		lf:     byteFinder{c: '\n', pos: -1},
-		cr:     byteFinder{c: '\r', pos: -1},
 		seg:    Segment{ends: make([]int32, 0, 32)},
 	}
 }
@@ -128,8 +126,6 @@ func (r *Reader) fill() {
 		r.end -= shift
 		r.pos = 0
 		r.base += int64(shift)
-		r.lf.shift(shift)
-		r.cr.shift(shift)
 	}
 	if r.end == len(r.buf) {
 		return // full: the caller's cap check decides what happens
@@ -187,7 +183,9 @@ func (r *Reader) readSegment() {
 		r.readSegment()
 		return
 	}
-	r.ensure(4)
+	if r.end-r.pos < 4 {
+		r.ensure(4)
+	}
 	if r.startsISA() {
 		if !r.readISA() {
 			return
@@ -240,12 +238,12 @@ func (r *Reader) readSegment() {
 		if len(data) > 0 && data[len(data)-1] == '\r' {
 			data = data[:len(data)-1]
 		}
-	} else if r.lf.within(r.buf, start, segEnd, r.end) || r.cr.within(r.buf, start, segEnd, r.end) {
+	} else if hasLineBreak(data) {
 		data = r.dropLineBreaks(data)
 	}
 	r.seg.reset(data, r.delims, number, offset)
 	r.pending = true
-	if !validSegmentID(r.seg.ID()) {
+	if !validSegmentID(data, r.delims.Element) {
 		r.report(KindBadSegmentID, number, offset, "segment ID %q is not 2 or 3 upper-case letters or digits", truncate(r.seg.ID(), 16))
 		r.noteBadSegment(offset)
 	} else {
@@ -255,8 +253,8 @@ func (r *Reader) readSegment() {
 }
 
 func (r *Reader) startsISA() bool {
-	b := r.buf[r.pos:r.end]
-	return len(b) >= 4 && b[0] == 'I' && b[1] == 'S' && b[2] == 'A' && !isAlnum(b[3])
+	p := r.pos
+	return r.buf[p] == 'I' && r.end-p >= 4 && r.buf[p+1] == 'S' && r.buf[p+2] == 'A' && !isAlnum(r.buf[p+3])
 }
 
 // readISA takes the delimiters from the ISA at r.pos. It returns false when
@@ -321,12 +319,31 @@ func (r *Reader) finish() {
 	r.env.closeAll(r, r.segNumber, r.base+int64(r.pos), "at the end of the input")
 }
 
-func validSegmentID(id []byte) bool {
-	if len(id) < 2 || len(id) > 3 {
+// idByte marks the bytes a segment ID may hold.
+var idByte = func() (t [256]bool) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+// validSegmentID reports whether data starts with a 2-3 character ID of
+// upper-case letters or digits followed by the element separator or the end.
+func validSegmentID(data []byte, sep byte) bool {
+	if len(data) >= 4 {
+		if !idByte[data[0]] || !idByte[data[1]] {
+			return false
+		}
+		return data[2] == sep || idByte[data[2]] && data[3] == sep
+	}
+	if len(data) < 2 {
 		return false
 	}
-	for _, c := range id {
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+	for _, c := range data {
+		if !idByte[c] {
 			return false
 		}
 	}
@@ -340,40 +357,36 @@ func truncate(b []byte, n int) []byte {
 	return b
 }
 
-// byteFinder remembers where the next occurrence of c is, so that checking
-// each segment for a stray line break costs nothing on inputs without them.
-type byteFinder struct {
-	c    byte
-	pos  int // index of the next c at or after the last query, or -1
-	upTo int // with pos -1: no c before this index (from the last query on)
-}
+const (
+	lows  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
 
-// within reports whether c occurs in buf[from:to]; queries must not go back.
-func (f *byteFinder) within(buf []byte, from, to, end int) bool {
-	if f.pos >= from {
-		return f.pos < to
-	}
-	scan := from
-	if f.pos < 0 && f.upTo > from {
-		scan = f.upTo
-	}
-	if scan < end {
-		if i := bytes.IndexByte(buf[scan:end], f.c); i >= 0 {
-			f.pos = scan + i
-			return f.pos < to
+// hasLineBreak reports whether b holds a CR or LF. Segments are short, so
+// eight bytes at a time beats a call per byte value; this runs on every
+// segment of inputs whose terminator is not a line break.
+func hasLineBreak(b []byte) bool {
+	n := len(b)
+	if n < 8 {
+		for _, c := range b {
+			if isLineBreak(c) {
+				return true
+			}
 		}
+		return false
 	}
-	f.pos, f.upTo = -1, end
-	return false
-}
-
-func (f *byteFinder) shift(n int) {
-	switch {
-	case f.pos >= n:
-		f.pos -= n
-	case f.pos >= 0: // already passed: forget it
-		f.pos, f.upTo = -1, 0
-	default:
-		f.upTo = max(f.upTo-n, 0)
+	for i := 0; ; i += 8 {
+		if i+8 > n {
+			i = n - 8 // the last word overlaps the one before: fine for "any"
+		}
+		x := binary.LittleEndian.Uint64(b[i:])
+		lf := x ^ (lows * '\n')
+		cr := x ^ (lows * '\r')
+		if ((lf-lows)&^lf|(cr-lows)&^cr)&highs != 0 {
+			return true
+		}
+		if i+8 >= n {
+			return false
+		}
 	}
 }

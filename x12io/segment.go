@@ -68,19 +68,14 @@ func (s *Segment) Is(id string) bool {
 
 func (s *Segment) splitElements() {
 	s.split = true
-	data := s.data
 	sep := s.delims.Element
-	pos := 0
-	for {
-		i := bytes.IndexByte(data[pos:], sep)
-		if i < 0 {
-			s.ends = append(s.ends, int32(len(data)))
-			return
+	// Elements are a few bytes long: a plain loop beats a call per element.
+	for i, c := range s.data {
+		if c == sep {
+			s.ends = append(s.ends, int32(i))
 		}
-		pos += i
-		s.ends = append(s.ends, int32(pos))
-		pos++
 	}
+	s.ends = append(s.ends, int32(len(s.data)))
 }
 
 // NumElements is the number of elements after the ID (trailing empty
@@ -177,4 +172,13 @@ func appendParts(dst [][]byte, b []byte, sep byte) [][]byte {
 		dst = append(dst, b[:i])
 		b = b[i+1:]
 	}
+}
+
+// ParseSegment makes a Segment of data (one segment without its terminator)
+// read elsewhere, for consumers that keep segment bytes and look into them
+// later. The Segment refers to data; it is split lazily, like the Reader's.
+func ParseSegment(data []byte, d Delimiters, number, offset int64) Segment {
+	var s Segment
+	s.reset(data, d, number, offset)
+	return s
 }
