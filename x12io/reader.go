@@ -299,6 +299,10 @@ func (r *Reader) noteBadSegment(offset int64) {
 // dropLineBreaks removes CR and LF from data: when the terminator is not a
 // line break, line breaks are wrapping (80-column files), never data.
 func (r *Reader) dropLineBreaks(data []byte) []byte {
+	if cap(r.scratch) < len(data) {
+		// Sized once to the cap: a segment is never longer than maxSeg.
+		r.scratch = make([]byte, 0, r.maxSeg)
+	}
 	out := r.scratch[:0]
 	for _, c := range data {
 		if !isLineBreak(c) {
