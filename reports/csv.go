@@ -1,0 +1,198 @@
+package reports
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+)
+
+func init() {
+	Register(Format{Name: "csv", FileName: "exceptions.csv", Write: WriteCSV})
+}
+
+// CSVHeader is the header row of exceptions.csv, in REPORTS.md order. The
+// JSON findings use the same names, in the same order.
+var CSVHeader = []string{
+	"run_id", "file", "isa_control", "gs_control", "st_control", "claim_id",
+	"line_number", "segment_number", "byte_offset",
+	"rule_id", "severity", "source", "message", "suggestion",
+	"procedure", "modifiers", "units", "charge", "service_date",
+	"place_of_service", "dx_pointers", "pointed_diagnoses",
+	"payer_name", "payer_id", "payer_group",
+	"billing_npi", "rendering_npi", "rendering_taxonomy", "member_id",
+}
+
+// listSeparator joins lists inside one cell (modifiers, pointers, diagnoses).
+const listSeparator = "|"
+
+// WriteCSV writes r as exceptions.csv: RFC 4180 quoting through
+// encoding/csv, a header row, one finding a row.
+//
+// Records end in "\n" (encoding/csv's default, UseCRLF false), not the CRLF
+// RFC 4180 names: Excel, LibreOffice and every CSV reader we know accept
+// both, and "\n" keeps the file diff-friendly and golden files portable.
+//
+// Formula injection: Excel runs a cell that starts with = + - @ (or a tab or
+// carriage return, per OWASP) as a formula, and a submitter controls most
+// text in an 837. Cells whose text comes from the input files (envelope
+// controls, claim ID, codes, payer, NPIs, member ID, file name) get a leading
+// single quote when they start with one of those characters, so Excel shows
+// them as text. Columns the tool writes itself (run ID, rule ID, severity,
+// source, message, suggestion, the integer positions, payer group from the
+// rule pack) are left alone. Units and charge come from the input but are
+// numeric: a value that is a plain X12 decimal (such as -5.00) is written
+// as is so that it stays a number in Excel; anything else in those columns
+// is treated as input text and guarded like it. The file "-" (standard
+// input) is left alone: a lone minus is not a formula.
+func WriteCSV(w io.Writer, r *Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	row := make([]string, len(CSVHeader))
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		file := f.File
+		if file != "-" {
+			file = guardCell(file)
+		}
+		row = append(row[:0],
+			r.Run.ID,
+			file,
+			guardCell(f.ISAControl),
+			guardCell(f.GSControl),
+			guardCell(f.STControl),
+			guardCell(f.ClaimID),
+			positiveInt(int64(f.LineNumber)),
+			positiveInt(f.SegmentNumber),
+			strconv.FormatInt(f.ByteOffset, 10),
+			f.RuleID,
+			f.Severity.String(),
+			f.Source,
+			f.Message,
+			f.Suggestion,
+			guardCell(f.Procedure),
+			guardCell(strings.Join(f.Modifiers, listSeparator)),
+			numericCell(f.Units),
+			numericCell(f.Charge),
+			guardCell(f.ServiceDate),
+			guardCell(f.PlaceOfService),
+			guardCell(strings.Join(f.DxPointers, listSeparator)),
+			guardCell(strings.Join(f.PointedDiagnoses, listSeparator)),
+			guardCell(f.PayerName),
+			guardCell(f.PayerID),
+			f.PayerGroup,
+			guardCell(f.BillingNPI),
+			guardCell(f.RenderingNPI),
+			guardCell(f.RenderingTaxonomy),
+			guardCell(r.MemberID(f)),
+		)
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// guardCell prefixes s with a single quote when a spreadsheet would take it
+// for a formula.
+func guardCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// numericCell is an input value that should be a number: written as is when
+// it is a plain decimal, guarded as text otherwise.
+func numericCell(s string) string {
+	if _, ok := jsonDecimal(s); ok {
+		return s
+	}
+	return guardCell(s)
+}
+
+// positiveInt writes n, or an empty cell when n is 0 (line and segment
+// numbers are 1-based, so 0 means "none").
+func positiveInt(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// jsonDecimal checks that s is an X12 decimal (type R: an optional minus,
+// digits with an optional decimal point, an optional exponent) and returns it
+// as a valid JSON number with the same value: a missing integer part becomes
+// 0 (".5" -> "0.5"), leading zeros are dropped ("007" -> "7") and so is a
+// trailing point ("5." -> "5"). Trailing zeros are kept ("5.00").
+func jsonDecimal(s string) (string, bool) {
+	i := 0
+	neg := false
+	if i < len(s) && s[i] == '-' {
+		neg = true
+		i++
+	}
+	intStart := i
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	intPart := s[intStart:i]
+	frac := ""
+	hasPoint := false
+	if i < len(s) && s[i] == '.' {
+		hasPoint = true
+		i++
+		fracStart := i
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		frac = s[fracStart:i]
+	}
+	if intPart == "" && frac == "" {
+		return "", false
+	}
+	exp := ""
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		expStart := i
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		digits := i
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		if i == digits {
+			return "", false
+		}
+		exp = s[expStart:i]
+	}
+	if i != len(s) {
+		return "", false
+	}
+	intPart = strings.TrimLeft(intPart, "0")
+	if intPart == "" {
+		intPart = "0"
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	if neg {
+		b.WriteByte('-')
+	}
+	b.WriteString(intPart)
+	if hasPoint && frac != "" {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	b.WriteString(exp)
+	return b.String(), true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
