@@ -54,7 +54,7 @@ type Claim struct {
 // Diagnosis is one HI code. Pointer is its 1-based position among the
 // claim's diagnoses, the number an SV107 pointer names.
 type Diagnosis struct {
-	Qualifier string // ABK, ABF, BK, BF (others are kept too, e.g. APR)
+	Qualifier string // ABK, ABF, or ICD-9 BK, BF (other HI qualifiers are not diagnoses)
 	Code      string // as written, e.g. I70234
 	Pointer   int
 	Pos       Pos // the HI segment

@@ -12,12 +12,17 @@ package scrubber
 import (
 	"io"
 	"sort"
+
+	"github.com/scrub837/scrub837/x12io"
 )
 
 // Scrubber checks files against one rule pack. It is safe for concurrent
 // use: per-file state lives in each Scrub call.
 type Scrubber struct {
 	pack *Pack
+	// onClaim, when set (tests), is handed every claim the walker
+	// materializes: target claims and claims with related-code lines.
+	onClaim func(*Claim)
 }
 
 // New returns a Scrubber for pack.
@@ -68,13 +73,16 @@ type FileResult struct {
 // the file; index is its place in the run (findings sort by it).
 func (s *Scrubber) Scrub(index int, name string, r io.Reader) *FileResult {
 	res := &FileResult{Index: index, Name: name, Status: StatusOK}
-	_ = r
+	w := newWalker(s, res)
+	w.run(x12io.NewReader(r))
+	SortFindings(res.Findings)
 	return res
 }
 
 // Unreadable records a file that could not be opened or decompressed at all.
 func (s *Scrubber) Unreadable(index int, name string, err error) *FileResult {
 	res := &FileResult{Index: index, Name: name, Status: StatusFailed, Error: err.Error()}
+	res.Findings = append(res.Findings, unreadableFinding(index, name, err))
 	return res
 }
 
@@ -83,7 +91,36 @@ func (s *Scrubber) Unreadable(index int, name string, err error) *FileResult {
 // input order. It adds their findings to the results they belong to and
 // re-sorts those.
 func (s *Scrubber) Finish(results []*FileResult) {
-	_ = results
+	files := make([]*crossIndex, 0, len(results))
+	byIndex := make(map[int]*FileResult, len(results))
+	for _, res := range results {
+		if res == nil {
+			continue
+		}
+		files = append(files, &res.cross)
+		byIndex[res.Index] = res
+	}
+	for _, f := range crossClaimFindings(s.pack, files) {
+		res := byIndex[f.FileIndex]
+		if res == nil {
+			continue // not one of results: cannot happen with a complete run
+		}
+		res.Findings = append(res.Findings, f)
+		if f.ClaimOffset == 0 {
+			continue
+		}
+		// TargetClaims are in file order, so by ascending offset.
+		tc := res.TargetClaims
+		i := sort.Search(len(tc), func(i int) bool { return tc[i].Offset >= f.ClaimOffset })
+		if i < len(tc) && tc[i].Offset == f.ClaimOffset && f.Severity > tc[i].Worst {
+			tc[i].Worst = f.Severity
+		}
+	}
+	for _, res := range results {
+		if res != nil {
+			SortFindings(res.Findings)
+		}
+	}
 }
 
 // SortFindings puts findings in report order: file, byte offset, rule ID,

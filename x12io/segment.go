@@ -182,3 +182,10 @@ func ParseSegment(data []byte, d Delimiters, number, offset int64) Segment {
 	s.reset(data, d, number, offset)
 	return s
 }
+
+// Reset points s at data, as ParseSegment does, but keeps the element index
+// s already has: a consumer that re-splits many kept segments through one
+// Segment allocates nothing once that index has grown.
+func (s *Segment) Reset(data []byte, d Delimiters, number, offset int64) {
+	s.reset(data, d, number, offset)
+}
