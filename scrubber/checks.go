@@ -1,7 +1,133 @@
 package scrubber
 
+import (
+	"strconv"
+	"strings"
+)
+
 // checkClaim runs every per-claim rule of the pack on a target claim and
 // appends its findings to out.
+//
+// Order of findings (deterministic; reports re-sort them anyway): for each
+// target line in claim order, its pointer and diagnosis rules, modifier
+// rules, the line's own rules, then the same-claim duplicate; after the
+// lines, the claim's diagnosis codes, the bundled lines, codes not valid on
+// their date, the taxonomy and the claim's charge balance.
 func checkClaim(p *Pack, c *Claim, out []Finding) []Finding {
-	return out
+	k := claimCheck{p: p, c: c, out: out}
+	var buf [16]dateRange
+	k.dates = buf[:0]
+	for i := range c.Lines {
+		k.dates = append(k.dates, lineDate(&c.Lines[i]))
+	}
+	for i := range c.Lines {
+		if !k.isTarget(i) {
+			continue
+		}
+		l := &c.Lines[i]
+		k.pointers(l)
+		k.pointedDiagnoses(l)
+		k.modifiers(i)
+		k.targetLine(i)
+		k.duplicateLine(i)
+	}
+	k.claimDiagnoses()
+	k.bundles()
+	k.codesValidOnDOS()
+	k.taxonomyMissing()
+	k.chargeBalance()
+	return k.out
+}
+
+// claimCheck is the state of checkClaim on one claim: the pack, the claim,
+// each line's parsed service date, and the findings so far.
+type claimCheck struct {
+	p     *Pack
+	c     *Claim
+	dates []dateRange // per line, zero when missing or invalid
+	out   []Finding
+}
+
+// isTarget reports whether line i bills the pack's procedure.
+func (k *claimCheck) isTarget(i int) bool {
+	return isTargetLine(k.p, &k.c.Lines[i])
+}
+
+func isTargetLine(p *Pack, l *Line) bool {
+	return l.Qualifier == "HC" && l.Procedure == p.Procedure
+}
+
+// emit appends a finding of rule rs about line l (nil for the claim). A
+// non-empty source replaces the rule's own: it is the source of the pack
+// entry that made the rule fire.
+func (k *claimCheck) emit(rs RuleSpec, l *Line, pos Pos, source, message, suggestion string) {
+	if source != "" {
+		rs.Source = source
+	}
+	k.out = append(k.out, lineFinding(k.c, l, rs, pos, message, suggestion))
+}
+
+// fire is emit for rules that need no preparation: it looks the rule up and
+// does nothing when the pack does not apply it (absent, or a codeset rule
+// under --seed-only).
+func (k *claimCheck) fire(id string, l *Line, pos Pos, source, message, suggestion string) {
+	if rs, ok := k.p.Rule(id); ok {
+		k.emit(rs, l, pos, source, message, suggestion)
+	}
+}
+
+// lineNumber is LX01 as text, or "?" when it was missing.
+func lineNumber(l *Line) string {
+	if l.Number <= 0 {
+		return "?"
+	}
+	return itoa(l.Number)
+}
+
+// combineSource is the source of a finding that depends on several pack
+// entries: codeset when any of them is, so that --seed-only (which drops
+// codeset entries) is exactly what makes the finding change.
+func combineSource(a, b string) string {
+	if a == SourceCodeset || b == SourceCodeset {
+		return SourceCodeset
+	}
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// joinCodes lists codes for messages: "I70234, E1152".
+func joinCodes(codes []string) string { return strings.Join(codes, ", ") }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// describe is a code's meaning for messages: the one description there is,
+// or both when the seed and the public code set disagree:
+// "seed: atherosclerosis of ...; ICD-10-CM: atherosclerosis of ...".
+func describe(seed, codeset, codesetName string) string {
+	switch {
+	case seed == "":
+		return codeset
+	case codeset == "" || strings.EqualFold(seed, codeset):
+		return seed
+	}
+	return "seed: " + lowerFirst(seed) + "; " + codesetName + ": " + lowerFirst(codeset)
+}
+
+// lowerFirst lower-cases a description's first letter when it starts an
+// ordinary word ("Atherosclerosis" but not "CRNA").
+func lowerFirst(s string) string {
+	if len(s) > 1 && isUpper(s[0]) && s[1] >= 'a' && s[1] <= 'z' {
+		return string(s[0]+'a'-'A') + s[1:]
+	}
+	return s
+}
+
+// parenthesized is " (text)", or "" for no text.
+func parenthesized(text string) string {
+	if text == "" {
+		return ""
+	}
+	return " (" + text + ")"
 }

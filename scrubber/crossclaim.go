@@ -1,12 +1,251 @@
 package scrubber
 
+import (
+	"sort"
+	"strings"
+)
+
 // crossIndex keeps, per file, only what the cross-claim rules need: the
 // target lines and related-code lines with their patient, provider and date.
-type crossIndex struct{}
+//
+// Each entry is one line, with the key the rules match on (member ID,
+// whether the patient is a 2000C dependant, billing NPI, dates, side) and a
+// Finding template holding the report columns of that line. Strings are
+// copied out of the claim: the walker's values share one buffer per claim,
+// and the index must not keep whole claims alive.
+type crossIndex struct {
+	entries []crossEntry
+}
+
+// Kinds of cross-index entries.
+const (
+	crossTarget  uint8 = iota + 1 // a target line
+	crossRelated                  // a line billing an included or review code
+)
+
+type crossEntry struct {
+	kind     uint8
+	sides    uint8  // target lines: lineSides
+	sideText string // target lines: their side modifiers, for messages
+	patient  bool   // the claim is under a 2000C patient HL
+	member   string // = tmpl.MemberID
+	npi      string // = tmpl.BillingNPI
+	dates    dateRange
+	lineSeg  int64        // SV1 offset: orders lines within a claim
+	rel      *RelatedCode // related line: the pack's entry for its code
+	override string       // related line: its override modifier, if any
+	// dupInClaim: a target line that the per-claim LINE-DUPLICATE already
+	// reports (it repeats an earlier line of its own claim).
+	dupInClaim bool
+	tmpl       Finding // the line's report columns; rule fields empty
+
+	// set by crossClaimFindings: the earliest other claim's entry matched
+	other *crossEntry
+}
 
 // add indexes a claim that has target lines or lines with related codes.
-func (x *crossIndex) add(p *Pack, c *Claim) {}
+// Lines without a usable date or member ID cannot match and are left out;
+// so are related lines that share a date with a target line of their own
+// claim (the per-claim BUNDLE-* rules report those).
+func (x *crossIndex) add(p *Pack, c *Claim) {
+	if c.MemberID == "" {
+		return
+	}
+	var buf [16]dateRange
+	dates := buf[:0]
+	for i := range c.Lines {
+		dates = append(dates, lineDate(&c.Lines[i]))
+	}
+	for i := range c.Lines {
+		l := &c.Lines[i]
+		if !dates[i].valid() {
+			continue
+		}
+		e := crossEntry{patient: c.HasPatient, dates: dates[i], lineSeg: l.SV1Pos.Offset}
+		switch {
+		case isTargetLine(p, l):
+			e.kind, e.sides, e.sideText = crossTarget, lineSides(l), strings.Clone(sideText(l))
+			e.dupInClaim = earlierDuplicate(p, c.Lines, dates, i) >= 0
+		case c.BillingNPI != "":
+			rel, ok := relatedLine(p, l)
+			if !ok || len(sameDateTargets(p, c.Lines, dates, i)) > 0 {
+				continue
+			}
+			e.kind, e.rel = crossRelated, rel
+			if m := overrideModifier(p, l); m != nil {
+				e.override = m.Code // the pack's string, not the claim's
+			}
+		default:
+			continue
+		}
+		e.tmpl = lineFinding(c, l, RuleSpec{}, l.SV1Pos, "", "")
+		cloneColumns(&e.tmpl)
+		e.member, e.npi = e.tmpl.MemberID, e.tmpl.BillingNPI
+		x.entries = append(x.entries, e)
+	}
+}
+
+// cloneColumns copies a template's strings out of the claim's buffer.
+func cloneColumns(f *Finding) {
+	for _, s := range []*string{&f.ClaimID, &f.Procedure, &f.Units, &f.Charge, &f.ServiceDate,
+		&f.PlaceOfService, &f.PayerName, &f.PayerID, &f.PayerGroup, &f.BillingNPI,
+		&f.RenderingNPI, &f.RenderingTaxonomy, &f.MemberID} {
+		*s = strings.Clone(*s)
+	}
+	for _, list := range []*[]string{&f.Modifiers, &f.DxPointers, &f.PointedDiagnoses} {
+		if *list == nil {
+			continue
+		}
+		c := make([]string, len(*list))
+		for i, s := range *list {
+			c[i] = strings.Clone(s)
+		}
+		*list = c
+	}
+}
+
+// before orders entries by input order: file, claim, line.
+func (e *crossEntry) before(o *crossEntry) bool {
+	if e.tmpl.FileIndex != o.tmpl.FileIndex {
+		return e.tmpl.FileIndex < o.tmpl.FileIndex
+	}
+	if e.tmpl.ClaimOffset != o.tmpl.ClaimOffset {
+		return e.tmpl.ClaimOffset < o.tmpl.ClaimOffset
+	}
+	return e.lineSeg < o.lineSeg
+}
+
+func (e *crossEntry) sameClaim(o *crossEntry) bool {
+	return e.tmpl.FileIndex == o.tmpl.FileIndex && e.tmpl.ClaimOffset == o.tmpl.ClaimOffset
+}
 
 // crossClaimFindings compares the indexes of every file of the run (in
-// input order) and returns the cross-claim findings.
-func crossClaimFindings(p *Pack, files []*crossIndex) []Finding { return nil }
+// input order) and returns the cross-claim findings:
+//   - LINE-DUPLICATE: two target lines on different claims for the same
+//     patient (member ID, and subscriber or 2000C dependant), overlapping
+//     dates and sides (as in the per-claim rule); reported on the later
+//     claim in input order, naming the earliest claim it repeats. A line
+//     that already repeats a line of its own claim is not reported again.
+//   - BUNDLE-CROSS-CLAIM: a related-code line and a target line on
+//     different claims for the same patient, billing NPI and date;
+//     reported on the related line, naming the earliest such target line.
+//
+// The result does not depend on the order files were scrubbed in: entries
+// are sorted by patient and date, and ties resolved by input order.
+func crossClaimFindings(p *Pack, files []*crossIndex) []Finding {
+	var all []*crossEntry
+	for _, x := range files {
+		if x == nil {
+			continue
+		}
+		for i := range x.entries {
+			e := &x.entries[i]
+			e.other = nil
+			all = append(all, e)
+		}
+	}
+	sort.Slice(all, func(i, j int) bool {
+		a, b := all[i], all[j]
+		if a.member != b.member {
+			return a.member < b.member
+		}
+		if a.patient != b.patient {
+			return !a.patient
+		}
+		if a.dates.From != b.dates.From {
+			return a.dates.From < b.dates.From
+		}
+		return a.before(b)
+	})
+	for i, a := range all {
+		// Sorted by start date within a patient: every later entry that
+		// starts before a ends overlaps it.
+		for _, b := range all[i+1:] {
+			if b.member != a.member || b.patient != a.patient || b.dates.From > a.dates.To {
+				break
+			}
+			if !a.sameClaim(b) {
+				match(a, b)
+				match(b, a)
+			}
+		}
+	}
+	var out []Finding
+	for _, e := range all {
+		if e.other == nil {
+			continue
+		}
+		if f, ok := crossFinding(p, e); ok {
+			out = append(out, f)
+		}
+	}
+	SortFindings(out)
+	return out
+}
+
+// match records that e (the line reported) pairs with o on another claim.
+func match(e, o *crossEntry) {
+	switch {
+	case e.kind == crossTarget && o.kind == crossTarget:
+		if e.dupInClaim || !o.before(e) || e.sides&o.sides == 0 {
+			return
+		}
+	case e.kind == crossRelated && o.kind == crossTarget:
+		if e.npi != o.npi {
+			return
+		}
+	default:
+		return
+	}
+	if e.other == nil || o.before(e.other) {
+		e.other = o
+	}
+}
+
+// crossFinding builds the finding for entry e, which matched e.other.
+func crossFinding(p *Pack, e *crossEntry) (Finding, bool) {
+	o := e.other
+	id := ruleLineDuplicate
+	if e.kind == crossRelated {
+		id = ruleBundleCrossClaim
+	}
+	rs, ok := p.Rule(id)
+	if !ok {
+		return Finding{}, false
+	}
+	f := e.tmpl
+	f.RuleID, f.Severity, f.Source = rs.ID, rs.Severity, rs.Source
+	other := claimName(&o.tmpl)
+	proc := p.Procedure
+	if e.kind == crossTarget {
+		f.Message = proc + " on line " + itoa(f.LineNumber) + " (" + e.sideText + ", " + formatRange(e.dates) +
+			") repeats " + proc + " for the same patient, leg and date on " + other +
+			" (" + o.sideText + ", " + formatRange(o.dates) + ")"
+		f.Suggestion = "do not send this line again if it repeats " + other + "; if the other leg was treated, mark each line LT or RT (or bill one line with 50)"
+		return f, true
+	}
+	rel, code := e.rel, f.Procedure
+	f.Source = rel.Source
+	f.Message = code + " on line " + itoa(f.LineNumber) + parenthesized(describeRelated(rel)) +
+		" is billed for the same patient, billing provider and date (" + formatRange(e.dates) + ") as " + proc + " on " + other
+	switch rel.Relationship {
+	case RelIncluded:
+		f.Message += ", which includes it"
+		if e.override != "" {
+			f.Message += "; it carries " + e.override + " as a distinct service"
+		}
+		f.Suggestion = "remove " + code + ": included in " + proc + " (" + other + "), unless the record documents a separate service"
+	default:
+		if rel.Text != "" {
+			f.Message += "; the rule pack says: \"" + rel.Text + "\""
+		}
+		f.Suggestion = "confirm in the operative note that " + code + " was a separate service from " + proc + " (" + other + "); remove it if it was part of it"
+	}
+	return f, true
+}
+
+// claimName names another claim's line for messages:
+// `claim CLM01 line 1 in file b.837`.
+func claimName(f *Finding) string {
+	return "claim " + f.ClaimID + " line " + itoa(f.LineNumber) + " in file " + f.File
+}

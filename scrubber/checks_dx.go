@@ -1,0 +1,504 @@
+package scrubber
+
+import "strings"
+
+// Rules of RULES.md "Diagnosis pointers and diagnoses".
+
+// Diagnosis rule IDs.
+const (
+	ruleDxPointerMissing    = "DX-POINTER-MISSING"
+	ruleDxPointerInvalid    = "DX-POINTER-INVALID"
+	ruleDxPointerDangling   = "DX-POINTER-DANGLING"
+	ruleDxPointerDuplicate  = "DX-POINTER-DUPLICATE"
+	ruleDxNotSupporting     = "DX-NOT-SUPPORTING"
+	ruleDxPrimaryNotSupport = "DX-PRIMARY-NOT-SUPPORTING"
+	ruleDxCodeInvalid       = "DX-CODE-INVALID"
+	ruleDxCodeIncomplete    = "DX-CODE-INCOMPLETE"
+	ruleDxExcludes1         = "DX-EXCLUDES1"
+	ruleDxLateralityConflct = "DX-LATERALITY-CONFLICT"
+)
+
+// icd10Start is the first service date on which ICD-9 qualifiers are wrong.
+const icd10Start = 20151001
+
+// maxPointer is the highest diagnosis a pointer may name (HI holds 12).
+const maxPointer = 12
+
+// pointerValue is pointer text as a position 1-12, or 0 when it is not one.
+func pointerValue(s string) int {
+	n, ok := parsePointer(s)
+	if !ok || n < 1 || n > maxPointer {
+		return 0
+	}
+	return n
+}
+
+// pointers checks SV107 of target line l: DX-POINTER-MISSING, -INVALID,
+// -DANGLING and -DUPLICATE. An empty pointer before another one ("1::2",
+// or ":1") is invalid; the walker drops trailing empty ones.
+func (k *claimCheck) pointers(l *Line) {
+	c := k.c
+	if len(l.Pointers) == 0 {
+		if rs, ok := k.p.Rule(ruleDxPointerMissing); ok {
+			k.emit(rs, l, l.SV1Pos, "",
+				k.p.Procedure+" on line "+lineNumber(l)+" has no diagnosis pointer (SV107 is empty), so no diagnosis supports it",
+				"set SV107 to "+k.supportingTarget(l, "the position of a diagnosis that supports "+k.p.Procedure+" (add one to HI: "+k.supportingExamples()+")"))
+		}
+		return
+	}
+	var seen, dupReported uint16 // bit n: pointer n read / reported as duplicate
+	for i, s := range l.Pointers {
+		n := pointerValue(s)
+		switch {
+		case s == "":
+			k.fire(ruleDxPointerInvalid, l, l.SV1Pos, "",
+				"diagnosis pointer "+itoa(i+1)+" of "+k.p.Procedure+" on line "+lineNumber(l)+" is empty (SV107 reads "+sv107(l)+")",
+				"remove the empty pointer: set SV107 to "+k.pointerFix(l))
+		case n == 0:
+			k.fire(ruleDxPointerInvalid, l, l.SV1Pos, "",
+				"diagnosis pointer "+quote(s)+" of "+k.p.Procedure+" on line "+lineNumber(l)+" is not a number from 1 to 12 (SV107 reads "+sv107(l)+")",
+				"set SV107 to "+k.pointerFix(l))
+		case n > len(c.Diagnoses):
+			k.fire(ruleDxPointerDangling, l, l.SV1Pos, "",
+				"diagnosis pointer "+s+" of "+k.p.Procedure+" on line "+lineNumber(l)+" names diagnosis "+itoa(n)+", but the claim has "+countDiagnoses(len(c.Diagnoses)),
+				"set SV107 to "+k.pointerFix(l)+", or add the missing diagnosis to HI as diagnosis "+itoa(n))
+		}
+		if n == 0 {
+			continue
+		}
+		bit := uint16(1) << n
+		if seen&bit != 0 && dupReported&bit == 0 {
+			dupReported |= bit
+			k.fire(ruleDxPointerDuplicate, l, l.SV1Pos, "",
+				"diagnosis pointer "+itoa(n)+" appears more than once on "+k.p.Procedure+" line "+lineNumber(l)+" (SV107 reads "+sv107(l)+")",
+				"set SV107 to "+k.pointerFix(l))
+		}
+		seen |= bit
+	}
+}
+
+// pointerFix is what SV107 should read: the usable pointers (1-12, naming
+// a diagnosis, first time seen) in their order; with none, a supporting
+// diagnosis of the claim.
+func (k *claimCheck) pointerFix(l *Line) string {
+	var keep []string
+	var seen uint16
+	for _, s := range l.Pointers {
+		n := pointerValue(s)
+		if n == 0 || n > len(k.c.Diagnoses) || seen&(1<<n) != 0 {
+			continue
+		}
+		seen |= 1 << n
+		keep = append(keep, itoa(n))
+	}
+	if len(keep) == 0 {
+		return k.supportingTarget(l, "the position (1-12) of the diagnosis in HI that supports "+k.p.Procedure)
+	}
+	return strings.Join(keep, ":")
+}
+
+// supportingTarget names a claim diagnosis that supports the procedure and
+// that l does not point to yet, as "3 (I70234)"; otherwise it returns
+// fallback.
+func (k *claimCheck) supportingTarget(l *Line, fallback string) string {
+	for i := range k.c.Diagnoses {
+		d := &k.c.Diagnoses[i]
+		if _, ok := k.p.Supporting(d.Code); ok && !pointsTo(l, i+1) {
+			return itoa(i+1) + " (" + d.Code + ")"
+		}
+	}
+	return fallback
+}
+
+func pointsTo(l *Line, n int) bool {
+	for _, s := range l.Pointers {
+		if pointerValue(s) == n {
+			return true
+		}
+	}
+	return false
+}
+
+// pointedDx is a diagnosis a target line's pointer resolves to.
+type pointedDx struct {
+	n  int // pointer value
+	dx *Diagnosis
+}
+
+// resolved returns the diagnoses l's pointers name, in pointer order, each
+// once; first is whether the line's first pointer is among them.
+func (k *claimCheck) resolved(l *Line, buf []pointedDx) (out []pointedDx, first bool) {
+	out = buf[:0]
+	var seen uint16
+	for i, s := range l.Pointers {
+		n := pointerValue(s)
+		if n == 0 || n > len(k.c.Diagnoses) || seen&(1<<n) != 0 {
+			continue
+		}
+		seen |= 1 << n
+		if i == 0 {
+			first = true
+		}
+		out = append(out, pointedDx{n, &k.c.Diagnoses[n-1]})
+	}
+	return out, first
+}
+
+// pointedDiagnoses runs the rules about the diagnoses target line l points
+// to: DX-NOT-SUPPORTING, DX-PRIMARY-NOT-SUPPORTING, DX-CODE-INCOMPLETE and
+// DX-LATERALITY-CONFLICT. Pointers that name nothing are the pointer rules'
+// business; with none usable these rules stay quiet.
+func (k *claimCheck) pointedDiagnoses(l *Line) {
+	var buf [4]pointedDx
+	pts, first := k.resolved(l, buf[:])
+	if len(pts) == 0 {
+		return
+	}
+	// supporting: index in pts of the first supporting diagnosis. The
+	// source of DX-PRIMARY-NOT-SUPPORTING is seed when a seed entry supports
+	// a later pointed diagnosis (the finding stands on the seed alone).
+	supporting, supportSource := -1, ""
+	for i := range pts {
+		e, ok := k.p.Supporting(pts[i].dx.Code)
+		if !ok {
+			continue
+		}
+		if supporting < 0 {
+			supporting, supportSource = i, e.Source
+		}
+		if e.Source == SourceSeed {
+			supportSource = SourceSeed
+			break
+		}
+	}
+	switch {
+	case supporting < 0:
+		if rs, ok := k.p.Rule(ruleDxNotSupporting); ok {
+			k.emit(rs, l, l.SV1Pos, "",
+				"no diagnosis that "+k.p.Procedure+" on line "+lineNumber(l)+" points to is an indication for it in the rule pack: "+describePointed(pts),
+				k.notSupportingFix(l))
+		}
+	case supporting > 0 && first:
+		if rs, ok := k.p.Rule(ruleDxPrimaryNotSupport); ok {
+			k.emit(rs, l, l.SV1Pos, supportSource,
+				"the first diagnosis pointer of "+k.p.Procedure+" on line "+lineNumber(l)+" names "+pts[0].dx.Code+", which does not support it; "+pts[supporting].dx.Code+" (pointer "+itoa(pts[supporting].n)+") does",
+				"put "+itoa(pts[supporting].n)+" ("+pts[supporting].dx.Code+") first: SV107 "+reorderPointers(pts, pts[supporting].n))
+		}
+	}
+	if rs, ok := k.p.Rule(ruleDxCodeIncomplete); ok {
+		for _, pt := range pts {
+			code := pt.dx.Code
+			min, src, ok := k.p.MinLength(code)
+			if !ok || len(code) >= min {
+				continue
+			}
+			k.emit(rs, l, pt.dx.Pos, src,
+				"diagnosis "+code+parenthesized(k.diagnosisDescription(code))+", pointer "+itoa(pt.n)+" of "+k.p.Procedure+" on line "+lineNumber(l)+
+					", is a category header, not a billable code: its category needs "+itoa(min)+" characters, it has "+itoa(len(code)),
+				"code "+code+" to its full "+itoa(min)+"-character ICD-10-CM code in HI (the missing character gives the site or side)")
+		}
+	}
+	k.lateralityConflict(l, pts)
+}
+
+// notSupportingFix is the DX-NOT-SUPPORTING suggestion: point to the
+// claim's supporting diagnosis, or add one.
+func (k *claimCheck) notSupportingFix(l *Line) string {
+	if t := k.supportingTarget(l, ""); t != "" {
+		return "point SV107 to " + t
+	}
+	return "add the diagnosis that supports " + k.p.Procedure + " to HI (" + k.supportingExamples() + ") and point SV107 to it"
+}
+
+// describePointed lists pointed diagnoses for messages:
+// "I10 (pointer 1), E785 (pointer 2)".
+func describePointed(pts []pointedDx) string {
+	var b strings.Builder
+	for i, pt := range pts {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(pt.dx.Code + " (pointer " + itoa(pt.n) + ")")
+	}
+	return b.String()
+}
+
+// reorderPointers writes SV107 as the usable pointers with n first.
+func reorderPointers(pts []pointedDx, n int) string {
+	out := []string{itoa(n)}
+	for _, pt := range pts {
+		if pt.n != n {
+			out = append(out, itoa(pt.n))
+		}
+	}
+	return strings.Join(out, ":")
+}
+
+// Sides of a line or diagnosis, as bits: a diagnosis or line may be left,
+// right or both.
+const (
+	sideLeft  uint8 = 1
+	sideRight uint8 = 2
+	sideBoth        = sideLeft | sideRight
+)
+
+// lateralityConflict is DX-LATERALITY-CONFLICT: the line's side modifier
+// against the sides of the diagnoses it points to. It is judged only when
+// the line carries exactly one of LT, RT, 50 (several are
+// MOD-LATERALITY-CONFLICT, none MOD-LATERALITY-MISSING). LT or RT against
+// diagnoses all of the other side is the rule's severity (error); 50
+// against diagnoses all of one side is the same rule at the pack's
+// "bilateral" case severity (warning: both legs billed, one leg diagnosed,
+// perhaps a missing diagnosis). Bilateral or unsided diagnoses never
+// conflict. The source is codeset when any side that decided came from a
+// codeset entry (the ICD-10-CM 6th character), else seed.
+func (k *claimCheck) lateralityConflict(l *Line, pts []pointedDx) {
+	mod, lineSide := "", uint8(0)
+	for _, m := range l.Modifiers {
+		s := modifierSide(m)
+		if s == 0 {
+			continue
+		}
+		if mod != "" && m != mod {
+			return // several: MOD-LATERALITY-CONFLICT
+		}
+		mod, lineSide = m, s
+	}
+	if mod == "" {
+		return
+	}
+	rs, ok := k.p.Rule(ruleDxLateralityConflct)
+	if !ok {
+		return
+	}
+	var dxSides uint8
+	sided, source := 0, ""
+	for _, pt := range pts {
+		s, src := k.side(pt.dx.Code)
+		if s == 0 {
+			continue
+		}
+		if s == sideBoth {
+			return
+		}
+		sided++
+		dxSides |= s
+		source = combineSource(source, src)
+	}
+	if sided == 0 || dxSides == sideBoth {
+		return
+	}
+	if lineSide == dxSides {
+		return
+	}
+	proc, line, dxList := k.p.Procedure, lineNumber(l), k.describeSided(pts)
+	switch {
+	case lineSide == sideBoth:
+		rs = rs.Case(CaseBilateral)
+		k.emit(rs, l, l.SV1Pos, source,
+			proc+" on line "+line+" is billed for both legs (50), but the diagnoses it points to are all "+sideWord(dxSides)+"-sided: "+dxList,
+			"if both legs were treated, add the "+sideWord(sideBoth^dxSides)+"-leg diagnosis to HI and point SV107 to it; if only the "+sideWord(dxSides)+" leg was, use "+sideModifier(dxSides)+" instead of 50")
+	default:
+		k.emit(rs, l, l.SV1Pos, source,
+			proc+" on line "+line+" is billed for the "+sideWord(lineSide)+" leg ("+mod+"), but the diagnoses it points to are all "+sideWord(dxSides)+"-sided: "+dxList,
+			"if the "+sideWord(dxSides)+" leg was treated, change "+mod+" to "+sideModifier(dxSides)+"; otherwise point SV107 to the "+sideWord(lineSide)+"-leg diagnosis")
+	}
+}
+
+// side is the side of a claim diagnosis as side bits, with the source of
+// the pack entry that gives it.
+func (k *claimCheck) side(code string) (uint8, string) {
+	s, src := k.p.Side(code)
+	switch s {
+	case SideLeft:
+		return sideLeft, src
+	case SideRight:
+		return sideRight, src
+	case SideBoth:
+		return sideBoth, src
+	}
+	return 0, ""
+}
+
+// diagnosisDescription is what the pack says the category of a claim
+// diagnosis means (seed and ICD-10-CM when they disagree); "" when the
+// pack does not list it.
+func (k *claimCheck) diagnosisDescription(code string) string {
+	e, ok := k.p.Supporting(code)
+	if !ok {
+		return ""
+	}
+	seed, codeset := e.Descriptions()
+	return e.Code + ": " + describe(seed, codeset, "ICD-10-CM")
+}
+
+// supportingExamples lists the pack's supporting diagnoses for suggestions.
+func (k *claimCheck) supportingExamples() string {
+	var codes []string
+	for _, e := range k.p.SupportingDiagnoses() {
+		codes = append(codes, e.Code)
+	}
+	if len(codes) == 0 {
+		return "the rule pack lists none"
+	}
+	return "one of " + joinCodes(codes)
+}
+
+// describeSided lists the pointed diagnoses that have a side, with the side
+// and, where the seed and the code set describe the code differently, both
+// descriptions.
+func (k *claimCheck) describeSided(pts []pointedDx) string {
+	var b strings.Builder
+	for _, pt := range pts {
+		s, _ := k.side(pt.dx.Code)
+		if s == 0 {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(pt.dx.Code + " (" + sideWord(s))
+		if d := k.diagnosisDescription(pt.dx.Code); d != "" {
+			b.WriteString("; " + d)
+		}
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+func sideWord(s uint8) string {
+	switch s {
+	case sideLeft:
+		return "left"
+	case sideRight:
+		return "right"
+	case sideBoth:
+		return "both"
+	}
+	return "unknown"
+}
+
+func sideModifier(s uint8) string {
+	switch s {
+	case sideLeft:
+		return "LT"
+	case sideRight:
+		return "RT"
+	}
+	return "50"
+}
+
+// modifierSide is the side a laterality modifier names (0 for others).
+func modifierSide(m string) uint8 {
+	switch m {
+	case "LT":
+		return sideLeft
+	case "RT":
+		return sideRight
+	case "50":
+		return sideBoth
+	}
+	return 0
+}
+
+// claimDiagnoses runs the rules about the claim's diagnosis codes
+// themselves, once per claim: DX-CODE-INVALID and DX-EXCLUDES1.
+func (k *claimCheck) claimDiagnoses() {
+	c := k.c
+	if rs, ok := k.p.Rule(ruleDxCodeInvalid); ok {
+		latest := int32(0)
+		for _, d := range k.dates {
+			latest = max(latest, d.To)
+		}
+		for i := range c.Diagnoses {
+			d := &c.Diagnoses[i]
+			if msg, sugg := dxCodeProblem(d, latest); msg != "" {
+				k.emit(rs, nil, d.Pos, "", msg, sugg)
+			}
+		}
+	}
+	if rs, ok := k.p.Rule(ruleDxExcludes1); ok {
+		for i := range c.Diagnoses {
+			for j := i + 1; j < len(c.Diagnoses); j++ {
+				a, b := &c.Diagnoses[i], &c.Diagnoses[j]
+				pair, ok := k.p.Excludes1Pair(a.Code, b.Code)
+				if !ok {
+					continue
+				}
+				k.emit(rs, nil, b.Pos, pair.Source,
+					"diagnoses "+a.Code+" (position "+itoa(i+1)+") and "+b.Code+" (position "+itoa(j+1)+") may not be coded together"+parenthesized(pair.Reason),
+					"keep the one the record supports and remove the other from HI (and from the SV107 pointers)")
+			}
+		}
+	}
+}
+
+// dxCodeProblem says what is wrong with a claim diagnosis, if anything:
+// ICD-10-CM codes are written without the point, a letter, a digit, a
+// letter or digit, then up to four letters or digits (3-7 characters);
+// ICD-9 qualifiers (BK, BF) are wrong on services from 2015-10-01 on.
+// latest is the claim's latest service date (0 when none is usable).
+func dxCodeProblem(d *Diagnosis, latest int32) (message, suggestion string) {
+	where := " (" + d.Qualifier + ", position " + itoa(d.Pointer) + ")"
+	if strings.IndexByte(d.Code, '.') >= 0 {
+		return "diagnosis " + quote(d.Code) + where + " contains a decimal point; X12 diagnosis codes are sent without it",
+			"write " + strings.ReplaceAll(d.Code, ".", "") + " (no point) in HI"
+	}
+	icd9 := d.Qualifier == "BK" || d.Qualifier == "BF"
+	if icd9 {
+		if latest >= icd10Start {
+			return "diagnosis " + d.Code + where + " is coded in ICD-9 (qualifier " + d.Qualifier + "), but the service date " + formatDate(latest) + " is after ICD-10-CM replaced ICD-9 on 2015-10-01",
+				"code the diagnosis in ICD-10-CM with qualifier " + icd10Qualifier(d.Qualifier)
+		}
+		return "", ""
+	}
+	if !wellFormedICD10(d.Code) {
+		return "diagnosis " + quote(d.Code) + where + " is not a well-formed ICD-10-CM code (a letter, two more characters, then up to four letters or digits, in capitals)",
+			"correct the code in HI to the ICD-10-CM code from the record"
+	}
+	return "", ""
+}
+
+func icd10Qualifier(q string) string {
+	if q == "BK" {
+		return "ABK"
+	}
+	return "ABF"
+}
+
+// wellFormedICD10 checks the shape of an ICD-10-CM code without its point:
+// letter, digit, letter or digit (C7A, M1A, Z3A are real categories), then
+// up to four letters or digits.
+func wellFormedICD10(code string) bool {
+	if len(code) < 3 || len(code) > 7 {
+		return false
+	}
+	if !isUpper(code[0]) || !isDigit(code[1]) {
+		return false
+	}
+	for i := 2; i < len(code); i++ {
+		if !isUpper(code[i]) && !isDigit(code[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// countDiagnoses is "3 diagnoses" / "1 diagnosis" / "no diagnosis".
+func countDiagnoses(n int) string {
+	switch n {
+	case 0:
+		return "no diagnosis"
+	case 1:
+		return "only 1 diagnosis"
+	}
+	return "only " + itoa(n) + " diagnoses"
+}
+
+// sv107 is the line's pointers as written.
+func sv107(l *Line) string { return strings.Join(l.Pointers, ":") }
+
+func quote(s string) string { return "\"" + s + "\"" }

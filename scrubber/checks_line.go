@@ -1,0 +1,224 @@
+package scrubber
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Rules of RULES.md "The target line itself", and CLAIM-CHARGE-MISMATCH.
+
+// Target line and claim rule IDs.
+const (
+	ruleLineDOSMissing       = "LINE-DOS-MISSING"
+	ruleLineDOSInvalid       = "LINE-DOS-INVALID"
+	ruleLineChargeInvalid    = "LINE-CHARGE-INVALID"
+	ruleLineUnits            = "LINE-UNITS"
+	ruleLinePOSAtypical      = "LINE-POS-ATYPICAL"
+	ruleLineTaxonomyAtypical = "LINE-TAXONOMY-ATYPICAL"
+	ruleLineTaxonomyMissing  = "LINE-TAXONOMY-MISSING"
+	ruleClaimChargeMismatch  = "CLAIM-CHARGE-MISMATCH"
+)
+
+// Amounts are compared exactly in cents, units in thousandths of a unit.
+const (
+	centsDecimals = 2
+	unitDecimals  = 3
+	unitScale     = 1000 // 10^unitDecimals: one unit
+)
+
+// targetLine runs the rules about target line i's own values.
+func (k *claimCheck) targetLine(i int) {
+	c := k.c
+	l := &c.Lines[i]
+	proc, line := k.p.Procedure, lineNumber(l)
+
+	switch {
+	case l.DatePos.IsZero() && l.ServiceDate == "":
+		k.fire(ruleLineDOSMissing, l, l.SV1Pos, "",
+			proc+" on line "+line+" has no service date (DTP*472 is required on every 837P service line)",
+			"add DTP*472*D8*CCYYMMDD with the date of the procedure after the SV1 of line "+line)
+	case !k.dates[i].valid():
+		pos := l.DatePos
+		if pos.IsZero() {
+			pos = l.SV1Pos
+		}
+		k.fire(ruleLineDOSInvalid, l, pos, "",
+			"the service date of "+proc+" on line "+line+" ("+l.DateQualifier+"*"+l.ServiceDate+") "+dateProblem(l.DateQualifier, l.ServiceDate),
+			"write DTP*472 as D8*CCYYMMDD (a real date) or RD8*CCYYMMDD-CCYYMMDD (start on or before end)")
+	}
+
+	if cents, ok := parseFixed(l.Charge, centsDecimals); !ok || cents <= 0 {
+		why := "is missing"
+		switch {
+		case l.Charge != "" && !ok:
+			why = "is \"" + l.Charge + "\", not an amount in dollars and cents"
+		case l.Charge != "":
+			why = "is " + l.Charge + "; it must be more than zero"
+		}
+		k.fire(ruleLineChargeInvalid, l, l.SV1Pos, "",
+			"the charge (SV102) of "+proc+" on line "+line+" "+why,
+			"enter the billed charge for "+proc+" in SV102 (a positive amount, e.g. 1500.00), and the claim total in CLM02 to match")
+	}
+
+	k.units(l)
+
+	if rs, ok := k.p.Rule(ruleLinePOSAtypical); ok {
+		pos, at, where := l.PlaceOfService, l.SV1Pos, "SV105"
+		if pos == "" {
+			pos, at, where = c.PlaceOfService, c.Pos, "CLM05-1"
+		}
+		if !k.p.TypicalPOS(pos) {
+			what := "place of service " + pos + " (" + where + ") of " + proc + " on line " + line + " is not a typical setting"
+			if pos == "" {
+				what = proc + " on line " + line + " has no place of service (SV105 and CLM05-1 are empty)"
+			}
+			k.emit(rs, l, at, "", what+"; typical: "+k.typicalPOSList(),
+				"check the place of service: correct "+where+" if it is wrong; if it is right, expect the payer to ask why")
+		}
+	}
+
+	if rs, ok := k.p.Rule(ruleLineTaxonomyAtypical); ok {
+		tax, at, where := l.RenderingTaxonomy, l.RenderingTaxonomyPos, "line rendering provider (2420A PRV*PE)"
+		switch {
+		case tax == "" && c.RenderingTaxonomy != "":
+			tax, at, where = c.RenderingTaxonomy, c.RenderingTaxonomyPos, "claim rendering provider (2310B PRV*PE)"
+		case tax == "":
+			tax, at, where = c.BillingTaxonomy, c.BillingTaxonomyPos, "billing provider (2000A PRV*BI)"
+		}
+		if tax != "" && !k.p.TaxonomyListed(tax) {
+			k.emit(rs, l, at, "",
+				"taxonomy "+tax+" of the "+where+" for "+proc+" on line "+line+" is not a specialty the rule pack lists for "+proc,
+				"check the provider's taxonomy: correct it if it is wrong, otherwise confirm the payer accepts this specialty for "+proc)
+		}
+	}
+}
+
+func formatUnits(u float64) string { return strconv.FormatFloat(u, 'f', -1, 64) }
+
+// typicalPOSList names the pack's typical places of service:
+// "21 Hospital inpatient, 19 Hospital outpatient".
+func (k *claimCheck) typicalPOSList() string {
+	var b strings.Builder
+	for i, e := range k.p.PlacesOfService() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		// Seed and CMS name the same settings in other words: one will do.
+		d := e.Description
+		if d == "" {
+			d = e.CodesetDescription
+		}
+		b.WriteString(e.Code + " " + strings.ToLower(d))
+	}
+	if b.Len() == 0 {
+		return "none listed"
+	}
+	return b.String()
+}
+
+// dateProblem says why a DTP*472 value is not a usable date.
+func dateProblem(qualifier, value string) string {
+	switch qualifier {
+	case "D8":
+		return "is not a real calendar date in CCYYMMDD form"
+	case "RD8":
+		if len(value) == 17 && value[8] == '-' {
+			if from, ok := parseD8(value[:8]); ok {
+				if to, ok := parseD8(value[9:]); ok && from > to {
+					return "ends before it starts"
+				}
+			}
+		}
+		return "is not a date range CCYYMMDD-CCYYMMDD of real dates"
+	}
+	return "has qualifier \"" + qualifier + "\"; it must be D8 (one date) or RD8 (a range)"
+}
+
+// units is LINE-UNITS: SV104 missing, not a positive number, or above the
+// pack's max_units.
+func (k *claimCheck) units(l *Line) {
+	rs, ok := k.p.Rule(ruleLineUnits)
+	if !ok {
+		return
+	}
+	max := k.p.MaxUnits()
+	u, ok := parseFixed(l.Units, unitDecimals)
+	var why string
+	switch {
+	case l.Units == "":
+		why = "has no units (SV104 is missing)"
+	case !ok || u <= 0:
+		why = "has units \"" + l.Units + "\", which is not a positive number"
+	case max > 0 && u > int64(math.Round(max*unitScale)):
+		why = "is billed with " + l.Units + " units, more than the " + formatUnits(max) + " allowed (it is reported once per limb)"
+	default:
+		return
+	}
+	sugg := "set SV104 to " + formatUnits(max)
+	if max == 1 {
+		sugg += "; for both legs, bill one line with modifier 50 and 1 unit"
+	}
+	k.emit(rs, l, l.SV1Pos, "", k.p.Procedure+" on line "+lineNumber(l)+" "+why, sugg)
+}
+
+// taxonomyMissing is LINE-TAXONOMY-MISSING: no taxonomy anywhere on the
+// claim (no 2420A or 2310B PRV*PE, no 2000A PRV*BI). Reported once for the
+// claim, at its CLM.
+func (k *claimCheck) taxonomyMissing() {
+	c := k.c
+	if c.BillingTaxonomy != "" || c.RenderingTaxonomy != "" {
+		return
+	}
+	for i := range c.Lines {
+		if c.Lines[i].RenderingTaxonomy != "" {
+			return
+		}
+	}
+	k.fire(ruleLineTaxonomyMissing, nil, c.Pos, "",
+		"claim "+c.ID+" names no provider taxonomy (no PRV*PE for the rendering provider, no PRV*BI for the billing provider), so the specialty billing "+k.p.Procedure+" cannot be checked",
+		"no change needed; adding PRV*PE for the rendering provider lets payers and this check confirm the specialty")
+}
+
+// chargeBalance is CLAIM-CHARGE-MISMATCH: CLM02 against the sum of every
+// line's SV102, exactly, in cents. A missing line charge counts as zero.
+// A line charge that is not an amount cannot be summed: on a target line
+// LINE-CHARGE-INVALID already holds the claim and this rule stays quiet; on
+// another line this rule says the claim cannot be balanced.
+func (k *claimCheck) chargeBalance() {
+	rs, ok := k.p.Rule(ruleClaimChargeMismatch)
+	if !ok {
+		return
+	}
+	c := k.c
+	var sum int64
+	var bad *Line
+	for i := range c.Lines {
+		l := &c.Lines[i]
+		v, ok := parseFixed(l.Charge, centsDecimals)
+		switch {
+		case ok:
+			sum += v
+		case l.Charge == "":
+		case k.isTarget(i):
+			return
+		case bad == nil:
+			bad = l
+		}
+	}
+	total, ok := parseFixed(c.TotalCharge, centsDecimals)
+	switch {
+	case bad != nil:
+		k.emit(rs, nil, c.Pos, "",
+			"the claim total (CLM02) cannot be balanced: the charge of line "+lineNumber(bad)+" ("+bad.Procedure+") is \""+bad.Charge+"\", not an amount",
+			"correct SV102 of line "+lineNumber(bad)+", then set CLM02 to the sum of the line charges")
+	case !ok:
+		k.emit(rs, nil, c.Pos, "",
+			"the claim total (CLM02) \""+c.TotalCharge+"\" is not an amount; the line charges add up to "+formatCents(sum),
+			"set CLM02 to "+formatCents(sum)+", the sum of the line charges")
+	case total != sum:
+		k.emit(rs, nil, c.Pos, "",
+			"the claim total (CLM02) "+formatCents(total)+" differs from the sum of the line charges (SV102) "+formatCents(sum)+" by "+formatCents(total-sum),
+			"set CLM02 to "+formatCents(sum)+", or correct the line charge that is wrong")
+	}
+}

@@ -1,0 +1,185 @@
+package scrubber
+
+import "strings"
+
+// Rules of RULES.md "Modifiers" (SV101-3 to SV101-6 of a target line).
+
+// Modifier rule IDs.
+const (
+	ruleModUnlisted           = "MOD-UNLISTED"
+	ruleModNoGuidance         = "MOD-NO-GUIDANCE"
+	ruleModLateralityMissing  = "MOD-LATERALITY-MISSING"
+	ruleModLateralityConflict = "MOD-LATERALITY-CONFLICT"
+	ruleModConflict           = "MOD-CONFLICT"
+	ruleModDuplicate          = "MOD-DUPLICATE"
+	ruleMod51Single           = "MOD-51-SINGLE-PROCEDURE"
+	ruleMod50Units            = "MOD-50-UNITS"
+	ruleModAnesthesia         = "MOD-ANESTHESIA"
+)
+
+// modifiers runs the modifier rules on target line i. Each distinct
+// modifier is judged once: a repeated one is MOD-DUPLICATE, not a second
+// MOD-UNLISTED.
+func (k *claimCheck) modifiers(i int) {
+	l := &k.c.Lines[i]
+	proc, line := k.p.Procedure, lineNumber(l)
+	mods := l.Modifiers
+	for j, m := range mods {
+		if before := indexOf(mods[:j], m); before >= 0 {
+			if indexOf(mods[before+1:j], m) < 0 { // the first repeat
+				k.fire(ruleModDuplicate, l, l.SV1Pos, "",
+					"modifier "+m+" appears more than once on "+proc+" line "+line+" (modifiers "+strings.Join(mods, ", ")+")",
+					"remove the repeated "+m)
+			}
+			continue
+		}
+		k.modifierListed(l, m)
+		if src, ok := k.p.IsAnesthesiaModifier(m); ok {
+			k.fire(ruleModAnesthesia, l, l.SV1Pos, src,
+				"modifier "+m+" on "+proc+" line "+line+" is an anesthesia medical-direction modifier ("+k.modifierMeaning(m)+"), not one for a surgical line",
+				"remove "+m+" from the "+proc+" line; an assisting surgeon bills with 80, 81, 82 or AS on their own claim")
+		}
+		for t := j + 1; t < len(mods); t++ {
+			n := mods[t]
+			if indexOf(mods[:t], n) >= 0 {
+				continue // m itself, or a repeat: judged once
+			}
+			if pair, ok := k.p.ModifierConflictPair(m, n); ok {
+				k.fire(ruleModConflict, l, l.SV1Pos, pair.Source,
+					"modifiers "+m+" and "+n+" may not be used together on "+proc+" line "+line+parenthesized(pair.Reason),
+					"keep the one the operative note supports and remove the other ("+m+" or "+n+")")
+			}
+		}
+	}
+	k.lateralityModifiers(l)
+	if indexOf(mods, "51") >= 0 {
+		k.singleProcedure51(i)
+	}
+	if indexOf(mods, "50") >= 0 {
+		if u, ok := parseFixed(l.Units, unitDecimals); ok && u != unitScale {
+			k.fire(ruleMod50Units, l, l.SV1Pos, "",
+				proc+" on line "+line+" carries 50 (bilateral) with "+l.Units+" units; a bilateral procedure is billed as 1 unit",
+				"set SV104 to 1")
+		}
+	}
+}
+
+// modifierListed is MOD-UNLISTED and MOD-NO-GUIDANCE for modifier m.
+func (k *claimCheck) modifierListed(l *Line, m string) {
+	proc, line := k.p.Procedure, lineNumber(l)
+	e, listed := k.p.Modifier(m)
+	if !listed {
+		k.fire(ruleModUnlisted, l, l.SV1Pos, "",
+			"modifier "+m+" on "+proc+" line "+line+" is not one the rule pack lists for "+proc,
+			"check that "+m+" applies to "+proc+"; remove it if it does not")
+		return
+	}
+	if seed, codeset := k.p.ModifierDescription(m); seed == "" && codeset == "" {
+		k.fire(ruleModNoGuidance, l, l.SV1Pos, e.Source,
+			"modifier "+m+" on "+proc+" line "+line+" is listed for "+proc+", but the rule pack has no description of when to use it",
+			"no change needed; confirm "+m+" against the payer's modifier policy")
+	}
+}
+
+// lateralityModifiers is MOD-LATERALITY-MISSING and -CONFLICT.
+func (k *claimCheck) lateralityModifiers(l *Line) {
+	proc, line := k.p.Procedure, lineNumber(l)
+	has := func(m string) bool { return indexOf(l.Modifiers, m) >= 0 }
+	lt, rt, bi := has("LT"), has("RT"), has("50")
+	switch {
+	case !lt && !rt && !bi:
+		k.fire(ruleModLateralityMissing, l, l.SV1Pos, "",
+			proc+" on line "+line+" has no laterality modifier (LT, RT or 50), so the payer cannot tell which leg was treated",
+			k.lateralitySuggestion(l))
+	case bi && (lt || rt):
+		side := "LT"
+		switch {
+		case lt && rt:
+			side = "LT and RT"
+		case rt:
+			side = "RT"
+		}
+		k.fire(ruleModLateralityConflict, l, l.SV1Pos, "",
+			proc+" on line "+line+" carries 50 (bilateral) together with "+side,
+			"use 50 alone, not with "+side)
+	case lt && rt:
+		k.fire(ruleModLateralityConflict, l, l.SV1Pos, "",
+			proc+" on line "+line+" carries both LT and RT",
+			"use 50 alone for both legs, or keep only the side that was treated")
+	}
+}
+
+// lateralitySuggestion proposes the side modifier the pointed diagnoses
+// show, when they all show one.
+func (k *claimCheck) lateralitySuggestion(l *Line) string {
+	var buf [4]pointedDx
+	pts, _ := k.resolved(l, buf[:])
+	var s uint8
+	for _, pt := range pts {
+		ds, _ := k.side(pt.dx.Code)
+		s |= ds
+	}
+	switch s {
+	case sideLeft, sideRight:
+		return "add " + sideModifier(s) + " (the diagnoses are " + sideWord(s) + "-sided), or 50 if both legs were treated"
+	}
+	return "add LT or RT (or 50 for both legs)"
+}
+
+// singleProcedure51 is MOD-51-SINGLE-PROCEDURE: 51 says "one of several
+// procedures", but no other line of the claim on the same date bills a
+// procedure that is not bundled into the target (an `included` code).
+// Lines whose date is unknown are taken as possibly the same date, so they
+// keep the rule quiet: it fires only on evidence.
+func (k *claimCheck) singleProcedure51(i int) {
+	rs, ok := k.p.Rule(ruleMod51Single)
+	if !ok {
+		return
+	}
+	c := k.c
+	source := ""
+	var bundled []string
+	for j := range c.Lines {
+		o := &c.Lines[j]
+		if j == i || o.Procedure == "" {
+			continue
+		}
+		if k.dates[i].valid() && k.dates[j].valid() && !k.dates[i].overlaps(k.dates[j]) {
+			continue
+		}
+		rel, ok := k.related(o)
+		if !ok || rel.Relationship != RelIncluded {
+			return // another procedure that day
+		}
+		source = combineSource(source, rel.Source)
+		bundled = append(bundled, o.Procedure)
+	}
+	l := &c.Lines[i]
+	msg := k.p.Procedure + " on line " + lineNumber(l) + " carries 51 (multiple procedures), but it is the only procedure billed that day"
+	if len(bundled) > 0 {
+		msg += " (the other lines that day, " + joinCodes(bundled) + ", are included in " + k.p.Procedure + ")"
+	} else {
+		source = ""
+	}
+	k.emit(rs, l, l.SV1Pos, source, msg, "remove 51")
+}
+
+// modifierMeaning is what the pack says a modifier means (seed and CMS
+// when they disagree).
+func (k *claimCheck) modifierMeaning(m string) string {
+	seed, codeset := k.p.ModifierDescription(m)
+	if d := describe(seed, codeset, "CMS"); d != "" {
+		return d
+	}
+	return "no description in the rule pack"
+}
+
+// indexOf is the position of s in list, or -1.
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}

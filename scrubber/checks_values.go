@@ -1,0 +1,185 @@
+package scrubber
+
+import "strconv"
+
+// Value parsing for the per-claim checks: service dates, amounts, units and
+// diagnosis pointers. Everything here is allocation-free and regexp-free: it
+// runs on every target claim.
+
+// dateRange is a service date or range as yyyymmdd numbers (20260115);
+// From == To for a D8 date. The zero value means "no usable date".
+type dateRange struct{ From, To int32 }
+
+func (d dateRange) valid() bool { return d.From != 0 }
+
+// overlaps reports whether two usable dates share a day.
+func (d dateRange) overlaps(o dateRange) bool {
+	return d.valid() && o.valid() && d.From <= o.To && o.From <= d.To
+}
+
+// parseServiceDate reads DTP02/DTP03 of a DTP*472: D8 CCYYMMDD or RD8
+// CCYYMMDD-CCYYMMDD with start <= end. Years before 1900 are refused (no
+// 837P service is that old; such a date is a typing slip).
+func parseServiceDate(qualifier, value string) (dateRange, bool) {
+	switch qualifier {
+	case "D8":
+		d, ok := parseD8(value)
+		return dateRange{d, d}, ok
+	case "RD8":
+		if len(value) != 17 || value[8] != '-' {
+			return dateRange{}, false
+		}
+		from, ok1 := parseD8(value[:8])
+		to, ok2 := parseD8(value[9:])
+		if !ok1 || !ok2 || from > to {
+			return dateRange{}, false
+		}
+		return dateRange{from, to}, true
+	}
+	return dateRange{}, false
+}
+
+// lineDate is the line's usable service date (zero when missing or invalid).
+func lineDate(l *Line) dateRange {
+	if l.DatePos.IsZero() && l.ServiceDate == "" {
+		return dateRange{}
+	}
+	d, _ := parseServiceDate(l.DateQualifier, l.ServiceDate)
+	return d
+}
+
+// parseD8 reads CCYYMMDD as a real calendar date.
+func parseD8(s string) (int32, bool) {
+	if len(s) != 8 {
+		return 0, false
+	}
+	var n int32
+	for i := 0; i < 8; i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int32(c-'0')
+	}
+	year, month, day := n/10000, n/100%100, n%100
+	if year < 1900 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
+		return 0, false
+	}
+	return n, true
+}
+
+func daysIn(year, month int32) int32 {
+	switch month {
+	case 4, 6, 9, 11:
+		return 30
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 31
+}
+
+// formatDate writes a yyyymmdd number as YYYY-MM-DD for messages.
+func formatDate(d int32) string {
+	s := strconv.Itoa(int(d))
+	if len(s) != 8 {
+		return s
+	}
+	return s[:4] + "-" + s[4:6] + "-" + s[6:]
+}
+
+// formatRange writes a date range for messages.
+func formatRange(d dateRange) string {
+	if d.From == d.To {
+		return formatDate(d.From)
+	}
+	return formatDate(d.From) + " to " + formatDate(d.To)
+}
+
+// parseFixed reads an X12 decimal (R type: optional leading minus, digits,
+// optional point and fraction) exactly, as an integer count of 10^-scale
+// units: parseFixed("12.5", 2) = 1250. Fraction digits beyond scale must be
+// zeros, else the value is not exact at that scale and ok is false. No
+// floating point is involved, so sums compare exactly.
+func parseFixed(s string, scale int) (int64, bool) {
+	neg := false
+	if s != "" && s[0] == '-' {
+		neg, s = true, s[1:]
+	}
+	var v int64
+	seen, point, frac := false, false, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.' && !point:
+			point = true
+		case c >= '0' && c <= '9':
+			seen = true
+			if point {
+				if frac == scale {
+					if c != '0' {
+						return 0, false
+					}
+					continue
+				}
+				frac++
+			}
+			if v > maxFixed {
+				return 0, false
+			}
+			v = v*10 + int64(c-'0')
+		default:
+			return 0, false
+		}
+	}
+	if !seen {
+		return 0, false // "", "-", "." are not numbers
+	}
+	for ; frac < scale; frac++ {
+		if v > maxFixed {
+			return 0, false
+		}
+		v *= 10
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// maxFixed bounds parseFixed well below int64 overflow (and any real amount).
+const maxFixed = 1e15
+
+// formatCents writes an amount in cents as dollars: 150000 -> "1500.00".
+func formatCents(c int64) string {
+	sign := ""
+	if c < 0 {
+		sign, c = "-", -c
+	}
+	cents := c % 100
+	s := sign + strconv.FormatInt(c/100, 10) + "."
+	if cents < 10 {
+		s += "0"
+	}
+	return s + strconv.FormatInt(cents, 10)
+}
+
+// parsePointer reads one SV107 pointer: digits only, no sign or point.
+// It returns 0 when the text is not an unsigned integer (the caller decides
+// whether the value is in 1-12).
+func parsePointer(s string) (int, bool) {
+	if s == "" || len(s) > 4 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
