@@ -24,20 +24,25 @@ const (
 )
 
 type crossEntry struct {
-	kind     uint8
-	sides    uint8  // target lines: lineSides
-	sideText string // target lines: their side modifiers, for messages
-	patient  bool   // the claim is under a 2000C patient HL
-	member   string // = tmpl.MemberID
-	npi      string // = tmpl.BillingNPI
-	dates    dateRange
-	lineSeg  int64        // SV1 offset: orders lines within a claim
-	rel      *RelatedCode // related line: the pack's entry for its code
-	override string       // related line: its override modifier, if any
+	kind        uint8
+	sides       uint8  // target lines: lineSides
+	sideText    string // target lines: their side modifiers, for messages
+	patient     bool   // the claim is under a 2000C patient HL
+	member      string // = tmpl.MemberID
+	npi         string // = tmpl.BillingNPI
+	dates       dateRange
+	fileIndex   int
+	claimOffset int64
+	lineSeg     int64        // SV1 offset: orders lines within a claim
+	rel         *RelatedCode // related line: the pack's entry for its code
+	override    string       // related line: its override modifier, if any
 	// dupInClaim: a target line that the per-claim LINE-DUPLICATE already
 	// reports (it repeats an earlier line of its own claim).
 	dupInClaim bool
-	tmpl       Finding // the line's report columns; rule fields empty
+	// cols are the line's report columns packed into one string (see
+	// packColumns): one small allocation per entry instead of a Finding,
+	// so the index stays compact on drops with many target lines.
+	cols string
 
 	// set by crossClaimFindings: the earliest other claim's entry matched
 	other *crossEntry
@@ -78,45 +83,26 @@ func (x *crossIndex) add(p *Pack, c *Claim) {
 		default:
 			continue
 		}
-		e.tmpl = lineFinding(c, l, RuleSpec{}, l.SV1Pos, "", "")
-		cloneColumns(&e.tmpl)
-		e.member, e.npi = e.tmpl.MemberID, e.tmpl.BillingNPI
+		tmpl := lineFinding(c, l, RuleSpec{}, l.SV1Pos, "", "")
+		e.fileIndex, e.claimOffset = tmpl.FileIndex, tmpl.ClaimOffset
+		e.cols, e.member, e.npi = packColumns(&tmpl)
 		x.entries = append(x.entries, e)
-	}
-}
-
-// cloneColumns copies a template's strings out of the claim's buffer.
-func cloneColumns(f *Finding) {
-	for _, s := range []*string{&f.ClaimID, &f.Procedure, &f.Units, &f.Charge, &f.ServiceDate,
-		&f.PlaceOfService, &f.PayerName, &f.PayerID, &f.PayerGroup, &f.BillingNPI,
-		&f.RenderingNPI, &f.RenderingTaxonomy, &f.MemberID} {
-		*s = strings.Clone(*s)
-	}
-	for _, list := range []*[]string{&f.Modifiers, &f.DxPointers, &f.PointedDiagnoses} {
-		if *list == nil {
-			continue
-		}
-		c := make([]string, len(*list))
-		for i, s := range *list {
-			c[i] = strings.Clone(s)
-		}
-		*list = c
 	}
 }
 
 // before orders entries by input order: file, claim, line.
 func (e *crossEntry) before(o *crossEntry) bool {
-	if e.tmpl.FileIndex != o.tmpl.FileIndex {
-		return e.tmpl.FileIndex < o.tmpl.FileIndex
+	if e.fileIndex != o.fileIndex {
+		return e.fileIndex < o.fileIndex
 	}
-	if e.tmpl.ClaimOffset != o.tmpl.ClaimOffset {
-		return e.tmpl.ClaimOffset < o.tmpl.ClaimOffset
+	if e.claimOffset != o.claimOffset {
+		return e.claimOffset < o.claimOffset
 	}
 	return e.lineSeg < o.lineSeg
 }
 
 func (e *crossEntry) sameClaim(o *crossEntry) bool {
-	return e.tmpl.FileIndex == o.tmpl.FileIndex && e.tmpl.ClaimOffset == o.tmpl.ClaimOffset
+	return e.fileIndex == o.fileIndex && e.claimOffset == o.claimOffset
 }
 
 // crossClaimFindings compares the indexes of every file of the run (in
@@ -213,9 +199,10 @@ func crossFinding(p *Pack, e *crossEntry) (Finding, bool) {
 	if !ok {
 		return Finding{}, false
 	}
-	f := e.tmpl
+	f := unpackColumns(e.cols)
 	f.RuleID, f.Severity, f.Source = rs.ID, rs.Severity, rs.Source
-	other := claimName(&o.tmpl)
+	otherCols := unpackColumns(o.cols)
+	other := claimName(&otherCols)
 	proc := p.Procedure
 	if e.kind == crossTarget {
 		f.Message = proc + " on line " + itoa(f.LineNumber) + " (" + e.sideText + ", " + formatRange(e.dates) +

@@ -338,7 +338,7 @@ func buildDrop(t testing.TB, claims, targetEvery int) []byte {
 		w.Segment("DMG", "D8", "19560412", "F")
 		w.Segment("NM1", "PR", "2", "AETNA", "", "", "", "", "PI", "60054")
 		lines := 1 + c%4
-		w.Segment("CLM", fmt.Sprintf("PCN%08d", c), fmt.Sprint(125*lines), "", "", w.Composite("11", "B", "1"), "Y", "A", "Y", "Y")
+		w.Segment("CLM", fmt.Sprintf("PCN%08d", c), fmt.Sprint(125*lines), "", "", w.Composite("22", "B", "1"), "Y", "A", "Y", "Y")
 		w.Segment("REF", "D9", fmt.Sprintf("TRACE%010d", c))
 		w.Segment("HI", w.Composite("ABK", "I70234"), w.Composite("ABF", "E1152"), w.Composite("ABF", "I10"))
 		w.Segment("NM1", "82", "1", "RENDERING", "RITA", "", "", "", "XX", "1987654321")
