@@ -56,6 +56,10 @@ type Summary struct {
 	// HeldTargetClaimsByPayerGroup counts target claims with at least one
 	// error-level finding, by payer group (for charts; not in the JSON schema).
 	HeldTargetClaimsByPayerGroup map[string]int
+	// CleanTargetClaimsByPayerGroup counts clean target claims (worst finding
+	// below warning), by payer group (for charts; not in the JSON schema).
+	// Optional: when nil, charts show held against not held.
+	CleanTargetClaimsByPayerGroup map[string]int
 }
 
 // File is one input and what became of it.
