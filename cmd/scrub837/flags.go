@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/scrub837/scrub837/reports"
+	"github.com/scrub837/scrub837/scrubber"
+)
+
+// options are the scrub run's flags and paths (REPORTS.md, "Command line").
+type options struct {
+	out       string
+	format    string
+	rules     string
+	seedOnly  bool
+	recursive bool
+	workers   int
+	failOn    string
+	showIDs   bool
+	runID     string
+	logFormat string
+	quiet     bool
+
+	paths   []string
+	formats []string // parsed --format
+	// failLevel is the least severity that makes the run exit 1; 0 for
+	// --fail-on never.
+	failLevel scrubber.Severity
+}
+
+const (
+	logFormatConsole = "console"
+	logFormatJSON    = "json"
+)
+
+// newScrubFlags declares the scrub flags on a new flag set bound to o.
+func newScrubFlags(o *options) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("scrub837", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are printed by the caller, once
+	fs.SortFlags = false
+	fs.StringVarP(&o.out, "out", "o", "scrub-out", "where reports go (`DIR`, created if missing)")
+	fs.StringVar(&o.format, "format", "csv,json", "which reports to write, a comma-separated `LIST` of "+strings.Join(reports.Formats(), ", "))
+	fs.StringVar(&o.rules, "rules", "", "a rule pack YAML `FILE` replacing the embedded one (default: the embedded pack)")
+	fs.BoolVar(&o.seedOnly, "seed-only", false, "drop every pack entry whose source is codeset")
+	fs.BoolVarP(&o.recursive, "recursive", "r", false, "descend into sub-folders")
+	fs.IntVarP(&o.workers, "workers", "j", runtime.NumCPU(), "files scrubbed at once (`N`)")
+	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding at or above `LEVEL` exists: error, warning, info, never")
+	fs.BoolVar(&o.showIDs, "show-ids", false, "write member IDs whole (default: masked to the last 4 characters)")
+	fs.StringVar(&o.runID, "run-id", "", "the run's `ID` in every report (default: UTC timestamp like 20261127T031500Z)")
+	fs.StringVar(&o.logFormat, "log-format", "", "`FORMAT` of the logs on stderr: console or json (default: console on a terminal, else json)")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary, warnings and errors only")
+	fs.BoolP("help", "h", false, "show this help")
+	return fs
+}
+
+// usageText is the help text of the scrub command.
+func usageText(fs *pflag.FlagSet) string {
+	var b bytes.Buffer
+	b.WriteString(`Usage:
+  scrub837 [flags] PATH...        scrub files and folders (a folder: every regular file in it; -r recurses)
+  scrub837 rules [--seed-only]    print the effective rule pack as YAML (what would be applied)
+  scrub837 version
+
+PATH may be a file, a folder, or - for standard input. .gz files are read transparently.
+
+Flags:
+`)
+	b.WriteString(flagUsages(fs))
+	b.WriteString(`
+Exit codes:
+  0  no finding at or above --fail-on
+  1  at least one finding at or above --fail-on
+  2  bad usage, an unreadable rule pack, or --out unusable (no reports written)
+  3  at least one input could not be read or parsed (reports are written for the rest; 3 wins over 1)
+`)
+	return b.String()
+}
+
+// flagUsages lists the flags one a line, as REPORTS.md writes them
+// ("-o, --out DIR"), with their defaults.
+func flagUsages(fs *pflag.FlagSet) string {
+	type row struct{ left, right string }
+	var rows []row
+	width := 0
+	fs.VisitAll(func(f *pflag.Flag) {
+		name, usage := pflag.UnquoteUsage(f)
+		left := "    "
+		if f.Shorthand != "" {
+			left = "-" + f.Shorthand + ", "
+		}
+		left += "--" + f.Name
+		if f.Value.Type() != "bool" {
+			if name == "" {
+				name = strings.ToUpper(f.Value.Type())
+			}
+			left += " " + name
+		}
+		right := usage
+		if f.Value.Type() != "bool" && f.DefValue != "" && f.Name != "workers" {
+			right += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		if f.Name == "workers" {
+			right += " (default: the number of CPUs, " + f.DefValue + " here)"
+		}
+		rows = append(rows, row{left, right})
+		width = max(width, len(left))
+	})
+	var b strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, r.left, r.right)
+	}
+	return b.String()
+}
+
+// parseScrubArgs parses the scrub command line. With -h it prints the help
+// to stdout and returns pflag.ErrHelp.
+func parseScrubArgs(args []string, stdout io.Writer) (*options, error) {
+	o := &options{}
+	fs := newScrubFlags(o)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprint(stdout, usageText(fs))
+		}
+		return nil, err
+	}
+	if help, _ := fs.GetBool("help"); help {
+		fmt.Fprint(stdout, usageText(fs))
+		return nil, pflag.ErrHelp
+	}
+	o.paths = fs.Args()
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// validate checks the values pflag cannot and fills the parsed fields.
+func (o *options) validate() error {
+	if len(o.paths) == 0 {
+		return errors.New("no PATH given: name the files or folders to scrub (- for standard input)")
+	}
+	stdin := 0
+	for _, p := range o.paths {
+		if p == "" {
+			return errors.New("an empty PATH was given")
+		}
+		if p == "-" {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		return errors.New("- (standard input) can be given only once")
+	}
+	if strings.TrimSpace(o.out) == "" {
+		return errors.New("--out must name a folder")
+	}
+	formats, err := reports.ParseFormats(o.format)
+	if err != nil {
+		return fmt.Errorf("--format: %w", err)
+	}
+	o.formats = formats
+	if o.workers < 1 {
+		return fmt.Errorf("--workers must be at least 1, got %d", o.workers)
+	}
+	switch strings.ToLower(o.failOn) {
+	case "never":
+		o.failLevel = 0
+	default:
+		sev, err := scrubber.ParseSeverity(o.failOn)
+		if err != nil {
+			return fmt.Errorf("--fail-on %q: must be error, warning, info or never", o.failOn)
+		}
+		o.failLevel = sev
+	}
+	switch o.logFormat {
+	case "", logFormatConsole, logFormatJSON:
+	default:
+		return fmt.Errorf("--log-format %q: must be console or json", o.logFormat)
+	}
+	if o.runID != "" {
+		if err := checkRunID(o.runID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkRunID refuses run IDs that would break a CSV cell or a log line.
+func checkRunID(id string) error {
+	if strings.TrimSpace(id) == "" {
+		return errors.New("--run-id must not be blank")
+	}
+	if len(id) > 128 {
+		return errors.New("--run-id is longer than 128 characters")
+	}
+	for _, r := range id {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("--run-id %q contains a control character", id)
+		}
+	}
+	return nil
+}

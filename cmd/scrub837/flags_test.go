@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+
+	"github.com/scrub837/scrub837/scrubber"
+)
+
+func TestParseScrubArgsDefaults(t *testing.T) {
+	o, err := parseScrubArgs([]string{"a.837"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.out != "scrub-out" || o.format != "csv,json" || o.failLevel != scrubber.Error ||
+		o.workers < 1 || o.recursive || o.showIDs || o.quiet || o.seedOnly || o.runID != "" {
+		t.Errorf("defaults: %+v", o)
+	}
+	if strings.Join(o.formats, ",") != "csv,json" {
+		t.Errorf("formats = %q", o.formats)
+	}
+	if len(o.paths) != 1 || o.paths[0] != "a.837" {
+		t.Errorf("paths = %q", o.paths)
+	}
+}
+
+func TestParseScrubArgsShortForms(t *testing.T) {
+	o, err := parseScrubArgs([]string{"-o", "out", "-r", "-j", "3", "-q", "dir", "-", "--fail-on", "warning",
+		"--show-ids", "--seed-only", "--run-id", "nightly-1", "--log-format", "json", "--rules", "p.yaml", "--format", "json"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.out != "out" || !o.recursive || o.workers != 3 || !o.quiet || !o.showIDs || !o.seedOnly ||
+		o.runID != "nightly-1" || o.logFormat != "json" || o.rules != "p.yaml" || o.failLevel != scrubber.Warning {
+		t.Errorf("parsed: %+v", o)
+	}
+	if strings.Join(o.paths, " ") != "dir -" {
+		t.Errorf("paths = %q (flags may follow paths, - is a path)", o.paths)
+	}
+}
+
+func TestParseScrubArgsFailOnLevels(t *testing.T) {
+	for text, want := range map[string]scrubber.Severity{
+		"error": scrubber.Error, "warning": scrubber.Warning, "info": scrubber.Info, "never": 0, "WARNING": scrubber.Warning,
+	} {
+		o, err := parseScrubArgs([]string{"--fail-on", text, "x"}, &bytes.Buffer{})
+		if err != nil {
+			t.Fatalf("--fail-on %s: %v", text, err)
+		}
+		if o.failLevel != want {
+			t.Errorf("--fail-on %s: level %v, want %v", text, o.failLevel, want)
+		}
+	}
+}
+
+func TestParseScrubArgsErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},                           // no path
+		{"--fail-on", "fatal", "x"},  // bad level
+		{"-j", "0", "x"},             // no workers
+		{"-j", "many", "x"},          // not a number
+		{"--format", "pdf", "x"},     // unknown format
+		{"--log-format", "xml", "x"}, // unknown log format
+		{"--no-such-flag", "x"},      // unknown flag
+		{"-", "-"},                   // stdin twice
+		{"--run-id", "a\nb", "x"},    // control character
+		{"--run-id", " ", "x"},       // blank
+		{"-o", "", "x"},              // no out
+		{""},                         // empty path
+	} {
+		if _, err := parseScrubArgs(args, &bytes.Buffer{}); err == nil {
+			t.Errorf("%q: no error", args)
+		}
+	}
+}
+
+func TestParseScrubArgsHelp(t *testing.T) {
+	var out bytes.Buffer
+	_, err := parseScrubArgs([]string{"--help"}, &out)
+	if !errors.Is(err, pflag.ErrHelp) {
+		t.Fatalf("err = %v, want ErrHelp", err)
+	}
+	for _, want := range []string{"-o, --out DIR", "--format LIST", "--rules FILE", "--seed-only", "-r, --recursive",
+		"-j, --workers N", "--fail-on LEVEL", "--show-ids", "--run-id ID", "--log-format", "-q, --quiet", "Exit codes"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("help lacks %q:\n%s", want, out.String())
+		}
+	}
+}

@@ -1,0 +1,196 @@
+package main
+
+// Golden-file tests: the binary's reports for the sample files are compared
+// whole with testdata/golden/. Regenerate them after a deliberate change with
+//
+//	go test ./cmd/scrub837/ -run Golden -update
+//
+// and read the diff before committing it.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/scrub837/scrub837/scrubber"
+)
+
+// goldenRun is one golden report set: the extra flags and the folder.
+type goldenRun struct {
+	name  string
+	flags []string
+	dir   string // under testdata/golden
+}
+
+var goldenRuns = []goldenRun{
+	{name: "default", dir: "."},
+	{name: "seed-only", flags: []string{"--seed-only"}, dir: "seed-only"},
+}
+
+// goldenReports runs the binary on every sample file (paths relative to the
+// repository root, so reports are the same on every machine) and returns
+// the --out folder.
+func goldenReports(t *testing.T, g goldenRun) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	args := append([]string{"-o", out, "--run-id", "golden", "--fail-on", "never", "-j", "4"}, g.flags...)
+	args = append(args, allFixtures(t)...)
+	r := run(t, runOpts{dir: repoRoot, env: []string{"SOURCE_DATE_EPOCH=0"}}, args...)
+	// The samples hold deliberately broken files: exit 3 is expected.
+	expectCode(t, r, exitInputFailed)
+	return out
+}
+
+func TestGolden(t *testing.T) {
+	for _, g := range goldenRuns {
+		t.Run(g.name, func(t *testing.T) {
+			out := goldenReports(t, g)
+			dir := filepath.Join(repoRoot, "testdata", "golden", g.dir)
+			for _, name := range []string{"exceptions.csv", "exceptions.json"} {
+				got := readOut(t, out, name)
+				path := filepath.Join(dir, name)
+				if *update {
+					if err := os.MkdirAll(dir, 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(path, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (generate the golden files with: go test ./cmd/scrub837/ -run Golden -update)", err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s differs from %s (-want +got):\n%s\nIf the change is intended: go test ./cmd/scrub837/ -run Golden -update",
+						name, path, lineDiff(string(want), string(got)))
+				}
+			}
+		})
+	}
+}
+
+// lineDiff lists the lines that differ, at most 40 of them.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 40; i++ {
+		var a, c string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			c = g[i]
+		}
+		if a != c {
+			shown++
+			b.WriteString("line " + strconv.Itoa(i+1) + ":\n- " + a + "\n+ " + c + "\n")
+		}
+	}
+	if len(w) != len(g) {
+		b.WriteString("(" + strconv.Itoa(len(w)) + " lines wanted, " + strconv.Itoa(len(g)) + " got)\n")
+	}
+	return b.String()
+}
+
+// ruleIDPattern is a rule ID as RULES.md writes them in its tables.
+var ruleIDPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
+
+// specRuleIDs reads the rule IDs out of the tables of RULES.md (the first
+// cell of each row), from the shared spec folder next to the repository.
+func specRuleIDs(t *testing.T) []string {
+	t.Helper()
+	path := filepath.Join(repoRoot, "..", "shared", "spec", "RULES.md")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var ids []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if !strings.HasPrefix(line, "|") {
+			continue
+		}
+		cells := strings.Split(line, "|")
+		if len(cells) < 3 {
+			continue
+		}
+		if id := strings.TrimSpace(cells[1]); ruleIDPattern.MatchString(id) && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// packRuleIDs are the rules the embedded pack turns on.
+func packRuleIDs(t *testing.T) []string {
+	t.Helper()
+	p, err := scrubber.DefaultPack(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range p.Rules() {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+// builtinRuleIDs are the rules that are code, not pack entries.
+var builtinRuleIDs = []string{"X12-ENVELOPE", "X12-SYNTAX", "X12-NOT-837P", "X12-VERSION", "FILE-UNREADABLE"}
+
+// TestGoldenCoversEveryRule fails when a rule of RULES.md (or, without the
+// spec at hand, of the embedded pack) fires in none of the golden reports:
+// the samples must show every rule at work.
+func TestGoldenCoversEveryRule(t *testing.T) {
+	ids := specRuleIDs(t)
+	if len(ids) == 0 {
+		t.Log("RULES.md not found: using the embedded pack's rules and the built-in X12 rules")
+		ids = append(packRuleIDs(t), builtinRuleIDs...)
+	}
+	if len(ids) < 30 {
+		t.Fatalf("only %d rule IDs found: %v", len(ids), ids)
+	}
+	fired := map[string][]string{}
+	for _, g := range goldenRuns {
+		data, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "golden", g.dir, "exceptions.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := slices.Index(rows[0], "rule_id")
+		if col < 0 {
+			t.Fatalf("no rule_id column in %v", rows[0])
+		}
+		for _, row := range rows[1:] {
+			fired[row[col]] = append(fired[row[col]], g.name)
+		}
+	}
+	for _, id := range ids {
+		if len(fired[id]) == 0 {
+			t.Errorf("rule %s fires in no golden report: add a sample claim for it to testdata/", id)
+		}
+	}
+	for id := range fired {
+		if !slices.Contains(ids, id) {
+			t.Errorf("golden reports hold rule %s, which the rule list does not name", id)
+		}
+	}
+}

@@ -1,0 +1,171 @@
+// Command scrub837 scrubs EDI X12 837P claim files for service lines that
+// bill the rule pack's procedure (CPT 0620T by default) and writes exception
+// reports an analyst works from.
+//
+//	scrub837 [flags] PATH...        scrub files and folders
+//	scrub837 rules [--seed-only]    print the effective rule pack as YAML
+//	scrub837 version                print the version
+//
+// The command line, the report formats and the exit codes are the contract
+// of REPORTS.md; see README.md.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/pflag"
+
+	"github.com/scrub837/scrub837/scrubber"
+)
+
+// Exit codes (REPORTS.md). When an input failed and a finding is at or above
+// --fail-on, exitInputFailed wins: a file that could not be read is the more
+// urgent signal to cron, and its findings are in the reports anyway.
+const (
+	exitOK          = 0 // no finding at or above --fail-on
+	exitFindings    = 1 // at least one finding at or above --fail-on
+	exitUsage       = 2 // bad usage, an unreadable rule pack, or --out unusable: no reports written
+	exitInputFailed = 3 // at least one input could not be read or parsed; reports written for the rest
+)
+
+// version is set at build time: -ldflags "-X main.version=v1.2.3". Builds
+// without it say "dev", so test binaries (and golden files) do not change
+// with every commit.
+var version = "dev"
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// env is what a run sees of the process: its streams and environment.
+// Tests replace pieces of it.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// stderrIsTerminal decides the log format and the progress bar.
+	stderrIsTerminal bool
+}
+
+// Main runs the command line args and returns the exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{
+		stdin:            stdin,
+		stdout:           stdout,
+		stderr:           stderr,
+		getenv:           os.Getenv,
+		stderrIsTerminal: isTerminal(stderr),
+	}
+	return e.main(args)
+}
+
+func (e *env) main(args []string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "rules":
+			return e.rulesCommand(args[1:])
+		case "version":
+			return e.versionCommand(args[1:])
+		case "help":
+			fmt.Fprint(e.stdout, usageText(newScrubFlags(&options{})))
+			return exitOK
+		}
+	}
+	opts, err := parseScrubArgs(args, e.stdout)
+	if errors.Is(err, pflag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return e.usageError(err)
+	}
+	return e.scrub(opts)
+}
+
+// usageError prints err and a hint, and returns exitUsage.
+func (e *env) usageError(err error) int {
+	fmt.Fprintf(e.stderr, "scrub837: %v\nRun 'scrub837 --help' for usage.\n", err)
+	return exitUsage
+}
+
+// rulesCommand prints the effective rule pack.
+func (e *env) rulesCommand(args []string) int {
+	fs := pflag.NewFlagSet("scrub837 rules", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	seedOnly := fs.Bool("seed-only", false, "drop every pack entry whose source is codeset")
+	rulesFile := fs.String("rules", "", "a rule pack YAML `FILE` replacing the embedded one (default: the embedded pack)")
+	help := fs.BoolP("help", "h", false, "show this help")
+	if err := fs.Parse(args); err != nil {
+		return e.usageError(err)
+	}
+	if *help {
+		fmt.Fprintf(e.stdout, "Usage: scrub837 rules [--seed-only] [--rules FILE]\n\nPrints the effective rule pack as YAML (what a scrub run would apply).\n\n%s", flagUsages(fs))
+		return exitOK
+	}
+	if fs.NArg() > 0 {
+		return e.usageError(fmt.Errorf("rules takes no arguments, got %q", fs.Args()))
+	}
+	pack, err := loadPack(*rulesFile, *seedOnly)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "scrub837: %v\n", err)
+		return exitUsage
+	}
+	text, err := effectiveYAML(pack)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "scrub837: rule pack: %v\n", err)
+		return exitUsage
+	}
+	if _, err := io.WriteString(e.stdout, text); err != nil {
+		return exitUsage
+	}
+	return exitOK
+}
+
+// versionCommand prints the version, the Go release and, when the binary
+// carries it, the commit it was built from.
+func (e *env) versionCommand(args []string) int {
+	if len(args) > 0 {
+		return e.usageError(fmt.Errorf("version takes no arguments, got %q", args))
+	}
+	line := "scrub837 " + version + " " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				line += " commit " + s.Value[:12]
+			}
+		}
+	}
+	fmt.Fprintln(e.stdout, line)
+	return exitOK
+}
+
+// loadPack returns the embedded pack, or the pack in path. Its errors name
+// the file and line.
+func loadPack(path string, seedOnly bool) (*scrubber.Pack, error) {
+	if path == "" {
+		p, err := scrubber.DefaultPack(seedOnly)
+		if err != nil {
+			return nil, fmt.Errorf("embedded rule pack: %w", err)
+		}
+		return p, nil
+	}
+	p, err := scrubber.LoadPackFile(path, seedOnly)
+	if err != nil {
+		return nil, fmt.Errorf("rule pack: %w", err)
+	}
+	return p, nil
+}
+
+// effectiveYAML is the pack as the run applies it.
+func effectiveYAML(p *scrubber.Pack) (string, error) {
+	b, err := p.EffectiveYAML()
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
