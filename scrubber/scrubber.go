@@ -34,7 +34,7 @@ func (s *Scrubber) Pack() *Pack { return s.pack }
 // File status values.
 const (
 	StatusOK      = "ok"      // read to its end (it may still have findings)
-	StatusFailed  = "failed"  // could not be read to its end
+	StatusFailed  = "failed"  // could not be read to its end: unreadable, not X12, or truncated
 	StatusSkipped = "skipped" // read, but held no 837P transaction
 )
 

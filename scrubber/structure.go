@@ -76,6 +76,12 @@ func (w *walker) readerProblem(e *x12io.Error) {
 	}
 	w.structureFinding(rule, env, Pos{Segment: e.Segment, Offset: e.Offset}, inClaim,
 		plainMessage(message), readerSuggestion(e))
+	if e.Truncated && w.res.Status != StatusFailed {
+		// A cut-off file was not read to its end: it fails (exit 3), though
+		// what it held was scrubbed.
+		w.res.Status = StatusFailed
+		w.res.Error = "truncated: " + e.Error()
+	}
 }
 
 // fatal ends the file: the open transaction is closed with what was read

@@ -62,7 +62,7 @@ func TestStructureRules(t *testing.T) {
 		{
 			name: "missing IEA", data: []byte(strings.TrimSuffix(base, "IEA*1*000000201~\n")),
 			rule: "X12-ENVELOPE", severity: Error,
-			message: []string{"no IEA"}, suggest: "resend", status: StatusOK,
+			message: []string{"no IEA"}, suggest: "resend", status: StatusFailed,
 		},
 		{
 			name: "not 837P: 837I", data: mutate(t, strings.Replace(base, "*X*005010X222A1~", "*X*005010X223A2~", 1),
@@ -221,15 +221,16 @@ func TestStructureSkippedCounts(t *testing.T) {
 	}
 }
 
-// TestStructureTruncated: a file cut inside a claim is read to its end; the
-// open claim is scrubbed with what was read, and the missing trailers are
-// reported with how many claims the transaction gave.
+// TestStructureTruncated: a file cut inside a claim fails (it was not read
+// to its end: exit 3), but the open claim is scrubbed with what was read,
+// and the missing trailers are reported with how many claims the
+// transaction gave.
 func TestStructureTruncated(t *testing.T) {
 	base := string(readFixture(t, "base.txt"))
 	cut := base[:strings.Index(base, "DTP*472*D8*20260115~")+len("DTP*472*D8*2026")]
 	res, claims := scrubBytes(t, "cut", []byte(cut))
-	if res.Status != StatusOK {
-		t.Errorf("status %q: a truncated file is read to its end", res.Status)
+	if res.Status != StatusFailed || !strings.HasPrefix(res.Error, "truncated: ") {
+		t.Errorf("status %q error %q: a truncated file fails", res.Status, res.Error)
 	}
 	syn := only(res.Findings, "X12-SYNTAX")
 	if len(syn) != 1 || !strings.Contains(syn[0].Message, "truncated") || syn[0].ClaimID != "C1" {

@@ -72,6 +72,9 @@ type Error struct {
 	Message string
 	// Fatal is set when reading cannot go on; Next returns this error again.
 	Fatal bool
+	// Truncated is set on the problems that show the input ended too soon:
+	// envelopes left open at the end, or a last segment with no terminator.
+	Truncated bool
 	// Err is the underlying error, if any (for KindIO).
 	Err error
 }

@@ -110,5 +110,13 @@ func describeNonX12(b []byte) string {
 			return "the input is binary data, not X12 (expected ISA at the start)"
 		}
 	}
-	return fmt.Sprintf("expected an ISA segment at the start, found %q", b)
+	// Name what was found only when it is a well-known segment: the start
+	// of a wrong file may be patient data, which must not reach reports or
+	// logs.
+	for _, id := range []string{"GS", "ST", "BHT", "HL", "NM1", "CLM", "SE", "GE", "IEA"} {
+		if len(b) > len(id) && string(b[:len(id)]) == id && !isAlnum(b[len(id)]) && b[len(id)] != ' ' {
+			return fmt.Sprintf("expected an ISA segment at the start, found a %s segment (the interchange header is missing)", id)
+		}
+	}
+	return "expected an ISA segment at the start, found text that is not X12"
 }

@@ -227,6 +227,7 @@ func (r *Reader) readSegment() {
 		// The input ends inside a segment: hand out what is there.
 		segEnd = r.end
 		r.report(KindUnterminated, number, offset, "input ends inside a segment: no %q terminator after it (truncated file?)", term)
+		r.queue[len(r.queue)-1].Truncated = true
 	}
 	data := r.buf[start:segEnd]
 	r.pos = segEnd + 1
@@ -244,7 +245,7 @@ func (r *Reader) readSegment() {
 	r.seg.reset(data, r.delims, number, offset)
 	r.pending = true
 	if !validSegmentID(data, r.delims.Element) {
-		r.report(KindBadSegmentID, number, offset, "segment ID %q is not 2 or 3 upper-case letters or digits", truncate(r.seg.ID(), 16))
+		r.report(KindBadSegmentID, number, offset, "segment ID %q is not 2 or 3 upper-case letters or digits", truncate(r.seg.ID(), 8))
 		r.noteBadSegment(offset)
 	} else {
 		r.badInARow = 0
@@ -320,7 +321,11 @@ func (r *Reader) finish() {
 		r.fail(KindNotX12, 0, r.base+int64(r.pos), nil, "%s", describeNonX12(nil))
 		return
 	}
+	first := len(r.queue)
 	r.env.closeAll(r, r.segNumber, r.base+int64(r.pos), "at the end of the input")
+	for _, e := range r.queue[first:] {
+		e.Truncated = true
+	}
 }
 
 // idByte marks the bytes a segment ID may hold.

@@ -227,12 +227,13 @@ func TestNotX12(t *testing.T) {
 	}{
 		"empty":           {"", "empty"},
 		"whitespace":      {" \n\n", "empty"},
-		"no ISA":          {"GS*HC*A*B~ST*837*1~", `found "GS*HC`},
+		"no ISA":          {"GS*HC*A*B~ST*837*1~", "found a GS segment"},
+		"patient data":    {"DOE,JANE,19560412", "found text that is not X12"},
 		"gzip":            {"\x1f\x8b\x08\x00\x00\x00", "gzip"},
 		"binary":          {"\x00\x01\x02\x03garbage", "binary"},
 		"ISA cut short":   {"ISA*00*     *00~", "16 are required"},
 		"ISA16 too long":  {strings.Replace(isa('*', '^', ':', '~'), "*:~", "*::~", 1) + "GS*X~", "terminator"},
-		"alnum separator": {"ISAX00X", `found "ISAX00X"`},
+		"alnum separator": {"ISAX00X", "found text that is not X12"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
