@@ -55,6 +55,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta)
 	sum.FindingsByRule = map[string]int{}
 	sum.TargetClaimsByPayerGroup = map[string]int{}
 	sum.HeldTargetClaimsByPayerGroup = map[string]int{}
+	sum.CleanTargetClaimsByPayerGroup = map[string]int{}
 
 	r.Files = make([]reports.File, 0, len(results))
 	nFindings := 0
@@ -96,6 +97,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta)
 			sum.TargetClaimsByPayerGroup[group]++
 			if tc.Worst < scrubber.Warning {
 				sum.CleanTargetClaims++
+				sum.CleanTargetClaimsByPayerGroup[group]++
 			}
 			if tc.Worst >= scrubber.Error {
 				sum.HeldTargetClaimsByPayerGroup[group]++
