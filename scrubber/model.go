@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strings"
 
 	"github.com/scrub837/scrub837/x12io"
 )
@@ -656,7 +657,8 @@ func (w *walker) endClaim() {
 			worst = max(worst, w.res.Findings[i].Severity)
 		}
 		w.res.TargetClaims = append(w.res.TargetClaims, TargetClaim{
-			Offset: c.Pos.Offset, ID: c.ID, PayerGroup: c.PayerGroup, Worst: worst,
+			// A copy of the ID: a substring would keep the whole claim alive.
+			Offset: c.Pos.Offset, ID: strings.Clone(c.ID), PayerGroup: c.PayerGroup, Worst: worst,
 		})
 	}
 	w.res.cross.add(w.p, c)

@@ -109,6 +109,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta)
 			sum.FindingsByRule[f.RuleID]++
 		}
 		r.Findings = append(r.Findings, res.Findings...)
+		res.Findings = nil // the report holds them now: don't keep two copies
 	}
 	// Each result's findings are in report order already; sorting the whole
 	// (stable, by file index first) guards the contract whatever a result

@@ -93,6 +93,7 @@ func TestExitCode(t *testing.T) {
 	if got := exitCode(r, scrubber.Error); got != exitInputFailed {
 		t.Errorf("failed input with errors: %d, want 3 (3 wins over 1)", got)
 	}
+	results, metas = sampleResults() // buildReport takes the results' findings
 	ok := buildReport(results[:1], metas[:1], reportMeta{})
 	for level, want := range map[scrubber.Severity]int{scrubber.Error: 1, scrubber.Warning: 1, scrubber.Info: 1, 0: 0} {
 		if got := exitCode(ok, level); got != want {
