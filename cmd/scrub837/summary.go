@@ -27,7 +27,8 @@ const otherPayerGroup = "Other"
 //
 // Summary counts: every total is the sum over files; a target claim is
 // clean when its worst finding is below warning (none, or info only); held
-// target claims are those with at least one error.
+// target claims are those with at least one error. The findings move from
+// the results into the report (each result's Findings is nil afterwards).
 func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta) *reports.Report {
 	r := &reports.Report{
 		Run: reports.Run{
