@@ -57,8 +57,19 @@ func benchDrop(b *testing.B) []byte {
 	return benchData
 }
 
-func benchmarkReader(b *testing.B, split bool) {
-	data := benchDrop(b)
+var (
+	flatOnce sync.Once
+	flatData []byte
+)
+
+// benchDropOneLine is benchDrop without line breaks: the layout most
+// claim systems send (one long line).
+func benchDropOneLine(b *testing.B) []byte {
+	flatOnce.Do(func() { flatData = bytes.ReplaceAll(benchDrop(b), []byte("\n"), nil) })
+	return flatData
+}
+
+func benchmarkReader(b *testing.B, data []byte, split bool) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -84,10 +95,13 @@ func benchmarkReader(b *testing.B, split bool) {
 
 // BenchmarkReader finds segments and checks envelopes; elements are split
 // only for envelope segments (the rest are split when a consumer asks).
-func BenchmarkReader(b *testing.B) { benchmarkReader(b, false) }
+func BenchmarkReader(b *testing.B) { benchmarkReader(b, benchDrop(b), false) }
+
+// BenchmarkReaderOneLine reads the same drop written as one long line.
+func BenchmarkReaderOneLine(b *testing.B) { benchmarkReader(b, benchDropOneLine(b), false) }
 
 // BenchmarkReaderSplitAll also splits every segment into elements.
-func BenchmarkReaderSplitAll(b *testing.B) { benchmarkReader(b, true) }
+func BenchmarkReaderSplitAll(b *testing.B) { benchmarkReader(b, benchDrop(b), true) }
 
 // TestReaderSteadyStateDoesNotAllocate: after the first transaction, reading
 // a segment allocates nothing (envelope strings are per transaction).

@@ -28,13 +28,16 @@ type Reader struct {
 	base int64 // input offset of buf[0]
 	eof  bool
 
-	maxSeg    int
-	delims    Delimiters
-	haveISA   bool
-	scratch   []byte
-	segNumber int64
-	seg       Segment
-	badInARow int
+	maxSeg int
+	// breaksBefore: buf holds no CR or LF from here to end. Single-line
+	// files (the common layout) then skip the per-segment line-break check.
+	breaksBefore int
+	delims       Delimiters
+	haveISA      bool
+	scratch      []byte
+	segNumber    int64
+	seg          Segment
+	badInARow    int
 
 	queue      []*Error // problems to return before the pending segment
 	queueHead  int
@@ -126,12 +129,16 @@ func (r *Reader) fill() {
 		r.end -= shift
 		r.pos = 0
 		r.base += int64(shift)
+		r.breaksBefore = max(r.breaksBefore-shift, 0)
 	}
 	if r.end == len(r.buf) {
 		return // full: the caller's cap check decides what happens
 	}
 	for tries := 0; tries < 100; tries++ {
 		n, err := r.src.Read(r.buf[r.end:])
+		if chunk := r.buf[r.end : r.end+n]; bytes.IndexByte(chunk, '\n') >= 0 || bytes.IndexByte(chunk, '\r') >= 0 {
+			r.breaksBefore = r.end + n
+		}
 		r.end += n
 		if err != nil {
 			r.eof = true
@@ -239,7 +246,7 @@ func (r *Reader) readSegment() {
 		if len(data) > 0 && data[len(data)-1] == '\r' {
 			data = data[:len(data)-1]
 		}
-	} else if hasLineBreak(data) {
+	} else if start < r.breaksBefore && hasLineBreak(data) {
 		data = r.dropLineBreaks(data)
 	}
 	r.seg.reset(data, r.delims, number, offset)

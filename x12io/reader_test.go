@@ -133,7 +133,12 @@ func TestWrappedLinesAreNotData(t *testing.T) {
 		wrapped.WriteString(flat[i:end])
 		wrapped.WriteString("\r\n")
 	}
-	res := readAll(t, strings.NewReader(wrapped.String()))
+	// Line breaks are noticed whichever read brings them in: one read, or a
+	// byte at a time.
+	res := readAll(t, iotest.OneByteReader(strings.NewReader(wrapped.String())))
+	if again := readAll(t, strings.NewReader(wrapped.String())); strings.Join(again.sv1, "|") != strings.Join(res.sv1, "|") {
+		t.Fatalf("one-byte reads gave %q, one read %q", res.sv1, again.sv1)
+	}
 	if res.fatal != nil || len(res.errs) > 0 {
 		t.Fatalf("errors: %v %v", res.fatal, res.errs)
 	}
