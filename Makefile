@@ -26,11 +26,11 @@ build:
 run:
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/scrub837 ./cmd/scrub837
 	@mkdir -p $(OUT); rc=0; \
-	./bin/scrub837 -o $(OUT) --run-id sample --fail-on never --log-format json $(SAMPLES) 2>$(OUT)/scrub837.log || rc=$$?; \
+	./bin/scrub837 -o $(OUT) --run-id sample --fail-on never --format csv,json,html,xlsx --log-format json $(SAMPLES) 2>$(OUT)/scrub837.log || rc=$$?; \
 	if [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then cat $(OUT)/scrub837.log >&2; echo "make run: scrub837 exited $$rc" >&2; exit $$rc; fi; \
 	if [ $$rc -eq 3 ]; then echo "  exit 3 is expected here: testdata holds deliberately broken files (the failed ones above)"; fi; \
 	echo "  logs: $(OUT)/scrub837.log"; \
-	echo "Open $(OUT)/exceptions.csv (one finding a row) or $(OUT)/exceptions.json."
+	echo "Open $(OUT)/report.html in a browser, or $(OUT)/exceptions.csv / exceptions.xlsx (one finding a row)."
 
 test:
 	$(GO) vet ./...
