@@ -38,7 +38,9 @@ func scrubRuleFixtures(t *testing.T, p *Pack, names []string, scrubOrder []int) 
 	if claims == 0 {
 		t.Skip("the 837P walker read no claims (not ready yet)")
 	}
-	s.Finish(results)
+	if err := s.Finish(results); err != nil {
+		t.Fatal(err)
+	}
 	return results
 }
 

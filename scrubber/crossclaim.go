@@ -5,8 +5,10 @@ import (
 	"strings"
 )
 
-// crossIndex keeps, per file, only what the cross-claim rules need: the
-// target lines and related-code lines with their patient, provider and date.
+// crossIndex keeps only what the cross-claim rules need: the target lines
+// and related-code lines with their patient, provider and date. A Scrubber
+// keeps its entries in a crossStore (crossspill.go), which spills them to
+// disk on large runs; crossIndex is the plain in-memory list.
 //
 // Each entry is one line, with the key the rules match on (member ID,
 // whether the patient is a 2000C dependant, billing NPI, dates, side) and a
@@ -24,10 +26,16 @@ const (
 )
 
 type crossEntry struct {
-	kind        uint8
-	sides       uint8  // target lines: lineSides
+	kind    uint8
+	sides   uint8 // target lines: lineSides
+	patient bool  // the claim is under a 2000C patient HL
+	// dupInClaim: a target line that the per-claim LINE-DUPLICATE already
+	// reports (it repeats an earlier line of its own claim).
+	dupInClaim bool
+	// scrub is the serial of the Scrub call that indexed the line (see
+	// FileResult.scrub); 0 outside a Scrubber.
+	scrub       uint32
 	sideText    string // target lines: their side modifiers, for messages
-	patient     bool   // the claim is under a 2000C patient HL
 	member      string // = tmpl.MemberID
 	npi         string // = tmpl.BillingNPI
 	dates       dateRange
@@ -36,25 +44,27 @@ type crossEntry struct {
 	lineSeg     int64        // SV1 offset: orders lines within a claim
 	rel         *RelatedCode // related line: the pack's entry for its code
 	override    string       // related line: its override modifier, if any
-	// dupInClaim: a target line that the per-claim LINE-DUPLICATE already
-	// reports (it repeats an earlier line of its own claim).
-	dupInClaim bool
 	// cols are the line's report columns packed into one string (see
 	// packColumns): one small allocation per entry instead of a Finding,
 	// so the index stays compact on drops with many target lines.
 	cols string
 
-	// set by crossClaimFindings: the earliest other claim's entry matched
+	// set by crossMatch: the earliest other claim's entry matched
 	other *crossEntry
 }
 
-// add indexes a claim that has target lines or lines with related codes.
-// Lines without a usable date or member ID cannot match and are left out;
-// so are related lines that share a date with a target line of their own
-// claim (the per-claim BUNDLE-* rules report those).
-func (x *crossIndex) add(p *Pack, c *Claim) {
+// add indexes a claim that has target lines or lines with related codes
+// (see appendCrossEntries).
+func (x *crossIndex) add(p *Pack, c *Claim) { x.entries = appendCrossEntries(x.entries, p, c) }
+
+// appendCrossEntries appends the entries of a claim that has target lines
+// or lines with related codes to dst. Lines without a usable date or member
+// ID cannot match and are left out; so are related lines that share a date
+// with a target line of their own claim (the per-claim BUNDLE-* rules
+// report those).
+func appendCrossEntries(dst []crossEntry, p *Pack, c *Claim) []crossEntry {
 	if c.MemberID == "" {
-		return
+		return dst
 	}
 	var buf [16]dateRange
 	dates := buf[:0]
@@ -86,8 +96,9 @@ func (x *crossIndex) add(p *Pack, c *Claim) {
 		tmpl := lineFinding(c, l, RuleSpec{}, l.SV1Pos, "", "")
 		e.fileIndex, e.claimOffset = tmpl.FileIndex, tmpl.ClaimOffset
 		e.cols, e.member, e.npi = packColumns(&tmpl)
-		x.entries = append(x.entries, e)
+		dst = append(dst, e)
 	}
+	return dst
 }
 
 // before orders entries by input order: file, claim, line.
@@ -125,10 +136,21 @@ func crossClaimFindings(p *Pack, files []*crossIndex) []Finding {
 			continue
 		}
 		for i := range x.entries {
-			e := &x.entries[i]
-			e.other = nil
-			all = append(all, e)
+			all = append(all, &x.entries[i])
 		}
+	}
+	out := crossMatch(p, all, nil)
+	SortFindings(out)
+	return out
+}
+
+// crossMatch matches entries (in any order) and appends their cross-claim
+// findings to out, unsorted. Entries only match within one patient (member
+// ID and patient flag), so any set of entries that holds every entry of its
+// patients (a spill partition) can be matched on its own. It reorders all.
+func crossMatch(p *Pack, all []*crossEntry, out []Finding) []Finding {
+	for _, e := range all {
+		e.other = nil
 	}
 	sort.Slice(all, func(i, j int) bool {
 		a, b := all[i], all[j]
@@ -156,7 +178,6 @@ func crossClaimFindings(p *Pack, files []*crossIndex) []Finding {
 			}
 		}
 	}
-	var out []Finding
 	for _, e := range all {
 		if e.other == nil {
 			continue
@@ -165,7 +186,6 @@ func crossClaimFindings(p *Pack, files []*crossIndex) []Finding {
 			out = append(out, f)
 		}
 	}
-	SortFindings(out)
 	return out
 }
 
@@ -199,7 +219,9 @@ func crossFinding(p *Pack, e *crossEntry) (Finding, bool) {
 	if !ok {
 		return Finding{}, false
 	}
-	f := unpackColumns(e.cols)
+	// A copy: the finding must not keep the entry's memory (a whole spill
+	// partition when it was read back from disk) alive.
+	f := unpackColumns(strings.Clone(e.cols))
 	f.RuleID, f.Severity, f.Source = rs.ID, rs.Severity, rs.Source
 	otherCols := unpackColumns(o.cols)
 	other := claimName(&otherCols)

@@ -95,3 +95,44 @@ func unpackColumns(cols string) Finding {
 	f.ByteOffset = getInt()
 	return f
 }
+
+// packedKey returns the member ID and billing NPI of packed columns, as
+// packColumns does: substrings of cols.
+func packedKey(cols string) (member, npi string, ok bool) {
+	pos := 0
+	var s [2]string
+	for i := range s {
+		n, w := uvarintString(cols[pos:])
+		if w <= 0 {
+			return "", "", false
+		}
+		pos += w
+		// packColumns writes signed varints: zigzag-decode the length.
+		l := int64(n>>1) ^ -int64(n&1)
+		if l < 0 || int64(len(cols)-pos) < l {
+			return "", "", false
+		}
+		s[i] = cols[pos : pos+int(l)]
+		pos += int(l)
+	}
+	return s[0], s[1], true
+}
+
+// uvarintString is binary.Uvarint over a string: the value and the number
+// of bytes read, or 0 bytes when s ends first or the value overflows.
+func uvarintString(s string) (uint64, int) {
+	var x uint64
+	var shift uint
+	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
+		b := s[i]
+		if b < 0x80 {
+			if i == binary.MaxVarintLen64-1 && b > 1 {
+				return 0, 0
+			}
+			return x | uint64(b)<<shift, i + 1
+		}
+		x |= uint64(b&0x7f) << shift
+		shift += 7
+	}
+	return 0, 0
+}

@@ -661,7 +661,7 @@ func (w *walker) endClaim() {
 			Offset: c.Pos.Offset, ID: strings.Clone(c.ID), PayerGroup: c.PayerGroup, Worst: worst,
 		})
 	}
-	w.res.cross.add(w.p, c)
+	w.s.cross.add(w.p, c, w.res.scrub)
 }
 
 // claimID is CLM01 of the open claim, for findings about it.

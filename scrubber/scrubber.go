@@ -3,26 +3,39 @@
 // and returns findings. It knows nothing of report formats or the command
 // line.
 //
-// Use: build one Scrubber for a run, call Scrub for each input (from as many
-// goroutines as you like), then Finish once with every FileResult in input
-// order to run the cross-claim rules. Findings in each FileResult are then
-// in report order.
+// Use: build one Scrubber for a run (defer its Close), call Scrub for each
+// input (from as many goroutines as you like), then Finish once with every
+// FileResult in input order to run the cross-claim rules. Findings in each
+// FileResult are then in report order.
+//
+// The cross-claim rules need the target and related-code lines of the whole
+// run. The Scrubber keeps them in memory on small runs and spills them to
+// temporary files on large ones, so memory does not grow with the input;
+// Finish and Close remove the files.
 package scrubber
 
 import (
 	"io"
 	"sort"
+	"sync/atomic"
 
 	"github.com/scrub837/scrub837/x12io"
 )
 
-// Scrubber checks files against one rule pack. It is safe for concurrent
-// use: per-file state lives in each Scrub call.
+// Scrubber checks files against one rule pack. Scrub is safe for
+// concurrent use: per-file state lives in each Scrub call, and the
+// cross-claim index they share is locked.
 type Scrubber struct {
 	pack *Pack
 	// onClaim, when set (tests), is handed every claim the walker
 	// materializes: target claims and claims with related-code lines.
 	onClaim func(*Claim)
+
+	// cross holds the cross-claim index entries of every Scrub since the
+	// last Finish, in memory or spilled to disk.
+	cross crossStore
+	// scrubs numbers the Scrub calls (FileResult.scrub).
+	scrubs atomic.Uint32
 }
 
 // New returns a Scrubber for pack.
@@ -30,6 +43,25 @@ func New(pack *Pack) *Scrubber { return &Scrubber{pack: pack} }
 
 // Pack is the rule pack the Scrubber applies.
 func (s *Scrubber) Pack() *Pack { return s.pack }
+
+// SetTempDir sets the folder where a large run's cross-claim index is
+// spilled (in a new folder of its own, removed by Finish and Close). The
+// default, "", is os.TempDir(). Call it before the first Scrub.
+func (s *Scrubber) SetTempDir(dir string) {
+	s.cross.mu.Lock()
+	defer s.cross.mu.Unlock()
+	s.cross.dir = dir
+}
+
+// Close drops the cross-claim index of any Scrub not yet finished and
+// removes its temporary files. Finish removes them too; Close is for runs
+// that end without one (defer it after New). The Scrubber can still be
+// used after Close, and Close can be called again.
+func (s *Scrubber) Close() error {
+	s.cross.mu.Lock()
+	defer s.cross.mu.Unlock()
+	return s.cross.reset()
+}
 
 // File status values.
 const (
@@ -66,13 +98,15 @@ type FileResult struct {
 	// Findings in report order: byte offset, then rule ID.
 	Findings []Finding
 
-	cross crossIndex // what the cross-claim rules need of this file
+	// scrub is the serial of the Scrub call that gave the result (0 when
+	// none did): its cross-claim index entries in the Scrubber carry it.
+	scrub uint32
 }
 
 // Scrub reads one input to its end and checks it. name is how reports name
 // the file; index is its place in the run (findings sort by it).
 func (s *Scrubber) Scrub(index int, name string, r io.Reader) *FileResult {
-	res := &FileResult{Index: index, Name: name, Status: StatusOK}
+	res := &FileResult{Index: index, Name: name, Status: StatusOK, scrub: s.scrubs.Add(1)}
 	w := newWalker(s, res)
 	w.run(x12io.NewReader(r))
 	SortFindings(res.Findings)
@@ -89,18 +123,30 @@ func (s *Scrubber) Unreadable(index int, name string, err error) *FileResult {
 // Finish runs the cross-claim rules (BUNDLE-CROSS-CLAIM, LINE-DUPLICATE
 // across claims) over results, which must be every result of the run in
 // input order. It adds their findings to the results they belong to and
-// re-sorts those.
-func (s *Scrubber) Finish(results []*FileResult) {
-	files := make([]*crossIndex, 0, len(results))
+// re-sorts those. No Scrub may run during Finish.
+//
+// Finish consumes the cross-claim index of every Scrub since the previous
+// Finish (lines of Scrub results not in results are ignored) and removes
+// its temporary files; the Scrubber can then be used for another run. It
+// returns an error, and adds no cross-claim finding, when the index could
+// not be spilled to disk or read back.
+func (s *Scrubber) Finish(results []*FileResult) error {
 	byIndex := make(map[int]*FileResult, len(results))
+	scrubs := make(map[uint32]bool, len(results))
 	for _, res := range results {
 		if res == nil {
 			continue
 		}
-		files = append(files, &res.cross)
 		byIndex[res.Index] = res
+		if res.scrub != 0 {
+			scrubs[res.scrub] = true
+		}
 	}
-	for _, f := range crossClaimFindings(s.pack, files) {
+	found, err := s.cross.findings(s.pack, func(e *crossEntry) bool { return scrubs[e.scrub] })
+	if err != nil {
+		return err
+	}
+	for _, f := range found {
 		res := byIndex[f.FileIndex]
 		if res == nil {
 			continue // not one of results: cannot happen with a complete run
@@ -121,6 +167,7 @@ func (s *Scrubber) Finish(results []*FileResult) {
 			SortFindings(res.Findings)
 		}
 	}
+	return nil
 }
 
 // SortFindings puts findings in report order: file, byte offset, rule ID,

@@ -306,7 +306,9 @@ func TestFinishKeepsOrder(t *testing.T) {
 		results = append(results, s.Scrub(i, "f", bytes.NewReader(base)))
 	}
 	results = append(results, s.Unreadable(3, "gone", errors.New("gone")))
-	s.Finish(results)
+	if err := s.Finish(results); err != nil {
+		t.Fatal(err)
+	}
 	for i, res := range results {
 		for k, f := range res.Findings {
 			if f.FileIndex != i {
@@ -328,7 +330,9 @@ func TestFinishCrossClaim(t *testing.T) {
 	a := s.Scrub(0, "a", bytes.NewReader(base))
 	b := s.Scrub(1, "b", bytes.NewReader(base))
 	before := len(a.Findings) + len(b.Findings)
-	s.Finish([]*FileResult{a, b})
+	if err := s.Finish([]*FileResult{a, b}); err != nil {
+		t.Fatal(err)
+	}
 	added := len(a.Findings) + len(b.Findings) - before
 	if added == 0 {
 		t.Skip("no cross-claim finding for a repeated 0620T line (the cross-claim rules may not be in yet)")

@@ -99,12 +99,18 @@ func (e *env) scrub(o *options) int {
 		sink.setProgress(prog)
 	}
 	s := scrubber.New(pack)
+	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
 	results, metas := scrubAll(s, inputs, o.workers, e.stdin, prog, log)
 	if prog != nil {
 		prog.finish()
 		sink.setProgress(nil)
 	}
-	s.Finish(results)
+	if err := s.Finish(results); err != nil {
+		// The cross-claim rules could not run (the disk their index spills
+		// to failed): reports without them would look complete, so none.
+		log.Error().Err(err).Msg("cannot run the cross-claim rules")
+		return exitInputFailed
+	}
 
 	report := buildReport(results, metas, reportMeta{
 		runID:    runID,

@@ -1,0 +1,361 @@
+package scrubber
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+// The cross-claim store holds the cross-index entries of every Scrub of a
+// run until Finish matches them. It is shared by the Scrub calls of a
+// Scrubber, which may run concurrently.
+//
+// Small runs keep the entries in memory. Once they pass a threshold, the
+// store spills: the entries so far, and every later one, are written to
+// temporary files, one per partition, partitioned by a hash of the match
+// key (member ID and patient flag). Entries only match within one patient,
+// so Finish can read and match one partition at a time: its memory is one
+// partition's entries, not the run's. The order entries reach the store in
+// (which goroutine wrote first) does not matter: crossMatch sorts them by
+// patient, date and input position.
+
+const (
+	crossSpillAt     = 4 << 20  // bytes of in-memory entries above which the store spills
+	crossPartitions  = 64       // spill files
+	crossSpillBuffer = 32 << 10 // write buffer per spill file
+)
+
+// crossEntrySize is what an entry's struct costs in memory.
+const crossEntrySize = int(unsafe.Sizeof(crossEntry{}))
+
+type crossStore struct {
+	mu    sync.Mutex
+	limit int    // spill above this many bytes in memory; 0: crossSpillAt
+	dir   string // where spill folders go; "": os.TempDir()
+
+	mem      []crossEntry // before spilling
+	memBytes int
+
+	spill *crossSpill // once spilling: every entry goes there
+	err   error       // the first spill error; later entries are dropped
+	buf   []byte      // encoding scratch
+}
+
+// crossSpill is a folder of partition files.
+type crossSpill struct {
+	dir   string
+	parts [crossPartitions]spillPart
+}
+
+type spillPart struct {
+	f    *os.File
+	w    *bufio.Writer
+	n    int   // entries written
+	size int64 // bytes written
+}
+
+// add indexes the claim's target and related-code lines (see
+// appendCrossEntries) for the Scrub call with serial scrub.
+func (s *crossStore) add(p *Pack, c *Claim, scrub uint32) {
+	var buf [4]crossEntry
+	es := appendCrossEntries(buf[:0], p, c)
+	if len(es) == 0 {
+		return
+	}
+	for i := range es {
+		es[i].scrub = scrub
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.err != nil:
+		// Finish reports the error: the rest of the entries do not matter.
+	case s.spill == nil:
+		s.mem = append(s.mem, es...)
+		for i := range es {
+			s.memBytes += crossEntrySize + len(es[i].cols) + len(es[i].sideText)
+		}
+		limit := s.limit
+		if limit <= 0 {
+			limit = crossSpillAt
+		}
+		if s.memBytes > limit {
+			s.startSpill()
+		}
+	default:
+		for i := range es {
+			s.write(&es[i])
+		}
+	}
+}
+
+// startSpill creates the spill files and moves the in-memory entries there.
+func (s *crossStore) startSpill() {
+	mem := s.mem
+	s.mem, s.memBytes = nil, 0
+	dir, err := os.MkdirTemp(s.dir, "scrub837-cross-")
+	if err != nil {
+		s.fail(err)
+		return
+	}
+	sp := &crossSpill{dir: dir}
+	s.spill = sp
+	for i := range sp.parts {
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("part-%02d", i)))
+		if err != nil {
+			s.fail(err)
+			return
+		}
+		sp.parts[i] = spillPart{f: f, w: bufio.NewWriterSize(f, crossSpillBuffer)}
+	}
+	for i := range mem {
+		s.write(&mem[i])
+	}
+}
+
+func (s *crossStore) fail(err error) {
+	if s.err == nil {
+		s.err = fmt.Errorf("cross-claim rules: spilling the index to disk: %w", err)
+	}
+	s.mem, s.memBytes = nil, 0
+}
+
+// crossPartition is the partition of a match key (FNV-1a).
+func crossPartition(member string, patient bool) int {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(member); i++ {
+		h = (h ^ uint64(member[i])) * 1099511628211
+	}
+	if patient {
+		h = (h ^ 1) * 1099511628211
+	}
+	return int(h % crossPartitions)
+}
+
+// Entry flags in a spill record.
+const (
+	spillPatient = 1 << iota
+	spillDupInClaim
+)
+
+// write appends e to its partition's file. A record is: kind, sides, flags
+// (bytes); dates From and To, claim offset and line offset (varints); file
+// index and scrub serial (uvarints); then the related code (the pack entry's
+// code, "" for none), override modifier, side text and packed columns, each
+// as a uvarint length and its bytes. Member ID and billing NPI are read back
+// from the columns.
+func (s *crossStore) write(e *crossEntry) {
+	if s.err != nil {
+		return
+	}
+	var flags byte
+	if e.patient {
+		flags |= spillPatient
+	}
+	if e.dupInClaim {
+		flags |= spillDupInClaim
+	}
+	relCode := ""
+	if e.rel != nil {
+		relCode = e.rel.Code
+	}
+	b := append(s.buf[:0], e.kind, e.sides, flags)
+	b = binary.AppendVarint(b, int64(e.dates.From))
+	b = binary.AppendVarint(b, int64(e.dates.To))
+	b = binary.AppendVarint(b, e.claimOffset)
+	b = binary.AppendVarint(b, e.lineSeg)
+	b = binary.AppendUvarint(b, uint64(e.fileIndex))
+	b = binary.AppendUvarint(b, uint64(e.scrub))
+	for _, str := range [...]string{relCode, e.override, e.sideText, e.cols} {
+		b = binary.AppendUvarint(b, uint64(len(str)))
+		b = append(b, str...)
+	}
+	s.buf = b
+	part := &s.spill.parts[crossPartition(e.member, e.patient)]
+	if _, err := part.w.Write(b); err != nil {
+		s.fail(err)
+		return
+	}
+	part.n++
+	part.size += int64(len(b))
+}
+
+// findings matches the entries that keep accepts and returns their
+// cross-claim findings in report order. It empties the store, spilled or
+// not, and removes its files.
+func (s *crossStore) findings(p *Pack, keep func(*crossEntry) bool) ([]Finding, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out, err := s.match(p, keep)
+	if rerr := s.reset(); err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	SortFindings(out)
+	return out, nil
+}
+
+func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool) ([]Finding, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	if s.spill == nil {
+		all := make([]*crossEntry, 0, len(s.mem))
+		for i := range s.mem {
+			if keep(&s.mem[i]) {
+				all = append(all, &s.mem[i])
+			}
+		}
+		return crossMatch(p, all, nil), nil
+	}
+	var out []Finding
+	for i := range s.spill.parts {
+		entries, err := s.spill.load(p, i)
+		if err != nil {
+			return nil, fmt.Errorf("cross-claim rules: reading the spilled index: %w", err)
+		}
+		all := make([]*crossEntry, 0, len(entries))
+		for k := range entries {
+			if keep(&entries[k]) {
+				all = append(all, &entries[k])
+			}
+		}
+		out = crossMatch(p, all, out)
+	}
+	return out, nil
+}
+
+// load reads partition i back, then closes and removes its file.
+func (sp *crossSpill) load(p *Pack, i int) ([]crossEntry, error) {
+	part := &sp.parts[i]
+	if part.f == nil {
+		return nil, nil
+	}
+	defer func() {
+		part.f.Close()
+		os.Remove(part.f.Name())
+		*part = spillPart{}
+	}()
+	if part.n == 0 {
+		return nil, nil
+	}
+	if err := part.w.Flush(); err != nil {
+		return nil, err
+	}
+	if _, err := part.f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	// One string for the partition: the entries' strings are substrings.
+	var b strings.Builder
+	b.Grow(int(part.size))
+	if _, err := io.CopyN(&b, part.f, part.size); err != nil {
+		return nil, err
+	}
+	r := spillReader{s: b.String()}
+	entries := make([]crossEntry, part.n)
+	for k := range entries {
+		if err := r.entry(p, &entries[k]); err != nil {
+			return nil, fmt.Errorf("%s: entry %d: %w", part.f.Name(), k, err)
+		}
+	}
+	if r.pos != len(r.s) {
+		return nil, fmt.Errorf("%s: %d bytes after the last entry", part.f.Name(), len(r.s)-r.pos)
+	}
+	return entries, nil
+}
+
+var errSpillCorrupt = errors.New("corrupt spill record")
+
+// spillReader decodes the records write wrote.
+type spillReader struct {
+	s   string
+	pos int
+	bad bool
+}
+
+func (r *spillReader) byte() byte {
+	if r.pos >= len(r.s) {
+		r.bad = true
+		return 0
+	}
+	r.pos++
+	return r.s[r.pos-1]
+}
+
+func (r *spillReader) uvarint() uint64 {
+	v, n := uvarintString(r.s[r.pos:])
+	if n <= 0 {
+		r.bad = true
+		return 0
+	}
+	r.pos += n
+	return v
+}
+
+func (r *spillReader) varint() int64 {
+	u := r.uvarint()
+	return int64(u>>1) ^ -int64(u&1)
+}
+
+func (r *spillReader) string() string {
+	n := r.uvarint()
+	if r.bad || n > uint64(len(r.s)-r.pos) {
+		r.bad = true
+		return ""
+	}
+	str := r.s[r.pos : r.pos+int(n)]
+	r.pos += int(n)
+	return str
+}
+
+func (r *spillReader) entry(p *Pack, e *crossEntry) error {
+	e.kind, e.sides = r.byte(), r.byte()
+	flags := r.byte()
+	e.patient, e.dupInClaim = flags&spillPatient != 0, flags&spillDupInClaim != 0
+	e.dates.From, e.dates.To = int32(r.varint()), int32(r.varint())
+	e.claimOffset, e.lineSeg = r.varint(), r.varint()
+	e.fileIndex, e.scrub = int(r.uvarint()), uint32(r.uvarint())
+	relCode, override := r.string(), r.string()
+	e.sideText, e.cols = r.string(), r.string()
+	if r.bad {
+		return errSpillCorrupt
+	}
+	e.override = override
+	if relCode != "" {
+		rel, ok := p.Related(relCode)
+		if !ok {
+			return fmt.Errorf("related code %q is not in the rule pack", relCode)
+		}
+		e.rel = rel
+	}
+	var ok bool
+	if e.member, e.npi, ok = packedKey(e.cols); !ok {
+		return errSpillCorrupt
+	}
+	return nil
+}
+
+// reset empties the store and removes its spill files. The settings (limit,
+// dir) stay.
+func (s *crossStore) reset() error {
+	var err error
+	if sp := s.spill; sp != nil {
+		for i := range sp.parts {
+			if f := sp.parts[i].f; f != nil {
+				f.Close()
+			}
+		}
+		err = os.RemoveAll(sp.dir)
+	}
+	s.mem, s.memBytes, s.spill, s.err, s.buf = nil, 0, nil, nil, nil
+	return err
+}
