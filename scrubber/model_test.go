@@ -98,7 +98,7 @@ func TestModelClaims(t *testing.T) {
 	if strings.Join(ids, ",") != "C1,C2,C4" {
 		t.Fatalf("materialized claims %v, want C1,C2,C4", ids)
 	}
-	if len(res.TargetClaims) != 2 || res.TargetClaims[0].ID != "C1" || res.TargetClaims[1].ID != "C2" {
+	if len(res.TargetClaims) != 2 || res.TargetClaims[0].Offset != claims[0].Pos.Offset || res.TargetClaims[1].Offset != claims[1].Pos.Offset {
 		t.Fatalf("target claims %+v", res.TargetClaims)
 	}
 	if tc := res.TargetClaims[0]; tc.Offset != at(24).Offset || tc.PayerGroup != claims[0].PayerGroup {

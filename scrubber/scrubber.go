@@ -73,9 +73,8 @@ const (
 // TargetClaim is what the run summary needs of a claim that bills the
 // pack's procedure.
 type TargetClaim struct {
-	Offset     int64 // of its CLM segment
-	ID         string
-	PayerGroup string
+	Offset     int64    // of its CLM segment: with the file, it names the claim
+	PayerGroup string   // the pack's group name (shared, not a copy)
 	Worst      Severity // most severe finding on the claim; 0 when none
 }
 

@@ -17,6 +17,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 
 	"github.com/spf13/pflag"
 
@@ -39,6 +40,16 @@ const (
 var version = "dev"
 
 func main() {
+	// SCRUB837_CPUPROFILE=FILE writes a CPU profile of the run (for
+	// performance work: go tool pprof bin/scrub837 FILE).
+	if path := os.Getenv("SCRUB837_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			code := Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(code)
+		}
+	}
 	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -18,10 +18,10 @@ func sampleResults() ([]*scrubber.FileResult, []fileMeta) {
 			Index: 0, Name: "a.837", Status: scrubber.StatusOK,
 			Interchanges: 1, Transactions: 2, Claims: 5, ServiceLines: 9, TargetLines: 4,
 			TargetClaims: []scrubber.TargetClaim{
-				{ID: "C1", PayerGroup: "Aetna", Worst: scrubber.Error},
-				{ID: "C2", PayerGroup: "Aetna", Worst: 0},
-				{ID: "C3", PayerGroup: "Medicare", Worst: scrubber.Info},
-				{ID: "C4", PayerGroup: "", Worst: scrubber.Warning},
+				{PayerGroup: "Aetna", Worst: scrubber.Error},
+				{PayerGroup: "Aetna", Worst: 0},
+				{PayerGroup: "Medicare", Worst: scrubber.Info},
+				{PayerGroup: "", Worst: scrubber.Warning},
 			},
 			Findings: []scrubber.Finding{
 				finding(0, 10, "DX-POINTER-MISSING", scrubber.Error),
