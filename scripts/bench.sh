@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# make bench: end-to-end throughput and memory of scrub837 on generated
+# 837P drops, with `cat` as the floor, then the Go micro-benchmarks.
+#
+# Generates (with bin/gen837, deterministic) drops of 250 MB, 500 MB and
+# 1 GB as several files and 1 GB as one file, 10% of claims billing 0620T
+# and 5% of those with one planted defect (so the reports have rows), in a
+# temporary folder under /tmp that is removed at the end (one drop on disk
+# at a time). For each drop it times `cat FILES > /dev/null` and
+# `scrub837 -j 1` and `-j 2` (reports included) under /usr/bin/time -v, and
+# prints one Markdown table: paste the output into README.md as it is.
+#
+# The page cache cannot be dropped without root, so every drop is read once
+# with cat before anything is timed: all runs read from a warm cache, and
+# the cat row is the cost of reading the bytes at all.
+#
+# Environment:
+#   BENCH_RUNS=3          runs of each command; a row shows the median run
+#   BENCH_SIZES="250MB 500MB 1GB"
+#                         the several-file drops; the last one is also made
+#                         as a single file (quick check: "25MB 50MB 100MB")
+#   BENCH_4GB=1           also a 4 GB drop in 4x BENCH_FILES files
+#   BENCH_FILES=4         files of the several-file drops
+#   BENCH_TARGET_SHARE    share of claims with 0620T (default 0.10)
+#   BENCH_DEFECT_RATE     share of 0620T claims with a planted defect (0.05)
+#   BENCH_SEED            generator seed (1)
+#   BENCH_SKIP_GO=1       skip the go test -bench part
+#   BENCH_STRICT=1        exit 1 when a target is missed
+#   BENCH_TMP=/tmp        where the temporary folder is made
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+GO=${GO:-go}
+RUNS=${BENCH_RUNS:-3}
+FILES=${BENCH_FILES:-4}
+SHARE=${BENCH_TARGET_SHARE:-0.10}
+DEFECTS=${BENCH_DEFECT_RATE:-0.05}
+SEED=${BENCH_SEED:-1}
+read -r -a SIZES <<<"${BENCH_SIZES:-250MB 500MB 1GB}"
+BIG=${SIZES[${#SIZES[@]}-1]}
+
+die() {
+	echo "bench: $*" >&2
+	exit 2
+}
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
+/usr/bin/time -v true >/dev/null 2>&1 || die "/usr/bin/time does not support -v (GNU time is needed)"
+case $RUNS in '' | *[!0-9]* | 0) die "BENCH_RUNS must be a positive number" ;; esac
+
+echo "building bin/scrub837 and bin/gen837..." >&2
+mkdir -p bin
+"$GO" build -o bin/scrub837 ./cmd/scrub837
+"$GO" build -o bin/gen837 ./cmd/gen837
+
+TMP=$(mktemp -d "${BENCH_TMP:-/tmp}/scrub837-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+
+# /usr/bin/time runs programs, not shell functions: two small wrappers.
+printf '#!/bin/sh\nexec cat "$@" >/dev/null\n' >"$TMP/cat_files"
+cat >"$TMP/scrub" <<WRAPPER
+#!/bin/sh
+j=\$1
+shift
+rm -rf "$TMP/out"
+exec "$PWD/bin/scrub837" -o "$TMP/out" -j "\$j" --run-id bench --fail-on never -q --log-format json "\$@" 2>"$TMP/scrub.log"
+WRAPPER
+chmod +x "$TMP/cat_files" "$TMP/scrub"
+
+ROWS="$TMP/rows.txt"
+: >"$ROWS"
+
+# run_timed OUT CMD...: runs CMD under /usr/bin/time -v and writes
+# "wall_seconds peak_rss_kb" to OUT. The wall time is read around the run
+# with a nanosecond clock (time -v rounds it to 10 ms); the peak RSS is
+# time -v's "Maximum resident set size".
+run_timed() {
+	local out=$1
+	shift
+	local t0 t1 rss
+	t0=$(date +%s%N)
+	if ! /usr/bin/time -v -o "$TMP/time.txt" "$@"; then
+		echo "bench: command failed: $*" >&2
+		cat "$TMP/time.txt" >&2 || true
+		if [ -f "$TMP/scrub.log" ]; then tail -5 "$TMP/scrub.log" >&2; fi
+		exit 1
+	fi
+	t1=$(date +%s%N)
+	rss=$(awk -F': *' '/Maximum resident set size/ {print $2}' "$TMP/time.txt")
+	awk -v ns=$((t1 - t0)) -v rss="$rss" 'BEGIN { printf "%.3f %d\n", ns / 1e9, rss }' >"$out"
+}
+
+# median_run OUT CMD...: RUNS runs; OUT gets the run with the median wall time.
+median_run() {
+	local out=$1
+	shift
+	local i
+	: >"$TMP/runs.txt"
+	for ((i = 0; i < RUNS; i++)); do
+		run_timed "$TMP/one.txt" "$@"
+		cat "$TMP/one.txt" >>"$TMP/runs.txt"
+	done
+	sort -n "$TMP/runs.txt" | awk -v n="$RUNS" 'NR == int((n + 1) / 2)' >"$out"
+}
+
+# bench_drop LABEL SIZE NFILES: generate, time cat and scrub837 -j 1, -j 2,
+# delete. Rows: label files bytes claims command workers wall rss_kb.
+bench_drop() {
+	local label=$1 size=$2 nfiles=$3
+	local dir="$TMP/drop" summary bytes claims j
+	rm -rf "$dir"
+	echo "generating $label ($size in $nfiles file(s))..." >&2
+	summary=$(bin/gen837 --size "$size" --files "$nfiles" --seed "$SEED" --target-share "$SHARE" \
+		--defect-rate "$DEFECTS" --out "$dir" 2>&1 >/dev/null)
+	echo "  $summary" >&2
+	bytes=$(sed -E 's/.* ([0-9]+) bytes, ([0-9]+) claims.*/\1/' <<<"$summary")
+	claims=$(sed -E 's/.* ([0-9]+) bytes, ([0-9]+) claims.*/\2/' <<<"$summary")
+	local files=("$dir"/*.837)
+	cat "${files[@]}" >/dev/null # warm the page cache
+
+	median_run "$TMP/r.txt" "$TMP/cat_files" "${files[@]}"
+	echo "$label $nfiles $bytes $claims cat - $(cat "$TMP/r.txt")" >>"$ROWS"
+	for j in 1 2; do
+		echo "  scrub837 -j $j..." >&2
+		median_run "$TMP/r.txt" "$TMP/scrub" "$j" "${files[@]}"
+		echo "$label $nfiles $bytes $claims scrub837 $j $(cat "$TMP/r.txt")" >>"$ROWS"
+	done
+	rm -rf "$dir"
+}
+
+for size in "${SIZES[@]}"; do
+	bench_drop "$size" "$size" "$FILES"
+done
+bench_drop "$BIG-single" "$BIG" 1
+if [ "${BENCH_4GB:-0}" = 1 ]; then
+	bench_drop "4GB" 4GB $((FILES * 4))
+fi
+
+cpu=$(lscpu 2>/dev/null | awk -F': *' '/^Model name/ {print $2; exit}' || true)
+[ -n "$cpu" ] || cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
+mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null || echo unknown)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain 2>/dev/null | head -1)" ]; then
+	commit="$commit + uncommitted changes"
+fi
+
+echo
+echo "### Benchmark ($(date -u +%Y-%m-%d))"
+echo
+echo "Machine: $(nproc) CPUs ($cpu), $mem RAM, $(uname -sr), $("$GO" version | awk '{print $3}'), commit $commit."
+echo "Command: \`make bench\` (scripts/bench.sh, BENCH_RUNS=$RUNS: each row is the median of $RUNS runs)."
+echo "Drops: \`gen837 --size SIZE --files N --seed $SEED --target-share $SHARE --defect-rate $DEFECTS\`"
+echo "(several-file drops in $FILES files). Each drop is read once with cat before timing, so every run reads a"
+echo "warm page cache. scrub837 runs as \`scrub837 -o DIR -j N --run-id bench --fail-on never -q FILES\`, reports"
+echo "(exceptions.csv, exceptions.json) included. MB = 10^6 bytes."
+echo
+echo "| drop | files | size MB | command | workers | wall s | MB/s | claims/s | peak RSS MB |"
+echo "|---|---:|---:|---|---:|---:|---:|---:|---:|"
+awk '{
+	mb = $3 / 1e6
+	cmd = ($5 == "cat") ? "`cat FILES > /dev/null`" : "`scrub837 -j " $6 "`"
+	printf "| %s | %d | %.0f | %s | %s | %.2f | %.0f | %.0f | %.1f |\n", $1, $2, mb, cmd, $6, $7, mb / $7, $4 / $7, $8 / 1024
+}' "$ROWS"
+
+# Targets on a 2-core machine: -j 1 >= 400 MB/s on the 1 GB drops; -j 2 >=
+# 1.7x -j 1 on the several-file drops (one file is read by one worker, so
+# -j 2 cannot speed up a single file); peak RSS < 100 MB on 1 GB and, for
+# 4 GB, within 10% of that; time linear in size (MB/s within 15% across the
+# sizes).
+echo
+echo "Targets:"
+missed=0
+report() { # ok text
+	if [ "$1" = 1 ]; then
+		echo "- [x] $2"
+	else
+		echo "- [ ] $2: missed"
+		missed=1
+	fi
+}
+mbps() { awk -v d="$1" -v j="$2" '$1 == d && $5 == "scrub837" && $6 == j { printf "%.0f", $3 / 1e6 / $7 }' "$ROWS"; }
+rss() { awk -v d="$1" -v j="$2" '$1 == d && $5 == "scrub837" && $6 == j { printf "%.1f", $8 / 1024 }' "$ROWS"; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
+for d in "$BIG" "$BIG-single"; do
+	v=$(mbps "$d" 1)
+	if ge "$v" 400; then ok=1; else ok=0; fi
+	report $ok "-j 1 on $d: $v MB/s (target >= 400 MB/s)"
+done
+for d in "${SIZES[@]}"; do
+	r=$(awk -v a="$(mbps "$d" 1)" -v b="$(mbps "$d" 2)" 'BEGIN { printf "%.2f", b / a }')
+	if ge "$r" 1.7; then ok=1; else ok=0; fi
+	report $ok "-j 2 / -j 1 on $d: ${r}x (target >= 1.7x)"
+done
+for d in "$BIG" "$BIG-single"; do
+	for j in 1 2; do
+		v=$(rss "$d" "$j")
+		if ge 100 "$v"; then ok=1; else ok=0; fi
+		report $ok "peak RSS on $d, -j $j: $v MB (target < 100 MB)"
+	done
+done
+if [ "${BENCH_4GB:-0}" = 1 ]; then
+	for j in 1 2; do
+		a=$(rss "$BIG" "$j")
+		b=$(rss 4GB "$j")
+		r=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b / a }')
+		if ge 1.10 "$r"; then ok=1; else ok=0; fi
+		report $ok "peak RSS 4GB / $BIG at -j $j: $b / $a MB = ${r}x (target <= 1.10x)"
+	done
+fi
+for j in 1 2; do
+	all=$(for d in "${SIZES[@]}"; do
+		mbps "$d" "$j"
+		echo
+	done | sort -n)
+	lo=$(head -1 <<<"$all")
+	hi=$(tail -1 <<<"$all")
+	if ge "$(awk -v l="$lo" -v h="$hi" 'BEGIN { print l / h }')" 0.85; then ok=1; else ok=0; fi
+	report $ok "linear in size at -j $j: $lo to $hi MB/s over ${SIZES[*]} (target: within 15%)"
+done
+
+if [ "${BENCH_SKIP_GO:-0}" != 1 ]; then
+	echo
+	echo "Go benchmarks: \`go test -bench . -benchmem -run '^\$' ./x12io/ ./scrubber/ ./cmd/gen837/\`"
+	echo
+	echo '```'
+	"$GO" test -bench . -benchmem -run '^$' ./x12io/ ./scrubber/ ./cmd/gen837/ 2>&1 |
+		grep -E '^(Benchmark|cpu:|pkg:|FAIL|--- FAIL|panic)' || true
+	echo '```'
+fi
+
+if [ "${BENCH_STRICT:-0}" = 1 ] && [ "$missed" = 1 ]; then
+	exit 1
+fi
+exit 0
