@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -72,6 +73,8 @@ func benchDropOneLine(b *testing.B) []byte {
 func benchmarkReader(b *testing.B, data []byte, split bool) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	b.ResetTimer()
 	var segments int64
 	for b.Loop() {
@@ -90,7 +93,10 @@ func benchmarkReader(b *testing.B, data []byte, split bool) {
 			segments++
 		}
 	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(segments)/float64(b.N)/1e6, "Msegments/op")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(segments), "allocs/segment")
 }
 
 // BenchmarkReader finds segments and checks envelopes; elements are split
