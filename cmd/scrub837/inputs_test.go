@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -95,17 +94,6 @@ func TestExpandInputsSymlinks(t *testing.T) {
 	}
 }
 
-func gz(t *testing.T, data []byte) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	zw.Write(data)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
 func sha(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
@@ -114,7 +102,7 @@ func sha(b []byte) string {
 func TestOpenInputGzipByMagicAndName(t *testing.T) {
 	dir := t.TempDir()
 	x12 := []byte("ISA*00*...~\n")
-	compressed := gz(t, x12)
+	compressed := gzipBytes(t, x12)
 	cases := []struct {
 		name    string
 		data    []byte
@@ -173,7 +161,7 @@ func TestOpenInputStdinAndDrain(t *testing.T) {
 
 func TestOpenInputBrokenGzip(t *testing.T) {
 	dir := t.TempDir()
-	full := gz(t, bytes.Repeat([]byte("ISA*00~"), 5000))
+	full := gzipBytes(t, bytes.Repeat([]byte("ISA*00~"), 5000))
 	path := filepath.Join(dir, "cut.837.gz")
 	writeFile(t, path, full[:len(full)/2])
 	o, err := openInput(input{name: path}, nil, nil)
