@@ -2,116 +2,119 @@ package scrubber
 
 import (
 	"encoding/binary"
-	"strings"
+	"errors"
 )
 
-// The cross-claim index keeps each indexed line's report columns as one
-// packed string: lengths as uvarints, then the bytes. It is read back only
-// for the few lines a cross-claim rule reports.
+// A finding's encoding, for what must leave memory: the cross-claim index
+// (packColumns) and the command's spool of findings (AppendFinding,
+// ReadFinding). Varint lengths, then bytes; member ID and billing NPI come
+// first so the index can compare them in place.
 
-// packedStrings lists a finding's string columns in packing order. Member ID
-// and billing NPI come first so the index can compare them in place.
-func packedStrings(f *Finding) [19]*string {
+func codecStrings(f *Finding) [22]*string {
 	return [...]*string{&f.MemberID, &f.BillingNPI, &f.File, &f.ISAControl, &f.GSControl, &f.STControl,
 		&f.ClaimID, &f.Procedure, &f.Units, &f.Charge, &f.ServiceDate, &f.PlaceOfService,
 		&f.PayerName, &f.PayerID, &f.PayerGroup, &f.RenderingNPI, &f.RenderingTaxonomy,
-		&f.Source, &f.Message}
+		&f.Source, &f.Message, &f.RuleID, &f.Suggestion, new(string)}
 }
 
-func packedLists(f *Finding) [3]*[]string {
+func codecLists(f *Finding) [3]*[]string {
 	return [...]*[]string{&f.Modifiers, &f.DxPointers, &f.PointedDiagnoses}
 }
 
-// packColumns packs f; member and npi are substrings of the result.
-func packColumns(f *Finding) (cols, member, npi string) {
-	var b strings.Builder
-	var tmp [binary.MaxVarintLen64]byte
-	putInt := func(v int64) { b.Write(tmp[:binary.PutVarint(tmp[:], v)]) }
-	putString := func(s string) { putInt(int64(len(s))); b.WriteString(s) }
-	size := 64
-	for _, s := range packedStrings(f) {
-		size += len(*s) + 2
+// AppendFinding appends the encoding of f to dst.
+func AppendFinding(dst []byte, f *Finding) []byte {
+	for _, s := range codecStrings(f) {
+		dst = binary.AppendUvarint(dst, uint64(len(*s)))
+		dst = append(dst, *s...)
 	}
-	for _, l := range packedLists(f) {
+	for _, l := range codecLists(f) {
+		dst = binary.AppendUvarint(dst, uint64(len(*l)))
 		for _, s := range *l {
-			size += len(s) + 2
+			dst = binary.AppendUvarint(dst, uint64(len(s)))
+			dst = append(dst, s...)
 		}
 	}
-	b.Grow(size)
-	var starts [2]int // of member and npi
-	for i, s := range packedStrings(f) {
-		putInt(int64(len(*s)))
-		if i < len(starts) {
-			starts[i] = b.Len()
-		}
-		b.WriteString(*s)
+	for _, v := range [...]int64{int64(f.FileIndex), f.ClaimOffset, int64(f.LineNumber), f.SegmentNumber, f.ByteOffset, int64(f.Severity)} {
+		dst = binary.AppendVarint(dst, v)
 	}
-	for _, l := range packedLists(f) {
-		putInt(int64(len(*l)))
-		for _, s := range *l {
-			putString(s)
-		}
-	}
-	putInt(int64(f.FileIndex))
-	putInt(f.ClaimOffset)
-	putInt(int64(f.LineNumber))
-	putInt(f.SegmentNumber)
-	putInt(f.ByteOffset)
-	cols = b.String()
-	return cols, cols[starts[0] : starts[0]+len(f.MemberID)], cols[starts[1] : starts[1]+len(f.BillingNPI)]
+	return dst
 }
 
-// unpackColumns reverses packColumns. The strings of the result share the
-// packed string's memory.
-func unpackColumns(cols string) Finding {
+var errBadFinding = errors.New("scrubber: a stored finding is cut short or corrupt")
+
+// ReadFinding decodes the finding at the start of b and returns the rest.
+func ReadFinding(b []byte) (Finding, []byte, error) {
 	var f Finding
-	pos := 0
-	getInt := func() int64 {
-		v, n := binary.Varint([]byte(cols[pos:min(len(cols), pos+binary.MaxVarintLen64)]))
-		pos += n
+	bad := false
+	uvarint := func() uint64 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			bad = true
+			return 0
+		}
+		b = b[n:]
 		return v
 	}
-	getString := func() string {
-		n := int(getInt())
-		s := cols[pos : pos+n]
-		pos += n
+	str := func() string {
+		n := uvarint()
+		if bad || n > uint64(len(b)) {
+			bad = true
+			return ""
+		}
+		s := string(b[:n])
+		b = b[n:]
 		return s
 	}
-	for _, s := range packedStrings(&f) {
-		*s = getString()
+	for _, s := range codecStrings(&f) {
+		*s = str()
 	}
-	for _, l := range packedLists(&f) {
-		if n := int(getInt()); n > 0 {
+	for _, l := range codecLists(&f) {
+		n := uvarint()
+		if bad || n > uint64(len(b)) {
+			return Finding{}, nil, errBadFinding
+		}
+		if n > 0 {
 			*l = make([]string, n)
 			for i := range *l {
-				(*l)[i] = getString()
+				(*l)[i] = str()
 			}
 		}
 	}
-	f.FileIndex = int(getInt())
-	f.ClaimOffset = getInt()
-	f.LineNumber = int(getInt())
-	f.SegmentNumber = getInt()
-	f.ByteOffset = getInt()
-	return f
+	var ints [6]int64
+	for i := range ints {
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			return Finding{}, nil, errBadFinding
+		}
+		ints[i], b = v, b[n:]
+	}
+	if bad {
+		return Finding{}, nil, errBadFinding
+	}
+	f.FileIndex, f.ClaimOffset, f.LineNumber = int(ints[0]), ints[1], int(ints[2])
+	f.SegmentNumber, f.ByteOffset, f.Severity = ints[3], ints[4], Severity(ints[5])
+	return f, b, nil
+}
+
+// packColumns packs f for the cross-claim index; member and npi are
+// substrings of the result.
+func packColumns(f *Finding) (cols, member, npi string) {
+	cols = string(AppendFinding(make([]byte, 0, 256), f))
+	member, npi, _ = packedKey(cols)
+	return cols, member, npi
 }
 
 // packedKey returns the member ID and billing NPI of packed columns, as
-// packColumns does: substrings of cols.
+// substrings of cols.
 func packedKey(cols string) (member, npi string, ok bool) {
 	pos := 0
 	var s [2]string
 	for i := range s {
-		n, w := uvarintString(cols[pos:])
-		if w <= 0 {
+		l, w := uvarintString(cols[pos:])
+		if w <= 0 || uint64(len(cols)-pos-w) < l {
 			return "", "", false
 		}
 		pos += w
-		// packColumns writes signed varints: zigzag-decode the length.
-		l := int64(n>>1) ^ -int64(n&1)
-		if l < 0 || int64(len(cols)-pos) < l {
-			return "", "", false
-		}
 		s[i] = cols[pos : pos+int(l)]
 		pos += int(l)
 	}
@@ -135,4 +138,13 @@ func uvarintString(s string) (uint64, int) {
 		shift += 7
 	}
 	return 0, 0
+}
+
+// unpackColumns reverses packColumns.
+func unpackColumns(cols string) Finding {
+	f, _, err := ReadFinding([]byte(cols))
+	if err != nil {
+		panic(err) // packColumns wrote it in this process: cannot happen
+	}
+	return f
 }
