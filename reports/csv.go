@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/scrub837/scrub837/scrubber"
 )
 
 func init() {
@@ -51,8 +53,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 		return err
 	}
 	row := make([]string, len(CSVHeader))
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	err := r.EachFinding(func(f *scrubber.Finding) error {
 		file := f.File
 		if file != "-" {
 			file = guardCell(file)
@@ -88,9 +89,10 @@ func WriteCSV(w io.Writer, r *Report) error {
 			guardCell(f.RenderingTaxonomy),
 			guardCell(r.MemberID(f)),
 		)
-		if err := cw.Write(row); err != nil {
-			return err
-		}
+		return cw.Write(row)
+	})
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	return cw.Error()

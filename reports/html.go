@@ -63,7 +63,15 @@ func scriptHash(s string) string {
 // filtering) that loads nothing from anywhere. Every text from the input
 // files goes through html/template's contextual escaping. The output depends
 // on r only: no clock, no map order.
+//
+// The page needs every finding at once (counts, charts, groups), so findings
+// from a Source are read into memory here: html is for runs an analyst reads,
+// and past 5,000 findings it shows the first rows of each rule.
 func WriteHTML(w io.Writer, r *Report) error {
+	r, err := r.inMemory()
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if err := htmlTemplate.Execute(bw, newHTMLPage(r)); err != nil {
 		return err
@@ -329,12 +337,12 @@ func targetCode(r *Report) string {
 		return strings.ToUpper(m[1])
 	}
 	counts := map[string]int{}
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	r.EachFinding(func(f *scrubber.Finding) error {
 		if f.LineNumber > 0 && cptPattern.MatchString(f.Procedure) {
 			counts[f.Procedure]++
 		}
-	}
+		return nil
+	})
 	best, bestN := "", 0
 	for code, n := range counts {
 		if n > bestN || (n == bestN && code < best) {

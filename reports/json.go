@@ -169,22 +169,26 @@ func WriteJSON(w io.Writer, r *Report) error {
 	bw.WriteString(",\n  \"findings\": [")
 
 	enc.SetIndent("    ", "  ")
-	for i := range r.Findings {
+	i := 0
+	err := r.EachFinding(func(f *scrubber.Finding) error {
 		buf.Reset()
-		if err := enc.Encode(newJSONFinding(r, &r.Findings[i])); err != nil {
+		if err := enc.Encode(newJSONFinding(r, f)); err != nil {
 			return err
 		}
 		if i > 0 {
 			bw.WriteByte(',')
 		}
+		i++
 		bw.WriteString("\n    ")
 		// Stop at the first failed write (a full disk) instead of
 		// encoding the rest for nothing; bufio keeps the error.
-		if _, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
-			return err
-		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	if len(r.Findings) > 0 {
+	if i > 0 {
 		bw.WriteString("\n  ")
 	}
 	bw.WriteString("]\n}\n")

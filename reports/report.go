@@ -4,6 +4,7 @@
 package reports
 
 import (
+	"errors"
 	"time"
 
 	"github.com/scrub837/scrub837/scrubber"
@@ -16,6 +17,10 @@ type Report struct {
 	Summary  Summary
 	Files    []File
 	Findings []scrubber.Finding
+	// Source, when set, gives the findings instead of Findings: a large run
+	// keeps them on disk, not in memory. Writers read findings through
+	// NumFindings and EachFinding, which look at Source first.
+	Source FindingSource
 	// ShowIDs writes member IDs whole; otherwise they are masked to their last
 	// four characters (HIPAA minimum necessary).
 	ShowIDs bool
@@ -93,4 +98,72 @@ func (r *Report) MemberID(f *scrubber.Finding) string {
 		return f.MemberID
 	}
 	return MaskMemberID(f.MemberID)
+}
+
+// FindingSource gives a run's findings in report order without holding them
+// all in memory.
+type FindingSource interface {
+	Len() int
+	// Each calls fn for every finding in report order and stops at the
+	// first error fn returns. It may be called more than once. The
+	// *Finding is valid only during the call.
+	Each(fn func(*scrubber.Finding) error) error
+}
+
+// errStopEach ends an EachFinding early without an error.
+var errStopEach = errors.New("reports: stop")
+
+// NumFindings is the number of findings in the report.
+func (r *Report) NumFindings() int {
+	if r.Source != nil {
+		return r.Source.Len()
+	}
+	return len(r.Findings)
+}
+
+// EachFinding calls fn for each finding in report order (see FindingSource).
+func (r *Report) EachFinding(fn func(f *scrubber.Finding) error) error {
+	var err error
+	if r.Source != nil {
+		err = r.Source.Each(fn)
+	} else {
+		for i := range r.Findings {
+			if err = fn(&r.Findings[i]); err != nil {
+				break
+			}
+		}
+	}
+	if errors.Is(err, errStopEach) {
+		return nil
+	}
+	return err
+}
+
+// eachFirst calls fn for the first n findings at most.
+func (r *Report) eachFirst(n int, fn func(i int, f *scrubber.Finding) error) error {
+	i := 0
+	return r.EachFinding(func(f *scrubber.Finding) error {
+		if i >= n {
+			return errStopEach
+		}
+		err := fn(i, f)
+		i++
+		return err
+	})
+}
+
+// inMemory returns r with its findings in memory (a shallow copy when they
+// come from a Source), for writers that need them all at once (html).
+func (r *Report) inMemory() (*Report, error) {
+	if r.Source == nil {
+		return r, nil
+	}
+	c := *r
+	c.Source = nil
+	c.Findings = make([]scrubber.Finding, 0, r.Source.Len())
+	err := r.Source.Each(func(f *scrubber.Finding) error {
+		c.Findings = append(c.Findings, *f)
+		return nil
+	})
+	return &c, err
 }

@@ -142,7 +142,7 @@ var xlsxNumericColumns = map[string]bool{
 // writeXLSXFindings streams the Findings sheet and returns how many findings
 // it holds.
 func writeXLSXFindings(f *excelize.File, r *Report, st *xlsxStyles) (int, error) {
-	n := min(len(r.Findings), xlsxMaxFindings)
+	n := min(r.NumFindings(), xlsxMaxFindings)
 	lastCol, err := excelize.ColumnNumberToName(len(CSVHeader))
 	if err != nil {
 		return 0, err
@@ -179,11 +179,12 @@ func writeXLSXFindings(f *excelize.File, r *Report, st *xlsxStyles) (int, error)
 		return 0, err
 	}
 	row := make([]any, len(CSVHeader))
-	for i := 0; i < n; i++ {
-		xlsxFindingRow(row, r, &r.Findings[i], st)
-		if err := sw.SetRow("A"+strconv.Itoa(i+2), row); err != nil {
-			return 0, err
-		}
+	err = r.eachFirst(n, func(i int, f *scrubber.Finding) error {
+		xlsxFindingRow(row, r, f, st)
+		return sw.SetRow("A"+strconv.Itoa(i+2), row)
+	})
+	if err != nil {
+		return 0, err
 	}
 	return n, sw.Flush()
 }
@@ -267,12 +268,13 @@ func xlsxColumnWidths(r *Report, n int) []float64 {
 	}
 	row := make([]any, len(CSVHeader))
 	st := &xlsxStyles{}
-	for i := 0; i < min(n, xlsxWidthRows); i++ {
-		xlsxFindingRow(row, r, &r.Findings[i], st)
+	r.eachFirst(min(n, xlsxWidthRows), func(_ int, f *scrubber.Finding) error {
+		xlsxFindingRow(row, r, f, st)
 		for j, v := range row {
 			widths[j] = max(widths[j], xlsxCellWidth(v))
 		}
-	}
+		return nil
+	})
 	out := make([]float64, len(widths))
 	for i, w := range widths {
 		hi := xlsxMaxWidth
@@ -411,10 +413,10 @@ func writeXLSXSummary(f *excelize.File, r *Report, st *xlsxStyles, written int) 
 		s.put("Clean share of " + target + " claims")
 	}
 	s.count("Held "+target+" claims (with an error)", sumByGroup(sum.HeldTargetClaimsByPayerGroup))
-	s.count("Findings", len(r.Findings))
-	if written < len(r.Findings) {
+	s.count("Findings", r.NumFindings())
+	if written < r.NumFindings() {
 		s.put(fmt.Sprintf("The Findings sheet holds the first %s of %s findings (the most a sheet holds); exceptions.csv has them all.",
-			fmtThousands(int64(written)), fmtThousands(int64(len(r.Findings)))))
+			fmtThousands(int64(written)), fmtThousands(int64(r.NumFindings()))))
 	}
 
 	s.blank()
