@@ -172,20 +172,22 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 // SortFindings puts findings in report order: file, byte offset, rule ID,
 // then the rest of the row, so equal inputs always sort the same.
 func SortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := &fs[i], &fs[j]
-		if a.FileIndex != b.FileIndex {
-			return a.FileIndex < b.FileIndex
-		}
-		if a.ByteOffset != b.ByteOffset {
-			return a.ByteOffset < b.ByteOffset
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		if a.LineNumber != b.LineNumber {
-			return a.LineNumber < b.LineNumber
-		}
-		return a.Message < b.Message
-	})
+	sort.SliceStable(fs, func(i, j int) bool { return FindingLess(&fs[i], &fs[j]) })
+}
+
+// FindingLess is report order: file, byte offset, rule ID, line, message.
+func FindingLess(a, b *Finding) bool {
+	if a.FileIndex != b.FileIndex {
+		return a.FileIndex < b.FileIndex
+	}
+	if a.ByteOffset != b.ByteOffset {
+		return a.ByteOffset < b.ByteOffset
+	}
+	if a.RuleID != b.RuleID {
+		return a.RuleID < b.RuleID
+	}
+	if a.LineNumber != b.LineNumber {
+		return a.LineNumber < b.LineNumber
+	}
+	return a.Message < b.Message
 }

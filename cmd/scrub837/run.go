@@ -100,7 +100,13 @@ func (e *env) scrub(o *options) int {
 	}
 	s := scrubber.New(pack)
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
-	results, metas := scrubAll(s, inputs, o.workers, e.stdin, prog, log)
+	spool, err := newFindingSpool("", len(inputs))
+	if err != nil {
+		log.Error().Err(err).Msg("cannot start the run")
+		return exitInputFailed
+	}
+	defer spool.close()
+	results, metas := scrubAll(s, inputs, o.workers, e.stdin, prog, log, spool)
 	if prog != nil {
 		prog.finish()
 		sink.setProgress(nil)
@@ -111,6 +117,11 @@ func (e *env) scrub(o *options) int {
 		log.Error().Err(err).Msg("cannot run the cross-claim rules")
 		return exitInputFailed
 	}
+	if spool.err != nil {
+		// Findings were lost on the way to disk: reports would be wrong.
+		log.Error().Err(spool.err).Msg("cannot keep the findings")
+		return exitInputFailed
+	}
 
 	report := buildReport(results, metas, reportMeta{
 		runID:    runID,
@@ -118,6 +129,7 @@ func (e *env) scrub(o *options) int {
 		started:  started,
 		finished: clock.now(),
 		showIDs:  o.showIDs,
+		spool:    spool,
 	})
 
 	written, err := writeReports(o.out, o.formats, report, log)
@@ -136,7 +148,10 @@ func (e *env) scrub(o *options) int {
 
 // scrubAll scrubs every input on workers goroutines. Results are placed by
 // input index, so nothing downstream depends on scheduling.
-func scrubAll(s *scrubber.Scrubber, inputs []input, workers int, stdin io.Reader, prog *progress, log zerolog.Logger) ([]*scrubber.FileResult, []fileMeta) {
+//
+// Each file's findings go to spool as soon as it is done (when spool is not
+// nil), so memory does not grow with the findings of a large drop.
+func scrubAll(s *scrubber.Scrubber, inputs []input, workers int, stdin io.Reader, prog *progress, log zerolog.Logger, spool *findingSpool) ([]*scrubber.FileResult, []fileMeta) {
 	results := make([]*scrubber.FileResult, len(inputs))
 	metas := make([]fileMeta, len(inputs))
 	workers = max(1, min(workers, len(inputs)))
@@ -150,6 +165,9 @@ func scrubAll(s *scrubber.Scrubber, inputs []input, workers int, stdin io.Reader
 				res, meta := scrubOne(s, i, inputs[i], stdin, prog)
 				results[i], metas[i] = res, meta
 				logFile(log, inputs[i], res, meta)
+				if spool != nil {
+					spool.put(i, res)
+				}
 				if prog != nil {
 					prog.fileDone(res.Claims)
 				}
@@ -237,8 +255,8 @@ func exitCode(r *reports.Report, failLevel scrubber.Severity) int {
 	if failLevel == 0 {
 		return exitOK
 	}
-	for i := range r.Findings {
-		if r.Findings[i].Severity >= failLevel {
+	for sev := failLevel; sev <= scrubber.Error; sev++ {
+		if r.Summary.FindingsBySeverity[sev.String()] > 0 {
 			return exitFindings
 		}
 	}

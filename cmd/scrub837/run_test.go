@@ -52,8 +52,27 @@ func TestScrubAllKeepsInputOrder(t *testing.T) {
 		inputs = append(inputs, input{name: path, size: int64(i * 300)})
 	}
 	inputs = append(inputs, input{name: "-", stdin: true, size: -1}, input{name: "gone", err: io.ErrUnexpectedEOF})
+	inMemory := -1 // findings counted in the first (unspooled) run
 	for _, workers := range []int{1, 4, 100} {
-		results, metas := scrubAll(s, inputs, workers, strings.NewReader("stdin bytes"), nil, zerolog.Nop())
+		var spool *findingSpool
+		if workers > 1 {
+			var err error
+			if spool, err = newFindingSpool(t.TempDir(), len(inputs)); err != nil {
+				t.Fatal(err)
+			}
+			defer spool.close()
+		}
+		results, metas := scrubAll(s, inputs, workers, strings.NewReader("stdin bytes"), nil, zerolog.Nop(), spool)
+		n := 0
+		for _, res := range results {
+			n += len(res.Findings)
+		}
+		switch {
+		case spool == nil:
+			inMemory = n
+		case n != 0 || spool.n != inMemory || spool.err != nil:
+			t.Errorf("-j %d: %d findings left in results, %d spooled (want %d), err %v", workers, n, spool.n, inMemory, spool.err)
+		}
 		for i, res := range results {
 			if res == nil || res.Index != i || res.Name != inputs[i].name {
 				t.Fatalf("-j %d: result %d is %+v", workers, i, res)

@@ -17,6 +17,7 @@ type reportMeta struct {
 	started  time.Time
 	finished time.Time
 	showIDs  bool
+	spool    *findingSpool // where the findings of the results went, if anywhere
 }
 
 // otherPayerGroup is the group of a claim whose payer no pack pattern names.
@@ -27,8 +28,10 @@ const otherPayerGroup = "Other"
 //
 // Summary counts: every total is the sum over files; a target claim is
 // clean when its worst finding is below warning (none, or info only); held
-// target claims are those with at least one error. The findings move from
-// the results into the report (each result's Findings is nil afterwards).
+// target claims are those with at least one error. Without a spool the
+// findings move from the results into the report (each result's Findings is
+// nil afterwards); with one, the report reads them from the spool and the
+// results.
 func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta) *reports.Report {
 	r := &reports.Report{
 		Run: reports.Run{
@@ -63,7 +66,19 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta)
 	for _, res := range results {
 		nFindings += len(res.Findings)
 	}
-	r.Findings = make([]scrubber.Finding, 0, nFindings)
+	if sp := m.spool; sp != nil {
+		// The spooled findings stay on disk; the results hold only what
+		// Finish added. The report reads both, merged, through its Source.
+		for k, v := range sp.bySeverity {
+			sum.FindingsBySeverity[k] += v
+		}
+		for k, v := range sp.byRule {
+			sum.FindingsByRule[k] += v
+		}
+		r.Source = spoolSource{sp: sp, results: results, n: sp.n + nFindings}
+	} else {
+		r.Findings = make([]scrubber.Finding, 0, nFindings)
+	}
 
 	for i, res := range results {
 		var meta fileMeta
@@ -109,8 +124,10 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta)
 			sum.FindingsBySeverity[f.Severity.String()]++
 			sum.FindingsByRule[f.RuleID]++
 		}
-		r.Findings = append(r.Findings, res.Findings...)
-		res.Findings = nil // the report holds them now: don't keep two copies
+		if m.spool == nil {
+			r.Findings = append(r.Findings, res.Findings...)
+			res.Findings = nil // the report holds them now: don't keep two copies
+		}
 	}
 	// Each result's findings are in report order already; sorting the whole
 	// (stable, by file index first) guards the contract whatever a result
