@@ -32,6 +32,10 @@ type crossEntry struct {
 	// dupInClaim: a target line that the per-claim LINE-DUPLICATE already
 	// reports (it repeats an earlier line of its own claim).
 	dupInClaim bool
+	// The line's claim: whether it is a target claim, and its worst
+	// finding before the cross-claim rules (Finish updates the tallies).
+	target     bool
+	claimWorst Severity
 	// scrub is the serial of the Scrub call that indexed the line (see
 	// FileResult.scrub); 0 outside a Scrubber.
 	scrub       uint32
@@ -219,10 +223,9 @@ func crossFinding(p *Pack, e *crossEntry) (Finding, bool) {
 	if !ok {
 		return Finding{}, false
 	}
-	// A copy: the finding must not keep the entry's memory (a whole spill
-	// partition when it was read back from disk) alive.
-	f := unpackColumns(strings.Clone(e.cols))
+	f := unpackColumns(e.cols) // copies: keeps no spill partition alive
 	f.RuleID, f.Severity, f.Source = rs.ID, rs.Severity, rs.Source
+	f.targetClaim, f.claimWorst = e.target, e.claimWorst
 	otherCols := unpackColumns(o.cols)
 	other := claimName(&otherCols)
 	proc := p.Procedure

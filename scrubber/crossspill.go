@@ -63,14 +63,14 @@ type spillPart struct {
 
 // add indexes the claim's target and related-code lines (see
 // appendCrossEntries) for the Scrub call with serial scrub.
-func (s *crossStore) add(p *Pack, c *Claim, scrub uint32) {
+func (s *crossStore) add(p *Pack, c *Claim, scrub uint32, target bool, worst Severity) {
 	var buf [4]crossEntry
 	es := appendCrossEntries(buf[:0], p, c)
 	if len(es) == 0 {
 		return
 	}
 	for i := range es {
-		es[i].scrub = scrub
+		es[i].scrub, es[i].target, es[i].claimWorst = scrub, target, worst
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -143,10 +143,11 @@ func crossPartition(member string, patient bool) int {
 const (
 	spillPatient = 1 << iota
 	spillDupInClaim
+	spillTarget
 )
 
-// write appends e to its partition's file. A record is: kind, sides, flags
-// (bytes); dates From and To, claim offset and line offset (varints); file
+// write appends e to its partition's file. A record is: kind, sides, flags,
+// the claim's worst severity (bytes); dates From and To, claim offset and line offset (varints); file
 // index and scrub serial (uvarints); then the related code (the pack entry's
 // code, "" for none), override modifier, side text and packed columns, each
 // as a uvarint length and its bytes. Member ID and billing NPI are read back
@@ -162,11 +163,14 @@ func (s *crossStore) write(e *crossEntry) {
 	if e.dupInClaim {
 		flags |= spillDupInClaim
 	}
+	if e.target {
+		flags |= spillTarget
+	}
 	relCode := ""
 	if e.rel != nil {
 		relCode = e.rel.Code
 	}
-	b := append(s.buf[:0], e.kind, e.sides, flags)
+	b := append(s.buf[:0], e.kind, e.sides, flags, byte(e.claimWorst))
 	b = binary.AppendVarint(b, int64(e.dates.From))
 	b = binary.AppendVarint(b, int64(e.dates.To))
 	b = binary.AppendVarint(b, e.claimOffset)
@@ -320,7 +324,8 @@ func (r *spillReader) string() string {
 func (r *spillReader) entry(p *Pack, e *crossEntry) error {
 	e.kind, e.sides = r.byte(), r.byte()
 	flags := r.byte()
-	e.patient, e.dupInClaim = flags&spillPatient != 0, flags&spillDupInClaim != 0
+	e.claimWorst = Severity(r.byte())
+	e.patient, e.dupInClaim, e.target = flags&spillPatient != 0, flags&spillDupInClaim != 0, flags&spillTarget != 0
 	e.dates.From, e.dates.To = int32(r.varint()), int32(r.varint())
 	e.claimOffset, e.lineSeg = r.varint(), r.varint()
 	e.fileIndex, e.scrub = int(r.uvarint()), uint32(r.uvarint())

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -106,8 +107,14 @@ func spillRun(t *testing.T, s *Scrubber, data [][]byte, order []int, beforeFinis
 		for _, f := range res.Findings {
 			fmt.Fprintf(&b, "  %+v\n", f)
 		}
-		for _, tc := range res.TargetClaims {
-			fmt.Fprintf(&b, "  claim %+v\n", tc)
+		groups := make([]string, 0, len(res.Targets))
+		for g := range res.Targets {
+			groups = append(groups, g)
+		}
+		sort.Strings(groups)
+		fmt.Fprintf(&b, "  %d target claims\n", res.TargetClaims)
+		for _, g := range groups {
+			fmt.Fprintf(&b, "  %s: %+v\n", g, res.Targets[g])
 		}
 	}
 	return b.String()
@@ -221,7 +228,7 @@ func TestCrossSpillShuffled(t *testing.T) {
 		r.Shuffle(len(claims), func(i, j int) { claims[i], claims[j] = claims[j], claims[i] })
 		st := &crossStore{limit: 1, dir: t.TempDir()}
 		for _, c := range claims {
-			st.add(p, c, 1)
+			st.add(p, c, 1, true, 0)
 		}
 		if st.spill == nil || st.err != nil {
 			t.Fatalf("not spilled: %v", st.err)

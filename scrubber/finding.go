@@ -83,6 +83,11 @@ type Finding struct {
 	RenderingNPI      string
 	RenderingTaxonomy string
 	MemberID          string // whole; report writers mask it unless told to show IDs
+
+	// On cross-claim findings, for Finish: the claim's worst severity
+	// before the cross-claim rules ran, and whether it bills the target.
+	claimWorst  Severity
+	targetClaim bool
 }
 
 // lineFinding fills a finding's columns from the claim and, when l is not

@@ -648,19 +648,18 @@ func (w *walker) endClaim() {
 	if w.s.onClaim != nil {
 		w.s.onClaim(c)
 	}
+	worst := w.claimWorst
 	if w.targetLines > 0 {
 		before := len(w.res.Findings)
 		w.res.Findings = checkClaim(w.p, c, w.res.Findings)
-		worst := w.claimWorst
 		for i := before; i < len(w.res.Findings); i++ {
 			worst = max(worst, w.res.Findings[i].Severity)
 		}
-		w.res.TargetClaims = append(w.res.TargetClaims, TargetClaim{
-			// 32 bytes a target claim: nothing that keeps the claim alive.
-			Offset: c.Pos.Offset, PayerGroup: c.PayerGroup, Worst: worst,
-		})
+		// Counts, not a list: memory does not grow with target claims.
+		w.res.TargetClaims++
+		w.res.tally(c.PayerGroup, worst, +1)
 	}
-	w.s.cross.add(w.p, c, w.res.scrub)
+	w.s.cross.add(w.p, c, w.res.scrub, w.targetLines > 0, worst)
 }
 
 // claimID is CLM01 of the open claim, for findings about it.

@@ -70,12 +70,11 @@ const (
 	StatusSkipped = "skipped" // read, but held no 837P transaction
 )
 
-// TargetClaim is what the run summary needs of a claim that bills the
-// pack's procedure.
-type TargetClaim struct {
-	Offset     int64    // of its CLM segment: with the file, it names the claim
-	PayerGroup string   // the pack's group name (shared, not a copy)
-	Worst      Severity // most severe finding on the claim; 0 when none
+// TargetTally counts target claims (claims that bill the pack's procedure)
+// of one payer group: all of them, the clean ones (no finding at warning or
+// above) and the held ones (an error finding).
+type TargetTally struct {
+	Claims, Clean, Held int
 }
 
 // FileResult is what one input gave.
@@ -92,7 +91,8 @@ type FileResult struct {
 	Claims              int // every CLM read
 	ServiceLines        int // every LX read in 837P transactions
 	TargetLines         int
-	TargetClaims        []TargetClaim
+	TargetClaims        int                    // claims with a target line
+	Targets             map[string]TargetTally // TargetClaims by payer group
 
 	// Findings in report order: byte offset, then rule ID.
 	Findings []Finding
@@ -145,21 +145,40 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 	if err != nil {
 		return err
 	}
+	// A target claim's tally moves when a cross-claim finding makes it
+	// worse: from clean to held, say. Each claim moves once, to its worst.
+	type claimKey struct {
+		file   int
+		offset int64
+	}
+	type change struct {
+		group       string
+		before, now Severity
+	}
+	var moved map[claimKey]*change
 	for _, f := range found {
 		res := byIndex[f.FileIndex]
 		if res == nil {
 			continue // not one of results: cannot happen with a complete run
 		}
 		res.Findings = append(res.Findings, f)
-		if f.ClaimOffset == 0 {
+		if !f.targetClaim || f.Severity <= f.claimWorst {
 			continue
 		}
-		// TargetClaims are in file order, so by ascending offset.
-		tc := res.TargetClaims
-		i := sort.Search(len(tc), func(i int) bool { return tc[i].Offset >= f.ClaimOffset })
-		if i < len(tc) && tc[i].Offset == f.ClaimOffset && f.Severity > tc[i].Worst {
-			tc[i].Worst = f.Severity
+		if moved == nil {
+			moved = map[claimKey]*change{}
 		}
+		k := claimKey{f.FileIndex, f.ClaimOffset}
+		if c := moved[k]; c != nil {
+			c.now = max(c.now, f.Severity)
+		} else {
+			moved[k] = &change{group: f.PayerGroup, before: f.claimWorst, now: f.Severity}
+		}
+	}
+	for k, c := range moved { // order does not matter: counts only
+		res := byIndex[k.file]
+		res.tally(c.group, c.before, -1)
+		res.tally(c.group, c.now, +1)
 	}
 	for _, res := range results {
 		if res != nil {
@@ -190,4 +209,21 @@ func FindingLess(a, b *Finding) bool {
 		return a.LineNumber < b.LineNumber
 	}
 	return a.Message < b.Message
+}
+
+// tally counts a target claim of payer group whose worst finding is worst
+// (n is +1, or -1 to take one back).
+func (r *FileResult) tally(group string, worst Severity, n int) {
+	if r.Targets == nil {
+		r.Targets = map[string]TargetTally{}
+	}
+	t := r.Targets[group]
+	t.Claims += n
+	if worst < Warning {
+		t.Clean += n
+	}
+	if worst >= Error {
+		t.Held += n
+	}
+	r.Targets[group] = t
 }

@@ -252,11 +252,13 @@ func TestStructureTruncated(t *testing.T) {
 	if !tx {
 		t.Error("no missing SE finding")
 	}
-	if len(claims) != 1 || claims[0].Lines[0].ServiceDate != "2026" || res.Claims != 1 || len(res.TargetClaims) != 1 {
+	if len(claims) != 1 || claims[0].Lines[0].ServiceDate != "2026" || res.Claims != 1 || res.TargetClaims != 1 {
 		t.Errorf("claims %+v; counted %d", claims, res.Claims)
 	}
-	if res.TargetClaims[0].Worst != Error {
-		t.Errorf("a target claim with a syntax error in it is not clean: worst %v", res.TargetClaims[0].Worst)
+	for _, tally := range res.Targets {
+		if tally.Held != 1 || tally.Clean != 0 {
+			t.Errorf("a target claim with a syntax error in it is held, not clean: %+v", tally)
+		}
 	}
 }
 
@@ -279,8 +281,8 @@ func TestStructureFatalMidFile(t *testing.T) {
 			t.Errorf("message %q does not say %q", fs[0].Message, want)
 		}
 	}
-	if res.Claims != 1 || len(res.TargetClaims) != 1 {
-		t.Errorf("claims %d target claims %d", res.Claims, len(res.TargetClaims))
+	if res.Claims != 1 || res.TargetClaims != 1 {
+		t.Errorf("claims %d target claims %d", res.Claims, res.TargetClaims)
 	}
 }
 
@@ -330,6 +332,10 @@ func TestFinishCrossClaim(t *testing.T) {
 	a := s.Scrub(0, "a", bytes.NewReader(base))
 	b := s.Scrub(1, "b", bytes.NewReader(base))
 	before := len(a.Findings) + len(b.Findings)
+	tallyBefore := map[string]TargetTally{}
+	for g, tally := range b.Targets {
+		tallyBefore[g] = tally
+	}
 	if err := s.Finish([]*FileResult{a, b}); err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +344,6 @@ func TestFinishCrossClaim(t *testing.T) {
 		t.Skip("no cross-claim finding for a repeated 0620T line (the cross-claim rules may not be in yet)")
 	}
 	for i, res := range []*FileResult{a, b} {
-		worst := Severity(0)
 		for k, f := range res.Findings {
 			if f.FileIndex != i {
 				t.Errorf("result %d holds a finding of file %d", i, f.FileIndex)
@@ -346,12 +351,21 @@ func TestFinishCrossClaim(t *testing.T) {
 			if k > 0 && res.Findings[k-1].ByteOffset > f.ByteOffset {
 				t.Errorf("result %d not sorted after Finish", i)
 			}
-			if f.ClaimOffset == res.TargetClaims[0].Offset {
-				worst = max(worst, f.Severity)
-			}
 		}
-		if res.TargetClaims[0].Worst != worst {
-			t.Errorf("result %d: worst %v, findings say %v", i, res.TargetClaims[0].Worst, worst)
+	}
+	// The repeat is reported on the later file's claim, which is now held:
+	// the tally moved, and the number of target claims did not.
+	dup := false
+	for _, f := range b.Findings {
+		dup = dup || f.RuleID == "LINE-DUPLICATE"
+	}
+	if !dup {
+		t.Fatalf("no cross-claim LINE-DUPLICATE in the later file: %+v", b.Findings)
+	}
+	for g, after := range b.Targets {
+		was := tallyBefore[g]
+		if after.Claims != was.Claims || after.Held != was.Claims || (was.Held == was.Claims && after != was) {
+			t.Errorf("group %s: tally %+v before Finish, %+v after; want every claim held", g, was, after)
 		}
 	}
 }

@@ -112,7 +112,7 @@ func TestOracle(t *testing.T) {
 			var claims, targets int64
 			for _, res := range results {
 				claims += int64(res.Claims)
-				targets += int64(len(res.TargetClaims))
+				targets += int64(res.TargetClaims)
 				if res.Status != scrubber.StatusOK {
 					t.Errorf("%s: status %s (%s)", res.Name, res.Status, res.Error)
 				}

@@ -106,7 +106,7 @@ func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMe
 		Bool("gzip", meta.gzipped).
 		Int("transactions", res.Transactions).
 		Int("claims", res.Claims).
-		Int("target_claims", len(res.TargetClaims)).
+		Int("target_claims", res.TargetClaims).
 		Int("findings", len(res.Findings)).
 		Int("errors", bySev[scrubber.Error]).
 		Int("warnings", bySev[scrubber.Warning]).

@@ -104,19 +104,18 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta)
 		sum.Claims += res.Claims
 		sum.ServiceLines += res.ServiceLines
 		sum.TargetLines += res.TargetLines
-		sum.TargetClaims += len(res.TargetClaims)
-		for _, tc := range res.TargetClaims {
-			group := tc.PayerGroup
+		sum.TargetClaims += res.TargetClaims
+		for group, t := range res.Targets {
 			if group == "" {
 				group = otherPayerGroup
 			}
-			sum.TargetClaimsByPayerGroup[group]++
-			if tc.Worst < scrubber.Warning {
-				sum.CleanTargetClaims++
-				sum.CleanTargetClaimsByPayerGroup[group]++
+			sum.TargetClaimsByPayerGroup[group] += t.Claims
+			sum.CleanTargetClaims += t.Clean
+			if t.Clean > 0 {
+				sum.CleanTargetClaimsByPayerGroup[group] += t.Clean
 			}
-			if tc.Worst >= scrubber.Error {
-				sum.HeldTargetClaimsByPayerGroup[group]++
+			if t.Held > 0 {
+				sum.HeldTargetClaimsByPayerGroup[group] += t.Held
 			}
 		}
 		for j := range res.Findings {

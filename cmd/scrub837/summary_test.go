@@ -17,11 +17,13 @@ func sampleResults() ([]*scrubber.FileResult, []fileMeta) {
 		{
 			Index: 0, Name: "a.837", Status: scrubber.StatusOK,
 			Interchanges: 1, Transactions: 2, Claims: 5, ServiceLines: 9, TargetLines: 4,
-			TargetClaims: []scrubber.TargetClaim{
-				{PayerGroup: "Aetna", Worst: scrubber.Error},
-				{PayerGroup: "Aetna", Worst: 0},
-				{PayerGroup: "Medicare", Worst: scrubber.Info},
-				{PayerGroup: "", Worst: scrubber.Warning},
+			// Four target claims: Aetna held and clean, Medicare clean (info
+			// only), one with no payer group and a warning.
+			TargetClaims: 4,
+			Targets: map[string]scrubber.TargetTally{
+				"Aetna":    {Claims: 2, Clean: 1, Held: 1},
+				"Medicare": {Claims: 1, Clean: 1},
+				"":         {Claims: 1},
 			},
 			Findings: []scrubber.Finding{
 				finding(0, 10, "DX-POINTER-MISSING", scrubber.Error),
