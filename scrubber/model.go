@@ -159,6 +159,11 @@ type walker struct {
 	ptrSpans    []span
 	diagScratch []Diagnosis
 	hdrScratch  []byte
+	// payerGroups remembers the pack's group for each payer ID and name
+	// seen in the file: a drop has few payers and many claims, and the
+	// pack's name patterns are too slow to match on every claim.
+	payerGroups map[string]string
+	payerKey    []byte
 }
 
 func newWalker(s *Scrubber, res *FileResult) *walker {
@@ -940,7 +945,7 @@ func (w *walker) fillSubscriber(c *Claim) {
 		}
 		s.payerGroup = ""
 		if w.p != nil {
-			s.payerGroup = w.p.PayerGroup(s.payerID, s.payerName)
+			s.payerGroup = w.payerGroup(s.payerID, s.payerName)
 		}
 		w.hdrScratch = buf
 		s.cached = true
@@ -948,4 +953,20 @@ func (w *walker) fillSubscriber(c *Claim) {
 	c.MemberID, c.MemberIDPos = s.member, s.memberPos
 	c.PayerName, c.PayerID, c.PayerPos = s.payerName, s.payerID, s.payerPos
 	c.PayerGroup = s.payerGroup
+}
+
+// payerGroup is w.p.PayerGroup, remembered per payer ID and name.
+func (w *walker) payerGroup(id, name string) string {
+	w.payerKey = append(append(append(w.payerKey[:0], id...), 0), name...)
+	if g, ok := w.payerGroups[string(w.payerKey)]; ok {
+		return g
+	}
+	g := w.p.PayerGroup(id, name)
+	if w.payerGroups == nil {
+		w.payerGroups = map[string]string{}
+	}
+	if len(w.payerGroups) < 4096 { // a bound, in case every claim names its own payer
+		w.payerGroups[string(w.payerKey)] = g
+	}
+	return g
 }
