@@ -518,19 +518,27 @@ type ruleCount struct {
 	c    sevTally
 }
 
-func countByRule(fs []scrubber.Finding) []ruleCount {
+// tallyBy counts findings by severity for each key, in order of first
+// appearance (ruleCount.rule holds the key).
+func tallyBy(fs []scrubber.Finding, key func(*scrubber.Finding) string) []ruleCount {
 	idx := map[string]int{}
 	var out []ruleCount
 	for i := range fs {
 		f := &fs[i]
-		j, ok := idx[f.RuleID]
+		k := key(f)
+		j, ok := idx[k]
 		if !ok {
 			j = len(out)
-			idx[f.RuleID] = j
-			out = append(out, ruleCount{rule: f.RuleID})
+			idx[k] = j
+			out = append(out, ruleCount{rule: k})
 		}
 		out[j].c[sevSlot(f.Severity)]++
 	}
+	return out
+}
+
+func countByRule(fs []scrubber.Finding) []ruleCount {
+	out := tallyBy(fs, func(f *scrubber.Finding) string { return f.RuleID })
 	sort.SliceStable(out, func(a, b int) bool {
 		ta, tb := out[a].c.total(), out[b].c.total()
 		if ta != tb {
@@ -627,18 +635,7 @@ func payerChart(r *Report, target string) htmlChart {
 }
 
 func fileChart(r *Report) htmlChart {
-	idx := map[string]int{}
-	var files []ruleCount // rule holds the file name
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		j, ok := idx[f.File]
-		if !ok {
-			j = len(files)
-			idx[f.File] = j
-			files = append(files, ruleCount{rule: f.File})
-		}
-		files[j].c[sevSlot(f.Severity)]++
-	}
+	files := tallyBy(r.Findings, func(f *scrubber.Finding) string { return f.File }) // rule holds the file name
 	// Most findings first; ties in input order.
 	sort.SliceStable(files, func(a, b int) bool { return files[a].c.total() > files[b].c.total() })
 	var items []chartItem

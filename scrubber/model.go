@@ -159,6 +159,7 @@ type walker struct {
 	ptrSpans    []span
 	diagScratch []Diagnosis
 	hdrScratch  []byte
+	hdrSeg      x12io.Segment // the second segment of headerPair (mseg is the first)
 	// payerGroups remembers the pack's group for each payer ID and name
 	// seen in the file: a drop has few payers and many claims, and the
 	// pack's name patterns are too slow to match on every claim.
@@ -893,23 +894,13 @@ func (w *walker) fillBilling(c *Claim) {
 	if !b.cached {
 		b.taxonomy, b.taxonomyPos = "", Pos{}
 		b.npi, b.npiPos = "", Pos{}
-		buf := w.hdrScratch[:0]
-		buf = append(buf, b.prvBI.data...)
-		buf = append(buf, b.nm185.data...)
-		m := newMaterializer(buf)
-		seg := &w.mseg
-		n := len(b.prvBI.data)
-		if b.prvBI.ok {
-			seg.Reset(buf[:n], w.delims, b.prvBI.pos.Segment, b.prvBI.pos.Offset)
-			b.taxonomy, b.taxonomyPos = m.of(seg.Element(3)), b.prvBI.pos
+		m, prv, nm1 := w.headerPair(&b.prvBI, &b.nm185)
+		if prv != nil {
+			b.taxonomy, b.taxonomyPos = m.of(prv.Element(3)), b.prvBI.pos
 		}
-		if b.nm185.ok {
-			seg.Reset(buf[n:], w.delims, b.nm185.pos.Segment, b.nm185.pos.Offset)
-			if string(seg.Element(8)) == "XX" {
-				b.npi, b.npiPos = m.of(seg.Element(9)), b.nm185.pos
-			}
+		if nm1 != nil && string(nm1.Element(8)) == "XX" {
+			b.npi, b.npiPos = m.of(nm1.Element(9)), b.nm185.pos
 		}
-		w.hdrScratch = buf
 		b.cached = true
 	}
 	c.BillingTaxonomy, c.BillingTaxonomyPos = b.taxonomy, b.taxonomyPos
@@ -929,25 +920,17 @@ func (w *walker) fillSubscriber(c *Claim) {
 	if !s.cached {
 		s.member, s.memberPos = "", Pos{}
 		s.payerName, s.payerID, s.payerPos = "", "", Pos{}
-		buf := w.hdrScratch[:0]
-		buf = append(buf, s.nm1IL.data...)
-		buf = append(buf, s.nm1PR.data...)
-		m := newMaterializer(buf)
-		seg := &w.mseg
-		n := len(s.nm1IL.data)
-		if s.nm1IL.ok {
-			seg.Reset(buf[:n], w.delims, s.nm1IL.pos.Segment, s.nm1IL.pos.Offset)
-			s.member, s.memberPos = m.of(seg.Element(9)), s.nm1IL.pos
+		m, il, pr := w.headerPair(&s.nm1IL, &s.nm1PR)
+		if il != nil {
+			s.member, s.memberPos = m.of(il.Element(9)), s.nm1IL.pos
 		}
-		if s.nm1PR.ok {
-			seg.Reset(buf[n:], w.delims, s.nm1PR.pos.Segment, s.nm1PR.pos.Offset)
-			s.payerName, s.payerID, s.payerPos = m.of(seg.Element(3)), m.of(seg.Element(9)), s.nm1PR.pos
+		if pr != nil {
+			s.payerName, s.payerID, s.payerPos = m.of(pr.Element(3)), m.of(pr.Element(9)), s.nm1PR.pos
 		}
 		s.payerGroup = ""
 		if w.p != nil {
 			s.payerGroup = w.payerGroup(s.payerID, s.payerName)
 		}
-		w.hdrScratch = buf
 		s.cached = true
 	}
 	c.MemberID, c.MemberIDPos = s.member, s.memberPos
@@ -969,4 +952,23 @@ func (w *walker) payerGroup(id, name string) string {
 		w.payerGroups[string(w.payerKey)] = g
 	}
 	return g
+}
+
+// headerPair turns two kept header segments into one string (their values
+// are substrings of it, one allocation for both) and splits each that is
+// present; an absent one is nil. The segments are valid until the next call.
+func (w *walker) headerPair(a, b *savedSeg) (m materializer, first, second *x12io.Segment) {
+	buf := append(append(w.hdrScratch[:0], a.data...), b.data...)
+	w.hdrScratch = buf
+	m = newMaterializer(buf)
+	n := len(a.data)
+	if a.ok {
+		w.mseg.Reset(buf[:n], w.delims, a.pos.Segment, a.pos.Offset)
+		first = &w.mseg
+	}
+	if b.ok {
+		w.hdrSeg.Reset(buf[n:], w.delims, b.pos.Segment, b.pos.Offset)
+		second = &w.hdrSeg
+	}
+	return m, first, second
 }

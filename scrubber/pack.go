@@ -103,10 +103,16 @@ type CodeEntry struct {
 // Descriptions returns what the seed and the public code set say the code
 // means; either may be "".
 func (e *CodeEntry) Descriptions() (seed, codeset string) {
-	if e.Source == SourceSeed {
-		return e.Description, e.CodesetDescription
+	return descriptions(e.Source, e.Description, e.CodesetDescription)
+}
+
+// descriptions sorts an entry's own description and its codeset_description
+// into the seed's words and the public code set's.
+func descriptions(source, own, codesetDescription string) (seed, codeset string) {
+	if source == SourceSeed {
+		return own, codesetDescription
 	}
-	return "", e.Description
+	return "", own
 }
 
 // Modifier is a modifier listed for the procedure.
@@ -158,10 +164,7 @@ type RelatedCode struct {
 // Descriptions returns what the seed and the public code set say the code
 // means; either may be "".
 func (r *RelatedCode) Descriptions() (seed, codeset string) {
-	if r.Source == SourceSeed {
-		return r.Description, r.CodesetDescription
-	}
-	return "", r.Description
+	return descriptions(r.Source, r.Description, r.CodesetDescription)
 }
 
 // Validity bounds the dates of service on which a code exists. Either date
