@@ -29,15 +29,17 @@ type Reader struct {
 	eof  bool
 
 	maxSeg int
-	// breaksBefore: buf holds no CR or LF from here to end. Single-line
-	// files (the common layout) then skip the per-segment line-break check.
-	breaksBefore int
-	delims       Delimiters
-	haveISA      bool
-	scratch      []byte
-	segNumber    int64
-	seg          Segment
-	badInARow    int
+	// Where the next line breaks are: buf[lf.from:lf.at) holds no LF and
+	// buf[cr.from:cr.at) no CR. Each is rescanned only once a segment
+	// passes it, so a file with a line break after every segment costs one
+	// short scan per segment, and a single-line file one scan per fill.
+	lf, cr    breakMark
+	delims    Delimiters
+	haveISA   bool
+	scratch   []byte
+	segNumber int64
+	seg       Segment
+	badInARow int
 
 	queue      []*Error // problems to return before the pending segment
 	queueHead  int
@@ -88,6 +90,9 @@ func (r *Reader) Offset() int64 { return r.base + int64(r.pos) }
 // on, and io.EOF at the end of the input. The segment is valid until the
 // next call.
 func (r *Reader) Next() (*Segment, error) {
+	if r.queueHead == len(r.queue) && !r.pending && r.readPlain() {
+		return &r.seg, nil
+	}
 	for {
 		if r.queueHead < len(r.queue) {
 			e := r.queue[r.queueHead]
@@ -129,16 +134,14 @@ func (r *Reader) fill() {
 		r.end -= shift
 		r.pos = 0
 		r.base += int64(shift)
-		r.breaksBefore = max(r.breaksBefore-shift, 0)
+		r.lf.shift(shift)
+		r.cr.shift(shift)
 	}
 	if r.end == len(r.buf) {
 		return // full: the caller's cap check decides what happens
 	}
 	for tries := 0; tries < 100; tries++ {
 		n, err := r.src.Read(r.buf[r.end:])
-		if chunk := r.buf[r.end : r.end+n]; bytes.IndexByte(chunk, '\n') >= 0 || bytes.IndexByte(chunk, '\r') >= 0 {
-			r.breaksBefore = r.end + n
-		}
 		r.end += n
 		if err != nil {
 			r.eof = true
@@ -246,7 +249,7 @@ func (r *Reader) readSegment() {
 		if len(data) > 0 && data[len(data)-1] == '\r' {
 			data = data[:len(data)-1]
 		}
-	} else if start < r.breaksBefore && hasLineBreak(data) {
+	} else if r.holdsLineBreak(start, segEnd) {
 		data = r.dropLineBreaks(data)
 	}
 	r.seg.reset(data, r.delims, number, offset)
@@ -258,6 +261,84 @@ func (r *Reader) readSegment() {
 		r.badInARow = 0
 	}
 	r.pendingEnv = r.env.track(r, &r.seg)
+}
+
+// readPlain is the fast path of Next, for the segments that make up almost
+// all of a file: one wholly in the buffer, not an ISA, with a valid ID, no
+// line break inside and no envelope problem. It hands such a segment out
+// (true) without the queue and checks of readSegment. Otherwise it returns
+// false having consumed nothing, or, for an envelope segment it has read,
+// leaves the segment pending behind the problems it queued.
+func (r *Reader) readPlain() bool {
+	p := r.pos
+	if p >= r.end || !r.haveISA || r.fatal != nil || r.done {
+		return false
+	}
+	term := r.delims.Segment
+	if isLineBreak(term) {
+		return false
+	}
+	// Line breaks and indentation between segments (a common layout).
+	for isSpaceOrBreak(r.buf[p]) {
+		if p++; p == r.end {
+			return false
+		}
+	}
+	c := r.buf[p]
+	if c == 'I' {
+		return false // an ISA changes the delimiters
+	}
+	i := bytes.IndexByte(r.buf[p:r.end], term)
+	if i < 0 || i > r.maxSeg {
+		return false
+	}
+	end := p + i
+	data := r.buf[p:end]
+	if !validSegmentID(data, r.delims.Element) || r.holdsLineBreak(p, end) {
+		return false
+	}
+	r.pos = end + 1
+	r.segNumber++
+	r.badInARow = 0
+	r.seg.reset(data, r.delims, r.segNumber, r.base+int64(p))
+	if c != 'S' && c != 'G' {
+		r.env.countSegment()
+		return true
+	}
+	changed := r.env.track(r, &r.seg)
+	if changed || len(r.queue) > 0 {
+		r.pending, r.pendingEnv = true, changed
+		return false
+	}
+	return true
+}
+
+// breakMark remembers a stretch of the buffer known to hold no CR (or LF):
+// buf[from:at) is free of it, and at is where the next one is or where the
+// buffer ended when it was scanned.
+type breakMark struct{ from, at int }
+
+func (m *breakMark) shift(n int) { m.from -= n; m.at -= n }
+
+// clear reports whether buf[start:end] holds no c, rescanning from start
+// when the mark does not cover it.
+func (m *breakMark) clear(buf []byte, start, end int, c byte) bool {
+	if start < m.from || end > m.at {
+		m.from = start
+		if i := bytes.IndexByte(buf[start:], c); i >= 0 {
+			m.at = start + i
+		} else {
+			m.at = len(buf)
+		}
+	}
+	return end <= m.at
+}
+
+// holdsLineBreak reports whether buf[start:end] (within the valid data)
+// holds a CR or LF.
+func (r *Reader) holdsLineBreak(start, end int) bool {
+	valid := r.buf[:r.end]
+	return !r.lf.clear(valid, start, end, '\n') || !r.cr.clear(valid, start, end, '\r')
 }
 
 func (r *Reader) startsISA() bool {
