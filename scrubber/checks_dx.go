@@ -439,12 +439,15 @@ func (k *claimCheck) claimDiagnoses() {
 // ICD-9 qualifiers (BK, BF) are wrong on services from 2015-10-01 on.
 // latest is the claim's latest service date (0 when none is usable).
 func dxCodeProblem(d *Diagnosis, latest int32) (message, suggestion string) {
+	icd9 := d.Qualifier == "BK" || d.Qualifier == "BF"
+	if strings.IndexByte(d.Code, '.') < 0 && (icd9 && latest < icd10Start || !icd9 && wellFormedICD10(d.Code)) {
+		return "", "" // the common case: built no strings
+	}
 	where := " (" + d.Qualifier + ", position " + itoa(d.Pointer) + ")"
 	if strings.IndexByte(d.Code, '.') >= 0 {
 		return "diagnosis " + quote(d.Code) + where + " contains a decimal point; X12 diagnosis codes are sent without it",
 			"write " + strings.ReplaceAll(d.Code, ".", "") + " (no point) in HI"
 	}
-	icd9 := d.Qualifier == "BK" || d.Qualifier == "BF"
 	if icd9 {
 		if latest >= icd10Start {
 			return "diagnosis " + d.Code + where + " is coded in ICD-9 (qualifier " + d.Qualifier + "), but the service date " + formatDate(latest) + " is after ICD-10-CM replaced ICD-9 on 2015-10-01",

@@ -1,6 +1,10 @@
 package scrubber
 
-import "github.com/scrub837/scrub837/x12io"
+import (
+	"slices"
+
+	"github.com/scrub837/scrub837/x12io"
+)
 
 // Pos is where a value was read: the segment's 1-based number in the file
 // and the byte offset of its first byte. A finding points at the Pos of the
@@ -84,4 +88,16 @@ type Line struct {
 	RenderingNPIPos      Pos
 	RenderingTaxonomy    string // 2420A PRV*PE
 	RenderingTaxonomyPos Pos
+}
+
+// clone is a deep copy of c, whose lists may live in the walker's scratch.
+func (c *Claim) clone() *Claim {
+	out := *c
+	out.Diagnoses = slices.Clone(c.Diagnoses)
+	out.Lines = slices.Clone(c.Lines)
+	for i := range out.Lines {
+		out.Lines[i].Modifiers = slices.Clip(slices.Clone(out.Lines[i].Modifiers))
+		out.Lines[i].Pointers = slices.Clip(slices.Clone(out.Lines[i].Pointers))
+	}
+	return &out
 }

@@ -53,6 +53,10 @@ type crossEntry struct {
 	// so the index stays compact on drops with many target lines.
 	cols string
 
+	// colsRaw are the packed columns in the packer's scratch, until own
+	// (in memory) or the spill file's write.
+	colsRaw []byte
+
 	// set by crossMatch: the earliest other claim's entry matched
 	other *crossEntry
 }
@@ -67,9 +71,25 @@ func (x *crossIndex) add(p *Pack, c *Claim) { x.entries = appendCrossEntries(x.e
 // with a target line of their own claim (the per-claim BUNDLE-* rules
 // report those).
 func appendCrossEntries(dst []crossEntry, p *Pack, c *Claim) []crossEntry {
-	if c.MemberID == "" {
-		return dst
+	first := len(dst)
+	dst, _ = packCrossEntries(dst, p, c, nil)
+	for i := first; i < len(dst); i++ {
+		dst[i].own()
 	}
+	return dst
+}
+
+// packCrossEntries is appendCrossEntries without the copies: each entry's
+// packed columns are appended to scratch and its colsRaw and sideText
+// refer to scratch and the claim until own is called. The store writes a
+// spilled entry straight from them.
+func packCrossEntries(dst []crossEntry, p *Pack, c *Claim, scratch []byte) ([]crossEntry, []byte) {
+	if c.MemberID == "" {
+		return dst, scratch
+	}
+	first := len(dst)
+	var bounds [8]int
+	spans := bounds[:0]
 	var buf [16]dateRange
 	dates := buf[:0]
 	for i := range c.Lines {
@@ -83,7 +103,7 @@ func appendCrossEntries(dst []crossEntry, p *Pack, c *Claim) []crossEntry {
 		e := crossEntry{patient: c.HasPatient, dates: dates[i], lineSeg: l.SV1Pos.Offset}
 		switch {
 		case isTargetLine(p, l):
-			e.kind, e.sides, e.sideText = crossTarget, lineSides(l), strings.Clone(sideText(l))
+			e.kind, e.sides, e.sideText = crossTarget, lineSides(l), sideText(l)
 			e.dupInClaim = earlierDuplicate(p, c.Lines, dates, i) >= 0
 		case c.BillingNPI != "":
 			rel, ok := relatedLine(p, l)
@@ -97,12 +117,32 @@ func appendCrossEntries(dst []crossEntry, p *Pack, c *Claim) []crossEntry {
 		default:
 			continue
 		}
-		tmpl := lineFinding(c, l, RuleSpec{}, l.SV1Pos, "", "")
+		tmpl := lineFindingView(c, l, RuleSpec{}, l.SV1Pos, "", "")
 		e.fileIndex, e.claimOffset = tmpl.FileIndex, tmpl.ClaimOffset
-		e.cols, e.member, e.npi = packColumns(&tmpl)
+		e.member, e.npi = c.MemberID, c.BillingNPI
+		spans = append(spans, len(scratch))
+		scratch = AppendFinding(scratch, &tmpl)
 		dst = append(dst, e)
 	}
-	return dst
+	spans = append(spans, len(scratch))
+	for i := first; i < len(dst); i++ {
+		k := i - first
+		dst[i].colsRaw = scratch[spans[k]:spans[k+1]]
+	}
+	return dst, scratch
+}
+
+// own gives e its own strings (packed columns, and member and NPI as
+// substrings of them), for an entry kept in memory: it then refers to
+// neither the claim nor the scratch it was packed in.
+func (e *crossEntry) own() {
+	if e.colsRaw == nil {
+		return
+	}
+	e.cols = string(e.colsRaw)
+	e.colsRaw = nil
+	e.member, e.npi, _ = packedKey(e.cols)
+	e.sideText = strings.Clone(e.sideText)
 }
 
 // before orders entries by input order: file, claim, line.

@@ -63,9 +63,13 @@ type spillPart struct {
 
 // add indexes the claim's target and related-code lines (see
 // appendCrossEntries) for the Scrub call with serial scrub.
-func (s *crossStore) add(p *Pack, c *Claim, scrub uint32, target bool, worst Severity) {
+//
+// scratch is the caller's packing buffer, reused from claim to claim: a
+// spilled entry goes from it to its file without becoming strings.
+func (s *crossStore) add(p *Pack, c *Claim, scrub uint32, target bool, worst Severity, scratch *[]byte) {
 	var buf [4]crossEntry
-	es := appendCrossEntries(buf[:0], p, c)
+	es, packed := packCrossEntries(buf[:0], p, c, (*scratch)[:0])
+	*scratch = packed
 	if len(es) == 0 {
 		return
 	}
@@ -78,6 +82,9 @@ func (s *crossStore) add(p *Pack, c *Claim, scrub uint32, target bool, worst Sev
 	case s.err != nil:
 		// Finish reports the error: the rest of the entries do not matter.
 	case s.spill == nil:
+		for i := range es {
+			es[i].own()
+		}
 		s.mem = append(s.mem, es...)
 		for i := range es {
 			s.memBytes += crossEntrySize + len(es[i].cols) + len(es[i].sideText)
@@ -177,9 +184,16 @@ func (s *crossStore) write(e *crossEntry) {
 	b = binary.AppendVarint(b, e.lineSeg)
 	b = binary.AppendUvarint(b, uint64(e.fileIndex))
 	b = binary.AppendUvarint(b, uint64(e.scrub))
-	for _, str := range [...]string{relCode, e.override, e.sideText, e.cols} {
+	for _, str := range [...]string{relCode, e.override, e.sideText} {
 		b = binary.AppendUvarint(b, uint64(len(str)))
 		b = append(b, str...)
+	}
+	if e.colsRaw != nil {
+		b = binary.AppendUvarint(b, uint64(len(e.colsRaw)))
+		b = append(b, e.colsRaw...)
+	} else {
+		b = binary.AppendUvarint(b, uint64(len(e.cols)))
+		b = append(b, e.cols...)
 	}
 	s.buf = b
 	part := &s.spill.parts[crossPartition(e.member, e.patient)]

@@ -227,8 +227,9 @@ func TestCrossSpillShuffled(t *testing.T) {
 	for range 10 {
 		r.Shuffle(len(claims), func(i, j int) { claims[i], claims[j] = claims[j], claims[i] })
 		st := &crossStore{limit: 1, dir: t.TempDir()}
+		var scratch []byte
 		for _, c := range claims {
-			st.add(p, c, 1, true, 0)
+			st.add(p, c, 1, true, 0, &scratch)
 		}
 		if st.spill == nil || st.err != nil {
 			t.Fatalf("not spilled: %v", st.err)

@@ -2,6 +2,7 @@ package scrubber
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -91,8 +92,19 @@ type Finding struct {
 }
 
 // lineFinding fills a finding's columns from the claim and, when l is not
-// nil, the service line it is about. pos is the segment that proves it.
+// nil, the service line it is about. pos is the segment that proves it. The
+// finding owns its lists: the claim's are reused by the next claim.
 func lineFinding(c *Claim, l *Line, rule RuleSpec, pos Pos, message, suggestion string) Finding {
+	f := lineFindingView(c, l, rule, pos, message, suggestion)
+	f.Modifiers = slices.Clip(slices.Clone(f.Modifiers))
+	f.DxPointers = slices.Clip(slices.Clone(f.DxPointers))
+	return f
+}
+
+// lineFindingView is lineFinding whose Modifiers and DxPointers are the
+// line's own: valid only while the claim is, for callers that pack the
+// finding at once.
+func lineFindingView(c *Claim, l *Line, rule RuleSpec, pos Pos, message, suggestion string) Finding {
 	f := Finding{
 		FileIndex:         c.FileIndex,
 		ClaimOffset:       c.Pos.Offset,

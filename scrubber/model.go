@@ -151,15 +151,19 @@ type walker struct {
 	claimWorst  Severity
 	relatedMemo [relatedCacheSize]relatedSlot
 
-	// reused by materialize
-	mseg        x12io.Segment
-	parts       [][]byte
-	strScratch  []string
-	modSpans    []span
-	ptrSpans    []span
-	diagScratch []Diagnosis
-	hdrScratch  []byte
-	hdrSeg      x12io.Segment // the second segment of headerPair (mseg is the first)
+	// reused by materialize: the claim handed to the checks and its lists
+	// are overwritten by the next claim (findings copy what they keep)
+	claim        Claim
+	lineScratch  []Line
+	crossScratch []byte // packs the claim's cross-index entries
+	mseg         x12io.Segment
+	parts        [][]byte
+	strScratch   []string
+	modSpans     []span
+	ptrSpans     []span
+	diagScratch  []Diagnosis
+	hdrScratch   []byte
+	hdrSeg       x12io.Segment // the second segment of headerPair (mseg is the first)
 	// payerGroups remembers the pack's group for each payer ID and name
 	// seen in the file: a drop has few payers and many claims, and the
 	// pack's name patterns are too slow to match on every claim.
@@ -652,7 +656,7 @@ func (w *walker) endClaim() {
 	}
 	c := w.materialize()
 	if w.s.onClaim != nil {
-		w.s.onClaim(c)
+		w.s.onClaim(c.clone())
 	}
 	worst := w.claimWorst
 	if w.targetLines > 0 {
@@ -665,7 +669,7 @@ func (w *walker) endClaim() {
 		w.res.TargetClaims++
 		w.res.tally(c.PayerGroup, worst, +1)
 	}
-	w.s.cross.add(w.p, c, w.res.scrub, w.targetLines > 0, worst)
+	w.s.cross.add(w.p, c, w.res.scrub, w.targetLines > 0, worst, &w.crossScratch)
 }
 
 // claimID is CLM01 of the open claim, for findings about it.
@@ -707,13 +711,15 @@ func (m *materializer) of(b []byte) string {
 type span struct{ start, end int }
 
 // materialize builds the open claim's Claim from the arena and the header
-// context. Allocations: the arena string, the Claim, its lines, its
-// diagnoses and one slice backing every line's modifiers and pointers.
+// context. It allocates one string, the arena's: the Claim, its lines,
+// diagnoses, modifiers and pointers live in the walker's scratch and are
+// valid until the next claim.
 func (w *walker) materialize() *Claim {
 	m := newMaterializer(w.arena)
 	d := w.delims
 	seg := &w.mseg
-	c := &Claim{
+	c := &w.claim
+	*c = Claim{
 		File:       w.res.Name,
 		FileIndex:  w.res.Index,
 		Envelope:   w.txEnv,
@@ -729,7 +735,7 @@ func (w *walker) materialize() *Claim {
 		}
 	}
 	if lines > 0 {
-		c.Lines = make([]Line, 0, lines)
+		c.Lines = w.lineScratch[:0]
 	}
 	strs := w.strScratch[:0]
 	mods := w.modSpans[:0]
@@ -825,23 +831,21 @@ func (w *walker) materialize() *Claim {
 		}
 	}
 	if len(diags) > 0 {
-		c.Diagnoses = append([]Diagnosis(nil), diags...)
+		c.Diagnoses = diags
 	}
-	if len(strs) > 0 {
-		// One backing array; full slice expressions so that appending to
-		// one line's list cannot overwrite the next.
-		all := append([]string(nil), strs...)
-		for k := range c.Lines {
-			if s := mods[k]; s.end > s.start {
-				c.Lines[k].Modifiers = all[s.start:s.end:s.end]
-			}
-			if s := ptrs[k]; s.end > s.start {
-				c.Lines[k].Pointers = all[s.start:s.end:s.end]
-			}
+	// Full slice expressions: appending to one line's list cannot
+	// overwrite the next.
+	for k := range c.Lines {
+		if s := mods[k]; s.end > s.start {
+			c.Lines[k].Modifiers = strs[s.start:s.end:s.end]
+		}
+		if s := ptrs[k]; s.end > s.start {
+			c.Lines[k].Pointers = strs[s.start:s.end:s.end]
 		}
 	}
-	clear(strs) // drop references to the claim's string
-	clear(diags)
+	if cap(c.Lines) > cap(w.lineScratch) {
+		w.lineScratch = c.Lines[:0]
+	}
 	w.strScratch, w.modSpans, w.ptrSpans, w.diagScratch = strs[:0], mods[:0], ptrs[:0], diags[:0]
 	return c
 }

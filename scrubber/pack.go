@@ -242,10 +242,10 @@ type Pack struct {
 
 	rules      map[string]RuleSpec
 	ruleOrder  []RuleSpec
-	supporting map[string]*CodeEntry      // by normalised diagnosis
-	sides      map[string]*SideEntry      // by normalised diagnosis
-	minLength  map[string]*MinLengthEntry // by normalised diagnosis
-	excludes1  map[string][]pairSide      // by each normalised code of a pair
+	supporting prefixMap[*CodeEntry]      // by normalised diagnosis
+	sides      prefixMap[*SideEntry]      // by normalised diagnosis
+	minLength  prefixMap[*MinLengthEntry] // by normalised diagnosis
+	excludes1  prefixMap[[]pairSide]      // by each normalised code of a pair
 	modifiers  map[string]*CodeEntry
 	modDesc    map[string][2]string // code -> seed, codeset description
 	conflicts  map[[2]string]*CodePair
@@ -459,25 +459,29 @@ func (p *Pack) index(d *packDoc) {
 		p.ruleOrder = append(p.ruleOrder, spec)
 	}
 
-	p.supporting = map[string]*CodeEntry{}
+	supporting := map[string]*CodeEntry{}
 	for _, e := range d.Diagnoses {
-		p.supporting[NormalizeDiagnosis(e.Code)] = e
+		supporting[NormalizeDiagnosis(e.Code)] = e
 	}
-	p.sides = map[string]*SideEntry{}
+	p.supporting = newPrefixMap(supporting)
+	sides := map[string]*SideEntry{}
 	for _, e := range d.Laterality {
 		e.side = Side(e.Side[0])
-		p.sides[NormalizeDiagnosis(e.Code)] = e
+		sides[NormalizeDiagnosis(e.Code)] = e
 	}
-	p.minLength = map[string]*MinLengthEntry{}
+	p.sides = newPrefixMap(sides)
+	minLength := map[string]*MinLengthEntry{}
 	for _, e := range d.MinLength {
-		p.minLength[NormalizeDiagnosis(e.Code)] = e
+		minLength[NormalizeDiagnosis(e.Code)] = e
 	}
-	p.excludes1 = map[string][]pairSide{}
+	p.minLength = newPrefixMap(minLength)
+	excludes1 := map[string][]pairSide{}
 	for _, e := range d.Excludes1 {
 		a, b := NormalizeDiagnosis(e.Codes[0]), NormalizeDiagnosis(e.Codes[1])
-		p.excludes1[a] = append(p.excludes1[a], pairSide{b, e})
-		p.excludes1[b] = append(p.excludes1[b], pairSide{a, e})
+		excludes1[a] = append(excludes1[a], pairSide{b, e})
+		excludes1[b] = append(excludes1[b], pairSide{a, e})
 	}
+	p.excludes1 = newPrefixMap(excludes1)
 
 	p.modifiers = codeMap(d.Modifiers)
 	p.overrides = codeMap(d.OverrideModifiers)
@@ -570,14 +574,66 @@ func pairKey(a, b string) [2]string {
 	return [2]string{a, b}
 }
 
-// longestPrefix finds the entry of m for the longest prefix of code: a pack
-// diagnosis covers every claim code that starts with it, and the most
-// specific entry decides. Claim codes are at most 7 characters, so this is
-// at most 7 map probes.
-func longestPrefix[T any](m map[string]T, code string) (T, bool) {
-	for n := len(code); n > 0; n-- {
-		if v, ok := m[code[:n]]; ok {
-			return v, true
+// prefixMap is a map of pack diagnoses looked up by prefix: a pack
+// diagnosis covers every claim code that starts with it. The checks look up
+// every diagnosis of every target claim several times, and most codes match
+// nothing: the first `short` bytes of every key (heads) rule those out in
+// one probe, and lens skips the lengths no key has.
+type prefixMap[T any] struct {
+	m     map[string]T
+	heads map[string]struct{}
+	short int    // the shortest key's length
+	lens  uint64 // bit n: some key is n bytes long (n < 64)
+}
+
+func newPrefixMap[T any](m map[string]T) prefixMap[T] {
+	pm := prefixMap[T]{m: m, heads: map[string]struct{}{}, short: -1}
+	for k := range m {
+		if k == "" {
+			continue // no claim code is looked up by its empty prefix
+		}
+		if pm.short < 0 || len(k) < pm.short {
+			pm.short = len(k)
+		}
+		if len(k) < 64 {
+			pm.lens |= 1 << len(k)
+		}
+	}
+	for k := range m {
+		if k != "" {
+			pm.heads[k[:pm.short]] = struct{}{}
+		}
+	}
+	return pm
+}
+
+// covers reports whether some key may be a prefix of code (false: none is).
+func (pm *prefixMap[T]) covers(code string) bool {
+	if pm.short < 0 || len(code) < pm.short {
+		return false
+	}
+	_, ok := pm.heads[code[:pm.short]]
+	return ok
+}
+
+// at returns the entry of the prefix of code n bytes long.
+func (pm *prefixMap[T]) at(code string, n int) (T, bool) {
+	if n < 64 && pm.lens&(1<<n) == 0 {
+		var zero T
+		return zero, false
+	}
+	v, ok := pm.m[code[:n]]
+	return v, ok
+}
+
+// longestPrefix finds the entry of pm for the longest prefix of code: the
+// most specific entry decides.
+func longestPrefix[T any](pm *prefixMap[T], code string) (T, bool) {
+	if pm.covers(code) {
+		for n := len(code); n >= pm.short; n-- {
+			if v, ok := pm.at(code, n); ok {
+				return v, true
+			}
 		}
 	}
 	var zero T
@@ -610,7 +666,7 @@ func (p *Pack) Rules() []RuleSpec { return p.ruleOrder }
 // Supporting returns the longest supporting-diagnosis entry that dx (a
 // claim code, e.g. I70234) starts with.
 func (p *Pack) Supporting(dx string) (*DiagnosisEntry, bool) {
-	return longestPrefix(p.supporting, NormalizeDiagnosis(dx))
+	return longestPrefix(&p.supporting, NormalizeDiagnosis(dx))
 }
 
 // SupportingDiagnoses returns the supporting-diagnosis entries in pack
@@ -620,7 +676,7 @@ func (p *Pack) SupportingDiagnoses() []*DiagnosisEntry { return p.doc.Diagnoses 
 // Side returns the side of dx from its longest matching laterality entry,
 // and that entry's source; SideNone and "" when no entry matches.
 func (p *Pack) Side(dx string) (Side, string) {
-	if e, ok := longestPrefix(p.sides, NormalizeDiagnosis(dx)); ok {
+	if e, ok := longestPrefix(&p.sides, NormalizeDiagnosis(dx)); ok {
 		return e.side, e.Source
 	}
 	return SideNone, ""
@@ -629,7 +685,7 @@ func (p *Pack) Side(dx string) (Side, string) {
 // MinLength returns the shortest billable length (without the point) of
 // dx's category from its longest matching entry.
 func (p *Pack) MinLength(dx string) (n int, source string, ok bool) {
-	if e, ok := longestPrefix(p.minLength, NormalizeDiagnosis(dx)); ok {
+	if e, ok := longestPrefix(&p.minLength, NormalizeDiagnosis(dx)); ok {
 		return e.Length, e.Source, true
 	}
 	return 0, "", false
@@ -647,8 +703,12 @@ func (p *Pack) Excludes1(a, b string) (source string, ok bool) {
 // Excludes1Pair is Excludes1 returning the pair entry (with its reason).
 func (p *Pack) Excludes1Pair(a, b string) (*CodePair, bool) {
 	a, b = NormalizeDiagnosis(a), NormalizeDiagnosis(b)
-	for n := len(a); n > 0; n-- {
-		for _, s := range p.excludes1[a[:n]] {
+	if !p.excludes1.covers(a) {
+		return nil, false
+	}
+	for n := len(a); n >= p.excludes1.short; n-- {
+		sides, _ := p.excludes1.at(a, n)
+		for _, s := range sides {
 			if strings.HasPrefix(b, s.other) {
 				return s.pair, true
 			}

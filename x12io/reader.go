@@ -337,6 +337,10 @@ func (m *breakMark) clear(buf []byte, start, end int, c byte) bool {
 // holdsLineBreak reports whether buf[start:end] (within the valid data)
 // holds a CR or LF.
 func (r *Reader) holdsLineBreak(start, end int) bool {
+	// Both marks cover most segments: decide inline, without a call.
+	if start >= r.lf.from && start >= r.cr.from && end <= r.lf.at && end <= r.cr.at {
+		return false
+	}
 	valid := r.buf[:r.end]
 	return !r.lf.clear(valid, start, end, '\n') || !r.cr.clear(valid, start, end, '\r')
 }
