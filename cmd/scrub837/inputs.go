@@ -205,8 +205,13 @@ func openInput(in input, stdin io.Reader, progress func(int64)) (*openedInput, e
 		src, closeFn = f, f.Close
 	}
 	counter := newRawCounter(progress)
-	raw := io.TeeReader(src, counter)
-	br := bufio.NewReaderSize(raw, 64<<10)
+	ahead := newPrefetcher(src, counter, prefetchChunk, prefetchDepth)
+	closeSrc := closeFn
+	closeFn = func() error {
+		ahead.Close() // before the file: the goroutine may be reading it
+		return closeSrc()
+	}
+	br := bufio.NewReaderSize(ahead, 64<<10)
 	o := &openedInput{x12: br, raw: br, counter: counter, close: closeFn}
 	if !isGzip(br) {
 		return o, nil
