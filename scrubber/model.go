@@ -169,6 +169,10 @@ type walker struct {
 	// pack's name patterns are too slow to match on every claim.
 	payerGroups map[string]string
 	payerKey    []byte
+
+	// claims, when set, checks the walker's target and related claims on
+	// a goroutine of its own (Scrubber.SetOverlap).
+	claims *claimWorker
 }
 
 func newWalker(s *Scrubber, res *FileResult) *walker {
@@ -654,6 +658,17 @@ func (w *walker) endClaim() {
 	if w.targetLines == 0 && !w.related {
 		return
 	}
+	if w.claims != nil {
+		w.claims.submit(w)
+		return
+	}
+	w.checkOpenClaim()
+}
+
+// checkOpenClaim materializes and checks the claim in the arena, and adds
+// it to the cross-claim index: on the walker's goroutine, or on the claim
+// worker's (see claimworker.go).
+func (w *walker) checkOpenClaim() {
 	c := w.materialize()
 	if w.s.onClaim != nil {
 		w.s.onClaim(c.clone())

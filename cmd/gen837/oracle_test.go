@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -38,12 +39,19 @@ func generateInMemory(t testing.TB, cfg Config) ([]*bytes.Buffer, *Manifest) {
 // and warning-level rule IDs per claim ID (sorted, repeats kept), and the
 // results.
 func scrubDrop(t testing.TB, bufs []*bytes.Buffer) (map[string][]string, []*scrubber.FileResult) {
+	return scrubDropOverlap(t, bufs, false)
+}
+
+// scrubDropOverlap is scrubDrop with claims checked on a second goroutine
+// (Scrubber.SetOverlap) or not.
+func scrubDropOverlap(t testing.TB, bufs []*bytes.Buffer, overlap bool) (map[string][]string, []*scrubber.FileResult) {
 	t.Helper()
 	pack, err := scrubber.DefaultPack(false)
 	if err != nil {
 		t.Fatalf("DefaultPack: %v", err)
 	}
 	s := scrubber.New(pack)
+	s.SetOverlap(overlap)
 	results := make([]*scrubber.FileResult, len(bufs))
 	for i, b := range bufs {
 		results[i] = s.Scrub(i, fmt.Sprintf("drop-%04d.837", i+1), bytes.NewReader(b.Bytes()))
@@ -96,6 +104,18 @@ func TestOracle(t *testing.T) {
 			bufs, m := generateInMemory(t, cfg)
 			got, results := scrubDrop(t, bufs)
 			compareToManifest(t, m, got)
+
+			// Checking claims on a second goroutine changes nothing.
+			_, overlapped := scrubDropOverlap(t, bufs, true)
+			if !reflect.DeepEqual(overlapped, results) {
+				for i := range results {
+					if !reflect.DeepEqual(overlapped[i], results[i]) {
+						t.Errorf("file %d: with SetOverlap(true) the result differs: %d findings, %d target claims, %v; without: %d, %d, %v",
+							i+1, len(overlapped[i].Findings), overlapped[i].TargetClaims, overlapped[i].Targets,
+							len(results[i].Findings), results[i].TargetClaims, results[i].Targets)
+					}
+				}
+			}
 
 			// every rule the generator can plant was planted
 			for _, r := range PlantableRules {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -100,6 +101,8 @@ func (e *env) scrub(o *options) int {
 	}
 	s := scrubber.New(pack)
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
+	// Fewer files at once than CPUs: let each file use a second goroutine.
+	s.SetOverlap(min(o.workers, len(inputs)) < runtime.GOMAXPROCS(0))
 	spool, err := newFindingSpool("", len(inputs))
 	if err != nil {
 		log.Error().Err(err).Msg("cannot start the run")
