@@ -192,7 +192,10 @@ func (o *openedInput) drain() error {
 // openInput opens in for reading. The error is for a file that cannot be
 // opened or decompressed at all (FILE-UNREADABLE); the returned
 // openedInput is valid even then, so that the raw bytes can be counted.
-func openInput(in input, stdin io.Reader, progress func(int64)) (*openedInput, error) {
+//
+// readAhead reads and hashes the raw bytes on a goroutine of their own
+// (see prefetcher): worth it when a CPU is spare.
+func openInput(in input, stdin io.Reader, progress func(int64), readAhead bool) (*openedInput, error) {
 	var src io.Reader
 	closeFn := func() error { return nil }
 	if in.stdin {
@@ -205,13 +208,17 @@ func openInput(in input, stdin io.Reader, progress func(int64)) (*openedInput, e
 		src, closeFn = f, f.Close
 	}
 	counter := newRawCounter(progress)
-	ahead := newPrefetcher(src, counter, prefetchChunk, prefetchDepth)
-	closeSrc := closeFn
-	closeFn = func() error {
-		ahead.Close() // before the file: the goroutine may be reading it
-		return closeSrc()
+	raw := io.TeeReader(src, counter)
+	if readAhead {
+		ahead := newPrefetcher(src, counter, prefetchChunk, prefetchDepth)
+		closeSrc := closeFn
+		closeFn = func() error {
+			ahead.Close() // before the file: the goroutine may be reading it
+			return closeSrc()
+		}
+		raw = ahead
 	}
-	br := bufio.NewReaderSize(ahead, 64<<10)
+	br := bufio.NewReaderSize(raw, 64<<10)
 	o := &openedInput{x12: br, raw: br, counter: counter, close: closeFn}
 	if !isGzip(br) {
 		return o, nil

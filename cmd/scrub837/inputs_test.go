@@ -115,37 +115,46 @@ func TestOpenInputGzipByMagicAndName(t *testing.T) {
 		{"empty.837.gz", nil, false},      // nothing to decompress
 	}
 	for _, c := range cases {
-		path := filepath.Join(dir, c.name)
-		writeFile(t, path, c.data)
-		var progressed int64
-		o, err := openInput(input{name: path}, nil, func(n int64) { progressed += n })
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		got, err := io.ReadAll(o.x12)
-		if err != nil {
-			t.Fatalf("%s: read: %v", c.name, err)
-		}
-		if err := o.drain(); err != nil {
-			t.Fatal(err)
-		}
-		o.close()
 		want := x12
 		if c.data == nil {
 			want = nil
 		}
-		if !bytes.Equal(got, want) || o.gzipped != c.gzipped {
-			t.Errorf("%s: got %q gzipped=%v", c.name, got, o.gzipped)
+		path := filepath.Join(dir, c.name)
+		writeFile(t, path, c.data)
+		for _, ahead := range []bool{false, true} {
+			checkOpenInput(t, path, c.data, want, c.gzipped, ahead)
 		}
-		if o.counter.n != int64(len(c.data)) || progressed != int64(len(c.data)) || o.counter.sum() != sha(c.data) {
-			t.Errorf("%s: counted %d bytes (progress %d), hash %s; want %d, %s", c.name, o.counter.n, progressed, o.counter.sum(), len(c.data), sha(c.data))
-		}
+	}
+}
+
+// checkOpenInput opens the file at path (holding data) and requires the
+// X12 bytes want, the gzip flag, and the raw count, progress and hash.
+func checkOpenInput(t *testing.T, path string, data, want []byte, gzipped, ahead bool) {
+	t.Helper()
+	var progressed int64
+	o, err := openInput(input{name: path}, nil, func(n int64) { progressed += n }, ahead)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	got, err := io.ReadAll(o.x12)
+	if err != nil {
+		t.Fatalf("%s: read: %v", path, err)
+	}
+	if err := o.drain(); err != nil {
+		t.Fatal(err)
+	}
+	o.close()
+	if !bytes.Equal(got, want) || o.gzipped != gzipped {
+		t.Errorf("%s (ahead %v): got %q gzipped=%v", path, ahead, got, o.gzipped)
+	}
+	if o.counter.n != int64(len(data)) || progressed != int64(len(data)) || o.counter.sum() != sha(data) {
+		t.Errorf("%s (ahead %v): counted %d bytes (progress %d), hash %s; want %d, %s", path, ahead, o.counter.n, progressed, o.counter.sum(), len(data), sha(data))
 	}
 }
 
 func TestOpenInputStdinAndDrain(t *testing.T) {
 	data := bytes.Repeat([]byte("0123456789"), 100000) // larger than the read buffer
-	o, err := openInput(input{name: "-", stdin: true}, bytes.NewReader(data), nil)
+	o, err := openInput(input{name: "-", stdin: true}, bytes.NewReader(data), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +173,7 @@ func TestOpenInputBrokenGzip(t *testing.T) {
 	full := gzipBytes(t, bytes.Repeat([]byte("ISA*00~"), 5000))
 	path := filepath.Join(dir, "cut.837.gz")
 	writeFile(t, path, full[:len(full)/2])
-	o, err := openInput(input{name: path}, nil, nil)
+	o, err := openInput(input{name: path}, nil, nil, true)
 	if err != nil {
 		t.Fatal(err) // the header is fine
 	}
@@ -175,7 +184,7 @@ func TestOpenInputBrokenGzip(t *testing.T) {
 	o.close()
 
 	writeFile(t, path, []byte{0x1f, 0x8b, 0, 0})
-	o, err = openInput(input{name: path}, nil, nil)
+	o, err = openInput(input{name: path}, nil, nil, true)
 	if err == nil || o == nil {
 		t.Fatalf("bad gzip header: err = %v, opened = %v", err, o)
 	}
@@ -187,7 +196,7 @@ func TestOpenInputBrokenGzip(t *testing.T) {
 }
 
 func TestOpenInputMissing(t *testing.T) {
-	o, err := openInput(input{name: filepath.Join(t.TempDir(), "nope")}, nil, nil)
+	o, err := openInput(input{name: filepath.Join(t.TempDir(), "nope")}, nil, nil, true)
 	if o != nil || err == nil || strings.Contains(err.Error(), "nope") {
 		t.Errorf("missing file: %v %v (the error should not repeat the path)", o, err)
 	}

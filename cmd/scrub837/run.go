@@ -101,15 +101,16 @@ func (e *env) scrub(o *options) int {
 	}
 	s := scrubber.New(pack)
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
-	// Fewer files at once than CPUs: let each file use a second goroutine.
-	s.SetOverlap(min(o.workers, len(inputs)) < runtime.GOMAXPROCS(0))
+	// Fewer files at once than CPUs: let each file use more goroutines.
+	spareCPU := min(o.workers, len(inputs)) < runtime.GOMAXPROCS(0)
+	s.SetOverlap(spareCPU)
 	spool, err := newFindingSpool("", len(inputs))
 	if err != nil {
 		log.Error().Err(err).Msg("cannot start the run")
 		return exitInputFailed
 	}
 	defer spool.close()
-	results, metas := scrubAll(s, inputs, o.workers, e.stdin, prog, log, spool)
+	results, metas := scrubAll(s, inputs, o.workers, spareCPU, e.stdin, prog, log, spool)
 	if prog != nil {
 		prog.finish()
 		sink.setProgress(nil)
@@ -154,7 +155,7 @@ func (e *env) scrub(o *options) int {
 //
 // Each file's findings go to spool as soon as it is done (when spool is not
 // nil), so memory does not grow with the findings of a large drop.
-func scrubAll(s *scrubber.Scrubber, inputs []input, workers int, stdin io.Reader, prog *progress, log zerolog.Logger, spool *findingSpool) ([]*scrubber.FileResult, []fileMeta) {
+func scrubAll(s *scrubber.Scrubber, inputs []input, workers int, readAhead bool, stdin io.Reader, prog *progress, log zerolog.Logger, spool *findingSpool) ([]*scrubber.FileResult, []fileMeta) {
 	results := make([]*scrubber.FileResult, len(inputs))
 	metas := make([]fileMeta, len(inputs))
 	workers = max(1, min(workers, len(inputs)))
@@ -165,7 +166,7 @@ func scrubAll(s *scrubber.Scrubber, inputs []input, workers int, stdin io.Reader
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				res, meta := scrubOne(s, i, inputs[i], stdin, prog)
+				res, meta := scrubOne(s, i, inputs[i], readAhead, stdin, prog)
 				results[i], metas[i] = res, meta
 				logFile(log, inputs[i], res, meta)
 				if spool != nil {
@@ -187,7 +188,7 @@ func scrubAll(s *scrubber.Scrubber, inputs []input, workers int, stdin io.Reader
 
 // scrubOne scrubs one input. It never panics and never returns nil: an
 // input that cannot be read, or a scrubber panic, is a failed file.
-func scrubOne(s *scrubber.Scrubber, index int, in input, stdin io.Reader, prog *progress) (res *scrubber.FileResult, meta fileMeta) {
+func scrubOne(s *scrubber.Scrubber, index int, in input, readAhead bool, stdin io.Reader, prog *progress) (res *scrubber.FileResult, meta fileMeta) {
 	start := time.Now()
 	defer func() {
 		meta.duration = time.Since(start)
@@ -203,7 +204,7 @@ func scrubOne(s *scrubber.Scrubber, index int, in input, stdin io.Reader, prog *
 	if prog != nil {
 		onBytes = prog.addBytes
 	}
-	opened, err := openInput(in, stdin, onBytes)
+	opened, err := openInput(in, stdin, onBytes, readAhead)
 	if opened == nil {
 		return s.Unreadable(index, in.name, err), fileMeta{}
 	}

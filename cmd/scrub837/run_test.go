@@ -62,7 +62,7 @@ func TestScrubAllKeepsInputOrder(t *testing.T) {
 			}
 			defer spool.close()
 		}
-		results, metas := scrubAll(s, inputs, workers, strings.NewReader("stdin bytes"), nil, zerolog.Nop(), spool)
+		results, metas := scrubAll(s, inputs, workers, workers == 1, strings.NewReader("stdin bytes"), nil, zerolog.Nop(), spool)
 		n := 0
 		for _, res := range results {
 			n += len(res.Findings)
