@@ -164,8 +164,8 @@ awk '{
 }' "$ROWS"
 
 # Targets on a 2-core machine: -j 1 >= 400 MB/s on the 1 GB drops; -j 2 >=
-# 1.7x -j 1 on the several-file drops (one file is read by one worker, so
-# -j 2 cannot speed up a single file); peak RSS < 100 MB on 1 GB and, for
+# 1.7x -j 1 on the several-file drops (on one file both use the spare CPU
+# the same way); peak RSS < 100 MB on 1 GB and, for
 # 4 GB, within 10% of that; time linear in size (MB/s within 15% across the
 # sizes).
 echo
