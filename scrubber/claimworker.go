@@ -184,13 +184,6 @@ func (w *walker) joinClaims() {
 	w.res.Findings = append(w.res.Findings, got.Findings...)
 	w.res.TargetClaims += got.TargetClaims
 	for group, t := range got.Targets {
-		if w.res.Targets == nil {
-			w.res.Targets = map[string]TargetTally{}
-		}
-		sum := w.res.Targets[group]
-		sum.Claims += t.Claims
-		sum.Clean += t.Clean
-		sum.Held += t.Held
-		w.res.Targets[group] = sum
+		w.res.addTally(group, t)
 	}
 }

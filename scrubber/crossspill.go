@@ -188,13 +188,9 @@ func (s *crossStore) write(e *crossEntry) {
 		b = binary.AppendUvarint(b, uint64(len(str)))
 		b = append(b, str...)
 	}
-	if e.colsRaw != nil {
-		b = binary.AppendUvarint(b, uint64(len(e.colsRaw)))
-		b = append(b, e.colsRaw...)
-	} else {
-		b = binary.AppendUvarint(b, uint64(len(e.cols)))
-		b = append(b, e.cols...)
-	}
+	// The columns are in one of the two: colsRaw until own, cols after.
+	b = binary.AppendUvarint(b, uint64(len(e.colsRaw)+len(e.cols)))
+	b = append(append(b, e.colsRaw...), e.cols...)
 	s.buf = b
 	part := &s.spill.parts[crossPartition(e.member, e.patient)]
 	if _, err := part.w.Write(b); err != nil {

@@ -858,8 +858,8 @@ func (w *walker) materialize() *Claim {
 			c.Lines[k].Pointers = strs[s.start:s.end:s.end]
 		}
 	}
-	if cap(c.Lines) > cap(w.lineScratch) {
-		w.lineScratch = c.Lines[:0]
+	if lines > 0 {
+		w.lineScratch = c.Lines[:0] // keep what appending grew
 	}
 	w.strScratch, w.modSpans, w.ptrSpans, w.diagScratch = strs[:0], mods[:0], ptrs[:0], diags[:0]
 	return c

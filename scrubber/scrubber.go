@@ -229,16 +229,24 @@ func FindingLess(a, b *Finding) bool {
 // tally counts a target claim of payer group whose worst finding is worst
 // (n is +1, or -1 to take one back).
 func (r *FileResult) tally(group string, worst Severity, n int) {
+	t := TargetTally{Claims: n}
+	if worst < Warning {
+		t.Clean = n
+	}
+	if worst >= Error {
+		t.Held = n
+	}
+	r.addTally(group, t)
+}
+
+// addTally adds t to payer group's tally.
+func (r *FileResult) addTally(group string, t TargetTally) {
 	if r.Targets == nil {
 		r.Targets = map[string]TargetTally{}
 	}
-	t := r.Targets[group]
-	t.Claims += n
-	if worst < Warning {
-		t.Clean += n
-	}
-	if worst >= Error {
-		t.Held += n
-	}
-	r.Targets[group] = t
+	sum := r.Targets[group]
+	sum.Claims += t.Claims
+	sum.Clean += t.Clean
+	sum.Held += t.Held
+	r.Targets[group] = sum
 }
