@@ -48,9 +48,8 @@ type crossStore struct {
 	buf   []byte      // encoding scratch
 }
 
-// crossSpill is a folder of partition files.
+// crossSpill is the open partition files (unlinked: see createSpill).
 type crossSpill struct {
-	dir   string
 	parts [crossPartitions]spillPart
 }
 
@@ -107,23 +106,45 @@ func (s *crossStore) add(p *Pack, c *Claim, scrub uint32, target bool, worst Sev
 func (s *crossStore) startSpill() {
 	mem := s.mem
 	s.mem, s.memBytes = nil, 0
-	dir, err := os.MkdirTemp(s.dir, "scrub837-cross-")
+	sp, err := createSpill(s.dir)
 	if err != nil {
 		s.fail(err)
 		return
 	}
-	sp := &crossSpill{dir: dir}
 	s.spill = sp
+	for i := range mem {
+		s.write(&mem[i])
+	}
+}
+
+// createSpill opens the partition files in a new folder under dir, then
+// removes the folder: the open files stay usable and their space is freed
+// when they are closed, so a run that is killed (a cron timeout, say)
+// leaves nothing behind in the temporary folder.
+func createSpill(dir string) (*crossSpill, error) {
+	folder, err := os.MkdirTemp(dir, "scrub837-cross-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(folder)
+	sp := &crossSpill{}
 	for i := range sp.parts {
-		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("part-%02d", i)))
+		f, err := os.Create(filepath.Join(folder, fmt.Sprintf("part-%02d", i)))
 		if err != nil {
-			s.fail(err)
-			return
+			sp.close()
+			return nil, err
 		}
 		sp.parts[i] = spillPart{f: f, w: bufio.NewWriterSize(f, crossSpillBuffer)}
 	}
-	for i := range mem {
-		s.write(&mem[i])
+	return sp, nil
+}
+
+// close closes the partition files still open (their space is freed).
+func (sp *crossSpill) close() {
+	for i := range sp.parts {
+		if f := sp.parts[i].f; f != nil {
+			f.Close()
+		}
 	}
 }
 
@@ -208,9 +229,7 @@ func (s *crossStore) findings(p *Pack, keep func(*crossEntry) bool) ([]Finding, 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out, err := s.match(p, keep)
-	if rerr := s.reset(); err == nil {
-		err = rerr
-	}
+	s.reset()
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +267,7 @@ func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool) ([]Finding, err
 	return out, nil
 }
 
-// load reads partition i back, then closes and removes its file.
+// load reads partition i back, then closes its (unlinked) file.
 func (sp *crossSpill) load(p *Pack, i int) ([]crossEntry, error) {
 	part := &sp.parts[i]
 	if part.f == nil {
@@ -256,7 +275,6 @@ func (sp *crossSpill) load(p *Pack, i int) ([]crossEntry, error) {
 	}
 	defer func() {
 		part.f.Close()
-		os.Remove(part.f.Name())
 		*part = spillPart{}
 	}()
 	if part.n == 0 {
@@ -361,16 +379,9 @@ func (r *spillReader) entry(p *Pack, e *crossEntry) error {
 
 // reset empties the store and removes its spill files. The settings (limit,
 // dir) stay.
-func (s *crossStore) reset() error {
-	var err error
-	if sp := s.spill; sp != nil {
-		for i := range sp.parts {
-			if f := sp.parts[i].f; f != nil {
-				f.Close()
-			}
-		}
-		err = os.RemoveAll(sp.dir)
+func (s *crossStore) reset() {
+	if s.spill != nil {
+		s.spill.close()
 	}
 	s.mem, s.memBytes, s.spill, s.err, s.buf = nil, 0, nil, nil, nil
-	return err
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -176,9 +177,11 @@ func TestCrossSpillSameFindings(t *testing.T) {
 			if s.cross.spill == nil {
 				t.Fatalf("limit %d: the index did not spill", limit)
 			}
-			if files := dirEntries(t, tmp); len(files) != crossPartitions+1 {
-				t.Fatalf("limit %d: spill files %v", limit, files)
+			// Spilled into unlinked files: a killed run leaves nothing.
+			if files := dirEntries(t, tmp); len(files) != 0 {
+				t.Fatalf("limit %d: the spill left %v in the temp folder", limit, files)
 			}
+			assertUnlinkedSpill(t, s.cross.spill)
 		})
 		if got != want {
 			t.Fatalf("run %d (limit %d, order %v): spilled findings differ:\n%s\nwant:\n%s", run, limit, order, got, want)
@@ -295,8 +298,12 @@ func TestCrossSpillCloseAndErrors(t *testing.T) {
 	for i := range data {
 		s.Scrub(i, "f", bytes.NewReader(data[i]))
 	}
-	if len(dirEntries(t, tmp)) == 0 {
-		t.Fatal("nothing spilled")
+	if s.cross.spill == nil || s.cross.err != nil {
+		t.Fatalf("nothing spilled: %v", s.cross.err)
+	}
+	assertUnlinkedSpill(t, s.cross.spill)
+	if files := dirEntries(t, tmp); len(files) != 0 {
+		t.Fatalf("the spill left %v in the temp folder", files)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -446,3 +453,27 @@ func TestCrossMemory(t *testing.T) {
 }
 
 func mb(n uint64) float64 { return float64(n) / (1 << 20) }
+
+// assertUnlinkedSpill requires every partition file to be open, written
+// to and linked nowhere.
+func assertUnlinkedSpill(t *testing.T, sp *crossSpill) {
+	t.Helper()
+	written := 0
+	for i := range sp.parts {
+		part := &sp.parts[i]
+		if part.f == nil {
+			t.Fatalf("partition %d is not open", i)
+		}
+		info, err := part.f.Stat()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, ok := info.Sys().(*syscall.Stat_t); !ok || st.Nlink != 0 {
+			t.Fatalf("partition %d still has a name (%s)", i, part.f.Name())
+		}
+		written += part.n
+	}
+	if written == 0 {
+		t.Fatal("no entry was written to the spill files")
+	}
+}

@@ -54,8 +54,9 @@ func New(pack *Pack) *Scrubber { return &Scrubber{pack: pack} }
 func (s *Scrubber) Pack() *Pack { return s.pack }
 
 // SetTempDir sets the folder where a large run's cross-claim index is
-// spilled (in a new folder of its own, removed by Finish and Close). The
-// default, "", is os.TempDir(). Call it before the first Scrub.
+// spilled (in files unlinked as soon as they are open, so nothing is left
+// there even if the process is killed; Finish and Close free their space).
+// The default, "", is os.TempDir(). Call it before the first Scrub.
 func (s *Scrubber) SetTempDir(dir string) {
 	s.cross.mu.Lock()
 	defer s.cross.mu.Unlock()
@@ -63,13 +64,15 @@ func (s *Scrubber) SetTempDir(dir string) {
 }
 
 // Close drops the cross-claim index of any Scrub not yet finished and
-// removes its temporary files. Finish removes them too; Close is for runs
+// closes its temporary files. Finish closes them too; Close is for runs
 // that end without one (defer it after New). The Scrubber can still be
-// used after Close, and Close can be called again.
+// used after Close, and Close can be called again. It returns nil: the
+// error is for callers that treat every Close alike.
 func (s *Scrubber) Close() error {
 	s.cross.mu.Lock()
 	defer s.cross.mu.Unlock()
-	return s.cross.reset()
+	s.cross.reset()
+	return nil
 }
 
 // File status values.
