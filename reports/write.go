@@ -2,8 +2,10 @@ package reports
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -156,10 +158,42 @@ func Write(dir string, formatNames []string, r *Report) ([]string, error) {
 	return written, nil
 }
 
+// RemoveStaleTemps removes from dir the temporary report files (see
+// writeTemp) that a run killed while writing left behind, and returns
+// their paths. Call it only while holding LockDir(dir): then no other run
+// is writing there.
+func RemoveStaleTemps(dir string) ([]string, error) {
+	formatsMu.RLock()
+	patterns := make([]string, 0, len(formats))
+	for _, f := range formats {
+		patterns = append(patterns, tempPattern(f))
+	}
+	formatsMu.RUnlock()
+	var removed []string
+	for _, pattern := range patterns {
+		// CreateTemp puts digits where the * is.
+		matches, err := filepath.Glob(filepath.Join(dir, strings.Replace(pattern, "*", "[0-9]*", 1)))
+		if err != nil {
+			return removed, err
+		}
+		for _, path := range matches {
+			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return removed, err
+			}
+			removed = append(removed, path)
+		}
+	}
+	sort.Strings(removed)
+	return removed, nil
+}
+
+// tempPattern is the os.CreateTemp pattern of f's temporary files.
+func tempPattern(f Format) string { return "." + f.FileName + ".*.tmp" }
+
 // writeTemp writes one report to a new temporary file in dir, syncs and
 // closes it, and returns its path. On error the file is removed.
 func writeTemp(dir string, f Format, r *Report) (_ string, err error) {
-	tmp, err := os.CreateTemp(dir, "."+f.FileName+".*.tmp")
+	tmp, err := os.CreateTemp(dir, tempPattern(f))
 	if err != nil {
 		return "", fmt.Errorf("writing %s report: %w", f.Name, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -181,5 +182,48 @@ func TestParseFormats(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), wantMsg) || !strings.Contains(err.Error(), "json") {
 			t.Errorf("ParseFormats(%q) = %v, %v; want error %q...", in, got, err, wantMsg)
 		}
+	}
+}
+
+// Temporary reports a killed run left are removed; reports and other
+// files are not.
+func TestRemoveStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	keep := []string{"exceptions.csv", "notes.txt", ".exceptions.csv.tmp", ".scrub837.lock", ".other.123.tmp"}
+	stale := []string{".exceptions.csv.123456.tmp", ".exceptions.json.42.tmp", ".report.html.7.tmp"}
+	for _, name := range append(append([]string{}, keep...), stale...) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removed, err := RemoveStaleTemps(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, name := range stale {
+		want = append(want, filepath.Join(dir, name))
+	}
+	sort.Strings(want)
+	if !reflect.DeepEqual(removed, want) {
+		t.Fatalf("removed %v, want %v", removed, want)
+	}
+	entries, _ := os.ReadDir(dir)
+	var left []string
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	sort.Strings(keep)
+	if !reflect.DeepEqual(left, keep) {
+		t.Fatalf("left %v, want %v", left, keep)
+	}
+	// A temporary file that writeTemp makes matches the pattern.
+	f, _ := lookupFormat("csv")
+	tmp, err := writeTemp(dir, f, &Report{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if removed, _ := RemoveStaleTemps(dir); len(removed) != 1 || removed[0] != tmp {
+		t.Fatalf("a writeTemp file %s: removed %v", tmp, removed)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -792,4 +793,24 @@ func TestE2ERulesAndVersion(t *testing.T) {
 	if !strings.Contains(h.stdout, "--fail-on") {
 		t.Errorf("--help: %s", h.stdout)
 	}
+}
+
+// A run killed while writing reports leaves hidden temporary files in
+// --out; the next run removes them (it holds the folder's lock) and says so.
+func TestE2ERemovesStaleTemporaryReports(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if err := os.MkdirAll(out, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(out, ".exceptions.csv.2779112233.tmp")
+	writeFile(t, stale, []byte("half a report"))
+	r := run(t, runOpts{}, "-o", out, "--fail-on", "never", "--log-format", "json", fixture("01-dx.837"))
+	expectCode(t, r, 0)
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the stale temporary report is still there: %v", err)
+	}
+	if !strings.Contains(r.stderr, "removed temporary reports left by an earlier run") {
+		t.Errorf("the run did not log the removal:\n%s", r.stderr)
+	}
+	readOut(t, out, "exceptions.csv")
 }

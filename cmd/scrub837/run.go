@@ -243,6 +243,13 @@ func writeReports(out string, formats []string, report *reports.Report, log zero
 	} else if err != nil {
 		return nil, err
 	}
+	// A run killed while writing left its temporary files: nobody else
+	// writes here while we hold the lock, so they are stale.
+	if stale, err := reports.RemoveStaleTemps(out); err != nil {
+		log.Warn().Str("out", out).Err(err).Msg("removing temporary reports of an earlier run failed")
+	} else if len(stale) > 0 {
+		log.Warn().Str("out", out).Int("files", len(stale)).Msg("removed temporary reports left by an earlier run that did not finish")
+	}
 	written, werr := reports.Write(out, formats, report)
 	if uerr := unlock(); uerr != nil && werr == nil {
 		log.Warn().Str("out", out).Err(uerr).Msg("releasing the report folder lock failed")
