@@ -33,7 +33,12 @@ type Reader struct {
 	// buf[cr.from:cr.at) no CR. Each is rescanned only once a segment
 	// passes it, so a file with a line break after every segment costs one
 	// short scan per segment, and a single-line file one scan per fill.
-	lf, cr    breakMark
+	lf, cr breakMark
+	// plainEnd bounds the fast path of Next: while pos < plainEnd,
+	// buf[pos:plainEnd) is valid data with no line break, and nothing
+	// (queue, pending segment, fatal error, end, a line-break terminator)
+	// stands in the way. Whatever changes that sets it to 0.
+	plainEnd  int
 	delims    Delimiters
 	haveISA   bool
 	scratch   []byte
@@ -90,9 +95,45 @@ func (r *Reader) Offset() int64 { return r.base + int64(r.pos) }
 // on, and io.EOF at the end of the input. The segment is valid until the
 // next call.
 func (r *Reader) Next() (*Segment, error) {
-	if r.queueHead == len(r.queue) && !r.pending && r.readPlain() {
+	// The fast path, for the segments that make up almost all of a file:
+	// one wholly in the buffer, not an ISA, with a valid ID, no line break
+	// inside and no envelope problem. It is written out here rather than
+	// called: it runs once per segment.
+	p := r.pos
+	if p >= r.plainEnd {
+		if !r.startPlain() {
+			return r.next()
+		}
+		p = r.pos
+	}
+	rest := r.buf[p:r.plainEnd]
+	i := bytes.IndexByte(rest, r.delims.Segment)
+	if i < 0 || i > r.maxSeg {
+		return r.next()
+	}
+	data := rest[:i]
+	c := rest[0]
+	if c == 'I' || !validSegmentID(data, r.delims.Element) {
+		return r.next() // an ISA changes the delimiters; a bad ID is reported
+	}
+	r.pos = p + i + 1
+	r.segNumber++
+	r.badInARow = 0
+	r.seg.resetPlain(data, r.segNumber, r.base+int64(p))
+	if c != 'S' && c != 'G' {
+		r.env.countSegment()
 		return &r.seg, nil
 	}
+	if changed := r.env.track(r, &r.seg); changed || len(r.queue) > 0 {
+		// Hand the segment out after the problems it raised.
+		r.pending, r.pendingEnv, r.plainEnd = true, changed, 0
+		return r.next()
+	}
+	return &r.seg, nil
+}
+
+// next is Next off the fast path: problems, envelopes, refills, the end.
+func (r *Reader) next() (*Segment, error) {
 	for {
 		if r.queueHead < len(r.queue) {
 			e := r.queue[r.queueHead]
@@ -120,10 +161,12 @@ func (r *Reader) Next() (*Segment, error) {
 
 func (r *Reader) report(kind Kind, number, offset int64, format string, args ...any) {
 	r.queue = append(r.queue, &Error{Kind: kind, Segment: number, Offset: offset, Message: fmt.Sprintf(format, args...)})
+	r.plainEnd = 0
 }
 
 func (r *Reader) fail(kind Kind, number, offset int64, err error, format string, args ...any) {
 	r.fatal = &Error{Kind: kind, Segment: number, Offset: offset, Message: fmt.Sprintf(format, args...), Fatal: true, Err: err}
+	r.plainEnd = 0
 }
 
 // fill reads more input after compacting the buffer; it sets eof at the end.
@@ -136,6 +179,7 @@ func (r *Reader) fill() {
 		r.base += int64(shift)
 		r.lf.shift(shift)
 		r.cr.shift(shift)
+		r.plainEnd = 0
 	}
 	if r.end == len(r.buf) {
 		return // full: the caller's cap check decides what happens
@@ -253,7 +297,7 @@ func (r *Reader) readSegment() {
 		data = r.dropLineBreaks(data)
 	}
 	r.seg.reset(data, r.delims, number, offset)
-	r.pending = true
+	r.pending, r.plainEnd = true, 0
 	if !validSegmentID(data, r.delims.Element) {
 		r.report(KindBadSegmentID, number, offset, "segment ID %q is not 2 or 3 upper-case letters or digits", truncate(r.seg.ID(), 8))
 		r.noteBadSegment(offset)
@@ -263,54 +307,24 @@ func (r *Reader) readSegment() {
 	r.pendingEnv = r.env.track(r, &r.seg)
 }
 
-// readPlain is the fast path of Next, for the segments that make up almost
-// all of a file: one wholly in the buffer, not an ISA, with a valid ID, no
-// line break inside and no envelope problem. It hands such a segment out
-// (true) without the queue and checks of readSegment. Otherwise it returns
-// false having consumed nothing, or, for an envelope segment it has read,
-// leaves the segment pending behind the problems it queued.
-func (r *Reader) readPlain() bool {
+// startPlain decides whether the fast path may run from r.pos: it skips
+// the blanks between segments and sets plainEnd at the next line break
+// (or the end of the buffered data).
+func (r *Reader) startPlain() bool {
+	if r.queueHead != len(r.queue) || r.pending || !r.haveISA || r.fatal != nil || r.done || isLineBreak(r.delims.Segment) {
+		return false
+	}
 	p := r.pos
-	if p >= r.end || !r.haveISA || r.fatal != nil || r.done {
+	for p < r.end && isSpaceOrBreak(r.buf[p]) {
+		p++
+	}
+	r.pos = p
+	if p == r.end {
 		return false
 	}
-	term := r.delims.Segment
-	if isLineBreak(term) {
-		return false
-	}
-	// Line breaks and indentation between segments (a common layout).
-	for isSpaceOrBreak(r.buf[p]) {
-		if p++; p == r.end {
-			return false
-		}
-	}
-	c := r.buf[p]
-	if c == 'I' {
-		return false // an ISA changes the delimiters
-	}
-	i := bytes.IndexByte(r.buf[p:r.end], term)
-	if i < 0 || i > r.maxSeg {
-		return false
-	}
-	end := p + i
-	data := r.buf[p:end]
-	if !validSegmentID(data, r.delims.Element) || r.holdsLineBreak(p, end) {
-		return false
-	}
-	r.pos = end + 1
-	r.segNumber++
-	r.badInARow = 0
-	r.seg.reset(data, r.delims, r.segNumber, r.base+int64(p))
-	if c != 'S' && c != 'G' {
-		r.env.countSegment()
-		return true
-	}
-	changed := r.env.track(r, &r.seg)
-	if changed || len(r.queue) > 0 {
-		r.pending, r.pendingEnv = true, changed
-		return false
-	}
-	return true
+	valid := r.buf[:r.end]
+	r.plainEnd = min(r.lf.reach(valid, p, '\n'), r.cr.reach(valid, p, '\r'))
+	return p < r.plainEnd
 }
 
 // breakMark remembers a stretch of the buffer known to hold no CR (or LF):
@@ -332,6 +346,20 @@ func (m *breakMark) clear(buf []byte, start, end int, c byte) bool {
 		}
 	}
 	return end <= m.at
+}
+
+// reach is where the next c at or after start is (or the end of buf),
+// rescanning only when start is outside the mark.
+func (m *breakMark) reach(buf []byte, start int, c byte) int {
+	if start < m.from || start > m.at {
+		m.from = start
+		if i := bytes.IndexByte(buf[start:], c); i >= 0 {
+			m.at = start + i
+		} else {
+			m.at = len(buf)
+		}
+	}
+	return m.at
 }
 
 // holdsLineBreak reports whether buf[start:end] (within the valid data)
@@ -364,6 +392,7 @@ func (r *Reader) readISA() bool {
 	}
 	r.delims = res.delims
 	r.haveISA = true
+	r.plainEnd = 0 // the terminator may have changed
 	return true
 }
 
@@ -408,7 +437,7 @@ func (r *Reader) dropLineBreaks(data []byte) []byte {
 
 // finish checks for unclosed envelopes at the end of the input.
 func (r *Reader) finish() {
-	r.done = true
+	r.done, r.plainEnd = true, 0
 	if !r.haveISA {
 		r.fail(KindNotX12, 0, r.base+int64(r.pos), nil, "%s", describeNonX12(nil))
 		return

@@ -43,6 +43,16 @@ func (s *Segment) reset(data []byte, d Delimiters, number, offset int64) {
 	s.ends = s.ends[:0]
 }
 
+// resetPlain is reset for the Reader's fast path, whose delimiters are
+// those the segment already has.
+func (s *Segment) resetPlain(data []byte, number, offset int64) {
+	s.data = data
+	s.Number = number
+	s.Offset = offset
+	s.split = false
+	s.ends = s.ends[:0]
+}
+
 // Bytes is the whole segment without its terminator.
 func (s *Segment) Bytes() []byte { return s.data }
 

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+
+	"github.com/bytedance/gopkg/util/gctuner"
+)
+
+// gcPercentAfterGC runs collections for up to wait, giving the tuner's
+// finalizer time to run, and returns the GC percent then in force as soon
+// as it is not 100 (restoring it).
+func gcPercentAfterGC(wait time.Duration) int {
+	runtime.GC()
+	deadline := time.Now().Add(wait)
+	for {
+		runtime.Gosched()
+		p := debug.SetGCPercent(100)
+		debug.SetGCPercent(p)
+		if p != 100 || time.Now().After(deadline) {
+			return p
+		}
+		time.Sleep(10 * time.Millisecond)
+		runtime.GC()
+	}
+}
+
+func TestTuneGCRaisesThePercentForASmallHeap(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	tuneGC(func(string) string { return "" })
+	defer gctuner.Tuning(0)
+	if p := gcPercentAfterGC(2 * time.Second); p <= gcMinPercent || p > gcMaxPercent {
+		t.Fatalf("GC percent %d with a small heap, want in (%d, %d]", p, gcMinPercent, gcMaxPercent)
+	}
+}
+
+func TestTuneGCLeavesAUsersSettingAlone(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, name := range []string{"GOGC", "GOMEMLIMIT"} {
+		tuneGC(func(k string) string {
+			if k == name {
+				return "100"
+			}
+			return ""
+		})
+		if p := gcPercentAfterGC(300 * time.Millisecond); p != 100 {
+			gctuner.Tuning(0)
+			t.Fatalf("with %s set, GC percent became %d", name, p)
+		}
+	}
+}
