@@ -14,7 +14,13 @@ import (
 // lines, the claim's diagnosis codes, the bundled lines, codes not valid on
 // their date, the taxonomy and the claim's charge balance.
 func checkClaim(p *Pack, c *Claim, out []Finding) []Finding {
-	k := claimCheck{p: p, c: c, out: out}
+	return checkClaimWith(p, nil, c, out)
+}
+
+// checkClaimWith is checkClaim remembering what the pack says of each
+// diagnosis code in memo (nil: nothing is remembered).
+func checkClaimWith(p *Pack, memo *dxMemo, c *Claim, out []Finding) []Finding {
+	k := claimCheck{p: p, c: c, out: out, memo: memo}
 	var buf [16]dateRange
 	k.dates = buf[:0]
 	for i := range c.Lines {
@@ -46,7 +52,11 @@ type claimCheck struct {
 	c     *Claim
 	dates []dateRange // per line, zero when missing or invalid
 	out   []Finding
+	memo  *dxMemo
 }
+
+// dx is what the pack says of a claim diagnosis code.
+func (k *claimCheck) dx(code string) *dxFacts { return k.memo.facts(k.p, code) }
 
 // isTarget reports whether line i bills the pack's procedure.
 func (k *claimCheck) isTarget(i int) bool {

@@ -103,7 +103,7 @@ func (k *claimCheck) pointerFix(l *Line) string {
 func (k *claimCheck) supportingTarget(l *Line, fallback string) string {
 	for i := range k.c.Diagnoses {
 		d := &k.c.Diagnoses[i]
-		if _, ok := k.p.Supporting(d.Code); ok && !pointsTo(l, i+1) {
+		if k.dx(d.Code).supporting != nil && !pointsTo(l, i+1) {
 			return itoa(i+1) + " (" + d.Code + ")"
 		}
 	}
@@ -159,8 +159,8 @@ func (k *claimCheck) pointedDiagnoses(l *Line) {
 	// a later pointed diagnosis (the finding stands on the seed alone).
 	supporting, supportSource := -1, ""
 	for i := range pts {
-		e, ok := k.p.Supporting(pts[i].dx.Code)
-		if !ok {
+		e := k.dx(pts[i].dx.Code).supporting
+		if e == nil {
 			continue
 		}
 		if supporting < 0 {
@@ -185,11 +185,12 @@ func (k *claimCheck) pointedDiagnoses(l *Line) {
 				"put "+itoa(pts[supporting].n)+" ("+pts[supporting].dx.Code+") first: SV107 "+reorderPointers(pts, pts[supporting].n))
 		}
 	}
-	if rs, ok := k.p.Rule(ruleDxCodeIncomplete); ok {
+	if rs, ok := k.p.hotRule(hotDxCodeIncomplete); ok {
 		for _, pt := range pts {
 			code := pt.dx.Code
-			min, src, ok := k.p.MinLength(code)
-			if !ok || len(code) >= min {
+			f := k.dx(code)
+			min, src := f.minLength, f.minSource
+			if len(code) >= min {
 				continue
 			}
 			k.emit(rs, l, pt.dx.Pos, src,
@@ -267,7 +268,7 @@ func (k *claimCheck) lateralityConflict(l *Line, pts []pointedDx) {
 	if mod == "" {
 		return
 	}
-	rs, ok := k.p.Rule(ruleDxLateralityConflct)
+	rs, ok := k.p.hotRule(hotDxLateralityConflict)
 	if !ok {
 		return
 	}
@@ -308,7 +309,8 @@ func (k *claimCheck) lateralityConflict(l *Line, pts []pointedDx) {
 // side is the side of a claim diagnosis as side bits, with the source of
 // the pack entry that gives it.
 func (k *claimCheck) side(code string) (uint8, string) {
-	s, src := k.p.Side(code)
+	f := k.dx(code)
+	s, src := f.side, f.sideSource
 	switch s {
 	case SideLeft:
 		return sideLeft, src
@@ -324,8 +326,8 @@ func (k *claimCheck) side(code string) (uint8, string) {
 // diagnosis means (seed and ICD-10-CM when they disagree); "" when the
 // pack does not list it.
 func (k *claimCheck) diagnosisDescription(code string) string {
-	e, ok := k.p.Supporting(code)
-	if !ok {
+	e := k.dx(code).supporting
+	if e == nil {
 		return ""
 	}
 	seed, codeset := e.Descriptions()
@@ -405,7 +407,7 @@ func modifierSide(m string) uint8 {
 // themselves, once per claim: DX-CODE-INVALID and DX-EXCLUDES1.
 func (k *claimCheck) claimDiagnoses() {
 	c := k.c
-	if rs, ok := k.p.Rule(ruleDxCodeInvalid); ok {
+	if rs, ok := k.p.hotRule(hotDxCodeInvalid); ok {
 		latest := int32(0)
 		for _, d := range k.dates {
 			latest = max(latest, d.To)
@@ -417,11 +419,11 @@ func (k *claimCheck) claimDiagnoses() {
 			}
 		}
 	}
-	if rs, ok := k.p.Rule(ruleDxExcludes1); ok {
+	if rs, ok := k.p.hotRule(hotDxExcludes1); ok {
 		for i := range c.Diagnoses {
 			for j := i + 1; j < len(c.Diagnoses); j++ {
 				a, b := &c.Diagnoses[i], &c.Diagnoses[j]
-				pair, ok := k.p.Excludes1Pair(a.Code, b.Code)
+				pair, ok := k.dx(a.Code).excludes1With(k.dx(b.Code))
 				if !ok {
 					continue
 				}

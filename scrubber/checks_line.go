@@ -63,7 +63,7 @@ func (k *claimCheck) targetLine(i int) {
 
 	k.units(l)
 
-	if rs, ok := k.p.Rule(ruleLinePOSAtypical); ok {
+	if rs, ok := k.p.hotRule(hotLinePOSAtypical); ok {
 		pos, at, where := l.PlaceOfService, l.SV1Pos, "SV105"
 		if pos == "" {
 			pos, at, where = c.PlaceOfService, c.Pos, "CLM05-1"
@@ -78,7 +78,7 @@ func (k *claimCheck) targetLine(i int) {
 		}
 	}
 
-	if rs, ok := k.p.Rule(ruleLineTaxonomyAtypical); ok {
+	if rs, ok := k.p.hotRule(hotLineTaxonomyAtypical); ok {
 		tax, at, where := l.RenderingTaxonomy, l.RenderingTaxonomyPos, "line rendering provider (2420A PRV*PE)"
 		switch {
 		case tax == "" && c.RenderingTaxonomy != "":
@@ -138,7 +138,7 @@ func dateProblem(qualifier, value string) string {
 // units is LINE-UNITS: SV104 missing, not a positive number, or above the
 // pack's max_units.
 func (k *claimCheck) units(l *Line) {
-	rs, ok := k.p.Rule(ruleLineUnits)
+	rs, ok := k.p.hotRule(hotLineUnits)
 	if !ok {
 		return
 	}
@@ -186,7 +186,7 @@ func (k *claimCheck) taxonomyMissing() {
 // LINE-CHARGE-INVALID already holds the claim and this rule stays quiet; on
 // another line this rule says the claim cannot be balanced.
 func (k *claimCheck) chargeBalance() {
-	rs, ok := k.p.Rule(ruleClaimChargeMismatch)
+	rs, ok := k.p.hotRule(hotClaimChargeMismatch)
 	if !ok {
 		return
 	}

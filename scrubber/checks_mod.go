@@ -132,7 +132,7 @@ func (k *claimCheck) lateralitySuggestion(l *Line) string {
 // Lines whose date is unknown are taken as possibly the same date, so they
 // keep the rule quiet: it fires only on evidence.
 func (k *claimCheck) singleProcedure51(i int) {
-	rs, ok := k.p.Rule(ruleMod51Single)
+	rs, ok := k.p.hotRule(hotMod51Single)
 	if !ok {
 		return
 	}

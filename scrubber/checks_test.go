@@ -831,9 +831,10 @@ func BenchmarkCheckClaim(b *testing.B) {
 	c.Lines = append(c.Lines, tline("36200"), tline("93922"))
 	build(c)
 	out := make([]Finding, 0, 16)
+	var memo dxMemo // as the walker checks claims
 	b.ReportAllocs()
 	for b.Loop() {
-		out = checkClaim(p, c, out[:0])
+		out = checkClaimWith(p, &memo, c, out[:0])
 	}
 }
 
@@ -845,9 +846,10 @@ func BenchmarkCheckCleanClaim(b *testing.B) {
 	c.Lines = append(c.Lines, tline("93922"))
 	c.TotalCharge = "1600"
 	out := make([]Finding, 0, 16)
+	var memo dxMemo // as the walker checks claims
 	b.ReportAllocs()
 	for b.Loop() {
-		out = checkClaim(p, c, out[:0])
+		out = checkClaimWith(p, &memo, c, out[:0])
 	}
 	if len(out) != 0 {
 		b.Fatal(dump(out))

@@ -156,6 +156,7 @@ type walker struct {
 	claim        Claim
 	lineScratch  []Line
 	crossScratch []byte // packs the claim's cross-index entries
+	dxMemo       dxMemo // what the pack says of each diagnosis code seen
 	mseg         x12io.Segment
 	parts        [][]byte
 	strScratch   []string
@@ -676,7 +677,7 @@ func (w *walker) checkOpenClaim() {
 	worst := w.claimWorst
 	if w.targetLines > 0 {
 		before := len(w.res.Findings)
-		w.res.Findings = checkClaim(w.p, c, w.res.Findings)
+		w.res.Findings = checkClaimWith(w.p, &w.dxMemo, c, w.res.Findings)
 		for i := before; i < len(w.res.Findings); i++ {
 			worst = max(worst, w.res.Findings[i].Severity)
 		}

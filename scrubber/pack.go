@@ -242,6 +242,7 @@ type Pack struct {
 
 	rules      map[string]RuleSpec
 	ruleOrder  []RuleSpec
+	hot        [numHotRules]hotRuleSpec   // the rules looked up for every claim
 	supporting prefixMap[*CodeEntry]      // by normalised diagnosis
 	sides      prefixMap[*SideEntry]      // by normalised diagnosis
 	minLength  prefixMap[*MinLengthEntry] // by normalised diagnosis
@@ -458,6 +459,9 @@ func (p *Pack) index(d *packDoc) {
 		p.rules[r.ID] = spec
 		p.ruleOrder = append(p.ruleOrder, spec)
 	}
+	for h, id := range hotRuleIDs {
+		p.hot[h].spec, p.hot[h].ok = p.rules[id]
+	}
 
 	supporting := map[string]*CodeEntry{}
 	for _, e := range d.Diagnoses {
@@ -658,6 +662,46 @@ func NormalizeDiagnosis(code string) string {
 func (p *Pack) Rule(id string) (RuleSpec, bool) {
 	r, ok := p.rules[id]
 	return r, ok
+}
+
+// hotRule names a rule the checks look up on every target claim or line:
+// an array index instead of hashing its ID each time.
+type hotRule uint8
+
+const (
+	hotDxCodeIncomplete hotRule = iota
+	hotDxLateralityConflict
+	hotDxCodeInvalid
+	hotDxExcludes1
+	hotLinePOSAtypical
+	hotLineTaxonomyAtypical
+	hotLineUnits
+	hotClaimChargeMismatch
+	hotMod51Single
+	numHotRules
+)
+
+var hotRuleIDs = [numHotRules]string{
+	hotDxCodeIncomplete:     ruleDxCodeIncomplete,
+	hotDxLateralityConflict: ruleDxLateralityConflct,
+	hotDxCodeInvalid:        ruleDxCodeInvalid,
+	hotDxExcludes1:          ruleDxExcludes1,
+	hotLinePOSAtypical:      ruleLinePOSAtypical,
+	hotLineTaxonomyAtypical: ruleLineTaxonomyAtypical,
+	hotLineUnits:            ruleLineUnits,
+	hotClaimChargeMismatch:  ruleClaimChargeMismatch,
+	hotMod51Single:          ruleMod51Single,
+}
+
+type hotRuleSpec struct {
+	spec RuleSpec
+	ok   bool
+}
+
+// hotRule is Rule for a hot rule.
+func (p *Pack) hotRule(h hotRule) (RuleSpec, bool) {
+	r := &p.hot[h]
+	return r.spec, r.ok
 }
 
 // Rules returns the enabled rules in pack order.

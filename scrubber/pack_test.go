@@ -725,3 +725,25 @@ func TestPackLookupsDoNotAllocate(t *testing.T) {
 		t.Errorf("lookups allocate %v times", allocs)
 	}
 }
+
+// The hot-rule table says what Rule says, for every hot rule, in the
+// default pack, the seed-only one and a pack that drops one of them.
+func TestHotRulesMatchRule(t *testing.T) {
+	noUnits, err := ParsePack("no-units.yaml", []byte(strings.Replace(string(defaultPackYAML),
+		"  - {id: LINE-UNITS, severity: warning, source: seed}\n", "", 1)), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*Pack{rulesPack(t, false), rulesPack(t, true), noUnits} {
+		for h := hotRule(0); h < numHotRules; h++ {
+			got, gotOK := p.hotRule(h)
+			want, wantOK := p.Rule(hotRuleIDs[h])
+			if gotOK != wantOK || got.ID != want.ID || got.Severity != want.Severity || got.Source != want.Source || len(got.Cases) != len(want.Cases) {
+				t.Errorf("%s: hot rule %s is %+v %v, Rule says %+v %v", p.Name, hotRuleIDs[h], got, gotOK, want, wantOK)
+			}
+		}
+	}
+	if _, ok := noUnits.hotRule(hotLineUnits); ok {
+		t.Error("LINE-UNITS is hot in a pack that does not list it")
+	}
+}
