@@ -2,6 +2,8 @@ package scrubber
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -66,4 +68,53 @@ func TestOverlapPanicReachesTheCaller(t *testing.T) {
 	}()
 	s.Scrub(0, "drop", bytes.NewReader(buildDrop(t, 3000, 3)))
 	t.Fatal("Scrub returned")
+}
+
+// The walker looks only at walkedSegments, so letting the reader skip the
+// rest changes nothing: on the samples, the public files of the corpus
+// and a drop of many claims.
+func TestSkippingSegmentsGivesTheSameResult(t *testing.T) {
+	var paths []string
+	for _, pattern := range []string{"*.837*", "corpus/*/*.txt", "corpus/*/*.edi"} {
+		found, _ := filepath.Glob(filepath.Join("..", "testdata", pattern))
+		paths = append(paths, found...)
+	}
+	if len(paths) < 10 {
+		t.Fatalf("only %d test files", len(paths))
+	}
+	inputs := [][]byte{buildDrop(t, 3000, 3)}
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err == nil && strings.HasSuffix(path, ".gz") {
+			var zr *gzip.Reader
+			if zr, err = gzip.NewReader(bytes.NewReader(data)); err == nil {
+				data, err = io.ReadAll(zr)
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, data)
+	}
+	findings := 0
+	for i, data := range inputs {
+		scrub := func(readAll bool) *FileResult {
+			s := New(testPack(t))
+			s.readAll = readAll
+			res := s.Scrub(0, "drop", bytes.NewReader(data))
+			if err := s.Finish([]*FileResult{res}); err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		want, got := scrub(true), scrub(false)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("input %d: skipping segments gave %d claims, %d findings; reading all %d, %d",
+				i, got.Claims, len(got.Findings), want.Claims, len(want.Findings))
+		}
+		findings += len(want.Findings)
+	}
+	if findings < 50 {
+		t.Fatalf("the inputs gave only %d findings", findings)
+	}
 }

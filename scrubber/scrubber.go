@@ -38,6 +38,9 @@ type Scrubber struct {
 	scrubs atomic.Uint32
 	// overlap: each Scrub checks claims on a second goroutine.
 	overlap bool
+	// readAll hands the walker every segment, not only walkedSegments (a
+	// test compares the two).
+	readAll bool
 }
 
 // SetOverlap makes each Scrub check its target claims on a goroutine of
@@ -124,7 +127,11 @@ func (s *Scrubber) Scrub(index int, name string, r io.Reader) *FileResult {
 	}
 	func() {
 		defer w.joinClaims() // on a panic too: the worker must not be left waiting
-		w.run(x12io.NewReader(r))
+		xr := x12io.NewReader(r)
+		if !s.readAll {
+			xr.Want(walkedSegments...)
+		}
+		w.run(xr)
 	}()
 	SortFindings(res.Findings)
 	return res

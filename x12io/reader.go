@@ -38,7 +38,10 @@ type Reader struct {
 	// buf[pos:plainEnd) is valid data with no line break, and nothing
 	// (queue, pending segment, fatal error, end, a line-break terminator)
 	// stands in the way. Whatever changes that sets it to 0.
-	plainEnd  int
+	plainEnd int
+	// wanted[c] bit k: hand out segments whose ID starts with c and the
+	// character '0'+k (see Want); all bits set by default.
+	wanted    *[256]uint64
 	delims    Delimiters
 	haveISA   bool
 	scratch   []byte
@@ -78,7 +81,52 @@ func NewReaderSize(src io.Reader, maxSegment int) *Reader {
 		buf:    make([]byte, bufSize),
 		maxSeg: maxSegment,
 		seg:    Segment{ends: make([]int32, 0, 32)},
+		wanted: &wantAll,
 	}
+}
+
+var wantAll = func() (t [256]uint64) {
+	for c := range t {
+		t[c] = ^uint64(0)
+	}
+	return t
+}()
+
+// wants reports whether Next hands out a segment of these bytes: one of
+// the wanted, an envelope segment, or one whose ID is malformed.
+func (r *Reader) wants(data []byte) bool {
+	if len(data) < 2 || !idByte[data[0]] || !idByte[data[1]] {
+		return true
+	}
+	switch data[0] {
+	case 'I', 'G', 'S':
+		return true
+	}
+	return r.wanted[data[0]]&(1<<(data[1]-'0')) != 0
+}
+
+// Want limits the segments Next hands out to those whose ID starts with
+// the first two characters of one of ids. The others are still read,
+// numbered and counted in their envelopes, but Next goes on past them: a
+// consumer that looks at a few kinds of segment does not pay a call for
+// each of the rest. Envelope segments (ISA, IEA, GS, GE, ST, SE) and
+// segments whose ID is malformed (after their problem) are always handed
+// out. Call it
+// before the first Next; no ids hands out every segment again.
+func (r *Reader) Want(ids ...string) {
+	if len(ids) == 0 {
+		r.wanted = &wantAll
+		return
+	}
+	t := new([256]uint64)
+	for _, id := range ids {
+		if len(id) < 2 || !idByte[id[0]] || !idByte[id[1]] {
+			r.wanted = &wantAll // a prefix no ID has: never skip
+			return
+		}
+		t[id[0]] |= 1 << (id[1] - '0')
+	}
+	r.wanted = t
 }
 
 // Envelope is the envelope the last segment handed out belongs to.
@@ -99,37 +147,44 @@ func (r *Reader) Next() (*Segment, error) {
 	// one wholly in the buffer, not an ISA, with a valid ID, no line break
 	// inside and no envelope problem. It is written out here rather than
 	// called: it runs once per segment.
-	p := r.pos
-	if p >= r.plainEnd {
-		if !r.startPlain() {
+	for {
+		p := r.pos
+		if p >= r.plainEnd {
+			if !r.startPlain() {
+				return r.next()
+			}
+			p = r.pos
+		}
+		rest := r.buf[p:r.plainEnd]
+		i := bytes.IndexByte(rest, r.delims.Segment)
+		if i < 0 || i > r.maxSeg {
 			return r.next()
 		}
-		p = r.pos
-	}
-	rest := r.buf[p:r.plainEnd]
-	i := bytes.IndexByte(rest, r.delims.Segment)
-	if i < 0 || i > r.maxSeg {
-		return r.next()
-	}
-	data := rest[:i]
-	c := rest[0]
-	if c == 'I' || !validSegmentID(data, r.delims.Element) {
-		return r.next() // an ISA changes the delimiters; a bad ID is reported
-	}
-	r.pos = p + i + 1
-	r.segNumber++
-	r.badInARow = 0
-	r.seg.resetPlain(data, r.segNumber, r.base+int64(p))
-	if c != 'S' && c != 'G' {
-		r.env.countSegment()
+		data := rest[:i]
+		c := rest[0]
+		if c == 'I' || !validSegmentID(data, r.delims.Element) {
+			return r.next() // an ISA changes the delimiters; a bad ID is reported
+		}
+		r.pos = p + i + 1
+		r.segNumber++
+		r.badInARow = 0
+		if c != 'S' && c != 'G' {
+			r.env.countSegment()
+			// validSegmentID made data[1] a digit or upper-case letter.
+			if r.wanted[c]&(1<<(data[1]-'0')) == 0 {
+				continue
+			}
+			r.seg.resetPlain(data, r.segNumber, r.base+int64(p))
+			return &r.seg, nil
+		}
+		r.seg.resetPlain(data, r.segNumber, r.base+int64(p))
+		if changed := r.env.track(r, &r.seg); changed || len(r.queue) > 0 {
+			// Hand the segment out after the problems it raised.
+			r.pending, r.pendingEnv, r.plainEnd = true, changed, 0
+			return r.next()
+		}
 		return &r.seg, nil
 	}
-	if changed := r.env.track(r, &r.seg); changed || len(r.queue) > 0 {
-		// Hand the segment out after the problems it raised.
-		r.pending, r.pendingEnv, r.plainEnd = true, changed, 0
-		return r.next()
-	}
-	return &r.seg, nil
 }
 
 // next is Next off the fast path: problems, envelopes, refills, the end.
@@ -146,6 +201,9 @@ func (r *Reader) next() (*Segment, error) {
 			r.pending = false
 			if r.pendingEnv {
 				r.public = r.env.public
+			}
+			if !r.wants(r.seg.data) {
+				continue
 			}
 			return &r.seg, nil
 		}

@@ -3,6 +3,7 @@ package x12io
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -412,6 +413,69 @@ func TestHasLineBreak(t *testing.T) {
 				if got := hasLineBreak(b); got != want {
 					t.Fatalf("hasLineBreak(%q) = %v", b, got)
 				}
+			}
+		}
+	}
+}
+
+// Want: only the wanted segments (and the envelopes) are handed out, with
+// the numbers and offsets they have when every segment is; the skipped
+// ones are still counted in their envelope (SE01 checks out), and a
+// malformed one is reported and handed out. It holds for one read and for one-byte
+// reads (the slow path), with and without a line break after terminators.
+func TestWantSkipsTheOtherSegments(t *testing.T) {
+	segs := []string{
+		"GS*HC*S*R*20261127*0300*1*X*005010X222A1",
+		"ST*837*0001*005010X222A1",
+		"BHT*0019*00*1*20261127*0300*CH",
+		"NM1*41*2*SENDER",
+		"N3*1 MAIN ST",
+		"N4*CITY*IL*60601",
+		"hl*1**20*1",
+		"HL*2*1*22*0",
+		"REF*EI*123",
+		"CLM*C1*100***11:B:1",
+		"DTP*472*D8*20261101",
+		"SE*11*0001",
+		"GE*1*1",
+		"IEA*1*000000001",
+	}
+	type seen struct {
+		id          string
+		number, off int64
+	}
+	for _, after := range []string{"", "\n"} {
+		input := isa('*', '^', ':', '~') + after + strings.Join(segs, "~"+after) + "~" + after
+		read := func(src io.Reader, want []string) (out []seen, problems []string) {
+			r := NewReader(src)
+			r.Want(want...)
+			for {
+				seg, err := r.Next()
+				if err == io.EOF {
+					return out, problems
+				}
+				if err != nil {
+					problems = append(problems, err.Error())
+					continue
+				}
+				out = append(out, seen{string(seg.ID()), seg.Number, seg.Offset})
+			}
+		}
+		all, allProblems := read(strings.NewReader(input), nil)
+		for _, src := range []io.Reader{strings.NewReader(input), iotest.OneByteReader(strings.NewReader(input))} {
+			some, problems := read(src, []string{"CLM", "HL"})
+			var wantSeen []seen
+			for _, s := range all {
+				switch s.id {
+				case "ISA", "GS", "ST", "hl", "HL", "CLM", "SE", "GE", "IEA": // hl: malformed
+					wantSeen = append(wantSeen, s)
+				}
+			}
+			if fmt.Sprint(some) != fmt.Sprint(wantSeen) {
+				t.Errorf("after %q: handed out %v, want %v", after, some, wantSeen)
+			}
+			if strings.Join(problems, "|") != strings.Join(allProblems, "|") || len(problems) != 1 || !strings.Contains(problems[0], "segment ID") {
+				t.Errorf("after %q: problems %q, reading all %q; want the bad ID only", after, problems, allProblems)
 			}
 		}
 	}
