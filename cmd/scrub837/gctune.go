@@ -11,7 +11,7 @@ import "github.com/bytedance/gopkg/util/gctuner"
 // the default 100 and no less, so memory never grows faster than without
 // tuning.
 const (
-	gcHeapThreshold = 48 << 20
+	gcHeapThreshold = 24 << 20
 	gcMaxPercent    = 400
 	gcMinPercent    = 100
 )
