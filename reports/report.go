@@ -105,9 +105,8 @@ func (r *Report) MemberID(f *scrubber.Finding) string {
 type FindingSource interface {
 	Len() int
 	// Each calls fn for every finding in report order and stops at the
-	// first error fn returns. It may be called more than once, and from
-	// several goroutines at once (Write writes the formats concurrently).
-	// The *Finding is valid only during the call.
+	// first error fn returns. It may be called more than once. The
+	// *Finding is valid only during the call.
 	Each(fn func(*scrubber.Finding) error) error
 }
 

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -125,21 +124,7 @@ func Write(dir string, formatNames []string, r *Report) ([]string, error) {
 		return nil, fmt.Errorf("creating report folder: %w", err)
 	}
 
-	// The formats are written at once, as many as there are CPUs: the
-	// JSON report alone is about 60 MB/s of encoding.
-	temps := make([]string, len(fs))
-	errs := make([]error, len(fs))
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
-	for i, f := range fs {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			temps[i], errs[i] = writeTemp(dir, f, r)
-		}()
-	}
-	wg.Wait()
+	temps := make([]string, 0, len(fs))
 	removeTemps := func() {
 		for _, t := range temps {
 			if t != "" {
@@ -147,11 +132,13 @@ func Write(dir string, formatNames []string, r *Report) ([]string, error) {
 			}
 		}
 	}
-	for _, err := range errs {
+	for _, f := range fs {
+		tmp, err := writeTemp(dir, f, r)
 		if err != nil {
 			removeTemps()
-			return nil, err // the first format's error, as when written in turn
+			return nil, err
 		}
+		temps = append(temps, tmp)
 	}
 
 	written := make([]string, 0, len(fs))

@@ -8,10 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -252,46 +250,19 @@ func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool) ([]Finding, err
 		}
 		return crossMatch(p, all, nil), nil
 	}
-	// Partitions are independent: they are matched on as many goroutines
-	// as there are CPUs (each holds one partition in memory at a time),
-	// and their findings joined in partition order.
-	var (
-		parts = make([][]Finding, crossPartitions)
-		errs  = make([]error, crossPartitions)
-		next  atomic.Int32
-		wg    sync.WaitGroup
-	)
-	for range min(runtime.GOMAXPROCS(0), crossPartitions) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= crossPartitions {
-					return
-				}
-				entries, err := s.spill.load(p, i)
-				if err != nil {
-					errs[i] = fmt.Errorf("cross-claim rules: reading the spilled index: %w", err)
-					continue
-				}
-				all := make([]*crossEntry, 0, len(entries))
-				for k := range entries {
-					if keep(&entries[k]) {
-						all = append(all, &entries[k])
-					}
-				}
-				parts[i] = crossMatch(p, all, nil)
-			}
-		}()
-	}
-	wg.Wait()
 	var out []Finding
-	for i := range parts {
-		if errs[i] != nil {
-			return nil, errs[i]
+	for i := range s.spill.parts {
+		entries, err := s.spill.load(p, i)
+		if err != nil {
+			return nil, fmt.Errorf("cross-claim rules: reading the spilled index: %w", err)
 		}
-		out = append(out, parts[i]...)
+		all := make([]*crossEntry, 0, len(entries))
+		for k := range entries {
+			if keep(&entries[k]) {
+				all = append(all, &entries[k])
+			}
+		}
+		out = crossMatch(p, all, out)
 	}
 	return out, nil
 }
