@@ -29,17 +29,21 @@ func gcPercentAfterGC(wait time.Duration) int {
 
 func TestTuneGCRaisesThePercentForASmallHeap(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	tuneGC(func(string) string { return "" })
+	stop := tuneGC(func(string) string { return "" })
 	defer gctuner.Tuning(0)
 	if p := gcPercentAfterGC(2 * time.Second); p <= gcMinPercent || p > gcMaxPercent {
 		t.Fatalf("GC percent %d with a small heap, want in (%d, %d]", p, gcMinPercent, gcMaxPercent)
+	}
+	stop()
+	if p := gcPercentAfterGC(300 * time.Millisecond); p != 100 {
+		t.Fatalf("GC percent %d after the tuner stopped, want 100", p)
 	}
 }
 
 func TestTuneGCLeavesAUsersSettingAlone(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	for _, name := range []string{"GOGC", "GOMEMLIMIT"} {
-		tuneGC(func(k string) string {
+		stop := tuneGC(func(k string) string {
 			if k == name {
 				return "100"
 			}
@@ -49,5 +53,6 @@ func TestTuneGCLeavesAUsersSettingAlone(t *testing.T) {
 			gctuner.Tuning(0)
 			t.Fatalf("with %s set, GC percent became %d", name, p)
 		}
+		stop()
 	}
 }

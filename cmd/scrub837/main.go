@@ -40,7 +40,6 @@ const (
 var version = "dev"
 
 func main() {
-	tuneGC(os.Getenv)
 	// SCRUB837_CPUPROFILE=FILE writes a CPU profile of the run (for
 	// performance work: go tool pprof bin/scrub837 FILE).
 	if path := os.Getenv("SCRUB837_CPUPROFILE"); path != "" {

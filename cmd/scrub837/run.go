@@ -110,7 +110,9 @@ func (e *env) scrub(o *options) int {
 		return exitInputFailed
 	}
 	defer spool.close()
+	stopTuning := tuneGC(e.getenv)
 	results, metas := scrubAll(s, inputs, o.workers, spareCPU, e.stdin, prog, log, spool)
+	stopTuning()
 	if prog != nil {
 		prog.finish()
 		sink.setProgress(nil)
