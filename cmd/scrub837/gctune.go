@@ -33,7 +33,10 @@ func tuneGC(getenv func(string) string) (stop func()) {
 	gctuner.SetMinGCPercent(gcMinPercent)
 	gctuner.Tuning(gcHeapThreshold)
 	return func() {
-		gctuner.Tuning(0)
-		debug.SetGCPercent(100)
+		// A threshold under any heap makes every later tuning give the
+		// minimum, 100, even one already under way (stopping the tuner
+		// could race with it and leave 400 behind).
+		gctuner.Tuning(1)
+		debug.SetGCPercent(gcMinPercent)
 	}
 }
