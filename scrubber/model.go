@@ -686,6 +686,8 @@ func (w *walker) checkOpenClaim() {
 		w.res.Findings = checkClaimWith(w.p, &w.dxMemo, c, w.res.Findings)
 		for i := before; i < len(w.res.Findings); i++ {
 			worst = max(worst, w.res.Findings[i].Severity)
+			// Kept until the file is done: not the claim's bytes.
+			w.res.Findings[i].detach()
 		}
 		// Counts, not a list: memory does not grow with target claims.
 		w.res.TargetClaims++
