@@ -55,3 +55,64 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReaderWant: a reader told to Want a few IDs hands out exactly the
+// segments of a full read that are wanted, envelopes or malformed, with the
+// same numbers and offsets, and reports the same problems.
+func FuzzReaderWant(f *testing.F) {
+	f.Add([]byte(isa('*', '^', ':', '~') + body('*', ':', '~', "\n")))
+	f.Add([]byte(isa('*', '^', ':', '~') + "GS*HC~ST*837*1~HL*1**20*1~N1*PR*X~NM1*41~hl*2~CLM*1*2~SE*5*1~"))
+	f.Add([]byte(isa('|', '!', '>', '\n') + "GS|HC\nST|837|1\nN3|A\nHL|1\nSE|3|1\n"))
+	type seen struct {
+		number, offset int64
+		data           string
+	}
+	read := func(data []byte, want []string) (segs []seen, errs []string) {
+		r := NewReaderSize(bytes.NewReader(data), 600)
+		r.Want(want...)
+		for calls := 0; calls <= 4*len(data)+16; calls++ {
+			seg, err := r.Next()
+			if err == io.EOF {
+				return segs, errs
+			}
+			if err != nil {
+				errs = append(errs, err.Error())
+				if err.(*Error).Fatal {
+					return segs, errs
+				}
+				continue
+			}
+			segs = append(segs, seen{seg.Number, seg.Offset, string(seg.Bytes())})
+		}
+		return segs, append(errs, "no end")
+	}
+	isID := func(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+	f.Fuzz(func(t *testing.T, data []byte) {
+		all, allErrs := read(data, nil)
+		some, someErrs := read(data, []string{"CLM", "HL", "N1"})
+		var want []seen
+		for _, s := range all {
+			d := s.data
+			if len(d) < 2 || !isID(d[0]) || !isID(d[1]) || d[0] == 'I' || d[0] == 'G' || d[0] == 'S' ||
+				d[:2] == "CL" || d[:2] == "HL" || d[:2] == "N1" {
+				want = append(want, s)
+			}
+		}
+		if len(some) != len(want) {
+			t.Fatalf("Want handed out %d segments, want %d:\n%v\n%v", len(some), len(want), some, want)
+		}
+		for i := range want {
+			if some[i] != want[i] {
+				t.Fatalf("segment %d: %+v, want %+v", i, some[i], want[i])
+			}
+		}
+		if len(someErrs) != len(allErrs) {
+			t.Fatalf("problems %q, full read %q", someErrs, allErrs)
+		}
+		for i := range allErrs {
+			if someErrs[i] != allErrs[i] {
+				t.Fatalf("problem %d: %q, full read %q", i, someErrs[i], allErrs[i])
+			}
+		}
+	})
+}
