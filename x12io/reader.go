@@ -396,12 +396,7 @@ func (m *breakMark) shift(n int) { m.from -= n; m.at -= n }
 // when the mark does not cover it.
 func (m *breakMark) clear(buf []byte, start, end int, c byte) bool {
 	if start < m.from || end > m.at {
-		m.from = start
-		if i := bytes.IndexByte(buf[start:], c); i >= 0 {
-			m.at = start + i
-		} else {
-			m.at = len(buf)
-		}
+		m.rescan(buf, start, c)
 	}
 	return end <= m.at
 }
@@ -410,14 +405,20 @@ func (m *breakMark) clear(buf []byte, start, end int, c byte) bool {
 // rescanning only when start is outside the mark.
 func (m *breakMark) reach(buf []byte, start int, c byte) int {
 	if start < m.from || start > m.at {
-		m.from = start
-		if i := bytes.IndexByte(buf[start:], c); i >= 0 {
-			m.at = start + i
-		} else {
-			m.at = len(buf)
-		}
+		m.rescan(buf, start, c)
 	}
 	return m.at
+}
+
+// rescan moves the mark to start: at becomes the next c from there, or
+// the end of buf.
+func (m *breakMark) rescan(buf []byte, start int, c byte) {
+	m.from = start
+	if i := bytes.IndexByte(buf[start:], c); i >= 0 {
+		m.at = start + i
+	} else {
+		m.at = len(buf)
+	}
 }
 
 // holdsLineBreak reports whether buf[start:end] (within the valid data)
