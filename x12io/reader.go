@@ -102,8 +102,12 @@ func (r *Reader) wants(data []byte) bool {
 	case 'I', 'G', 'S':
 		return true
 	}
-	return r.wanted[data[0]]&(1<<(data[1]-'0')) != 0
+	return r.wantedID(data[0], data[1])
 }
+
+// wantedID reports whether IDs starting with c0 c1 (digits or upper-case
+// letters) are wanted.
+func (r *Reader) wantedID(c0, c1 byte) bool { return r.wanted[c0]&(1<<(c1-'0')) != 0 }
 
 // Want limits the segments Next hands out to those whose ID starts with
 // the first two characters of one of ids. The others are still read,
@@ -111,8 +115,7 @@ func (r *Reader) wants(data []byte) bool {
 // consumer that looks at a few kinds of segment does not pay a call for
 // each of the rest. Envelope segments (ISA, IEA, GS, GE, ST, SE) and
 // segments whose ID is malformed (after their problem) are always handed
-// out. Call it
-// before the first Next; no ids hands out every segment again.
+// out. Call it before the first Next; no ids hands out every segment again.
 func (r *Reader) Want(ids ...string) {
 	if len(ids) == 0 {
 		r.wanted = &wantAll
@@ -171,7 +174,7 @@ func (r *Reader) Next() (*Segment, error) {
 		if c != 'S' && c != 'G' {
 			r.env.countSegment()
 			// validSegmentID made data[1] a digit or upper-case letter.
-			if r.wanted[c]&(1<<(data[1]-'0')) == 0 {
+			if !r.wantedID(c, data[1]) {
 				continue
 			}
 			r.seg.resetPlain(data, r.segNumber, r.base+int64(p))
