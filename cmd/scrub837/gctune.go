@@ -2,6 +2,7 @@ package main
 
 import (
 	"runtime/debug"
+	"sync"
 
 	"github.com/bytedance/gopkg/util/gctuner"
 )
@@ -20,6 +21,8 @@ const (
 	gcMinPercent    = 100
 )
 
+var gcTunerLimits sync.Once
+
 // tuneGC starts the tuner for the scrubbing of the files, unless the user
 // set GOGC or GOMEMLIMIT (their settings win). The returned func stops it
 // and restores GOGC=100: the cross-claim matching and the reports after
@@ -29,8 +32,13 @@ func tuneGC(getenv func(string) string) (stop func()) {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	gctuner.SetMaxGCPercent(gcMaxPercent)
-	gctuner.SetMinGCPercent(gcMinPercent)
+	// Once: gctuner reads its limits without synchronization, so they are
+	// set before the first tuner starts (SetFinalizer orders them before
+	// its tunings) and never again.
+	gcTunerLimits.Do(func() {
+		gctuner.SetMaxGCPercent(gcMaxPercent)
+		gctuner.SetMinGCPercent(gcMinPercent)
+	})
 	gctuner.Tuning(gcHeapThreshold)
 	return func() {
 		// A threshold under any heap makes every later tuning give the
