@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -116,5 +118,79 @@ func TestSkippingSegmentsGivesTheSameResult(t *testing.T) {
 	}
 	if findings < 50 {
 		t.Fatalf("the inputs gave only %d findings", findings)
+	}
+}
+
+// A Scrub with a finding sink hands over sorted runs whose findings, with
+// those the result still holds, are exactly the findings of a Scrub
+// without one, with and without the claim worker.
+func TestFindingSinkRunsAddUp(t *testing.T) {
+	samples, _ := filepath.Glob(filepath.Join("..", "testdata", "*.837"))
+	inputs := [][]byte{buildDrop(t, 3000, 3)}
+	for _, path := range samples {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, data)
+	}
+	total := 0
+	for i, data := range inputs {
+		for _, overlap := range []bool{false, true} {
+			for _, every := range []int{1, 3, 1000} {
+				plain := New(testPack(t))
+				plain.SetOverlap(overlap)
+				want := plain.Scrub(7, "drop", bytes.NewReader(data))
+				if err := plain.Finish([]*FileResult{want}); err != nil {
+					t.Fatal(err)
+				}
+
+				var mu sync.Mutex
+				var runs []Finding
+				s := New(testPack(t))
+				s.SetOverlap(overlap)
+				s.SetFindingSink(every, func(index int, run []Finding) {
+					if index != 7 {
+						t.Errorf("run for index %d", index)
+					}
+					if len(run) < every {
+						t.Errorf("run of %d findings, want at least %d", len(run), every)
+					}
+					if !slices.IsSortedFunc(run, func(a, b Finding) int {
+						if FindingLess(&a, &b) {
+							return -1
+						}
+						if FindingLess(&b, &a) {
+							return 1
+						}
+						return 0
+					}) {
+						t.Error("run not sorted")
+					}
+					mu.Lock()
+					runs = append(runs, slices.Clone(run)...)
+					mu.Unlock()
+				})
+				got := s.Scrub(7, "drop", bytes.NewReader(data))
+				if err := s.Finish([]*FileResult{got}); err != nil {
+					t.Fatal(err)
+				}
+				all := append(runs, got.Findings...)
+				SortFindings(all)
+				wantAll := slices.Clone(want.Findings)
+				got.Findings, want.Findings = nil, nil
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("input %d, overlap %v, every %d: results differ besides findings", i, overlap, every)
+				}
+				if !reflect.DeepEqual(all, wantAll) {
+					t.Fatalf("input %d, overlap %v, every %d: %d findings through the sink and result, want %d",
+						i, overlap, every, len(all), len(wantAll))
+				}
+				total += len(wantAll)
+			}
+		}
+	}
+	if total < 200 {
+		t.Fatalf("only %d findings in all", total)
 	}
 }

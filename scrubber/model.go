@@ -689,11 +689,25 @@ func (w *walker) checkOpenClaim() {
 			// Kept until the file is done: not the claim's bytes.
 			w.res.Findings[i].detach()
 		}
+		w.handOverFindings()
 		// Counts, not a list: memory does not grow with target claims.
 		w.res.TargetClaims++
 		w.res.tally(c.PayerGroup, worst, +1)
 	}
 	w.s.cross.add(w.p, c, w.res.scrub, w.targetLines > 0, worst, &w.crossScratch)
+}
+
+// handOverFindings gives the findings so far to the Scrubber's sink once
+// there are enough of them (see SetFindingSink).
+func (w *walker) handOverFindings() {
+	s := w.s
+	if s.sink == nil || len(w.res.Findings) < s.sinkEvery {
+		return
+	}
+	SortFindings(w.res.Findings)
+	s.sink(w.res.Index, w.res.Findings)
+	clear(w.res.Findings) // the strings are the sink's business now
+	w.res.Findings = w.res.Findings[:0]
 }
 
 // claimID is CLM01 of the open claim, for findings about it.

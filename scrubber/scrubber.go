@@ -41,6 +41,23 @@ type Scrubber struct {
 	// readAll hands the walker every segment, not only walkedSegments (a
 	// test compares the two).
 	readAll bool
+	// sink, when set, takes findings off a Scrub in sorted runs of at
+	// least sinkEvery (see SetFindingSink).
+	sink      func(index int, run []Finding)
+	sinkEvery int
+}
+
+// SetFindingSink makes each Scrub hand its findings to sink as it goes,
+// in runs of at least every findings, each run sorted (SortFindings),
+// instead of keeping them all until it returns: the memory of one large
+// file then does not grow with its findings. index is the Scrub's index.
+// The runs of one file may overlap in report order, so a reader merges
+// them, with the findings the result still holds when Scrub returns (the
+// last ones) and those Finish adds. sink must not keep run, and may be
+// called from two goroutines of one Scrub at once. Call it before the
+// first Scrub.
+func (s *Scrubber) SetFindingSink(every int, sink func(index int, run []Finding)) {
+	s.sink, s.sinkEvery = sink, max(1, every)
 }
 
 // SetOverlap makes each Scrub check its target claims on a goroutine of
@@ -109,7 +126,8 @@ type FileResult struct {
 	TargetClaims        int                    // claims with a target line
 	Targets             map[string]TargetTally // TargetClaims by payer group
 
-	// Findings in report order: byte offset, then rule ID.
+	// Findings in report order: byte offset, then rule ID. With a finding
+	// sink (SetFindingSink), only those not handed over yet.
 	Findings []Finding
 
 	// scrub is the serial of the Scrub call that gave the result (0 when

@@ -45,6 +45,7 @@ func (w *walker) structureFinding(rule RuleSpec, env x12io.Envelope, pos Pos, in
 		w.claimWorst = max(w.claimWorst, rule.Severity)
 	}
 	w.res.Findings = append(w.res.Findings, f)
+	w.handOverFindings()
 }
 
 // syntax records an X12-SYNTAX finding of the walker's own (a segment it

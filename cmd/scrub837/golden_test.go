@@ -194,3 +194,32 @@ func TestGoldenCoversEveryRule(t *testing.T) {
 		}
 	}
 }
+
+// The reports are the golden ones when every finding goes to the spool as
+// a run of its own while the files are scrubbed (and with one or two
+// workers): the runs are merged back in report order.
+func TestGoldenWithFindingsSpooledWhileScrubbing(t *testing.T) {
+	defer func(n int) { spoolRunFindings = n }(spoolRunFindings)
+	t.Setenv("SOURCE_DATE_EPOCH", "0")
+	t.Chdir(repoRoot)
+	for _, runSize := range []int{1, 2} {
+		for _, workers := range []string{"1", "2"} {
+			spoolRunFindings = runSize
+			out := filepath.Join(t.TempDir(), "out")
+			args := []string{"-o", out, "--run-id", "golden", "--fail-on", "never", "-q", "-j", workers}
+			var stdout, stderr bytes.Buffer
+			if code := Main(append(args, allFixtures(t)...), strings.NewReader(""), &stdout, &stderr); code != exitInputFailed {
+				t.Fatalf("exit %d, want %d:\n%s", code, exitInputFailed, stderr.String())
+			}
+			for _, name := range []string{"exceptions.csv", "exceptions.json"} {
+				want, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "golden", name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := readOut(t, out, name); !bytes.Equal(got, want) {
+					t.Errorf("runs of %d, -j %s: %s differs from the golden file:\n%s", runSize, workers, name, lineDiff(string(want), string(got)))
+				}
+			}
+		}
+	}
+}

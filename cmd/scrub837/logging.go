@@ -88,17 +88,14 @@ func safeError(msg string) string {
 }
 
 // logFile logs the one event of a file.
-func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMeta) {
+// counts are all of the file's findings (res may hold only the last ones:
+// the others went to the spool while it was scrubbed).
+func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMeta, counts findingCounts) {
 	ev := log.Info()
 	if res.Status == scrubber.StatusFailed {
 		ev = log.Warn()
 	}
-	var bySev [scrubber.Error + 1]int
-	for i := range res.Findings {
-		if s := res.Findings[i].Severity; s >= scrubber.Info && s <= scrubber.Error {
-			bySev[s]++
-		}
-	}
+	bySev := counts.bySev
 	ev = ev.Str("file", res.Name).
 		Int("index", res.Index).
 		Str("status", res.Status).
@@ -107,7 +104,7 @@ func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMe
 		Int("transactions", res.Transactions).
 		Int("claims", res.Claims).
 		Int("target_claims", res.TargetClaims).
-		Int("findings", len(res.Findings)).
+		Int("findings", counts.n).
 		Int("errors", bySev[scrubber.Error]).
 		Int("warnings", bySev[scrubber.Warning]).
 		Int("infos", bySev[scrubber.Info]).

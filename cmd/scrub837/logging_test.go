@@ -34,7 +34,9 @@ func TestLoggerFormats(t *testing.T) {
 	res := &scrubber.FileResult{Index: 2, Name: "x.837", Status: scrubber.StatusFailed, Claims: 3,
 		Error:    `expected an ISA segment at the start, found "DOE*JANE*19400101"`,
 		Findings: []scrubber.Finding{{RuleID: "FILE-UNREADABLE", Severity: scrubber.Error, MemberID: "W123456789"}}}
-	logFile(log, input{name: "x.837"}, res, fileMeta{bytes: 10})
+	var counts findingCounts
+	counts.add(res.Findings)
+	logFile(log, input{name: "x.837"}, res, fileMeta{bytes: 10}, counts)
 	var ev map[string]any
 	if err := json.Unmarshal(b.Bytes(), &ev); err != nil {
 		t.Fatalf("not JSON when stderr is no terminal: %v\n%s", err, b.String())

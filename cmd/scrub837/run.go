@@ -25,6 +25,9 @@ type fileMeta struct {
 	sha256   string // "" when the input could not be opened
 	gzipped  bool
 	duration time.Duration
+	// replaced: the scrubber panicked and the result is a failed file's,
+	// so what the file spooled before does not count
+	replaced bool
 }
 
 // runClock gives the run's start and finish times: the wall clock, or
@@ -110,6 +113,8 @@ func (e *env) scrub(o *options) int {
 		return exitInputFailed
 	}
 	defer spool.close()
+	// A large file's findings go to the spool while it is scrubbed.
+	s.SetFindingSink(spoolRunFindings, spool.putRun)
 	stopTuning := tuneGC(e.getenv)
 	results, metas := scrubAll(s, inputs, o.workers, spareCPU, e.stdin, prog, log, spool)
 	stopTuning()
@@ -170,10 +175,16 @@ func scrubAll(s *scrubber.Scrubber, inputs []input, workers int, readAhead bool,
 			for i := range jobs {
 				res, meta := scrubOne(s, i, inputs[i], readAhead, stdin, prog)
 				results[i], metas[i] = res, meta
-				logFile(log, inputs[i], res, meta)
+				var counts findingCounts
 				if spool != nil {
-					spool.put(i, res)
+					if meta.replaced {
+						spool.drop(i)
+					}
+					counts = spool.put(i, res)
+				} else {
+					counts.add(res.Findings)
 				}
+				logFile(log, inputs[i], res, meta, counts)
 				if prog != nil {
 					prog.fileDone(res.Claims)
 				}
@@ -197,6 +208,7 @@ func scrubOne(s *scrubber.Scrubber, index int, in input, readAhead bool, stdin i
 		if r := recover(); r != nil {
 			// One file must not end the nightly run: report it as failed.
 			res = s.Unreadable(index, in.name, fmt.Errorf("internal error while scrubbing (please report it): %v", r))
+			meta.replaced = true
 		}
 	}()
 	if in.err != nil {

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,25 +13,51 @@ import (
 )
 
 // findingSpool keeps the findings of scrubbed files on disk, so that a
-// run's memory does not grow with its findings. Each file's findings go in
-// as one block, in report order, as soon as the file is scrubbed; the
-// reports read them back file by file, merged with the cross-claim findings
-// that Finish adds afterwards.
+// run's memory does not grow with its findings. A file's findings go in as
+// sorted runs: while it is scrubbed (spoolRunFindings at a time, from the
+// scrubber's finding sink) and when it is done (the rest). The reports
+// read them back file by file, the runs merged with each other and with
+// the cross-claim findings that Finish adds afterwards.
 type findingSpool struct {
-	mu     sync.Mutex
-	f      *os.File
-	size   int64
-	blocks []spoolBlock // by input index
-	err    error        // the first write error: the run cannot report
-	// counts of the spooled findings, for the summary
+	mu   sync.Mutex
+	f    *os.File
+	size int64
+	runs [][]spoolBlock // by input index
+	err  error          // the first write error: the run cannot report
+	// counts of the spooled findings: the run's, for the summary, and each
+	// file's, for its log event
 	bySeverity map[string]int
 	byRule     map[string]int
 	n          int
+	perFile    []findingCounts
 }
 
 type spoolBlock struct {
 	off, size int64
 }
+
+// findingCounts are a file's findings by severity.
+type findingCounts struct {
+	n     int
+	bySev [scrubber.Error + 1]int
+}
+
+func (c *findingCounts) add(fs []scrubber.Finding) {
+	c.n += len(fs)
+	for i := range fs {
+		if s := fs[i].Severity; s >= scrubber.Info && s <= scrubber.Error {
+			c.bySev[s]++
+		}
+	}
+}
+
+// spoolRunFindings is how many findings a file keeps in memory before they
+// go to the spool as a run (a variable: tests make it small).
+var spoolRunFindings = 4096
+
+// maxSpoolRecord bounds one spooled finding (its messages and values are a
+// few hundred bytes): a longer length can only come from a corrupt spool.
+const maxSpoolRecord = 16 << 20
 
 // newFindingSpool makes a spool for inputs files in dir ("" for the
 // system's temporary folder). The file is unlinked at once where the system
@@ -39,33 +68,72 @@ func newFindingSpool(dir string, inputs int) (*findingSpool, error) {
 		return nil, fmt.Errorf("cannot create the findings spool: %w", err)
 	}
 	os.Remove(f.Name()) // Unix: gone from the folder, still ours to use
-	return &findingSpool{f: f, blocks: make([]spoolBlock, inputs), bySeverity: map[string]int{}, byRule: map[string]int{}}, nil
+	return &findingSpool{f: f, runs: make([][]spoolBlock, inputs), perFile: make([]findingCounts, inputs),
+		bySeverity: map[string]int{}, byRule: map[string]int{}}, nil
 }
 
-// put moves res's findings into the spool (res.Findings is nil afterwards).
-func (sp *findingSpool) put(index int, res *scrubber.FileResult) {
-	var buf []byte
-	for i := range res.Findings {
-		buf = scrubber.AppendFinding(buf, &res.Findings[i])
+// putRun adds a sorted run of input index's findings. It is the scrubber's
+// finding sink: it may be called from several goroutines, and does not
+// keep run.
+func (sp *findingSpool) putRun(index int, run []scrubber.Finding) {
+	if len(run) == 0 {
+		return
+	}
+	var buf, rec []byte
+	for i := range run {
+		rec = scrubber.AppendFinding(rec[:0], &run[i])
+		buf = binary.AppendUvarint(buf, uint64(len(rec)))
+		buf = append(buf, rec...)
 	}
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
-	for i := range res.Findings {
-		f := &res.Findings[i]
+	for i := range run {
+		f := &run[i]
 		sp.bySeverity[f.Severity.String()]++
 		sp.byRule[f.RuleID]++
 	}
-	sp.n += len(res.Findings)
-	res.Findings = nil
-	if sp.err != nil || len(buf) == 0 {
+	sp.n += len(run)
+	sp.perFile[index].add(run)
+	if sp.err != nil {
 		return
 	}
 	if _, err := sp.f.WriteAt(buf, sp.size); err != nil {
 		sp.err = fmt.Errorf("cannot write the findings spool: %w", err)
 		return
 	}
-	sp.blocks[index] = spoolBlock{off: sp.size, size: int64(len(buf))}
+	sp.runs[index] = append(sp.runs[index], spoolBlock{off: sp.size, size: int64(len(buf))})
 	sp.size += int64(len(buf))
+}
+
+// put moves the findings res still holds into the spool as its last run
+// (res.Findings is nil afterwards) and returns all of the file's counts.
+func (sp *findingSpool) put(index int, res *scrubber.FileResult) findingCounts {
+	sp.putRun(index, res.Findings)
+	res.Findings = nil
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	return sp.perFile[index]
+}
+
+// drop forgets what input index spooled (its result was replaced: a
+// scrubber panic makes the file a failed one, with no other finding).
+func (sp *findingSpool) drop(index int) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	c := sp.perFile[index]
+	if c.n == 0 {
+		return
+	}
+	// The records are read back to take them out of the run's counts.
+	src := spoolSource{sp: sp}
+	_ = src.eachOfFile(index, nil, func(f *scrubber.Finding) error {
+		sp.bySeverity[f.Severity.String()]--
+		sp.byRule[f.RuleID]--
+		return nil
+	})
+	sp.n -= c.n
+	sp.perFile[index] = findingCounts{}
+	sp.runs[index] = nil
 }
 
 func (sp *findingSpool) close() error {
@@ -75,7 +143,7 @@ func (sp *findingSpool) close() error {
 	return err
 }
 
-// spoolSource gives the report's findings: each file's spooled block merged
+// spoolSource gives the report's findings: each file's spooled runs merged
 // with the findings its result still holds (those Finish added).
 type spoolSource struct {
 	sp      *findingSpool
@@ -85,50 +153,87 @@ type spoolSource struct {
 
 func (s spoolSource) Len() int { return s.n }
 
+// Each may run on several goroutines at once: it only reads the spool.
 func (s spoolSource) Each(fn func(*scrubber.Finding) error) error {
-	var buf []byte
 	for i, res := range s.results {
-		blk := s.sp.blocks[i]
-		if int64(cap(buf)) < blk.size {
-			buf = make([]byte, blk.size)
-		}
-		buf = buf[:blk.size]
-		if _, err := s.sp.f.ReadAt(buf, blk.off); err != nil && err != io.EOF {
-			return fmt.Errorf("cannot read the findings spool: %w", err)
-		}
-		if err := mergeFindings(buf, res.Findings, fn); err != nil {
+		if err := s.eachOfFile(i, res.Findings, fn); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// mergeFindings calls fn for the spooled findings of one file (encoded in
-// block) and late (the ones Finish added, sorted), in report order.
-func mergeFindings(block []byte, late []scrubber.Finding, fn func(*scrubber.Finding) error) error {
-	var next scrubber.Finding
-	have := false
-	for {
-		if !have && len(block) > 0 {
-			var err error
-			if next, block, err = scrubber.ReadFinding(block); err != nil {
-				return err
-			}
-			have = true
+// eachOfFile calls fn for input i's spooled runs and late findings (sorted),
+// merged in report order.
+func (s spoolSource) eachOfFile(i int, late []scrubber.Finding, fn func(*scrubber.Finding) error) error {
+	runs := s.sp.runs[i]
+	readers := make([]*runReader, 0, len(runs))
+	for _, blk := range runs {
+		rr := &runReader{r: bufio.NewReaderSize(io.NewSectionReader(s.sp.f, blk.off, blk.size), 32<<10)}
+		if err := rr.advance(); err != nil {
+			return err
 		}
-		var err error
-		switch {
-		case have && (len(late) == 0 || !scrubber.FindingLess(&late[0], &next)):
-			have = false
-			err = fn(&next)
-		case len(late) > 0:
-			err = fn(&late[0])
-			late = late[1:]
-		default:
+		if rr.ok {
+			readers = append(readers, rr)
+		}
+	}
+	for {
+		// The next finding: the least of the runs' heads and late's;
+		// on a tie the earlier run, then the spool before late.
+		var best *scrubber.Finding
+		from := -1
+		for k, rr := range readers {
+			if rr.ok && (best == nil || scrubber.FindingLess(&rr.next, best)) {
+				best, from = &rr.next, k
+			}
+		}
+		if len(late) > 0 && (best == nil || scrubber.FindingLess(&late[0], best)) {
+			best, from = &late[0], -1
+		}
+		if best == nil {
 			return nil
 		}
-		if err != nil {
+		if err := fn(best); err != nil {
+			return err
+		}
+		if from < 0 {
+			late = late[1:]
+		} else if err := readers[from].advance(); err != nil {
 			return err
 		}
 	}
+}
+
+var errSpoolCorrupt = errors.New("the findings spool is cut short or corrupt")
+
+// runReader streams one spooled run: length-prefixed encoded findings.
+type runReader struct {
+	r    *bufio.Reader
+	buf  []byte
+	next scrubber.Finding
+	ok   bool // next holds a finding
+}
+
+func (rr *runReader) advance() error {
+	n, err := binary.ReadUvarint(rr.r)
+	if err == io.EOF {
+		rr.ok = false
+		return nil
+	}
+	if err != nil || n > maxSpoolRecord {
+		return fmt.Errorf("cannot read the findings spool: %w", errSpoolCorrupt)
+	}
+	if uint64(cap(rr.buf)) < n {
+		rr.buf = make([]byte, n)
+	}
+	rr.buf = rr.buf[:n]
+	if _, err := io.ReadFull(rr.r, rr.buf); err != nil {
+		return fmt.Errorf("cannot read the findings spool: %w", err)
+	}
+	f, rest, err := scrubber.ReadFinding(rr.buf)
+	if err != nil || len(rest) != 0 {
+		return fmt.Errorf("cannot read the findings spool: %w", errSpoolCorrupt)
+	}
+	rr.next, rr.ok = f, true
+	return nil
 }

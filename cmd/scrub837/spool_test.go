@@ -60,3 +60,49 @@ func TestSpoolGivesReportOrder(t *testing.T) {
 		t.Errorf("spool counts %v %v %d", sp.bySeverity, sp.byRule, sp.n)
 	}
 }
+
+// Runs put while a file is scrubbed come back merged with each other and
+// with the late findings; a dropped file's runs are gone, counts included.
+func TestSpoolMergesRunsAndDrops(t *testing.T) {
+	sp, err := newFindingSpool(t.TempDir(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.close()
+	runs := [][]scrubber.Finding{
+		{finding(0, 10, "A", scrubber.Error), finding(0, 50, "C", scrubber.Info)},
+		{finding(0, 5, "X", scrubber.Warning), finding(0, 30, "B", scrubber.Error), finding(0, 60, "C", scrubber.Info)},
+	}
+	var want []scrubber.Finding
+	for _, run := range runs {
+		want = append(want, run...)
+		sp.putRun(0, run)
+	}
+	res0 := &scrubber.FileResult{Index: 0, Findings: []scrubber.Finding{finding(0, 40, "D", scrubber.Warning)}}
+	want = append(want, res0.Findings...)
+	if c := sp.put(0, res0); c.n != 6 || c.bySev[scrubber.Error] != 2 || c.bySev[scrubber.Info] != 2 {
+		t.Fatalf("file counts %+v", c)
+	}
+	sp.putRun(1, []scrubber.Finding{finding(1, 3, "A", scrubber.Error)})
+	res1 := &scrubber.FileResult{Index: 1, Findings: []scrubber.Finding{finding(1, 9, "A", scrubber.Error)}}
+	sp.drop(1)
+	if c := sp.put(1, res1); c.n != 1 {
+		t.Fatalf("file 1 counts after drop: %+v", c)
+	}
+	want = append(want, finding(1, 9, "A", scrubber.Error))
+	// What Finish adds.
+	res0.Findings = []scrubber.Finding{finding(0, 1, "Z", scrubber.Warning), finding(0, 45, "E", scrubber.Warning)}
+	want = append(want, res0.Findings...)
+	scrubber.SortFindings(want)
+	src := spoolSource{sp: sp, results: []*scrubber.FileResult{res0, res1}, n: sp.n + 2}
+	var got []scrubber.Finding
+	if err := src.Each(func(f *scrubber.Finding) error { got = append(got, *f); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("\n got %+v\nwant %+v", got, want)
+	}
+	if sp.n != 7 || sp.bySeverity["error"] != 3 || sp.byRule["A"] != 2 || sp.byRule["C"] != 2 {
+		t.Errorf("spool counts %d %v %v", sp.n, sp.bySeverity, sp.byRule)
+	}
+}
