@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	Register(Format{Name: "csv", FileName: "exceptions.csv", Write: WriteCSV})
+	Register(Format{Name: "csv", FileName: "exceptions.csv", Write: WriteCSV, Streams: true})
 }
 
 // CSVHeader is the header row of exceptions.csv, in REPORTS.md order. The

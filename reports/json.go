@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	Register(Format{Name: "json", FileName: "exceptions.json", Write: WriteJSON})
+	Register(Format{Name: "json", FileName: "exceptions.json", Write: WriteJSON, Streams: true})
 }
 
 // JSONSchemaVersion is the "schema_version" of exceptions.json.

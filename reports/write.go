@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -19,6 +21,9 @@ type Format struct {
 	Name     string // as given to --format, lower case
 	FileName string // base name in the output folder, e.g. "exceptions.csv"
 	Write    func(w io.Writer, r *Report) error
+	// Streams: Write holds one finding at a time, so it may run while
+	// other formats are written (Write runs such formats at once).
+	Streams bool
 }
 
 var (
@@ -124,7 +129,29 @@ func Write(dir string, formatNames []string, r *Report) ([]string, error) {
 		return nil, fmt.Errorf("creating report folder: %w", err)
 	}
 
-	temps := make([]string, 0, len(fs))
+	// Streaming formats are written at once, as many as there are CPUs;
+	// the others, which hold every finding in memory, one at a time.
+	temps := make([]string, len(fs))
+	errs := make([]error, len(fs))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for i, f := range fs {
+		if !f.Streams {
+			continue
+		}
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			temps[i], errs[i] = writeTemp(dir, f, r)
+		}()
+	}
+	wg.Wait()
+	for i, f := range fs {
+		if !f.Streams && !slices.ContainsFunc(errs, func(err error) bool { return err != nil }) {
+			temps[i], errs[i] = writeTemp(dir, f, r)
+		}
+	}
 	removeTemps := func() {
 		for _, t := range temps {
 			if t != "" {
@@ -132,13 +159,11 @@ func Write(dir string, formatNames []string, r *Report) ([]string, error) {
 			}
 		}
 	}
-	for _, f := range fs {
-		tmp, err := writeTemp(dir, f, r)
+	for _, err := range errs {
 		if err != nil {
 			removeTemps()
-			return nil, err
+			return nil, err // the error of the first format (in the order asked) that failed
 		}
-		temps = append(temps, tmp)
 	}
 
 	written := make([]string, 0, len(fs))
