@@ -24,8 +24,8 @@ type findingSpool struct {
 	size int64
 	runs [][]spoolBlock // by input index
 	err  error          // the first write error: the run cannot report
-	// counts of the spooled findings: the run's, for the summary, and each
-	// file's, for its log event
+	// counts of the spooled findings: the run's, for the summary (a file's
+	// join them when it is done), and each file's so far
 	bySeverity map[string]int
 	byRule     map[string]int
 	n          int
@@ -36,18 +36,24 @@ type spoolBlock struct {
 	off, size int64
 }
 
-// findingCounts are a file's findings by severity.
+// findingCounts are a file's findings: in all, by severity (for its log
+// event) and by rule.
 type findingCounts struct {
-	n     int
-	bySev [scrubber.Error + 1]int
+	n      int
+	bySev  [scrubber.Error + 1]int
+	byRule map[string]int
 }
 
 func (c *findingCounts) add(fs []scrubber.Finding) {
 	c.n += len(fs)
+	if c.byRule == nil {
+		c.byRule = map[string]int{}
+	}
 	for i := range fs {
-		if s := fs[i].Severity; s >= scrubber.Info && s <= scrubber.Error {
+		if s := fs[i].Severity; s >= 0 && int(s) < len(c.bySev) {
 			c.bySev[s]++
 		}
+		c.byRule[fs[i].RuleID]++
 	}
 }
 
@@ -87,12 +93,6 @@ func (sp *findingSpool) putRun(index int, run []scrubber.Finding) {
 	}
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
-	for i := range run {
-		f := &run[i]
-		sp.bySeverity[f.Severity.String()]++
-		sp.byRule[f.RuleID]++
-	}
-	sp.n += len(run)
 	sp.perFile[index].add(run)
 	if sp.err != nil {
 		return
@@ -106,32 +106,32 @@ func (sp *findingSpool) putRun(index int, run []scrubber.Finding) {
 }
 
 // put moves the findings res still holds into the spool as its last run
-// (res.Findings is nil afterwards) and returns all of the file's counts.
+// (res.Findings is nil afterwards), adds the file's counts to the run's
+// and returns them.
 func (sp *findingSpool) put(index int, res *scrubber.FileResult) findingCounts {
 	sp.putRun(index, res.Findings)
 	res.Findings = nil
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
-	return sp.perFile[index]
+	c := sp.perFile[index]
+	sp.n += c.n
+	for s, k := range c.bySev {
+		if k > 0 {
+			sp.bySeverity[scrubber.Severity(s).String()] += k
+		}
+	}
+	for rule, k := range c.byRule {
+		sp.byRule[rule] += k
+	}
+	return c
 }
 
-// drop forgets what input index spooled (its result was replaced: a
-// scrubber panic makes the file a failed one, with no other finding).
+// drop forgets what input index spooled so far (its result was replaced:
+// a scrubber panic makes the file a failed one, with no other finding).
+// Call it before put: the run's counts do not have the file's yet.
 func (sp *findingSpool) drop(index int) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
-	c := sp.perFile[index]
-	if c.n == 0 {
-		return
-	}
-	// The records are read back to take them out of the run's counts.
-	src := spoolSource{sp: sp}
-	_ = src.eachOfFile(index, nil, func(f *scrubber.Finding) error {
-		sp.bySeverity[f.Severity.String()]--
-		sp.byRule[f.RuleID]--
-		return nil
-	})
-	sp.n -= c.n
 	sp.perFile[index] = findingCounts{}
 	sp.runs[index] = nil
 }
