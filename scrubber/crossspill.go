@@ -30,15 +30,25 @@ const (
 	crossSpillAt     = 4 << 20  // bytes of in-memory entries above which the store spills
 	crossPartitions  = 64       // spill files
 	crossSpillBuffer = 32 << 10 // write buffer per spill file
+
+	// crossLoadMax is the most bytes of spill records Finish loads at
+	// once: a bigger partition is split first (splitPart). A partition
+	// grows with the drop (about 1 MB per partition per GB of the bench
+	// drops), and loaded it costs about three times its bytes, so without
+	// the split Finish's memory grows with the input.
+	crossLoadMax        = 1 << 20
+	crossSplitBuffer    = 8 << 10 // write buffer per piece of a split partition
+	crossSplitMaxPieces = 256     // open files per split partition
 )
 
 // crossEntrySize is what an entry's struct costs in memory.
 const crossEntrySize = int(unsafe.Sizeof(crossEntry{}))
 
 type crossStore struct {
-	mu    sync.Mutex
-	limit int    // spill above this many bytes in memory; 0: crossSpillAt
-	dir   string // where spill folders go; "": os.TempDir()
+	mu      sync.Mutex
+	limit   int    // spill above this many bytes in memory; 0: crossSpillAt
+	loadMax int    // split partitions above this many bytes; 0: crossLoadMax
+	dir     string // where spill folders go; "": os.TempDir()
 
 	mem      []crossEntry // before spilling
 	memBytes int
@@ -117,33 +127,48 @@ func (s *crossStore) startSpill() {
 	}
 }
 
-// createSpill opens the partition files in a new folder under dir, then
-// removes the folder: the open files stay usable and their space is freed
-// when they are closed, so a run that is killed (a cron timeout, say)
-// leaves nothing behind in the temporary folder.
+// createSpill opens the partition files in a new folder under dir (see
+// createParts).
 func createSpill(dir string) (*crossSpill, error) {
-	folder, err := os.MkdirTemp(dir, "scrub837-cross-")
+	parts, err := createParts(dir, "scrub837-cross-", crossPartitions, crossSpillBuffer)
+	if err != nil {
+		return nil, err
+	}
+	sp := &crossSpill{}
+	copy(sp.parts[:], parts)
+	return sp, nil
+}
+
+// createParts opens n part files in a new folder under dir, then removes
+// the folder: the open files stay usable and their space is freed when
+// they are closed, so a run that is killed (a cron timeout, say) leaves
+// nothing behind in the temporary folder.
+func createParts(dir, prefix string, n, bufSize int) ([]spillPart, error) {
+	folder, err := os.MkdirTemp(dir, prefix)
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(folder)
-	sp := &crossSpill{}
-	for i := range sp.parts {
+	parts := make([]spillPart, n)
+	for i := range parts {
 		f, err := os.Create(filepath.Join(folder, fmt.Sprintf("part-%02d", i)))
 		if err != nil {
-			sp.close()
+			closeParts(parts)
 			return nil, err
 		}
-		sp.parts[i] = spillPart{f: f, w: bufio.NewWriterSize(f, crossSpillBuffer)}
+		parts[i] = spillPart{f: f, w: bufio.NewWriterSize(f, bufSize)}
 	}
-	return sp, nil
+	return parts, nil
 }
 
 // close closes the partition files still open (their space is freed).
-func (sp *crossSpill) close() {
-	for i := range sp.parts {
-		if f := sp.parts[i].f; f != nil {
+func (sp *crossSpill) close() { closeParts(sp.parts[:]) }
+
+func closeParts(parts []spillPart) {
+	for i := range parts {
+		if f := parts[i].f; f != nil {
 			f.Close()
+			parts[i] = spillPart{}
 		}
 	}
 }
@@ -155,8 +180,9 @@ func (s *crossStore) fail(err error) {
 	s.mem, s.memBytes = nil, 0
 }
 
-// crossPartition is the partition of a match key (FNV-1a).
-func crossPartition(member string, patient bool) int {
+// crossKeyHash hashes a match key (FNV-1a). Its remainder by
+// crossPartitions is the key's partition; splitPart uses the rest.
+func crossKeyHash(member string, patient bool) uint64 {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(member); i++ {
 		h = (h ^ uint64(member[i])) * 1099511628211
@@ -164,7 +190,12 @@ func crossPartition(member string, patient bool) int {
 	if patient {
 		h = (h ^ 1) * 1099511628211
 	}
-	return int(h % crossPartitions)
+	return h
+}
+
+// crossPartition is the partition of a match key.
+func crossPartition(member string, patient bool) int {
+	return int(crossKeyHash(member, patient) % crossPartitions)
 }
 
 // Entry flags in a spill record.
@@ -250,26 +281,41 @@ func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool) ([]Finding, err
 		}
 		return crossMatch(p, all, nil), nil
 	}
+	loadMax := s.loadMax
+	if loadMax <= 0 {
+		loadMax = crossLoadMax
+	}
 	var out []Finding
 	for i := range s.spill.parts {
-		entries, err := s.spill.load(p, i)
+		pieces, err := splitPart(&s.spill.parts[i], loadMax, s.dir)
 		if err != nil {
-			return nil, fmt.Errorf("cross-claim rules: reading the spilled index: %w", err)
+			return nil, fmt.Errorf("cross-claim rules: splitting the spilled index: %w", err)
 		}
-		all := make([]*crossEntry, 0, len(entries))
-		for k := range entries {
-			if keep(&entries[k]) {
-				all = append(all, &entries[k])
+		for k := range pieces {
+			entries, err := loadPart(p, &pieces[k])
+			if err != nil {
+				closeParts(pieces)
+				return nil, fmt.Errorf("cross-claim rules: reading the spilled index: %w", err)
 			}
+			all := make([]*crossEntry, 0, len(entries))
+			for k := range entries {
+				if keep(&entries[k]) {
+					all = append(all, &entries[k])
+				}
+			}
+			out = crossMatch(p, all, out)
 		}
-		out = crossMatch(p, all, out)
 	}
 	return out, nil
 }
 
 // load reads partition i back, then closes its (unlinked) file.
 func (sp *crossSpill) load(p *Pack, i int) ([]crossEntry, error) {
-	part := &sp.parts[i]
+	return loadPart(p, &sp.parts[i])
+}
+
+// loadPart reads a part file back, then closes it.
+func loadPart(p *Pack, part *spillPart) ([]crossEntry, error) {
 	if part.f == nil {
 		return nil, nil
 	}

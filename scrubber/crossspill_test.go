@@ -1,13 +1,17 @@
 package scrubber
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -167,11 +171,14 @@ func TestCrossSpillSameFindings(t *testing.T) {
 	}
 
 	r := rand.New(rand.NewSource(1))
+	// Runs 1 and 3 also split the partitions at Finish.
+	loadMaxes := []int{0, 100, 0, 300, 0}
 	for run, limit := range []int{1, 1, 1, 2000, 20000} {
 		tmp := t.TempDir()
 		s := New(p)
 		s.SetTempDir(tmp)
 		s.cross.limit = limit
+		s.cross.loadMax = loadMaxes[run]
 		order := slicesPerm(r, len(data))
 		got := spillRun(t, s, data, order, func() {
 			if s.cross.spill == nil {
@@ -282,6 +289,139 @@ func TestCrossSpillRoundTrip(t *testing.T) {
 		if fmt.Sprintf("%+v", got[i]) != fmt.Sprintf("%+v", want[i]) {
 			t.Errorf("entry %d:\n got %+v\nwant %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// splitPart keeps every record of a partition and puts all the records of
+// a match key in one piece, about one piece per max bytes.
+func TestSplitPartKeepsRecordsAndKeys(t *testing.T) {
+	p := testPack(t)
+	data := spillDrop(3, 60, 5)
+	for _, max := range []int{50, 150, 1000, 1 << 30} {
+		tmp := t.TempDir()
+		s := New(p)
+		s.SetTempDir(tmp)
+		s.cross.limit = 1
+		for i := range data {
+			s.Scrub(i, "f", bytes.NewReader(data[i]))
+		}
+		sp := s.cross.spill
+		if sp == nil || s.cross.err != nil {
+			t.Fatalf("nothing spilled: %v", s.cross.err)
+		}
+		split := 0
+		for i := range sp.parts {
+			part := sp.parts[i]
+			if part.n == 0 {
+				continue
+			}
+			// The partition's entries as load reads them, from a copy of its file.
+			whole := loadCopy(t, p, &part)
+			pieces, err := splitPart(&sp.parts[i], max, tmp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wantN := min(int((part.size+int64(max)-1)/int64(max)), crossSplitMaxPieces); len(pieces) != wantN {
+				t.Fatalf("max %d: %d bytes in %d pieces, want %d", max, part.size, len(pieces), wantN)
+			}
+			if len(pieces) > 1 {
+				split++
+				if sp.parts[i].f != nil {
+					t.Fatalf("max %d: the split partition's file is still open", max)
+				}
+			}
+			var got []string
+			keyPiece := map[string]int{}
+			for k := range pieces {
+				entries, err := loadPart(p, &pieces[k])
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range entries {
+					key := fmt.Sprint(e.member, e.patient)
+					if prev, ok := keyPiece[key]; ok && prev != k {
+						t.Fatalf("max %d: key %s in pieces %d and %d", max, key, prev, k)
+					}
+					keyPiece[key] = k
+					got = append(got, fmt.Sprintf("%+v", e))
+				}
+			}
+			slices.Sort(got)
+			if want := whole; !slices.Equal(got, want) {
+				t.Fatalf("max %d, partition %d: split entries differ:\n%v\nwant:\n%v", max, i, got, want)
+			}
+		}
+		t.Logf("max %d: %d of %d partitions split", max, split, len(sp.parts))
+		if max <= 150 && split == 0 {
+			t.Fatalf("max %d: no partition was split", max)
+		}
+		if max == 1<<30 && split != 0 {
+			t.Fatalf("max %d: %d partitions were split", max, split)
+		}
+		if files := dirEntries(t, tmp); len(files) != 0 {
+			t.Fatalf("max %d: the split left %v in the temp folder", max, files)
+		}
+		s.Close()
+	}
+}
+
+// loadCopy returns the entries of part, formatted and sorted, read from a
+// copy of its file so that part itself stays open.
+func loadCopy(t *testing.T, p *Pack, part *spillPart) []string {
+	t.Helper()
+	if err := part.w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.CreateTemp(t.TempDir(), "copy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := part.f.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(f, part.f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := part.f.Seek(0, io.SeekEnd); err != nil {
+		t.Fatal(err)
+	}
+	cp := spillPart{f: f, w: bufio.NewWriter(f), n: part.n, size: part.size}
+	entries, err := loadPart(p, &cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, fmt.Sprintf("%+v", e))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// A cut or oversized record is an error that names the file and entry.
+func TestReadSpillRecordRejectsCorruptRecords(t *testing.T) {
+	p := rulesPack(t, false)
+	c := xclaim(3, 1<<33, "A", tline("0620T", "RT"), dated(tline("36200", "XS"), "20260116"))
+	es := appendCrossEntries(nil, p, c)
+	st := &crossStore{dir: t.TempDir()}
+	defer st.reset()
+	st.startSpill()
+	st.write(&es[0])
+	rec := append([]byte(nil), st.buf...)
+	got, colsAt, err := readSpillRecord(bufio.NewReader(bytes.NewReader(rec)), nil, int64(len(rec)))
+	if err != nil || !bytes.Equal(got, rec) || colsAt <= 0 || colsAt >= len(rec) {
+		t.Fatalf("whole record: %v, %d bytes of %d, columns at %d", err, len(got), len(rec), colsAt)
+	}
+	if _, _, err := readSpillRecord(bufio.NewReader(bytes.NewReader(nil)), nil, 10); err != io.EOF {
+		t.Fatalf("no record: %v, want io.EOF", err)
+	}
+	for cut := 1; cut < len(rec); cut++ {
+		if _, _, err := readSpillRecord(bufio.NewReader(bytes.NewReader(rec[:cut])), nil, int64(len(rec))); !errors.Is(err, errSpillCorrupt) {
+			t.Fatalf("record cut at %d of %d: %v", cut, len(rec), err)
+		}
+	}
+	if _, _, err := readSpillRecord(bufio.NewReader(bytes.NewReader(rec)), nil, 2); !errors.Is(err, errSpillCorrupt) {
+		t.Fatalf("fields longer than the bound: %v", err)
 	}
 }
 
