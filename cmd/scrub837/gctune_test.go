@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"runtime"
 	"runtime/debug"
 	"testing"
@@ -29,7 +30,7 @@ func gcPercentAfterGC(wait time.Duration) int {
 
 func TestTuneGCRaisesThePercentForASmallHeap(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	stop := tuneGC(func(string) string { return "" })
+	stop := tuneGC(func(string) string { return "" }, 1)
 	defer gctuner.Tuning(0)
 	if p := gcPercentAfterGC(2 * time.Second); p <= gcMinPercent || p > gcMaxPercent {
 		t.Fatalf("GC percent %d with a small heap, want in (%d, %d]", p, gcMinPercent, gcMaxPercent)
@@ -48,11 +49,34 @@ func TestTuneGCLeavesAUsersSettingAlone(t *testing.T) {
 				return "100"
 			}
 			return ""
-		})
+		}, 1)
 		if p := gcPercentAfterGC(300 * time.Millisecond); p != 100 {
 			gctuner.Tuning(0)
 			t.Fatalf("with %s set, GC percent became %d", name, p)
 		}
+		if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+			stop()
+			t.Fatalf("with %s set, the memory limit became %d", name, l)
+		}
 		stop()
+	}
+}
+
+func TestTuneGCSetsAMemoryCeilingWhileScrubbingOnly(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	before := debug.SetMemoryLimit(-1)
+	for _, tc := range []struct {
+		files int
+		want  int64
+	}{{1, 32 << 20}, {2, 32 << 20}, {4, 48 << 20}} {
+		stop := tuneGC(func(string) string { return "" }, tc.files)
+		got := debug.SetMemoryLimit(-1)
+		stop()
+		if got != tc.want {
+			t.Errorf("%d files at once: memory limit %d while scrubbing, want %d", tc.files, got, tc.want)
+		}
+		if after := debug.SetMemoryLimit(-1); after != before {
+			t.Fatalf("%d files at once: memory limit %d after the tuner stopped, want %d as before", tc.files, after, before)
+		}
 	}
 }

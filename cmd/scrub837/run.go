@@ -115,7 +115,7 @@ func (e *env) scrub(o *options) int {
 	defer spool.close()
 	// A large file's findings go to the spool while it is scrubbed.
 	s.SetFindingSink(spoolRunFindings, spool.putRun)
-	stopTuning := tuneGC(e.getenv)
+	stopTuning := tuneGC(e.getenv, min(o.workers, len(inputs)))
 	results, metas := scrubAll(s, inputs, o.workers, spareCPU, e.stdin, prog, log, spool)
 	stopTuning()
 	if prog != nil {
