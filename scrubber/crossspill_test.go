@@ -299,16 +299,8 @@ func TestSplitPartKeepsRecordsAndKeys(t *testing.T) {
 	data := spillDrop(3, 60, 5)
 	for _, max := range []int{50, 150, 1000, 1 << 30} {
 		tmp := t.TempDir()
-		s := New(p)
-		s.SetTempDir(tmp)
-		s.cross.limit = 1
-		for i := range data {
-			s.Scrub(i, "f", bytes.NewReader(data[i]))
-		}
+		s := scrubSpilled(t, p, tmp, data)
 		sp := s.cross.spill
-		if sp == nil || s.cross.err != nil {
-			t.Fatalf("nothing spilled: %v", s.cross.err)
-		}
 		split := 0
 		for i := range sp.parts {
 			part := sp.parts[i]
@@ -363,6 +355,22 @@ func TestSplitPartKeepsRecordsAndKeys(t *testing.T) {
 		}
 		s.Close()
 	}
+}
+
+// scrubSpilled scrubs data with a Scrubber whose cross-claim index spills
+// into tmp from the first entry, and fails the test if it did not spill.
+func scrubSpilled(t *testing.T, p *Pack, tmp string, data [][]byte) *Scrubber {
+	t.Helper()
+	s := New(p)
+	s.SetTempDir(tmp)
+	s.cross.limit = 1
+	for i := range data {
+		s.Scrub(i, "f", bytes.NewReader(data[i]))
+	}
+	if s.cross.spill == nil || s.cross.err != nil {
+		t.Fatalf("nothing spilled: %v", s.cross.err)
+	}
+	return s
 }
 
 // loadCopy returns the entries of part, formatted and sorted, read from a
@@ -432,15 +440,7 @@ func TestCrossSpillCloseAndErrors(t *testing.T) {
 	p := testPack(t)
 	data := spillDrop(2, 40, 3)
 	tmp := t.TempDir()
-	s := New(p)
-	s.SetTempDir(tmp)
-	s.cross.limit = 1
-	for i := range data {
-		s.Scrub(i, "f", bytes.NewReader(data[i]))
-	}
-	if s.cross.spill == nil || s.cross.err != nil {
-		t.Fatalf("nothing spilled: %v", s.cross.err)
-	}
+	s := scrubSpilled(t, p, tmp, data)
 	assertUnlinkedSpill(t, s.cross.spill)
 	if files := dirEntries(t, tmp); len(files) != 0 {
 		t.Fatalf("the spill left %v in the temp folder", files)
