@@ -39,6 +39,9 @@ func splitPart(part *spillPart, max int, dir string) ([]spillPart, error) {
 	for k := 0; ; k++ {
 		var colsAt int
 		rec, colsAt, err = readSpillRecord(r, rec[:0], part.size)
+		if err == io.EOF && k != part.n {
+			err = fmt.Errorf("%d entries, want %d", k, part.n)
+		}
 		if err == io.EOF {
 			break
 		}
@@ -53,7 +56,7 @@ func splitPart(part *spillPart, max int, dir string) ([]spillPart, error) {
 			closeParts(pieces)
 			return nil, fmt.Errorf("%s: entry %d: %w", part.f.Name(), k, errSpillCorrupt)
 		}
-		h := crossKeyHash(member, rec[2]&spillPatient != 0)
+		h := crossKeyHash(member, rec[2]&spillPatient != 0) // rec[2]: the flags
 		piece := &pieces[(h/crossPartitions)%uint64(n)]
 		if _, err := piece.w.Write(rec); err != nil {
 			closeParts(pieces)
