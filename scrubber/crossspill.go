@@ -8,8 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -37,8 +40,13 @@ const (
 	// drops), and loaded it costs about three times its bytes, so without
 	// the split Finish's memory grows with the input.
 	crossLoadMax        = 1 << 20
-	crossSplitBuffer    = 8 << 10 // write buffer per piece of a split partition
-	crossSplitMaxPieces = 256     // open files per split partition
+	crossSplitBuffer    = 256 << 10 // write buffers of the pieces of one split partition, together
+	crossSplitMaxPieces = 256       // open files per split partition
+
+	// crossMatchWorkers bounds the partitions matched at once (at most
+	// one a CPU): each holds one piece of at most about crossLoadMax bytes
+	// in memory, three times that once loaded.
+	crossMatchWorkers = 4
 )
 
 // crossEntrySize is what an entry's struct costs in memory.
@@ -273,40 +281,61 @@ func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool) ([]Finding, err
 		return nil, s.err
 	}
 	if s.spill == nil {
-		all := make([]*crossEntry, 0, len(s.mem))
-		for i := range s.mem {
-			if keep(&s.mem[i]) {
-				all = append(all, &s.mem[i])
-			}
-		}
-		return crossMatch(p, all, nil), nil
+		return matchKept(p, s.mem, keep, nil), nil
 	}
 	loadMax := s.loadMax
 	if loadMax <= 0 {
 		loadMax = crossLoadMax
 	}
+	// Partitions are matched crossMatchWorkers at a time, each into its own
+	// slice; joined in partition order, the findings are what one loop
+	// over the partitions gives, whatever the timing.
+	outs := make([][]Finding, len(s.spill.parts))
+	errs := make([]error, len(s.spill.parts))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), crossMatchWorkers) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(outs); i = int(next.Add(1) - 1) {
+				outs[i], errs[i] = s.spill.matchPartition(p, i, loadMax, s.dir, keep)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return slices.Concat(outs...), nil
+}
+
+// matchPartition splits partition i if it is big (splitPart), then loads
+// and matches its pieces one at a time.
+func (sp *crossSpill) matchPartition(p *Pack, i, loadMax int, dir string, keep func(*crossEntry) bool) ([]Finding, error) {
+	pieces, err := splitPart(&sp.parts[i], loadMax, dir)
+	if err != nil {
+		return nil, fmt.Errorf("cross-claim rules: splitting the spilled index: %w", err)
+	}
 	var out []Finding
-	for i := range s.spill.parts {
-		pieces, err := splitPart(&s.spill.parts[i], loadMax, s.dir)
+	for k := range pieces {
+		entries, err := loadPart(p, &pieces[k])
 		if err != nil {
-			return nil, fmt.Errorf("cross-claim rules: splitting the spilled index: %w", err)
+			closeParts(pieces)
+			return nil, fmt.Errorf("cross-claim rules: reading the spilled index: %w", err)
 		}
-		for k := range pieces {
-			entries, err := loadPart(p, &pieces[k])
-			if err != nil {
-				closeParts(pieces)
-				return nil, fmt.Errorf("cross-claim rules: reading the spilled index: %w", err)
-			}
-			all := make([]*crossEntry, 0, len(entries))
-			for k := range entries {
-				if keep(&entries[k]) {
-					all = append(all, &entries[k])
-				}
-			}
-			out = crossMatch(p, all, out)
-		}
+		out = matchKept(p, entries, keep, out)
 	}
 	return out, nil
+}
+
+// matchKept appends the cross-claim findings of the entries keep accepts.
+func matchKept(p *Pack, entries []crossEntry, keep func(*crossEntry) bool, out []Finding) []Finding {
+	all := make([]*crossEntry, 0, len(entries))
+	for k := range entries {
+		if keep(&entries[k]) {
+			all = append(all, &entries[k])
+		}
+	}
+	return crossMatch(p, all, out)
 }
 
 // load reads partition i back, then closes its (unlinked) file.

@@ -8,15 +8,15 @@ import (
 	"unsafe"
 )
 
-// splitPart returns part as pieces of about max bytes each, so that Finish
+// splitPart returns part as pieces of about loadMax bytes each, so that Finish
 // loads one piece at a time. A part that is small enough is its own only
 // piece. A bigger one is read through once, streaming, and each record goes
 // to the piece given by the rest of its match key's hash (crossKeyHash):
 // entries only match within one key, so matching piece by piece finds what
 // matching the whole part would. The part's file is closed; the caller
 // loads (and so closes) every piece, or closes them with closeParts.
-func splitPart(part *spillPart, max int, dir string) ([]spillPart, error) {
-	if part.size <= int64(max) || part.f == nil {
+func splitPart(part *spillPart, loadMax int, dir string) ([]spillPart, error) {
+	if part.size <= int64(loadMax) || part.f == nil {
 		return []spillPart{*part}, nil
 	}
 	defer func() {
@@ -29,12 +29,15 @@ func splitPart(part *spillPart, max int, dir string) ([]spillPart, error) {
 	if _, err := part.f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	n := splitPieces(part.size, max)
-	pieces, err := createParts(dir, "scrub837-cross-split-", n, crossSplitBuffer)
+	n := splitPieces(part.size, loadMax)
+	// The write buffers share crossSplitBuffer: big buffers mean few
+	// write calls (the calls were most of the split's time with 8 KiB).
+	pieceBuffer := min(max(crossSplitBuffer/n, 4<<10), 64<<10)
+	pieces, err := createParts(dir, "scrub837-cross-split-", n, pieceBuffer)
 	if err != nil {
 		return nil, err
 	}
-	r := bufio.NewReaderSize(io.LimitReader(part.f, part.size), crossSplitBuffer)
+	r := bufio.NewReaderSize(io.LimitReader(part.f, part.size), 64<<10)
 	var rec []byte
 	for k := 0; ; k++ {
 		var colsAt int
