@@ -43,11 +43,11 @@ func gcScrubLimit(filesAtOnce int) int64 {
 var gcTunerLimits sync.Once
 
 // tuneGC starts the tuner and the memory ceiling (gcScrubLimit) for the
-// scrubbing of the files, filesAtOnce at a time, unless the user set GOGC
-// or GOMEMLIMIT (their settings win). The returned func stops both and
-// restores GOGC=100 and the limit before: the cross-claim matching and
-// the reports after the scrub hold more at once (partitions, report rows)
-// and run under the defaults.
+// scrubbing of the files, filesAtOnce at a time, and the cross-claim
+// matching, unless the user set GOGC or GOMEMLIMIT (their settings win).
+// The returned func stops both and restores GOGC=100 and the limit
+// before: the reports hold more at once (report rows, the merge of every
+// file's spooled findings) and run under the defaults.
 func tuneGC(getenv func(string) string, filesAtOnce int) (stop func()) {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
 		return func() {}

@@ -117,12 +117,16 @@ func (e *env) scrub(o *options) int {
 	s.SetFindingSink(spoolRunFindings, spool.putRun)
 	stopTuning := tuneGC(e.getenv, min(o.workers, len(inputs)))
 	results, metas := scrubAll(s, inputs, o.workers, spareCPU, e.stdin, prog, log, spool)
-	stopTuning()
 	if prog != nil {
 		prog.finish()
 		sink.setProgress(nil)
 	}
-	if err := s.Finish(results); err != nil {
+	// The memory ceiling holds for the cross-claim matching too: it loads
+	// a bounded piece of the index per CPU at a time, and without the
+	// ceiling the pacer let some runs on a 4 GB drop peak 10 MB higher.
+	err = s.Finish(results)
+	stopTuning()
+	if err != nil {
 		// The cross-claim rules could not run (the disk their index spills
 		// to failed): reports without them would look complete, so none.
 		log.Error().Err(err).Msg("cannot run the cross-claim rules")
