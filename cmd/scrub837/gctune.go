@@ -1,7 +1,9 @@
 package main
 
 import (
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 
 	"github.com/bytedance/gopkg/util/gctuner"
@@ -29,8 +31,8 @@ const (
 // 4 GB drop against 40-52 MB on 1 GB. Under the ceiling both peak at
 // 41-44 MB. The live heap while scrubbing is 3-15 MB (buffers, one run of
 // spooled findings, the claim being checked), so the ceiling costs no
-// extra collections on a normal drop; it is soft, so a heap that has to be
-// bigger gets bigger, with more frequent collections.
+// extra collections on a normal drop. A heap that has to be bigger raises
+// it (see memoryCeiling).
 const (
 	gcScrubLimitBase    = 32 << 20
 	gcScrubLimitPerFile = 8 << 20
@@ -41,6 +43,61 @@ func gcScrubLimit(filesAtOnce int) int64 {
 }
 
 var gcTunerLimits sync.Once
+
+// memoryCeiling is a soft memory limit of at least base that follows a
+// heap which has to be bigger: after every collection it is set to twice
+// the live heap when that is more than base. Without that, a live heap
+// near the limit is collected again and again (the runtime lets that take
+// up to half the CPU): Finish on a drop of mostly findings, which holds
+// tens of MB of cross-claim findings, took twice as long under a fixed
+// 32 MiB limit.
+type memoryCeiling struct {
+	base   int64
+	before int64 // the limit to restore
+
+	mu      sync.Mutex // orders afterGC and stop
+	stopped bool
+}
+
+// gcSentinel is garbage from birth: its finalizer runs after each
+// collection and arms itself again (it holds a pointer, so it is never
+// one of the tiny allocations that finalizers may skip).
+type gcSentinel struct{ c *memoryCeiling }
+
+func startMemoryCeiling(base int64) *memoryCeiling {
+	c := &memoryCeiling{base: base, before: debug.SetMemoryLimit(base)}
+	runtime.SetFinalizer(&gcSentinel{c}, afterGC)
+	return c
+}
+
+func afterGC(s *gcSentinel) {
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopped {
+		return
+	}
+	debug.SetMemoryLimit(max(c.base, 2*liveHeapBytes()))
+	runtime.SetFinalizer(s, afterGC)
+}
+
+// stop restores the limit there was before.
+func (c *memoryCeiling) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopped = true
+	debug.SetMemoryLimit(c.before)
+}
+
+// liveHeapBytes is the heap the last collection found live.
+func liveHeapBytes() int64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(sample[0].Value.Uint64())
+}
 
 // tuneGC starts the tuner and the memory ceiling (gcScrubLimit) for the
 // scrubbing of the files, filesAtOnce at a time, and the cross-claim
@@ -60,9 +117,9 @@ func tuneGC(getenv func(string) string, filesAtOnce int) (stop func()) {
 		gctuner.SetMinGCPercent(gcMinPercent)
 	})
 	gctuner.Tuning(gcHeapThreshold)
-	limitBefore := debug.SetMemoryLimit(gcScrubLimit(filesAtOnce))
+	ceiling := startMemoryCeiling(gcScrubLimit(filesAtOnce))
 	return func() {
-		debug.SetMemoryLimit(limitBefore)
+		ceiling.stop()
 		// A threshold under any heap makes every later tuning give the
 		// minimum, 100, even one already under way (stopping the tuner
 		// could race with it and leave 400 behind).
