@@ -9,10 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -265,47 +263,65 @@ func (s *crossStore) write(e *crossEntry) {
 // cross-claim findings in report order. It empties the store, spilled or
 // not, and removes its files.
 func (s *crossStore) findings(p *Pack, keep func(*crossEntry) bool) ([]Finding, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out, err := s.match(p, keep)
-	s.reset()
-	if err != nil {
+	var out []Finding
+	if err := s.eachFindings(p, keep, func(fs []Finding) { out = append(out, fs...) }); err != nil {
 		return nil, err
 	}
 	SortFindings(out)
 	return out, nil
 }
 
-func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool) ([]Finding, error) {
+// eachFindings matches the entries that keep accepts and hands their
+// cross-claim findings to emit, a partition's (unsorted) at a time, in
+// partition order, so that they need not all be in memory at once. On an
+// error, emit may have had some of them. It empties the store, spilled or
+// not, and removes its files.
+func (s *crossStore) eachFindings(p *Pack, keep func(*crossEntry) bool, emit func([]Finding)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := s.match(p, keep, emit)
+	s.reset()
+	return err
+}
+
+func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool, emit func([]Finding)) error {
 	if s.err != nil {
-		return nil, s.err
+		return s.err
 	}
 	if s.spill == nil {
-		return matchKept(p, s.mem, keep, nil), nil
+		emit(matchKept(p, s.mem, keep, nil))
+		return nil
 	}
 	loadMax := s.loadMax
 	if loadMax <= 0 {
 		loadMax = crossLoadMax
 	}
 	// Partitions are matched crossMatchWorkers at a time, each into its own
-	// slice; joined in partition order, the findings are what one loop
-	// over the partitions gives, whatever the timing.
-	outs := make([][]Finding, len(s.spill.parts))
-	errs := make([]error, len(s.spill.parts))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), crossMatchWorkers) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(outs); i = int(next.Add(1) - 1) {
-				outs[i], errs[i] = s.spill.matchPartition(p, i, loadMax, s.dir, keep)
+	// slice, and emitted in partition order after each round: the findings
+	// do not depend on timing, and at most a round's are held.
+	workers := min(runtime.GOMAXPROCS(0), crossMatchWorkers)
+	outs := make([][]Finding, workers)
+	errs := make([]error, workers)
+	for first := 0; first < len(s.spill.parts); first += workers {
+		n := min(workers, len(s.spill.parts)-first)
+		var wg sync.WaitGroup
+		for k := range n {
+			wg.Go(func() {
+				outs[k], errs[k] = s.spill.matchPartition(p, first+k, loadMax, s.dir, keep)
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs[:n]...); err != nil {
+			return err
+		}
+		for k := range n {
+			if len(outs[k]) > 0 {
+				emit(outs[k])
 			}
-		})
+			outs[k] = nil
+		}
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return slices.Concat(outs...), nil
+	return nil
 }
 
 // matchPartition splits partition i if it is big (splitPart), then loads

@@ -52,8 +52,9 @@ type Scrubber struct {
 // instead of keeping them all until it returns: the memory of one large
 // file then does not grow with its findings. index is the Scrub's index.
 // The runs of one file may overlap in report order, so a reader merges
-// them, with the findings the result still holds when Scrub returns (the
-// last ones) and those Finish adds. sink must not keep run, and may be
+// them with the findings the result still holds when Scrub returns (the
+// last ones). Finish hands its cross-claim findings to sink too, in runs
+// per file after that file's own (a file's last one may be shorter). sink must not keep run, and may be
 // called from two goroutines of one Scrub at once. Call it before the
 // first Scrub.
 func (s *Scrubber) SetFindingSink(every int, sink func(index int, run []Finding)) {
@@ -165,13 +166,16 @@ func (s *Scrubber) Unreadable(index int, name string, err error) *FileResult {
 // Finish runs the cross-claim rules (BUNDLE-CROSS-CLAIM, LINE-DUPLICATE
 // across claims) over results, which must be every result of the run in
 // input order. It adds their findings to the results they belong to and
-// re-sorts those. No Scrub may run during Finish.
+// re-sorts those; with a finding sink (SetFindingSink) it hands them to
+// the sink instead, in sorted runs per file. No Scrub may run during
+// Finish.
 //
 // Finish consumes the cross-claim index of every Scrub since the previous
 // Finish (lines of Scrub results not in results are ignored) and removes
 // its temporary files; the Scrubber can then be used for another run. It
-// returns an error, and adds no cross-claim finding, when the index could
-// not be spilled to disk or read back.
+// returns an error, and adds no cross-claim finding to results, when the
+// index could not be spilled to disk or read back (a sink may have had
+// some: such a run has no complete findings to report).
 func (s *Scrubber) Finish(results []*FileResult) error {
 	byIndex := make(map[int]*FileResult, len(results))
 	scrubs := make(map[uint32]bool, len(results))
@@ -184,51 +188,95 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 			scrubs[res.scrub] = true
 		}
 	}
-	found, err := s.cross.findings(s.pack, func(e *crossEntry) bool { return scrubs[e.scrub] })
-	if err != nil {
-		return err
-	}
-	// A target claim's tally moves when a cross-claim finding makes it
-	// worse: from clean to held, say. Each claim moves once, to its worst.
-	type claimKey struct {
-		file   int
-		offset int64
-	}
-	type change struct {
-		group       string
-		before, now Severity
-	}
-	var moved map[claimKey]*change
-	for _, f := range found {
-		res := byIndex[f.FileIndex]
-		if res == nil {
-			continue // not one of results: cannot happen with a complete run
+	keep := func(e *crossEntry) bool { return scrubs[e.scrub] }
+	moves := crossMoves{}
+	if s.sink == nil {
+		found, err := s.cross.findings(s.pack, keep)
+		if err != nil {
+			return err
 		}
-		res.Findings = append(res.Findings, f)
-		if !f.targetClaim || f.Severity <= f.claimWorst {
-			continue
+		for _, f := range found {
+			if res := byIndex[f.FileIndex]; res != nil { // nil: not one of results, cannot happen with a complete run
+				res.Findings = append(res.Findings, f)
+				moves.add(&f)
+			}
 		}
-		if moved == nil {
-			moved = map[claimKey]*change{}
+	} else {
+		// The findings go to the sink in sorted runs per file of at least
+		// sinkEvery, as Scrub's do: memory does not grow with them.
+		var buf []Finding
+		flush := func() {
+			pending := buf
+			SortFindings(pending)
+			for len(pending) > 0 {
+				n := 1
+				for n < len(pending) && pending[n].FileIndex == pending[0].FileIndex {
+					n++
+				}
+				if byIndex[pending[0].FileIndex] != nil {
+					for i := range pending[:n] {
+						moves.add(&pending[i])
+					}
+					s.sink(pending[0].FileIndex, pending[:n])
+				}
+				pending = pending[n:]
+			}
+			clear(buf) // the strings are the sink's business now
+			buf = buf[:0]
 		}
-		k := claimKey{f.FileIndex, f.ClaimOffset}
-		if c := moved[k]; c != nil {
-			c.now = max(c.now, f.Severity)
-		} else {
-			moved[k] = &change{group: f.PayerGroup, before: f.claimWorst, now: f.Severity}
+		err := s.cross.eachFindings(s.pack, keep, func(fs []Finding) {
+			buf = append(buf, fs...)
+			if len(buf) >= s.sinkEvery {
+				flush()
+			}
+		})
+		if err != nil {
+			return err
 		}
+		flush()
 	}
-	for k, c := range moved { // order does not matter: counts only
-		res := byIndex[k.file]
-		res.tally(c.group, c.before, -1)
-		res.tally(c.group, c.now, +1)
-	}
+	moves.apply(byIndex)
 	for _, res := range results {
 		if res != nil {
 			SortFindings(res.Findings)
 		}
 	}
 	return nil
+}
+
+// crossMoves are the target claims whose tally a cross-claim finding
+// moves, when it makes the claim worse: from clean to held, say. Each
+// claim moves once, to its worst.
+type crossMoves map[crossMoveKey]*crossMove
+
+type crossMoveKey struct {
+	file   int
+	offset int64
+}
+
+type crossMove struct {
+	group       string
+	before, now Severity
+}
+
+func (m crossMoves) add(f *Finding) {
+	if !f.targetClaim || f.Severity <= f.claimWorst {
+		return
+	}
+	k := crossMoveKey{f.FileIndex, f.ClaimOffset}
+	if c := m[k]; c != nil {
+		c.now = max(c.now, f.Severity)
+	} else {
+		m[k] = &crossMove{group: f.PayerGroup, before: f.claimWorst, now: f.Severity}
+	}
+}
+
+func (m crossMoves) apply(byIndex map[int]*FileResult) {
+	for k, c := range m { // order does not matter: counts only
+		res := byIndex[k.file]
+		res.tally(c.group, c.before, -1)
+		res.tally(c.group, c.now, +1)
+	}
 }
 
 // SortFindings puts findings in report order: file, byte offset, rule ID,

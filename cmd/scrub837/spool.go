@@ -15,9 +15,10 @@ import (
 // findingSpool keeps the findings of scrubbed files on disk, so that a
 // run's memory does not grow with its findings. A file's findings go in as
 // sorted runs: while it is scrubbed (spoolRunFindings at a time, from the
-// scrubber's finding sink) and when it is done (the rest). The reports
-// read them back file by file, the runs merged with each other and with
-// the cross-claim findings that Finish adds afterwards.
+// scrubber's finding sink) and when it is done (the rest), then the
+// cross-claim findings Finish hands to the same sink. The reports read
+// them back file by file, the runs merged with each other and with any
+// findings a result still holds.
 type findingSpool struct {
 	mu   sync.Mutex
 	f    *os.File
@@ -30,6 +31,7 @@ type findingSpool struct {
 	byRule     map[string]int
 	n          int
 	perFile    []findingCounts
+	done       []bool // put: the file's counts are in the run's
 }
 
 type spoolBlock struct {
@@ -74,7 +76,7 @@ func newFindingSpool(dir string, inputs int) (*findingSpool, error) {
 		return nil, fmt.Errorf("cannot create the findings spool: %w", err)
 	}
 	os.Remove(f.Name()) // Unix: gone from the folder, still ours to use
-	return &findingSpool{f: f, runs: make([][]spoolBlock, inputs), perFile: make([]findingCounts, inputs),
+	return &findingSpool{f: f, runs: make([][]spoolBlock, inputs), perFile: make([]findingCounts, inputs), done: make([]bool, inputs),
 		bySeverity: map[string]int{}, byRule: map[string]int{}}, nil
 }
 
@@ -93,7 +95,14 @@ func (sp *findingSpool) putRun(index int, run []scrubber.Finding) {
 	}
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
-	sp.perFile[index].add(run)
+	if sp.done[index] {
+		// Finish's cross-claim findings, after the file was put.
+		var c findingCounts
+		c.add(run)
+		sp.addToRun(c)
+	} else {
+		sp.perFile[index].add(run)
+	}
 	if sp.err != nil {
 		return
 	}
@@ -114,6 +123,13 @@ func (sp *findingSpool) put(index int, res *scrubber.FileResult) findingCounts {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	c := sp.perFile[index]
+	sp.addToRun(c)
+	sp.done[index] = true
+	return c
+}
+
+// addToRun adds c to the run's counts. Hold sp.mu.
+func (sp *findingSpool) addToRun(c findingCounts) {
 	sp.n += c.n
 	for s, k := range c.bySev {
 		if k > 0 {
@@ -123,7 +139,6 @@ func (sp *findingSpool) put(index int, res *scrubber.FileResult) findingCounts {
 	for rule, k := range c.byRule {
 		sp.byRule[rule] += k
 	}
-	return c
 }
 
 // drop forgets what input index spooled so far (its result was replaced:

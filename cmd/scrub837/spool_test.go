@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber"
@@ -63,6 +64,40 @@ func TestSpoolGivesReportOrder(t *testing.T) {
 
 // Runs put while a file is scrubbed come back merged with each other and
 // with the late findings; a dropped file's runs are gone, counts included.
+// Runs put after a file is done (Finish's cross-claim findings) are read
+// back merged with its other runs and count into the run's totals once.
+func TestSpoolTakesRunsAfterPut(t *testing.T) {
+	sp, err := newFindingSpool(t.TempDir(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.close()
+	results := []*scrubber.FileResult{
+		{Index: 0, Findings: []scrubber.Finding{finding(0, 10, "A", scrubber.Error)}},
+		{Index: 1, Findings: []scrubber.Finding{finding(1, 3, "B", scrubber.Info)}},
+	}
+	want := append(slices.Clone(results[0].Findings), results[1].Findings...)
+	if c := sp.put(0, results[0]); c.n != 1 {
+		t.Fatalf("file 0 counts %d findings, want 1", c.n)
+	}
+	sp.put(1, results[1])
+	late := []scrubber.Finding{finding(0, 5, "LINE-DUPLICATE", scrubber.Error), finding(0, 20, "BUNDLE-CROSS-CLAIM", scrubber.Warning)}
+	sp.putRun(0, late)
+	want = append(want, late...)
+	scrubber.SortFindings(want)
+	if sp.n != 4 || sp.bySeverity["error"] != 2 || sp.bySeverity["warning"] != 1 || sp.byRule["LINE-DUPLICATE"] != 1 {
+		t.Fatalf("run counts after a late run: %d %v %v", sp.n, sp.bySeverity, sp.byRule)
+	}
+	src := spoolSource{sp: sp, results: results, n: sp.n}
+	var got []scrubber.Finding
+	if err := src.Each(func(f *scrubber.Finding) error { got = append(got, *f); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+}
+
 func TestSpoolMergesRunsAndDrops(t *testing.T) {
 	sp, err := newFindingSpool(t.TempDir(), 2)
 	if err != nil {
