@@ -54,9 +54,9 @@ type Scrubber struct {
 // The runs of one file may overlap in report order, so a reader merges
 // them with the findings the result still holds when Scrub returns (the
 // last ones). Finish hands its cross-claim findings to sink too, in runs
-// per file after that file's own (a file's last one may be shorter). sink must not keep run, and may be
-// called from two goroutines of one Scrub at once. Call it before the
-// first Scrub.
+// per file after that file's own (a file's last one may be shorter).
+// sink must not keep run, and may be called from two goroutines of one
+// Scrub at once. Call it before the first Scrub.
 func (s *Scrubber) SetFindingSink(every int, sink func(index int, run []Finding)) {
 	s.sink, s.sinkEvery = sink, max(1, every)
 }
