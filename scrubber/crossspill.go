@@ -170,6 +170,16 @@ func createParts(dir, prefix string, n, bufSize int) ([]spillPart, error) {
 // close closes the partition files still open (their space is freed).
 func (sp *crossSpill) close() { closeParts(sp.parts[:]) }
 
+// rewind flushes what part buffered and goes back to its first byte, for
+// reading it back.
+func (part *spillPart) rewind() error {
+	if err := part.w.Flush(); err != nil {
+		return err
+	}
+	_, err := part.f.Seek(0, io.SeekStart)
+	return err
+}
+
 func closeParts(parts []spillPart) {
 	for i := range parts {
 		if f := parts[i].f; f != nil {
@@ -354,11 +364,6 @@ func matchKept(p *Pack, entries []crossEntry, keep func(*crossEntry) bool, out [
 	return crossMatch(p, all, out)
 }
 
-// load reads partition i back, then closes its (unlinked) file.
-func (sp *crossSpill) load(p *Pack, i int) ([]crossEntry, error) {
-	return loadPart(p, &sp.parts[i])
-}
-
 // loadPart reads a part file back, then closes it.
 func loadPart(p *Pack, part *spillPart) ([]crossEntry, error) {
 	if part.f == nil {
@@ -371,10 +376,7 @@ func loadPart(p *Pack, part *spillPart) ([]crossEntry, error) {
 	if part.n == 0 {
 		return nil, nil
 	}
-	if err := part.w.Flush(); err != nil {
-		return nil, err
-	}
-	if _, err := part.f.Seek(0, io.SeekStart); err != nil {
+	if err := part.rewind(); err != nil {
 		return nil, err
 	}
 	// One string for the partition: the entries' strings are substrings.

@@ -278,7 +278,7 @@ func TestCrossSpillRoundTrip(t *testing.T) {
 		t.Fatal(st.err)
 	}
 	part := crossPartition(c.MemberID, true)
-	got, err := st.spill.load(p, part)
+	got, err := loadPart(p, &st.spill.parts[part])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,14 +377,11 @@ func scrubSpilled(t *testing.T, p *Pack, tmp string, data [][]byte) *Scrubber {
 // copy of its file so that part itself stays open.
 func loadCopy(t *testing.T, p *Pack, part *spillPart) []string {
 	t.Helper()
-	if err := part.w.Flush(); err != nil {
-		t.Fatal(err)
-	}
 	f, err := os.CreateTemp(t.TempDir(), "copy")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := part.f.Seek(0, io.SeekStart); err != nil {
+	if err := part.rewind(); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := io.Copy(f, part.f); err != nil {

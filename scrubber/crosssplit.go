@@ -23,10 +23,7 @@ func splitPart(part *spillPart, loadMax int, dir string) ([]spillPart, error) {
 		part.f.Close()
 		*part = spillPart{}
 	}()
-	if err := part.w.Flush(); err != nil {
-		return nil, err
-	}
-	if _, err := part.f.Seek(0, io.SeekStart); err != nil {
+	if err := part.rewind(); err != nil {
 		return nil, err
 	}
 	n := splitPieces(part.size, loadMax)
@@ -72,16 +69,16 @@ func splitPart(part *spillPart, loadMax int, dir string) ([]spillPart, error) {
 }
 
 // splitPieces is how many pieces a part of size bytes is split into: one
-// per max bytes, but at most crossSplitMaxPieces (each is an open file).
-func splitPieces(size int64, max int) int {
-	return int(min((size+int64(max)-1)/int64(max), crossSplitMaxPieces))
+// per loadMax bytes, but at most crossSplitMaxPieces (each is an open file).
+func splitPieces(size int64, loadMax int) int {
+	return int(min((size+int64(loadMax)-1)/int64(loadMax), crossSplitMaxPieces))
 }
 
 // readSpillRecord appends the next record that crossStore.write wrote to
 // rec and returns it with the offset of its packed columns (its last
 // field). io.EOF means there is none; a record cut short or with a field
-// longer than max bytes is errSpillCorrupt.
-func readSpillRecord(r *bufio.Reader, rec []byte, max int64) ([]byte, int, error) {
+// longer than limit bytes is errSpillCorrupt.
+func readSpillRecord(r *bufio.Reader, rec []byte, limit int64) ([]byte, int, error) {
 	// kind, sides, flags, worst severity
 	for i := range 4 {
 		b, err := r.ReadByte()
@@ -107,7 +104,7 @@ func readSpillRecord(r *bufio.Reader, rec []byte, max int64) ([]byte, int, error
 		if rec, n, err = appendUvarintFrom(r, rec); err != nil {
 			return rec, 0, err
 		}
-		if n > uint64(max) {
+		if n > uint64(limit) {
 			return rec, 0, errSpillCorrupt
 		}
 		colsAt = len(rec)
