@@ -12,11 +12,7 @@ import (
 // TestSpoolGivesReportOrder: spooled findings come back merged with the
 // ones Finish adds later, in report order, file by file, as often as asked.
 func TestSpoolGivesReportOrder(t *testing.T) {
-	sp, err := newFindingSpool(t.TempDir(), 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sp.close()
+	sp := testSpool(t, 3)
 	results := []*scrubber.FileResult{
 		{Index: 0, Findings: []scrubber.Finding{finding(0, 10, "A", scrubber.Error), finding(0, 30, "C", scrubber.Info)}},
 		{Index: 1}, // no findings at all
@@ -67,11 +63,7 @@ func TestSpoolGivesReportOrder(t *testing.T) {
 // Runs put after a file is done (Finish's cross-claim findings) are read
 // back merged with its other runs and count into the run's totals once.
 func TestSpoolTakesRunsAfterPut(t *testing.T) {
-	sp, err := newFindingSpool(t.TempDir(), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sp.close()
+	sp := testSpool(t, 2)
 	results := []*scrubber.FileResult{
 		{Index: 0, Findings: []scrubber.Finding{finding(0, 10, "A", scrubber.Error)}},
 		{Index: 1, Findings: []scrubber.Finding{finding(1, 3, "B", scrubber.Info)}},
@@ -99,11 +91,7 @@ func TestSpoolTakesRunsAfterPut(t *testing.T) {
 }
 
 func TestSpoolMergesRunsAndDrops(t *testing.T) {
-	sp, err := newFindingSpool(t.TempDir(), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sp.close()
+	sp := testSpool(t, 2)
 	runs := [][]scrubber.Finding{
 		{finding(0, 10, "A", scrubber.Error), finding(0, 50, "C", scrubber.Info)},
 		{finding(0, 5, "X", scrubber.Warning), finding(0, 30, "B", scrubber.Error), finding(0, 60, "C", scrubber.Info)},
@@ -140,4 +128,16 @@ func TestSpoolMergesRunsAndDrops(t *testing.T) {
 	if sp.n != 7 || sp.bySeverity["error"] != 3 || sp.byRule["A"] != 2 || sp.byRule["C"] != 2 {
 		t.Errorf("spool counts %d %v %v", sp.n, sp.bySeverity, sp.byRule)
 	}
+}
+
+// testSpool is a spool for inputs files in a test's temporary folder,
+// closed when the test ends.
+func testSpool(t *testing.T, inputs int) *findingSpool {
+	t.Helper()
+	sp, err := newFindingSpool(t.TempDir(), inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sp.close() })
+	return sp
 }
