@@ -7,9 +7,8 @@ LDFLAGS := -X main.version=$(VERSION)
 OUT     ?= scrub-out
 
 # The sample files: the synthetic 837P files made for the rules, the broken
-# ones, and the copies from public repositories (testdata/README.md).
-SAMPLES := $(sort $(wildcard testdata/*.837*)) \
-	$(sort $(wildcard testdata/corpus/*/*.txt testdata/corpus/*/*.edi))
+# ones, and three copies from public repositories (testdata/samples.txt).
+SAMPLES := $(shell grep -v '^\#' testdata/samples.txt)
 
 .PHONY: all build run test bench fuzz clean
 
