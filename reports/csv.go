@@ -10,7 +10,10 @@ import (
 )
 
 func init() {
-	Register(Format{Name: "csv", FileName: "exceptions.csv", Write: WriteCSV, Streams: true})
+	Register(Format{Name: "csv", Files: []FormatFile{
+		{Name: "exceptions.csv", Write: WriteCSV, Streams: true},
+		{Name: "claims.csv", Write: WriteClaimsCSV, Streams: true},
+	}})
 }
 
 // CSVHeader is the header row of exceptions.csv, in REPORTS.md order. The
@@ -23,6 +26,15 @@ var CSVHeader = []string{
 	"place_of_service", "dx_pointers", "pointed_diagnoses",
 	"payer_name", "payer_id", "payer_group",
 	"billing_npi", "rendering_npi", "rendering_taxonomy", "member_id",
+}
+
+// ClaimsCSVHeader is the header row of claims.csv, in REPORTS.md order. The
+// JSON claims use the same names, in the same order.
+var ClaimsCSVHeader = []string{
+	"run_id", "file", "st_control", "claim_id", "status", "worst_severity",
+	"errors", "warnings", "infos", "rules", "first_fix", "frequency",
+	"service_date", "target_lines", "total_charge",
+	"payer_name", "payer_id", "payer_group", "billing_npi", "rendering_npi", "member_id",
 }
 
 // listSeparator joins lists inside one cell (modifiers, pointers, diagnoses).
@@ -47,6 +59,8 @@ const listSeparator = "|"
 // as is so that it stays a number in Excel; anything else in those columns
 // is treated as input text and guarded like it. The file "-" (standard
 // input) is left alone: a lone minus is not a formula.
+//
+// Every cell is valid UTF-8 without NUL bytes (see cleanText).
 func WriteCSV(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -89,6 +103,60 @@ func WriteCSV(w io.Writer, r *Report) error {
 			guardCell(f.RenderingTaxonomy),
 			guardCell(r.MemberID(f)),
 		)
+		cleanAll(row)
+		return cw.Write(row)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteClaimsCSV writes r's worklist as claims.csv: a header row, then one
+// target claim a row in input order (see EachClaim), quoted and guarded
+// against formulas as exceptions.csv is. Counts are plain integers, rules
+// are joined with "|" worst first, the total charge is written as billed
+// (a number when it is one).
+func WriteClaimsCSV(w io.Writer, r *Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(ClaimsCSVHeader); err != nil {
+		return err
+	}
+	row := make([]string, len(ClaimsCSVHeader))
+	err := r.EachClaim(func(c *ClaimRow) error {
+		file := c.File
+		if file != "-" {
+			file = guardCell(file)
+		}
+		worst := ""
+		if c.Worst != 0 {
+			worst = c.Worst.String()
+		}
+		row = append(row[:0],
+			r.Run.ID,
+			file,
+			guardCell(c.STControl),
+			guardCell(c.ClaimID),
+			c.Status.String(),
+			worst,
+			strconv.Itoa(c.Errors),
+			strconv.Itoa(c.Warnings),
+			strconv.Itoa(c.Infos),
+			strings.Join(c.Rules, listSeparator),
+			c.FirstFix,
+			guardCell(c.Frequency),
+			guardCell(c.ServiceDate),
+			strconv.Itoa(c.TargetLines),
+			numericCell(c.TotalCharge),
+			guardCell(c.PayerName),
+			guardCell(c.PayerID),
+			c.PayerGroup,
+			guardCell(c.BillingNPI),
+			guardCell(c.RenderingNPI),
+			guardCell(r.memberID(c.MemberID)),
+		)
+		cleanAll(row)
 		return cw.Write(row)
 	})
 	if err != nil {
