@@ -240,7 +240,8 @@ type mergeHooks struct {
 // offset, rule) and a claim's findings lie before the next target claim's
 // CLM segment. Most lie in the claim's own bytes; some lie in a loop before
 // it that several claims share (the billing provider's taxonomy): those are
-// tallied for their claim until its row comes. A finding that lies after a
+// tallied for their claim until its row comes (a small tally a claim, for
+// at most the claims of one file). A finding that lies after a
 // later claim's CLM segment but names an earlier claim breaks that order:
 // the merge stops with an error rather than give a wrong status.
 func (r *Report) EachClaim(fn func(*ClaimRow) error) error {
@@ -439,8 +440,9 @@ type Totals struct {
 }
 
 // Totals computes the worklist's totals in one pass over the claims and the
-// findings (once: later calls return the first result). Writers call it;
-// the command may too, for its summary and logs.
+// findings (once: later calls return the first result, so call it when the
+// report is complete). Writers call it; the command may too, for its
+// summary and logs.
 func (r *Report) Totals() (Totals, error) {
 	r.totalsOnce.Do(func() { r.totals, r.totalsErr = r.computeTotals() })
 	return r.totals, r.totalsErr

@@ -39,9 +39,10 @@ type Report struct {
 	// MaskMemberID: HIPAA minimum necessary).
 	ShowIDs bool
 	// TempDir is where writers that need scratch files put them (the XLSX
-	// library's row buffers, which hold claim data in plain text): the
-	// run's private temporary folder. Empty: the staged set's own folder
-	// when written through a Stage (removed with it), else the system's.
+	// library's row buffers and its zip, which hold claim data in plain
+	// text; removed before the writer returns): the run's private temporary
+	// folder, which a killed run leaves for the next run to remove. Empty:
+	// the system's temporary folder.
 	TempDir string
 
 	totalsOnce sync.Once

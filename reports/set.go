@@ -89,7 +89,8 @@ const (
 )
 
 // NewStage starts a new report set for dir, creating dir if missing. It
-// first completes or discards what an earlier run left (see Recover).
+// first completes or discards what an earlier run left (see Recover). The
+// caller holds LockDir(dir) until Commit or Abort.
 func NewStage(dir string) (*Stage, error) { return newStage(dir, nil) }
 
 func newStage(dir string, step func(string)) (*Stage, error) {

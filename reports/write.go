@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -141,7 +142,8 @@ const reportFileMode = 0o640
 // Write writes r into dir in each of the named formats, as one report set
 // that replaces the one in dir (see Stage: formats not named here are
 // removed), and returns the paths it wrote, in the order of the formats.
-// dir is created if missing. Hold LockDir(dir) around it.
+// dir is created if missing. Hold LockDir(dir) around it. An error that
+// wraps ErrSetIncomplete comes with the paths: the reports were written.
 //
 // It is NewStage, WriteFormats and Commit: a command that stages more
 // (ready/ and held/) calls those itself.
@@ -159,6 +161,9 @@ func Write(dir string, formatNames []string, r *Report) ([]string, error) {
 		return nil, err
 	}
 	if err := st.Commit(); err != nil {
+		if errors.Is(err, ErrSetIncomplete) {
+			return paths, err
+		}
 		return nil, err
 	}
 	return paths, nil

@@ -306,6 +306,7 @@ func TestCommitRenameFails(t *testing.T) {
 	if !Pending(dir) {
 		t.Fatal("not Pending with the set half in place")
 	}
+
 	rec, err := Recover(dir)
 	if err != nil || !rec.Completed {
 		t.Fatalf("Recover = %+v, %v", rec, err)
