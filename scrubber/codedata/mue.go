@@ -81,13 +81,10 @@ func (t *mueTable) read(r io.Reader, ed edition, info *FileInfo, want codeSet, f
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			if pe, ok := err.(*csv.ParseError); ok {
-				return fail(pe.Line, "not valid CSV", pe.Err)
-			}
-			return fail(line, "cannot be read", err)
+			return csvError(err, fail)
 		}
+		line, _ := cr.FieldPos(0) // only after a record was read: it panics otherwise
 		if !header {
 			if len(fields) >= 4 && squash(fields[0]) == "hcpcs/cptcode" && strings.Contains(strings.ToLower(fields[1]), "mue") {
 				header = true
@@ -142,6 +139,14 @@ func parseMUE(f []string) (MUE, error) {
 		return MUE{}, fmt.Errorf("MUE adjudication indicator %q: want 1, 2 or 3 (with its meaning)", f[2])
 	}
 	return MUE{Code: code, Value: v, Adjudication: MAI(mai[0] - '0'), MAIText: mai, Rationale: strings.TrimSpace(f[3])}, nil
+}
+
+// csvError turns an error of encoding/csv into a *FileError at its line.
+func csvError(err error, fail failFunc) error {
+	if pe, ok := err.(*csv.ParseError); ok {
+		return fail(pe.Line, "not valid CSV", pe.Err)
+	}
+	return fail(0, "cannot be read", err)
 }
 
 // squash lower-cases s without its white space ("HCPCS/\nCPT Code" → "hcpcs/cptcode").

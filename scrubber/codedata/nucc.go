@@ -79,13 +79,10 @@ func (t *nuccTable) read(r io.Reader, ed edition, info *FileInfo, fail failFunc)
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			if pe, ok := err.(*csv.ParseError); ok {
-				return fail(pe.Line, "not valid CSV", pe.Err)
-			}
-			return fail(line, "cannot be read", err)
+			return csvError(err, fail)
 		}
+		line, _ := cr.FieldPos(0) // only after a record was read: it panics otherwise
 		if allBlank(f) {
 			continue
 		}
