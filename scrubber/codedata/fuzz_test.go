@@ -44,16 +44,28 @@ func FuzzReaders(f *testing.F) {
 		switch kind % 4 {
 		case 0:
 			ed, _ := recognise("ccipra-v320r0-f1.TXT", "")
-			err = s.ptp.read(r, ed, &info, fail)
+			var part *ptpPart
+			if part, err = readPTP(r, &info, want, fail); err == nil {
+				s.ptp.add(ed, part, "fuzz")
+			}
 		case 1:
 			ed, _ := recognise("MCR_MUE_PractitionerServices_Eff_01-01-2026.csv", "")
-			err = s.mue.read(&capReader{r: r, left: maxTableBytes}, ed, &info, want, fail)
+			var f *mueFile
+			if f, err = readMUE(&capReader{r: r, left: maxTableBytes}, ed, &info, want, fail); err == nil {
+				s.mue.add(f, want)
+			}
 		case 2:
 			ed, _ := recognise("icd10cm-order-2026.txt", "")
-			err = s.icd.read(r, ed, &info, fail)
+			var f *icdFile
+			if f, err = readICD(r, ed, &info, fail); err == nil {
+				s.icd.files = append(s.icd.files, f)
+			}
 		case 3:
 			ed, _ := recognise("nucc_taxonomy_251.csv", "")
-			err = s.nucc.read(&capReader{r: r, left: maxTableBytes}, ed, &info, fail)
+			var codes map[[10]byte]Taxonomy
+			if codes, err = readNUCC(&capReader{r: r, left: maxTableBytes}, ed, &info, fail); err == nil {
+				s.nucc.add(ed, codes)
+			}
 		}
 		if err != nil {
 			if _, ok := err.(*FileError); !ok {

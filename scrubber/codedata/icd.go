@@ -56,12 +56,11 @@ type icdFile struct {
 
 type icdTable struct{ files []*icdFile }
 
-func (t *icdTable) read(r io.Reader, ed edition, info *FileInfo, fail failFunc) error {
+func readICD(r io.Reader, ed edition, info *FileInfo, fail failFunc) (*icdFile, error) {
 	name := info.Path
 	if info.Member != "" {
 		name += "[" + info.Member + "]"
 	}
-	info.Effective, info.Through = ed.start.String(), fiscalYearEnd(ed.fy).String()
 	f := &icdFile{fy: ed.fy, start: ed.start, codes: make(map[[7]byte]icdEntry, 100000), name: name}
 	var text strings.Builder
 	lr := newLineReader(r)
@@ -71,7 +70,7 @@ func (t *icdTable) read(r io.Reader, ed edition, info *FileInfo, fail failFunc) 
 			break
 		}
 		if err != nil {
-			return fail(lr.line, "cannot be read", err)
+			return nil, fail(lr.line, "cannot be read", err)
 		}
 		if blank(line) {
 			continue
@@ -82,25 +81,24 @@ func (t *icdTable) read(r io.Reader, ed edition, info *FileInfo, fail failFunc) 
 			if lr.line == 1 {
 				err = fmt.Errorf("%v: not an ICD-10-CM order file", err)
 			}
-			return fail(lr.line, err.Error(), nil)
+			return nil, fail(lr.line, err.Error(), nil)
 		}
 		if _, dup := f.codes[code]; dup {
-			return fail(lr.line, "code "+strings.TrimRight(string(code[:]), "\x00")+" listed twice", nil)
+			return nil, fail(lr.line, "code "+strings.TrimRight(string(code[:]), "\x00")+" listed twice", nil)
 		}
 		desc := latin1(long)
 		if text.Len()+len(desc) > 1<<32-1 || len(desc) > 1<<16-1 {
-			return fail(lr.line, "descriptions too long for an ICD-10-CM order file", nil)
+			return nil, fail(lr.line, "descriptions too long for an ICD-10-CM order file", nil)
 		}
 		f.codes[code] = icdEntry{off: uint32(text.Len()), n: uint16(len(desc)), billable: billable}
 		text.WriteString(desc)
 		info.RowsKept++
 	}
 	if info.RowsRead == 0 {
-		return fail(0, "no codes: an empty ICD-10-CM order file", nil)
+		return nil, fail(0, "no codes: an empty ICD-10-CM order file", nil)
 	}
 	f.text = text.String()
-	t.files = append(t.files, f)
-	return nil
+	return f, nil
 }
 
 // parseOrderLine checks one fixed-width line.

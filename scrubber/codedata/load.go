@@ -6,14 +6,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Options says what Load keeps.
@@ -104,7 +105,7 @@ func Load(dir string, opts Options) (*Set, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%s: not a folder", dir)
 	}
-	l := &loader{root: dir, set: &Set{}, seen: map[string]int{}, want: newCodeSet(opts.Procedures)}
+	l := &loader{set: &Set{}, seen: map[string]int{}, want: newCodeSet(opts.Procedures)}
 	l.set.ptp.init(l.want)
 	var paths []string
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -119,15 +120,28 @@ func Load(dir string, opts Options) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range paths { // WalkDir visits in lexical order: deterministic
+	// Recognise every file and ZIP member in lexical order (WalkDir's), read
+	// the recognised ones in parallel (inflating, hashing and parsing the PTP
+	// parts is the cost), then merge the results in that same order: the
+	// outcome, errors included, does not depend on which read ends first.
+	var entries []*entry
+	for _, p := range paths {
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
+		var es []*entry
 		if strings.EqualFold(path.Ext(rel), ".zip") {
-			err = l.zipFile(p, rel)
+			es, err = l.zipEntries(p, rel)
 		} else {
-			err = l.plainFile(p, rel)
+			es = l.plainEntry(p, rel)
 		}
 		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, es...)
+	}
+	readAll(entries, l.want)
+	for _, e := range entries {
+		if err := l.merge(e); err != nil {
 			return nil, err
 		}
 	}
@@ -136,38 +150,53 @@ func Load(dir string, opts Options) (*Set, error) {
 }
 
 type loader struct {
-	root string
 	set  *Set
 	seen map[string]int // edition key → index in set.files
 	want codeSet
 }
 
-func (l *loader) plainFile(p, rel string) error {
+// entry is one recognised file or ZIP member, and what reading it gave.
+type entry struct {
+	osPath, rel, member string // member "" for a plain file
+	ed                  edition
+	info                FileInfo
+	ptp                 *ptpPart
+	mue                 *mueFile
+	icd                 *icdFile
+	nucc                map[[10]byte]Taxonomy
+	err                 error
+}
+
+func (e *entry) name() string {
+	if e.member != "" {
+		return e.rel + "[" + e.member + "]"
+	}
+	return e.rel
+}
+
+func (l *loader) plainEntry(p, rel string) []*entry {
 	ed, reason := recognise(rel, rel)
-	f, err := os.Open(p)
-	if err != nil {
-		if reason != "" {
+	if reason != "" {
+		f, err := os.Open(p)
+		if err != nil {
 			l.unrecognised(rel, "", "cannot be opened: "+err.Error())
 			return nil
 		}
-		return &FileError{Path: rel, Reason: "cannot be opened", Err: err}
-	}
-	defer f.Close()
-	if reason != "" {
+		defer f.Close()
 		l.unrecognised(rel, "", withSniff(reason, f))
 		return nil
 	}
-	return l.read(f, ed, rel, "")
+	return []*entry{{osPath: p, rel: rel, ed: ed}}
 }
 
-func (l *loader) zipFile(p, rel string) error {
+func (l *loader) zipEntries(p, rel string) ([]*entry, error) {
 	zr, err := zip.OpenReader(p)
 	if err != nil {
 		if looksPublished(path.Base(rel)) {
-			return &FileError{Path: rel, Reason: "not a readable ZIP", Err: err}
+			return nil, &FileError{Path: rel, Reason: "not a readable ZIP", Err: err}
 		}
 		l.unrecognised(rel, "", "not a readable ZIP: "+err.Error())
-		return nil
+		return nil, nil
 	}
 	defer zr.Close()
 	members := make([]*zip.File, 0, len(zr.File))
@@ -177,30 +206,148 @@ func (l *loader) zipFile(p, rel string) error {
 		}
 	}
 	sort.Slice(members, func(i, j int) bool { return members[i].Name < members[j].Name })
+	var es []*entry
 	for _, zf := range members {
 		ed, reason := recognise(zf.Name, rel+"/"+zf.Name)
 		if reason == "" && strings.EqualFold(path.Ext(zf.Name), ".zip") {
 			reason = "a ZIP inside a ZIP: unpack the outer one"
 		}
-		rc, err := zf.Open()
-		if err != nil {
-			if reason != "" {
-				l.unrecognised(rel, zf.Name, "cannot be read: "+err.Error())
-				continue
-			}
-			return &FileError{Path: rel, Member: zf.Name, Reason: "cannot be read from the ZIP", Err: err}
-		}
-		if reason != "" {
-			l.unrecognised(rel, zf.Name, withSniff(reason, rc))
-			rc.Close()
+		if reason == "" {
+			es = append(es, &entry{osPath: p, rel: rel, member: zf.Name, ed: ed})
 			continue
 		}
-		err = l.read(rc, ed, rel, zf.Name)
-		rc.Close()
+		rc, err := zf.Open()
 		if err != nil {
-			return err
+			l.unrecognised(rel, zf.Name, "cannot be read: "+err.Error())
+			continue
+		}
+		l.unrecognised(rel, zf.Name, withSniff(reason, rc))
+		rc.Close()
+	}
+	return es, nil
+}
+
+// readAll reads the entries, as many at a time as there are CPUs.
+func readAll(entries []*entry, want codeSet) {
+	work := make(chan *entry)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(entries))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for e := range work {
+				e.read(want)
+			}
+		}()
+	}
+	for _, e := range entries {
+		work <- e
+	}
+	close(work)
+	wg.Wait()
+}
+
+// read streams one recognised file through its reader, hashing the bytes
+// as they go by.
+func (e *entry) read(want codeSet) {
+	fail := func(line int, reason string, err error) error {
+		return &FileError{Path: e.rel, Member: e.member, Line: line, Reason: reason, Err: err}
+	}
+	r, closeFn, err := e.open()
+	if err != nil {
+		e.err = fail(0, "cannot be read", err)
+		return
+	}
+	defer closeFn()
+	h := sha256.New()
+	tr := io.TeeReader(r, h)
+	e.info = FileInfo{Kind: e.ed.kind, Path: e.rel, Member: e.member, Version: e.ed.version, Part: e.ed.part}
+	switch e.ed.kind {
+	case KindPTP:
+		e.info.Effective, e.info.Through = e.ed.start.String(), quarterEnd(e.ed.start).String()
+		e.ptp, e.err = readPTP(tr, &e.info, want, fail)
+	case KindMUE:
+		e.info.Effective = e.ed.start.String()
+		e.mue, e.err = readMUE(&capReader{r: tr, left: maxTableBytes}, e.ed, &e.info, want, fail)
+	case KindICD10CM:
+		e.info.Effective, e.info.Through = e.ed.start.String(), fiscalYearEnd(e.ed.fy).String()
+		e.icd, e.err = readICD(tr, e.ed, &e.info, fail)
+	case KindNUCC:
+		e.nucc, e.err = readNUCC(&capReader{r: tr, left: maxTableBytes}, e.ed, &e.info, fail)
+	}
+	if e.err != nil {
+		return
+	}
+	if _, err := io.Copy(io.Discard, tr); err != nil { // the hash covers every byte
+		e.err = fail(0, "cannot be read", err)
+		return
+	}
+	e.info.SHA256 = hex.EncodeToString(h.Sum(nil))
+}
+
+func (e *entry) open() (io.Reader, func(), error) {
+	if e.member == "" {
+		f, err := os.Open(e.osPath)
+		if err != nil {
+			return nil, nil, err
+		}
+		return f, func() { f.Close() }, nil
+	}
+	zr, err := zip.OpenReader(e.osPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, zf := range zr.File {
+		if zf.Name == e.member {
+			rc, err := zf.Open()
+			if err != nil {
+				zr.Close()
+				return nil, nil, err
+			}
+			return rc, func() { rc.Close(); zr.Close() }, nil
 		}
 	}
+	zr.Close()
+	return nil, nil, fs.ErrNotExist
+}
+
+// merge adds one read entry to the set. The same edition twice with the
+// same bytes (a ZIP and its unpacked copy side by side) is listed and not
+// used twice; with different bytes it is an error, since scrub837 cannot
+// know which one the team means.
+func (l *loader) merge(e *entry) error {
+	if i, dup := l.seen[e.ed.key()]; dup && e.err == nil {
+		first := l.set.files[i]
+		firstName := first.Path
+		if first.Member != "" {
+			firstName += "[" + first.Member + "]"
+		}
+		if e.info.SHA256 != first.SHA256 {
+			return &FileError{Path: e.rel, Member: e.member,
+				Reason: fmt.Sprintf("%s %s is also %s, with different content: keep one of them", e.info.Kind, e.info.Version, firstName)}
+		}
+		info := e.info
+		info.RowsRead, info.RowsKept = 0, 0
+		info.Effective, info.Through = first.Effective, first.Through
+		info.Note = "same content as " + firstName + ": not read twice"
+		l.set.files = append(l.set.files, info)
+		return nil
+	}
+	if e.err != nil {
+		return e.err
+	}
+	switch e.ed.kind {
+	case KindPTP:
+		l.set.ptp.add(e.ed, e.ptp, e.name())
+	case KindMUE:
+		l.set.mue.add(e.mue, l.want)
+	case KindICD10CM:
+		l.set.icd.files = append(l.set.icd.files, e.icd)
+	case KindNUCC:
+		l.set.nucc.add(e.ed, e.nucc)
+	}
+	l.seen[e.ed.key()] = len(l.set.files)
+	l.set.files = append(l.set.files, e.info)
 	return nil
 }
 
@@ -234,66 +381,8 @@ func (l *loader) unrecognised(p, member, reason string) {
 	l.set.unrecognised = append(l.set.unrecognised, Unrecognised{Path: p, Member: member, Reason: reason})
 }
 
-// read streams one recognised file through its reader, hashing the bytes
-// as they go by.
-func (l *loader) read(r io.Reader, ed edition, rel, member string) error {
-	h := sha256.New()
-	tr := io.TeeReader(r, h)
-	info := FileInfo{Kind: ed.kind, Path: rel, Member: member, Version: ed.version, Part: ed.part}
-	if i, dup := l.seen[ed.key()]; dup {
-		return l.duplicate(tr, h, info, l.set.files[i])
-	}
-	fe := func(line int, reason string, err error) error {
-		return &FileError{Path: rel, Member: member, Line: line, Reason: reason, Err: err}
-	}
-	var err error
-	switch ed.kind {
-	case KindPTP:
-		err = l.set.ptp.read(tr, ed, &info, fe)
-	case KindMUE:
-		err = l.set.mue.read(&capReader{r: tr, left: maxTableBytes}, ed, &info, l.want, fe)
-	case KindICD10CM:
-		err = l.set.icd.read(tr, ed, &info, fe)
-	case KindNUCC:
-		err = l.set.nucc.read(&capReader{r: tr, left: maxTableBytes}, ed, &info, fe)
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(io.Discard, tr); err != nil { // the hash covers every byte
-		return fe(0, "cannot be read", err)
-	}
-	info.SHA256 = hex.EncodeToString(h.Sum(nil))
-	l.seen[ed.key()] = len(l.set.files)
-	l.set.files = append(l.set.files, info)
-	return nil
-}
-
-// duplicate handles a second file of an edition already read: the same
-// bytes (a ZIP and its unpacked copy side by side) are listed and skipped;
-// different bytes are an error, since scrub837 cannot know which one the
-// team means.
-func (l *loader) duplicate(r io.Reader, h hash.Hash, info FileInfo, first FileInfo) error {
-	if _, err := io.Copy(io.Discard, r); err != nil {
-		return &FileError{Path: info.Path, Member: info.Member, Reason: "cannot be read", Err: err}
-	}
-	info.SHA256 = hex.EncodeToString(h.Sum(nil))
-	firstName := first.Path
-	if first.Member != "" {
-		firstName += "[" + first.Member + "]"
-	}
-	if info.SHA256 != first.SHA256 {
-		return &FileError{Path: info.Path, Member: info.Member,
-			Reason: fmt.Sprintf("%s %s is also %s, with different content: keep one of them", info.Kind, info.Version, firstName)}
-	}
-	info.Effective, info.Through = first.Effective, first.Through
-	info.Note = "same content as " + firstName + ": not read twice"
-	l.set.files = append(l.set.files, info)
-	return nil
-}
-
 // finish settles what depends on all files: which PTP quarter speaks for a
-// pair, until when each MUE and ICD-10-CM file applies.
+// pair, until when each MUE file applies.
 func (l *loader) finish() {
 	s := l.set
 	s.notes = append(s.notes, s.ptp.finish()...)

@@ -56,7 +56,6 @@ type MUE struct {
 type mueFile struct {
 	start, through date
 	values         map[hcpcs]MUE
-	info           int // index of the FileInfo to fill Through in
 }
 
 type mueTable struct {
@@ -64,14 +63,12 @@ type mueTable struct {
 	want  codeSet
 }
 
-func (t *mueTable) read(r io.Reader, ed edition, info *FileInfo, want codeSet, fail failFunc) error {
-	t.want = want
+func readMUE(r io.Reader, ed edition, info *FileInfo, want codeSet, fail failFunc) (*mueFile, error) {
 	mf := &mueFile{start: ed.start, values: map[hcpcs]MUE{}}
 	name := info.Path
 	if info.Member != "" {
 		name += "[" + info.Member + "]"
 	}
-	info.Effective = ed.start.String()
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -82,14 +79,14 @@ func (t *mueTable) read(r io.Reader, ed edition, info *FileInfo, want codeSet, f
 			break
 		}
 		if err != nil {
-			return csvError(err, fail)
+			return nil, csvError(err, fail)
 		}
 		line, _ := cr.FieldPos(0) // only after a record was read: it panics otherwise
 		if !header {
 			if len(fields) >= 4 && squash(fields[0]) == "hcpcs/cptcode" && strings.Contains(strings.ToLower(fields[1]), "mue") {
 				header = true
 			} else if rec >= 4 {
-				return fail(line, `no "HCPCS/CPT Code, … MUE Values, MUE Adjudication Indicator, MUE Rationale" header in the first records: not an MUE table`, nil)
+				return nil, fail(line, `no "HCPCS/CPT Code, … MUE Values, MUE Adjudication Indicator, MUE Rationale" header in the first records: not an MUE table`, nil)
 			}
 			continue
 		}
@@ -99,7 +96,7 @@ func (t *mueTable) read(r io.Reader, ed edition, info *FileInfo, want codeSet, f
 		info.RowsRead++
 		m, err := parseMUE(fields)
 		if err != nil {
-			return fail(line, err.Error(), nil)
+			return nil, fail(line, err.Error(), nil)
 		}
 		code, _ := hcpcsOf(m.Code)
 		if !want.has(code) {
@@ -108,16 +105,15 @@ func (t *mueTable) read(r io.Reader, ed edition, info *FileInfo, want codeSet, f
 		m.Code, m.MAIText, m.Rationale = latin1([]byte(m.Code)), latin1([]byte(m.MAIText)), latin1([]byte(m.Rationale))
 		m.Effective, m.File = info.Effective, name
 		if _, dup := mf.values[code]; dup {
-			return fail(line, "code "+m.Code+" listed twice", nil)
+			return nil, fail(line, "code "+m.Code+" listed twice", nil)
 		}
 		mf.values[code] = m
 		info.RowsKept++
 	}
 	if !header {
-		return fail(0, `no "HCPCS/CPT Code, … MUE Values, MUE Adjudication Indicator, MUE Rationale" header: not an MUE table`, nil)
+		return nil, fail(0, `no "HCPCS/CPT Code, … MUE Values, MUE Adjudication Indicator, MUE Rationale" header: not an MUE table`, nil)
 	}
-	t.files = append(t.files, mf)
-	return nil
+	return mf, nil
 }
 
 // parseMUE checks one data record. The strings it returns still alias the
@@ -161,6 +157,11 @@ func allBlank(f []string) bool {
 		}
 	}
 	return true
+}
+
+func (t *mueTable) add(f *mueFile, want codeSet) {
+	t.want = want
+	t.files = append(t.files, f)
 }
 
 func (t *mueTable) finish(files []FileInfo) {

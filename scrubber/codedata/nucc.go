@@ -51,12 +51,12 @@ type nuccTable struct {
 	codes   map[[10]byte]Taxonomy
 }
 
-func (t *nuccTable) read(r io.Reader, ed edition, info *FileInfo, fail failFunc) error {
+func readNUCC(r io.Reader, ed edition, info *FileInfo, fail failFunc) (map[[10]byte]Taxonomy, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
 	if err != nil {
-		return fail(1, "no header row: not the NUCC taxonomy", err)
+		return nil, fail(1, "no header row: not the NUCC taxonomy", err)
 	}
 	col := map[string]int{}
 	for i, h := range head {
@@ -64,7 +64,7 @@ func (t *nuccTable) read(r io.Reader, ed edition, info *FileInfo, fail failFunc)
 	}
 	for _, need := range []string{"code", "grouping", "classification"} {
 		if _, ok := col[need]; !ok {
-			return fail(1, `header without a "`+need+`" column: not the NUCC taxonomy`, nil)
+			return nil, fail(1, `header without a "`+need+`" column: not the NUCC taxonomy`, nil)
 		}
 	}
 	get := func(f []string, name string) string {
@@ -80,7 +80,7 @@ func (t *nuccTable) read(r io.Reader, ed edition, info *FileInfo, fail failFunc)
 			break
 		}
 		if err != nil {
-			return csvError(err, fail)
+			return nil, csvError(err, fail)
 		}
 		line, _ := cr.FieldPos(0) // only after a record was read: it panics otherwise
 		if allBlank(f) {
@@ -90,27 +90,31 @@ func (t *nuccTable) read(r io.Reader, ed edition, info *FileInfo, fail failFunc)
 		code := get(f, "code")
 		var key [10]byte
 		if len(code) != 10 || !allCodeChars(code) {
-			return fail(line, "code "+quote(code)+": want 10 letters and digits (a NUCC taxonomy code)", nil)
+			return nil, fail(line, "code "+quote(code)+": want 10 letters and digits (a NUCC taxonomy code)", nil)
 		}
 		copy(key[:], code)
 		tx := Taxonomy{Code: code, Grouping: get(f, "grouping"), Classification: get(f, "classification"),
 			Specialization: get(f, "specialization"), DisplayName: get(f, "display name"), Version: ed.version}
 		if tx.Classification == "" {
-			return fail(line, "code "+code+" has no classification", nil)
+			return nil, fail(line, "code "+code+" has no classification", nil)
 		}
 		if _, dup := codes[key]; dup {
-			return fail(line, "code "+code+" listed twice", nil)
+			return nil, fail(line, "code "+code+" listed twice", nil)
 		}
 		codes[key] = tx
 		info.RowsKept++
 	}
 	if len(codes) == 0 {
-		return fail(0, "no codes: an empty NUCC taxonomy", nil)
+		return nil, fail(0, "no codes: an empty NUCC taxonomy", nil)
 	}
+	return codes, nil
+}
+
+// add keeps the newest version's codes.
+func (t *nuccTable) add(ed edition, codes map[[10]byte]Taxonomy) {
 	if t.codes == nil || ed.order > t.order {
 		t.order, t.version, t.codes = ed.order, ed.version, codes
 	}
-	return nil
 }
 
 func allCodeChars(s string) bool {

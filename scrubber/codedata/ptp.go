@@ -104,21 +104,16 @@ type failFunc func(line int, reason string, err error) error
 
 // read streams one part. It checks every row and keeps the rows of pairs
 // that involve a wanted code.
-func (t *ptpTable) read(r io.Reader, ed edition, info *FileInfo, fail failFunc) error {
-	v := t.versions[ed.order]
-	if v == nil {
-		v = &ptpVersion{order: ed.order, version: ed.version, start: ed.start, parts: map[int]bool{},
-			fileName: map[int]string{}, rows: map[pairKey][]ptpRow{}, partOf: map[pairKey]int{}}
-		t.versions[ed.order] = v
-	}
-	v.parts[ed.part] = true
-	name := info.Path
-	if info.Member != "" {
-		name += "[" + info.Member + "]"
-	}
-	v.fileName[ed.part] = name
-	info.Effective, info.Through = ed.start.String(), quarterEnd(ed.start).String()
+// ptpPart is what one part file holds for the wanted codes.
+type ptpPart struct {
+	rows      map[pairKey][]ptpRow
+	rationale interner
+}
 
+// readPTP streams one part. It checks every row and keeps the rows of
+// pairs that involve a wanted code.
+func readPTP(r io.Reader, info *FileInfo, want codeSet, fail failFunc) (*ptpPart, error) {
+	part := &ptpPart{rows: map[pairKey][]ptpRow{}, rationale: interner{}}
 	lr := newLineReader(r)
 	inHeader, sawTitles := true, false
 	var f [8][]byte
@@ -128,7 +123,7 @@ func (t *ptpTable) read(r io.Reader, ed edition, info *FileInfo, fail failFunc) 
 			break
 		}
 		if err != nil {
-			return fail(lr.line, "cannot be read", err)
+			return nil, fail(lr.line, "cannot be read", err)
 		}
 		if blank(line) {
 			continue
@@ -144,27 +139,45 @@ func (t *ptpTable) read(r io.Reader, ed edition, info *FileInfo, fail failFunc) 
 			case sawTitles:
 				inHeader = false // the first row
 			case lr.line >= 10:
-				return fail(lr.line, `no "Column 1 / Column 2" title line in the first lines: not an NCCI PTP table`, nil)
+				return nil, fail(lr.line, `no "Column 1 / Column 2" title line in the first lines: not an NCCI PTP table`, nil)
 			default:
 				continue // the copyright and title lines
 			}
 		}
 		info.RowsRead++
-		row, key, err := parsePTPRow(line, &f, t.rationale, t.want)
+		row, key, err := parsePTPRow(line, &f, part.rationale, want)
 		if err != nil {
-			return fail(lr.line, err.Error(), nil)
+			return nil, fail(lr.line, err.Error(), nil)
 		}
 		if row == nil {
 			continue
 		}
-		v.rows[key] = append(v.rows[key], *row)
-		v.partOf[key] = ed.part
+		part.rows[key] = append(part.rows[key], *row)
 		info.RowsKept++
 	}
 	if !sawTitles {
-		return fail(0, `no "Column 1 / Column 2" title line: not an NCCI PTP table`, nil)
+		return nil, fail(0, `no "Column 1 / Column 2" title line: not an NCCI PTP table`, nil)
 	}
-	return nil
+	return part, nil
+}
+
+// add files a part under its version.
+func (t *ptpTable) add(ed edition, part *ptpPart, name string) {
+	v := t.versions[ed.order]
+	if v == nil {
+		v = &ptpVersion{order: ed.order, version: ed.version, start: ed.start, parts: map[int]bool{},
+			fileName: map[int]string{}, rows: map[pairKey][]ptpRow{}, partOf: map[pairKey]int{}}
+		t.versions[ed.order] = v
+	}
+	v.parts[ed.part] = true
+	v.fileName[ed.part] = name
+	for key, rows := range part.rows {
+		for i := range rows {
+			rows[i].rationale = t.rationale.share(rows[i].rationale)
+		}
+		v.rows[key] = append(v.rows[key], rows...)
+		v.partOf[key] = ed.part
+	}
 }
 
 // parsePTPRow checks one data row; it returns a row only for a pair that

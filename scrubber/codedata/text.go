@@ -124,7 +124,12 @@ func splitTabs(line []byte, dst [][]byte) int {
 }
 
 // blank reports a line of only spaces and tabs.
-func blank(line []byte) bool { return len(bytes.Trim(line, " \t")) == 0 }
+func blank(line []byte) bool {
+	if len(line) > 0 && line[0] != ' ' && line[0] != '\t' {
+		return false // the common case, without a scan
+	}
+	return len(bytes.Trim(line, " \t")) == 0
+}
 
 // interner shares the many copies of a few strings (PTP rationales).
 type interner map[string]string
@@ -135,5 +140,14 @@ func (in interner) get(b []byte) string {
 	}
 	s := latin1(b)
 	in[string(b)] = s
+	return s
+}
+
+// share returns the table's copy of s, so that parts read apart share one.
+func (in interner) share(s string) string {
+	if c, ok := in[s]; ok {
+		return c
+	}
+	in[s] = s
 	return s
 }
