@@ -57,23 +57,16 @@ type icdFile struct {
 type icdTable struct{ files []*icdFile }
 
 func readICD(r io.Reader, ed edition, info *FileInfo, fail failFunc) (*icdFile, error) {
-	name := info.Path
-	if info.Member != "" {
-		name += "[" + info.Member + "]"
-	}
-	f := &icdFile{fy: ed.fy, start: ed.start, codes: make(map[[7]byte]icdEntry, 100000), name: name}
+	f := &icdFile{fy: ed.fy, start: ed.start, codes: make(map[[7]byte]icdEntry, 100000), name: info.name()}
 	var text strings.Builder
 	lr := newLineReader(r)
 	for {
-		line, err := lr.next()
+		line, err := lr.nextRow()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, fail(lr.line, "cannot be read", err)
-		}
-		if blank(line) {
-			continue
 		}
 		info.RowsRead++
 		code, billable, long, err := parseOrderLine(line)

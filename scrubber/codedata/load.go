@@ -36,8 +36,11 @@ type FileInfo struct {
 	Member  string // the member inside the ZIP at Path, or ""
 	Version string // v321r0 (PTP), Eff 20260401 (MUE), FY2026 (ICD-10-CM), 26.0 (NUCC)
 	Part    int    // PTP part number (ccipra-…-f1 is 1); 0 for other kinds
-	// Effective and Through are the dates of service (CCYYMMDD) the file
-	// speaks for; Through is "" for a NUCC file, which has no dates.
+	// Effective and Through (CCYYMMDD): for PTP the quarter the file was
+	// published for (its rows carry their own dates, back to 1996); for MUE
+	// the dates it applies, until the next file's effective date; for
+	// ICD-10-CM from the file's date to the end of its fiscal year; "" for
+	// NUCC, which has no dates.
 	Effective string
 	Through   string
 	RowsRead  int    // data rows in the file (header lines not counted)
@@ -167,11 +170,14 @@ type entry struct {
 	err                 error
 }
 
-func (e *entry) name() string {
-	if e.member != "" {
-		return e.rel + "[" + e.member + "]"
+func (e *entry) name() string { return FileInfo{Path: e.rel, Member: e.member}.name() }
+
+// name is how findings and messages name the file: path[member].
+func (f FileInfo) name() string {
+	if f.Member != "" {
+		return f.Path + "[" + f.Member + "]"
 	}
-	return e.rel
+	return f.Path
 }
 
 func (l *loader) plainEntry(p, rel string) []*entry {
@@ -318,10 +324,7 @@ func (e *entry) open() (io.Reader, func(), error) {
 func (l *loader) merge(e *entry) error {
 	if i, dup := l.seen[e.ed.key()]; dup && e.err == nil {
 		first := l.set.files[i]
-		firstName := first.Path
-		if first.Member != "" {
-			firstName += "[" + first.Member + "]"
-		}
+		firstName := first.name()
 		if e.info.SHA256 != first.SHA256 {
 			return &FileError{Path: e.rel, Member: e.member,
 				Reason: fmt.Sprintf("%s %s is also %s, with different content: keep one of them", e.info.Kind, e.info.Version, firstName)}
@@ -441,4 +444,14 @@ func (c *capReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.left -= int64(n)
 	return n, err
+}
+
+func (st Status) String() string {
+	switch st {
+	case Absent:
+		return "absent"
+	case Found:
+		return "found"
+	}
+	return "no file"
 }

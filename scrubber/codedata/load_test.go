@@ -539,6 +539,12 @@ func TestTextDecoding(t *testing.T) {
 	}
 }
 
+func TestStatusString(t *testing.T) {
+	if NoFile.String() != "no file" || Absent.String() != "absent" || Found.String() != "found" {
+		t.Errorf("%v %v %v", NoFile, Absent, Found)
+	}
+}
+
 func TestLookupsDoNotAllocate(t *testing.T) {
 	s := loadSet(t)
 	allocs := testing.AllocsPerRun(100, func() {

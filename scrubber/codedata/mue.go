@@ -65,10 +65,7 @@ type mueTable struct {
 
 func readMUE(r io.Reader, ed edition, info *FileInfo, want codeSet, fail failFunc) (*mueFile, error) {
 	mf := &mueFile{start: ed.start, values: map[hcpcs]MUE{}}
-	name := info.Path
-	if info.Member != "" {
-		name += "[" + info.Member + "]"
-	}
+	name := info.name()
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true

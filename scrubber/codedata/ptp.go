@@ -118,15 +118,12 @@ func readPTP(r io.Reader, info *FileInfo, want codeSet, fail failFunc) (*ptpPart
 	inHeader, sawTitles := true, false
 	var f [8][]byte
 	for {
-		line, err := lr.next()
+		line, err := lr.nextRow()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, fail(lr.line, "cannot be read", err)
-		}
-		if blank(line) {
-			continue
 		}
 		if inHeader {
 			n := splitTabs(line, f[:])

@@ -106,6 +106,16 @@ func (l *lineReader) next() ([]byte, error) {
 	return bytes.TrimSuffix(b, []byte{'\r'}), nil
 }
 
+// nextRow is next without the blank lines.
+func (l *lineReader) nextRow() ([]byte, error) {
+	for {
+		line, err := l.next()
+		if err != nil || !blank(line) {
+			return line, err
+		}
+	}
+}
+
 // splitTabs cuts a line at its tabs into fields (at most len(dst); the last
 // field keeps any further tabs) and returns how many there are.
 func splitTabs(line []byte, dst [][]byte) int {
