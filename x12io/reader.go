@@ -143,7 +143,8 @@ func (r *Reader) Envelope() Envelope { return r.public }
 // Counts are the envelopes read so far.
 func (r *Reader) Counts() Counts { return r.counts }
 
-// Offset is the number of input bytes consumed so far.
+// Offset is the number of input bytes consumed so far. Once Next has
+// returned io.EOF or a read error, it is every byte the source delivered.
 func (r *Reader) Offset() int64 { return r.base + int64(r.pos) }
 
 // Next returns the next segment. It returns a non-fatal *Error for each
