@@ -38,9 +38,11 @@ test:
 bench:
 	bash scripts/bench.sh
 
-# A short, bounded fuzz run of the X12 reader.
+# Short, bounded fuzz runs of the X12 reader and of the ready/held split.
+# -fuzz must match one target: anchored, so FuzzReaderWant is not matched too.
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime 30s ./x12io/
+	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime 30s ./x12io/
+	$(GO) test -run '^$$' -fuzz '^FuzzSplit$$' -fuzztime 30s ./reports/split/
 
 clean:
 	rm -rf bin $(OUT)

@@ -9,8 +9,13 @@
 // problems (a segment over the cap, a bad segment ID) are returned as *Error
 // values with the segment number and byte offset where they were found; they
 // are not fatal, and the caller keeps calling Next. Only an *Error with Fatal
-// set (input that is not X12, a read error) ends the stream.
+// set (input that is not X12, a read error) ends the stream. A read error
+// comes after every segment read before it (a gzip stream cut short still
+// gives its claims), marked Truncated when the input ended inside an
+// envelope or a segment.
 //
 // A Writer emits segments with given delimiters and keeps the SE, GE and IEA
-// counts right; tests and the claim-drop generator build their files with it.
+// counts right; tests and the claim-drop generator build their files with it,
+// and the ready/held split (reports/split) copies an input's envelopes and
+// segments through it.
 package x12io

@@ -55,6 +55,11 @@ type Reader struct {
 	pendingEnv bool // handing out seg changes the public envelope
 	fatal      *Error
 	done       bool
+	// readErr is a read error held back until every byte read before it
+	// has been parsed: fill treats it as the end of the input and finish
+	// reports it. cutShort is set when the input ended inside a segment.
+	readErr  error
+	cutShort bool
 
 	env    envelopeState
 	public Envelope
@@ -138,7 +143,8 @@ func (r *Reader) Envelope() Envelope { return r.public }
 // Counts are the envelopes read so far.
 func (r *Reader) Counts() Counts { return r.counts }
 
-// Offset is the number of input bytes consumed so far.
+// Offset is the number of input bytes consumed so far. Once Next has
+// returned io.EOF or a read error, it is every byte the source delivered.
 func (r *Reader) Offset() int64 { return r.base + int64(r.pos) }
 
 // Next returns the next segment. It returns a non-fatal *Error for each
@@ -231,6 +237,9 @@ func (r *Reader) fail(kind Kind, number, offset int64, err error, format string,
 }
 
 // fill reads more input after compacting the buffer; it sets eof at the end.
+// A read error ends the input too, but is only reported once the data read
+// before it (in the same Read call or earlier) has been parsed: a gzip
+// stream cut short still yields every claim it holds.
 func (r *Reader) fill() {
 	if r.pos > 0 && (r.end == len(r.buf) || r.pos > len(r.buf)/2) {
 		shift := r.pos
@@ -251,7 +260,7 @@ func (r *Reader) fill() {
 		if err != nil {
 			r.eof = true
 			if !errors.Is(err, io.EOF) {
-				r.fail(KindIO, 0, r.base+int64(r.end), err, "reading the input failed: %v", err)
+				r.readErr = err
 			}
 			return
 		}
@@ -259,8 +268,7 @@ func (r *Reader) fill() {
 			return
 		}
 	}
-	r.fail(KindIO, 0, r.base+int64(r.end), io.ErrNoProgress, "the input returned no data 100 times in a row")
-	r.eof = true
+	r.eof, r.readErr = true, io.ErrNoProgress
 }
 
 // ensure tries to have n unconsumed bytes buffered; false at end of input.
@@ -343,6 +351,7 @@ func (r *Reader) readSegment() {
 		segEnd = r.end
 		r.report(KindUnterminated, number, offset, "input ends inside a segment: no %q terminator after it (truncated file?)", term)
 		r.queue[len(r.queue)-1].Truncated = true
+		r.cutShort = true
 	}
 	data := r.buf[start:segEnd]
 	r.pos = segEnd + 1
@@ -445,6 +454,13 @@ func (r *Reader) startsISA() bool {
 func (r *Reader) readISA() bool {
 	r.ensure(isaScanLimit)
 	res := parseISA(r.buf[r.pos:r.end])
+	if res.bad != "" && r.readErr != nil && r.end-r.pos < isaScanLimit {
+		// The ISA is cut short by a read error, not malformed: what is
+		// left is consumed, as the rest of a cut-off segment would be.
+		r.cutShort, r.pos = true, r.end
+		r.finish()
+		return false
+	}
 	if res.bad != "" {
 		r.fail(KindBadISA, r.segNumber+1, r.base+int64(r.pos), nil, "%s", res.bad)
 		return false
@@ -497,17 +513,29 @@ func (r *Reader) dropLineBreaks(data []byte) []byte {
 	return out
 }
 
-// finish checks for unclosed envelopes at the end of the input.
+// finish checks for unclosed envelopes at the end of the input, then
+// reports a held-back read error: fatal, and Truncated when the input
+// ended inside an envelope or a segment.
 func (r *Reader) finish() {
 	r.done, r.plainEnd = true, 0
-	if !r.haveISA {
-		r.fail(KindNotX12, 0, r.base+int64(r.pos), nil, "%s", describeNonX12(nil))
-		return
-	}
 	first := len(r.queue)
-	r.env.closeAll(r, r.segNumber, r.base+int64(r.pos), "at the end of the input")
+	if r.haveISA {
+		r.env.closeAll(r, r.segNumber, r.base+int64(r.pos), "at the end of the input")
+	}
 	for _, e := range r.queue[first:] {
 		e.Truncated = true
+	}
+	switch {
+	case r.readErr != nil:
+		end := r.base + int64(r.end)
+		why := r.readErr.Error()
+		if r.readErr == io.ErrNoProgress {
+			why = "the input returned no data 100 times in a row"
+		}
+		r.fail(KindIO, 0, end, r.readErr, "reading the input failed after %d bytes (%d segments): %s", end, r.segNumber, why)
+		r.fatal.Truncated = len(r.queue) > first || r.cutShort
+	case !r.haveISA:
+		r.fail(KindNotX12, 0, r.base+int64(r.pos), nil, "%s", describeNonX12(nil))
 	}
 }
 

@@ -2,6 +2,7 @@ package x12io
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -30,7 +31,8 @@ func NewWriter(w io.Writer, d Delimiters) *Writer {
 	return &Writer{w: bufio.NewWriterSize(w, 64<<10), d: d}
 }
 
-// SetNewline puts a line break after every segment terminator.
+// SetNewline puts a line break after every segment terminator (none when
+// the terminator is itself a line break).
 func (w *Writer) SetNewline(on bool) { w.newline = on }
 
 // Delimiters are the writer's delimiters.
@@ -61,14 +63,54 @@ func (w *Writer) Segment(id string, elements ...string) error {
 		w.w.WriteByte(w.d.Element)
 		w.w.WriteString(e)
 	}
+	w.terminate()
+	return nil
+}
+
+// terminate ends a segment and counts it in the open transaction.
+func (w *Writer) terminate() {
 	w.w.WriteByte(w.d.Segment)
-	if w.newline {
+	if w.newline && !isLineBreak(w.d.Segment) {
 		w.w.WriteByte('\n')
 	}
 	if w.inST {
 		w.segs++
 	}
+}
+
+// Raw writes one segment given as bytes (without its terminator), such as
+// a Segment's Bytes from a Reader of the same delimiters. It is counted in
+// SE01 like any segment; envelope segments must go through the Begin, Copy
+// and End methods, which keep the counts.
+func (w *Writer) Raw(segment []byte) error {
+	if w.err != nil {
+		return w.err
+	}
+	if bytes.IndexByte(segment, w.d.Segment) >= 0 {
+		return w.fail(fmt.Errorf("x12io: Raw segment %.8q holds the segment terminator %q", segment, w.d.Segment))
+	}
+	if isEnvelopeID(segment, w.d.Element) {
+		return w.fail(fmt.Errorf("x12io: Raw cannot write the envelope segment %.8q", segment))
+	}
+	if _, err := w.w.Write(segment); err != nil {
+		return w.fail(err) // the output failed: stop early, not at Flush
+	}
+	w.terminate()
 	return nil
+}
+
+// isEnvelopeID reports whether a segment is ISA, IEA, GS, GE, ST or SE.
+func isEnvelopeID(seg []byte, sep byte) bool {
+	var n int
+	switch {
+	case len(seg) >= 3 && seg[0] == 'I' && (seg[1] == 'S' || seg[1] == 'E') && seg[2] == 'A':
+		n = 3 // ISA, IEA
+	case len(seg) >= 2 && (seg[0] == 'G' && (seg[1] == 'S' || seg[1] == 'E') || seg[0] == 'S' && (seg[1] == 'T' || seg[1] == 'E')):
+		n = 2 // GS, GE, ST, SE
+	default:
+		return false
+	}
+	return len(seg) == n || seg[n] == sep
 }
 
 // Interchange describes an ISA header.
@@ -166,6 +208,55 @@ func (w *Writer) EndInterchange() error {
 	}
 	w.Segment("IEA", strconv.Itoa(w.groups), w.isaControl)
 	w.inISA = false
+	return w.err
+}
+
+// CopyInterchange opens an interchange with an ISA read elsewhere, written
+// as it is: its delimiters become the writer's (from the segment's
+// Delimiters) and EndInterchange repeats its ISA13.
+func (w *Writer) CopyInterchange(isa *Segment) error {
+	if w.inISA {
+		return w.fail(errors.New("x12io: CopyInterchange inside an open interchange"))
+	}
+	if !isa.Is("ISA") {
+		return w.fail(fmt.Errorf("x12io: CopyInterchange of a %.3q segment", isa.ID()))
+	}
+	w.d = isa.Delimiters()
+	w.inST = false
+	w.w.Write(isa.Bytes())
+	w.terminate()
+	w.isaControl, w.groups, w.inISA = string(isa.Element(13)), 0, true
+	return w.err
+}
+
+// CopyGroup opens a functional group with a GS read elsewhere, written as it
+// is; EndGroup repeats its GS06.
+func (w *Writer) CopyGroup(gs *Segment) error {
+	if !w.inISA || w.inGS {
+		return w.fail(errors.New("x12io: CopyGroup outside an interchange or inside a group"))
+	}
+	if !gs.Is("GS") {
+		return w.fail(fmt.Errorf("x12io: CopyGroup of a %.3q segment", gs.ID()))
+	}
+	w.w.Write(gs.Bytes())
+	w.terminate()
+	w.gsControl, w.txs, w.inGS, w.groups = string(gs.Element(6)), 0, true, w.groups+1
+	return w.err
+}
+
+// CopyTransaction opens a transaction with an ST read elsewhere, written as
+// it is; EndTransaction repeats its ST02 and counts the segments since.
+func (w *Writer) CopyTransaction(st *Segment) error {
+	if !w.inGS || w.inST {
+		return w.fail(errors.New("x12io: CopyTransaction outside a group or inside a transaction"))
+	}
+	if !st.Is("ST") {
+		return w.fail(fmt.Errorf("x12io: CopyTransaction of a %.3q segment", st.ID()))
+	}
+	w.inST, w.segs = true, 0
+	w.w.Write(st.Bytes())
+	w.terminate()
+	w.stControl, w.txs = string(st.Element(2)), w.txs+1
 	return w.err
 }
 
