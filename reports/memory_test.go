@@ -100,25 +100,38 @@ func peakHeap(fn func() error) (heap uint64, rss string, err error) {
 	return peak.Load(), rss, err
 }
 
-// TestReportMemory writes XLSX and HTML for REPORTS_MEMORY_FINDINGS
-// findings (e.g. 450000) and logs the peak heap and RSS of each. Run it
-// with: REPORTS_MEMORY_FINDINGS=450000 go test ./reports/ -run ReportMemory -v
-func TestReportMemory(t *testing.T) {
-	n, _ := strconv.Atoi(os.Getenv("REPORTS_MEMORY_FINDINGS"))
-	if n <= 0 {
-		t.Skip("set REPORTS_MEMORY_FINDINGS to run")
-	}
+// BenchmarkReportMemory writes the workbook and the page for 45,000 and
+// 450,000 findings (a third as many claims), generated on the fly, and
+// reports the peak heap and peak RSS of each write. It fails when ten
+// times the findings take more than half again the memory (plus 16 MB):
+// the writers must stay flat. Run it with
+//
+//	go test ./reports/ -run '^$' -bench ReportMemory -benchtime 1x
+func BenchmarkReportMemory(b *testing.B) {
 	for _, name := range []string{"xlsx", "html"} {
-		r := analystReport()
-		r.Findings = nil
-		r.Source = genSource(n)
-		r.Claims = genClaims(n)
-		r.TempDir = t.TempDir()
-		f := formats[name].Files[0]
-		heap, rss, err := peakHeap(func() error { return f.Write(io.Discard, r) })
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s, %d findings: peak heap %.1f MB, peak RSS %s", name, n, float64(heap)/1e6, rss)
+		b.Run(name, func(b *testing.B) {
+			var peaks [2]uint64
+			for i := 0; i < b.N; i++ {
+				for k, n := range []int{45000, 450000} {
+					r := analystReport()
+					r.Findings = nil
+					r.Source = genSource(n)
+					r.Claims = genClaims(n)
+					r.TempDir = b.TempDir()
+					f := formats[name].Files[0]
+					heap, rss, err := peakHeap(func() error { return f.Write(io.Discard, r) })
+					if err != nil {
+						b.Fatal(err)
+					}
+					peaks[k] = heap
+					b.ReportMetric(float64(heap)/1e6, fmt.Sprintf("MB-heap-%dk", n/1000))
+					b.Logf("%s, %d findings: peak heap %.1f MB, peak RSS %s", name, n, float64(heap)/1e6, rss)
+				}
+			}
+			if float64(peaks[1]) > 1.5*float64(peaks[0])+16e6 {
+				b.Errorf("%s: peak heap %.0f MB at 450,000 findings against %.0f MB at 45,000: memory grows with findings",
+					name, float64(peaks[1])/1e6, float64(peaks[0])/1e6)
+			}
+		})
 	}
 }
