@@ -62,47 +62,19 @@ const listSeparator = "|"
 //
 // Every cell is valid UTF-8 without NUL bytes (see cleanText).
 func WriteCSV(w io.Writer, r *Report) error {
+	return writeCSVRows(w, CSVHeader, func(put func([]string) error) error {
+		return r.EachFinding(func(f *scrubber.Finding) error { return put(csvFindingRow(r, f)) })
+	})
+}
+
+// writeCSVRows writes header, then each row put is given, cleaned (see
+// cleanText), through encoding/csv.
+func writeCSVRows(w io.Writer, header []string, each func(put func(row []string) error) error) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(header); err != nil {
 		return err
 	}
-	row := make([]string, len(CSVHeader))
-	err := r.EachFinding(func(f *scrubber.Finding) error {
-		file := f.File
-		if file != "-" {
-			file = guardCell(file)
-		}
-		row = append(row[:0],
-			r.Run.ID,
-			file,
-			guardCell(f.ISAControl),
-			guardCell(f.GSControl),
-			guardCell(f.STControl),
-			guardCell(f.ClaimID),
-			positiveInt(int64(f.LineNumber)),
-			positiveInt(f.SegmentNumber),
-			strconv.FormatInt(f.ByteOffset, 10),
-			f.RuleID,
-			f.Severity.String(),
-			f.Source,
-			f.Message,
-			f.Suggestion,
-			guardCell(f.Procedure),
-			guardCell(strings.Join(f.Modifiers, listSeparator)),
-			numericCell(f.Units),
-			numericCell(f.Charge),
-			guardCell(f.ServiceDate),
-			guardCell(f.PlaceOfService),
-			guardCell(strings.Join(f.DxPointers, listSeparator)),
-			guardCell(strings.Join(f.PointedDiagnoses, listSeparator)),
-			guardCell(f.PayerName),
-			guardCell(f.PayerID),
-			f.PayerGroup,
-			guardCell(f.BillingNPI),
-			guardCell(f.RenderingNPI),
-			guardCell(f.RenderingTaxonomy),
-			guardCell(r.MemberID(f)),
-		)
+	err := each(func(row []string) error {
 		cleanAll(row)
 		return cw.Write(row)
 	})
@@ -113,57 +85,89 @@ func WriteCSV(w io.Writer, r *Report) error {
 	return cw.Error()
 }
 
+// csvFindingRow is the exceptions.csv row of f.
+func csvFindingRow(r *Report, f *scrubber.Finding) []string {
+	file := f.File
+	if file != "-" {
+		file = guardCell(file)
+	}
+	return []string{
+		r.Run.ID,
+		file,
+		guardCell(f.ISAControl),
+		guardCell(f.GSControl),
+		guardCell(f.STControl),
+		guardCell(f.ClaimID),
+		positiveInt(int64(f.LineNumber)),
+		positiveInt(f.SegmentNumber),
+		strconv.FormatInt(f.ByteOffset, 10),
+		f.RuleID,
+		f.Severity.String(),
+		f.Source,
+		f.Message,
+		f.Suggestion,
+		guardCell(f.Procedure),
+		guardCell(strings.Join(f.Modifiers, listSeparator)),
+		numericCell(f.Units),
+		numericCell(f.Charge),
+		guardCell(f.ServiceDate),
+		guardCell(f.PlaceOfService),
+		guardCell(strings.Join(f.DxPointers, listSeparator)),
+		guardCell(strings.Join(f.PointedDiagnoses, listSeparator)),
+		guardCell(f.PayerName),
+		guardCell(f.PayerID),
+		f.PayerGroup,
+		guardCell(f.BillingNPI),
+		guardCell(f.RenderingNPI),
+		guardCell(f.RenderingTaxonomy),
+		guardCell(r.MemberID(f)),
+	}
+}
+
 // WriteClaimsCSV writes r's worklist as claims.csv: a header row, then one
 // target claim a row in input order (see EachClaim), quoted and guarded
 // against formulas as exceptions.csv is. Counts are plain integers, rules
 // are joined with "|" worst first, the total charge is written as billed
 // (a number when it is one).
 func WriteClaimsCSV(w io.Writer, r *Report) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(ClaimsCSVHeader); err != nil {
-		return err
-	}
-	row := make([]string, len(ClaimsCSVHeader))
-	err := r.EachClaim(func(c *ClaimRow) error {
-		file := c.File
-		if file != "-" {
-			file = guardCell(file)
-		}
-		worst := ""
-		if c.Worst != 0 {
-			worst = c.Worst.String()
-		}
-		row = append(row[:0],
-			r.Run.ID,
-			file,
-			guardCell(c.STControl),
-			guardCell(c.ClaimID),
-			c.Status.String(),
-			worst,
-			strconv.Itoa(c.Errors),
-			strconv.Itoa(c.Warnings),
-			strconv.Itoa(c.Infos),
-			strings.Join(c.Rules, listSeparator),
-			c.FirstFix,
-			guardCell(c.Frequency),
-			guardCell(c.ServiceDate),
-			strconv.Itoa(c.TargetLines),
-			numericCell(c.TotalCharge),
-			guardCell(c.PayerName),
-			guardCell(c.PayerID),
-			c.PayerGroup,
-			guardCell(c.BillingNPI),
-			guardCell(c.RenderingNPI),
-			guardCell(r.memberID(c.MemberID)),
-		)
-		cleanAll(row)
-		return cw.Write(row)
+	return writeCSVRows(w, ClaimsCSVHeader, func(put func([]string) error) error {
+		return r.EachClaim(func(c *ClaimRow) error { return put(csvClaimRow(r, c)) })
 	})
-	if err != nil {
-		return err
+}
+
+// csvClaimRow is the claims.csv row of c.
+func csvClaimRow(r *Report, c *ClaimRow) []string {
+	file := c.File
+	if file != "-" {
+		file = guardCell(file)
 	}
-	cw.Flush()
-	return cw.Error()
+	worst := ""
+	if c.Worst != 0 {
+		worst = c.Worst.String()
+	}
+	return []string{
+		r.Run.ID,
+		file,
+		guardCell(c.STControl),
+		guardCell(c.ClaimID),
+		c.Status.String(),
+		worst,
+		strconv.Itoa(c.Errors),
+		strconv.Itoa(c.Warnings),
+		strconv.Itoa(c.Infos),
+		strings.Join(c.Rules, listSeparator),
+		c.FirstFix,
+		guardCell(c.Frequency),
+		guardCell(c.ServiceDate),
+		strconv.Itoa(c.TargetLines),
+		numericCell(c.TotalCharge),
+		guardCell(c.PayerName),
+		guardCell(c.PayerID),
+		c.PayerGroup,
+		guardCell(c.BillingNPI),
+		guardCell(c.RenderingNPI),
+		guardCell(r.memberID(c.MemberID)),
+	}
 }
 
 // guardCell prefixes s with a single quote when a spreadsheet would take it
