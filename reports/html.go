@@ -118,7 +118,6 @@ type htmlPage struct {
 	OthersTotal string
 	OthersNote  string
 	Charts      []htmlChart
-	NoFindings  bool
 	MaxClaims   string
 	MaxPerClaim int
 }
@@ -235,7 +234,6 @@ func newHTMLPage(r *Report, t Totals) (*htmlPage, error) {
 			sev[i] += c[i]
 		}
 	}
-	p.NoFindings = sev.total() == 0
 	p.Cards = htmlCards(r, t, target, sev)
 	for _, s := range Statuses {
 		p.Claims = append(p.Claims, b.claims[s]...)
