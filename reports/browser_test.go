@@ -88,14 +88,45 @@ func browserEval[T any](t *testing.T, ctx context.Context, expr string) T {
 	return v
 }
 
-const visibleRowsJS = `[...document.querySelectorAll("#findings tr.f")].filter(r => r.offsetParent !== null)`
+// visibleClaimsJS lists the claim IDs the claims view shows.
+const visibleClaimsJS = `[...document.querySelectorAll("#claims tbody.claim")].filter(b => !b.hidden).map(b => b.querySelector("td .mono").textContent)`
 
-func TestBrowserHTMLReport(t *testing.T) {
-	ctx := browserContext(t, 60*time.Second)
+func clickStatus(t *testing.T, ctx context.Context, status string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.seg button[data-status="`+status+`"]`))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// screenshot saves the viewport at w×h as name in the test's artifact
+// folder (kept with go test -artifacts -outputdir DIR).
+func screenshot(t *testing.T, ctx context.Context, w, h int64, name string, full bool) {
+	t.Helper()
+	var png []byte
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h), chromedp.Sleep(100*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if full {
+		png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
+	} else {
+		png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.ArtifactDir(), name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s (%d bytes)", path, len(png))
+}
+
+func TestBrowserClaimsView(t *testing.T) {
+	ctx := browserContext(t, 90*time.Second)
 	page := writeReportFile(t, analystReport())
 
-	// Collect the console: a CSP violation (a blocked load or script) or an
-	// uncaught exception fails the test.
+	// A CSP violation or an uncaught exception in the console fails the test.
 	var (
 		mu       sync.Mutex
 		messages []chromedp.ConsoleMessage
@@ -116,116 +147,109 @@ func TestBrowserHTMLReport(t *testing.T) {
 	}()
 
 	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1366, 768),
 		chromedp.Navigate(page),
-		chromedp.WaitVisible(chromedp.CSS("#findings")),
+		chromedp.WaitVisible(chromedp.CSS("#claims")),
 	); err != nil {
 		t.Fatalf("loading %s: %v", page, err)
 	}
-
-	// The page's script ran: it is allowed by the CSP hash.
 	if !browserEval[bool](t, ctx, `document.documentElement.classList.contains("js")`) {
 		t.Error("the inline script did not run (CSP hash?)")
 	}
 
-	// Totals.
-	totals, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#totals")))
+	// Above the fold at 1366×768: the status counts, the first claims and
+	// their first fixes.
+	if got := browserEval[float64](t, ctx, `document.querySelector("#claims tbody.claim:nth-of-type(3) td.what .fix").getBoundingClientRect().bottom`); got > 768 {
+		t.Errorf("the third claim's first fix ends at %v px, below the fold of a 1366×768 screen", got)
+	}
+	strip, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#totals")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Claims\n120", "0620T claims\n8", "Clean 0620T claims\n4", "50.0% of 0620T claims", "Findings\n5", "1 failed"} {
-		if !strings.Contains(totals, want) {
-			t.Errorf("totals lack %q:\n%s", want, totals)
+	for _, want := range []string{"Held\n3", "$6,250.00 held", "Review\n1", "warnings only", "Ready\n3", "Void\n1", "1 failed"} {
+		if !strings.Contains(strip, want) {
+			t.Errorf("status strip lacks %q:\n%s", want, strip)
 		}
 	}
-	if got := browserEval[string](t, ctx, `document.getElementById("run-id").textContent`); got != "run-2026-03-02" {
-		t.Errorf("run ID shows %q", got)
+	// The message column takes most of the width.
+	if w := browserEval[float64](t, ctx, `document.querySelector("#claims tbody.claim td.what").getBoundingClientRect().width / document.querySelector("#claims").getBoundingClientRect().width`); w < 0.45 {
+		t.Errorf("the problem and fix column is %.0f%% of the table", 100*w)
+	}
+	screenshot(t, ctx, 1366, 768, "claims-1366x768.png", false)
+
+	// Held first; all claims listed; findings closed.
+	if got := browserEval[[]string](t, ctx, visibleClaimsJS); strings.Join(got, ",") != "CLM-1001,"+evilClaimID+",CLM-2002,CLM-1002,CLM-2009,CLM-1003,CLM-2003,CLM-2004" {
+		t.Errorf("claims shown: %v", got)
+	}
+	openRows := `[...document.querySelectorAll("#claims tr.fd")].filter(r => r.offsetParent !== null).map(r => r.querySelector("td.mono").textContent)`
+	if got := browserEval[[]string](t, ctx, openRows); len(got) != 0 {
+		t.Errorf("finding rows shown before opening a claim: %v", got)
 	}
 
-	// The charts are drawn: the rule chart has a bar per rule, with size.
-	if n := browserEval[int](t, ctx, `document.querySelectorAll("#chart-rules g[data-set=rule]").length`); n != 4 {
-		t.Errorf("rule chart has %d bars, want 4", n)
-	}
-	if w := browserEval[float64](t, ctx, `document.querySelector("#chart-rules g[data-set] rect.s-error").getBoundingClientRect().width`); w < 20 {
-		t.Errorf("rule chart's error bar is %v px wide", w)
-	}
-	if n := browserEval[int](t, ctx, `document.querySelectorAll("#chart-payers g[data-set] rect.s-held").length`); n != 3 {
-		t.Errorf("payer chart has %d held bars, want 3", n)
-	}
-
-	// A known finding is in the table.
-	known := browserEval[string](t, ctx, `[...document.querySelectorAll("#findings tr.f")].map(r => r.innerText).find(s => s.includes("CLM-2002")) || ""`)
-	for _, want := range []string{"MOD-LATERALITY-MISSING", "error", "0620T is billed without RT or LT", "Add RT or LT", "AETNA", "in/mon/batch-b.837"} {
-		if !strings.Contains(known, want) {
-			t.Errorf("row of CLM-2002 lacks %q: %q", want, known)
-		}
-	}
-	if n := browserEval[int](t, ctx, visibleRowsJS+`.length`); n != 5 {
-		t.Errorf("%d rows shown before filtering, want 5", n)
-	}
-
-	// Filtering by a rule narrows the table to that rule's rows.
-	if err := chromedp.Do(ctx,
-		chromedp.SetValue(chromedp.CSS("#f-rule"), "MOD-LATERALITY-MISSING"),
-		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-rule").dispatchEvent(new Event("change"))`),
-	); err != nil {
+	// Open the first claim: its findings show.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#c0 td.st button`))); err != nil {
 		t.Fatal(err)
 	}
-	rules := browserEval[[]string](t, ctx, visibleRowsJS+`.map(r => r.dataset.rule)`)
-	if len(rules) != 2 || rules[0] != "MOD-LATERALITY-MISSING" || rules[1] != "MOD-LATERALITY-MISSING" {
-		t.Errorf("after filtering by rule, rows of %v; want the 2 MOD-LATERALITY-MISSING rows", rules)
+	if got := browserEval[[]string](t, ctx, openRows); strings.Join(got, ",") != "MOD-LATERALITY-MISSING,DX-NOT-SUPPORTING" {
+		t.Errorf("after opening CLM-1001: %v", got)
 	}
-	if s := browserEval[string](t, ctx, `document.getElementById("f-status").textContent`); s != "Showing 2 of 5 rows" {
+	if got := browserEval[string](t, ctx, `document.querySelector("#c0 td.st button").getAttribute("aria-expanded")`); got != "true" {
+		t.Errorf("aria-expanded = %q", got)
+	}
+
+	// Filter by status: review, then ready.
+	clickStatus(t, ctx, "review")
+	if got := browserEval[[]string](t, ctx, visibleClaimsJS); strings.Join(got, ",") != "CLM-1002" {
+		t.Errorf("review claims: %v", got)
+	}
+	if s := browserEval[string](t, ctx, `document.getElementById("f-status").textContent`); s != "Showing 1 of the 8 claims of this page" {
 		t.Errorf("status = %q", s)
 	}
-	// ... and by payer group on top of it.
+	clickStatus(t, ctx, "ready")
+	if got := browserEval[[]string](t, ctx, visibleClaimsJS); strings.Join(got, ",") != "CLM-1003,CLM-2003,CLM-2004" {
+		t.Errorf("ready claims: %v", got)
+	}
+	// Info findings are hidden until asked for.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#c6 td.st button`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := browserEval[[]string](t, ctx, openRows); len(got) != 0 {
+		t.Errorf("info findings shown by default: %v", got)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#f-info`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := browserEval[[]string](t, ctx, openRows); strings.Join(got, ",") != "LINE-POS-ATYPICAL" {
+		t.Errorf("info findings after the toggle: %v", got)
+	}
+
+	// Held, then a payer group and a rule on top.
+	clickStatus(t, ctx, "held")
 	if err := chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.CSS("#f-pg"), "Aetna"),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-pg").dispatchEvent(new Event("change"))`),
 	); err != nil {
 		t.Fatal(err)
 	}
-	if got := browserEval[[]string](t, ctx, visibleRowsJS+`.map(r => r.querySelector("td.claim .mono").textContent)`); len(got) != 1 || got[0] != "CLM-2002" {
-		t.Errorf("rule and payer group filter shows %v, want [CLM-2002]", got)
+	if got := browserEval[[]string](t, ctx, visibleClaimsJS); strings.Join(got, ",") != "CLM-2002" {
+		t.Errorf("held Aetna claims: %v", got)
 	}
-
-	// Reset, then a click on a bar of the rule chart filters by its rule.
+	clickStatus(t, ctx, "")
 	if err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS("#f-reset")),
+		chromedp.SetValue(chromedp.CSS("#f-pg"), ""),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-pg").dispatchEvent(new Event("change"))`),
 		chromedp.ScrollIntoView(chromedp.CSS(`#chart-rules g[data-value="LINE-UNITS"]`)),
 		chromedp.Click(chromedp.CSS(`#chart-rules g[data-value="LINE-UNITS"] rect.track`)),
 	); err != nil {
 		t.Fatal(err)
 	}
-	if got := browserEval[[]string](t, ctx, visibleRowsJS+`.map(r => r.dataset.rule)`); len(got) != 1 || got[0] != "LINE-UNITS" {
-		t.Errorf("after clicking the LINE-UNITS bar, rows of %v", got)
-	}
-
-	// Sorting by line number, descending on the second click.
-	if err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS("#f-reset")),
-		chromedp.Click(chromedp.CSS("#findings thead th:nth-child(2) button")),
-		chromedp.Click(chromedp.CSS("#findings thead th:nth-child(2) button")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	if got := browserEval[string](t, ctx, visibleRowsJS+`.map(r => r.cells[1].textContent).join(",")`); got != "2,1,1,1,1" {
-		t.Errorf("lines sorted descending = %s", got)
-	}
-	if got := browserEval[string](t, ctx, `document.querySelector("#findings thead th:nth-child(2)").getAttribute("aria-sort")`); got != "descending" {
-		t.Errorf("aria-sort = %q", got)
+	if got := browserEval[[]string](t, ctx, visibleClaimsJS); len(got) != 1 || got[0] != evilClaimID {
+		t.Errorf("after clicking the LINE-UNITS bar: %v", got)
 	}
 
 	// The malicious claim ID is text and ran nothing.
 	if !browserEval[bool](t, ctx, `typeof window.__pwned === "undefined"`) {
 		t.Error("window.__pwned is set: input text ran as script")
-	}
-	claims := browserEval[[]string](t, ctx, `[...document.querySelectorAll("#findings td.claim .mono")].map(e => e.textContent)`)
-	shown := false
-	for _, c := range claims {
-		shown = shown || c == evilClaimID
-	}
-	if !shown {
-		t.Errorf("claim IDs shown %q, want %q among them as text", claims, evilClaimID)
 	}
 	if n := browserEval[int](t, ctx, `document.scripts.length`); n != 1 {
 		t.Errorf("%d script elements, want 1", n)
@@ -233,23 +257,28 @@ func TestBrowserHTMLReport(t *testing.T) {
 	if n := browserEval[int](t, ctx, `document.images.length`); n != 0 {
 		t.Errorf("%d img elements from input text", n)
 	}
-	if got := browserEval[string](t, ctx, `[...document.querySelectorAll("#findings tr.f")].map(r => r.innerText).find(s => s.includes("ACME")) || ""`); !strings.Contains(got, evilPayer) {
-		t.Errorf("payer name not shown as text: %q", got)
-	}
 
-	// Screenshot of the whole page.
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-reset")), chromedp.EmulateViewport(1440, 1000)); err != nil {
+	// The page scrolls (no inner scroll box) and the table header sticks.
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS("#f-rule"), ""),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-rule").dispatchEvent(new Event("change"))`),
+		chromedp.Click(chromedp.CSS("#f-expand")),
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.getElementById("claims").getBoundingClientRect().top + window.scrollY + 200)`),
+	); err != nil {
 		t.Fatal(err)
 	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
+	if top := browserEval[float64](t, ctx, `document.querySelector("#claims thead th").getBoundingClientRect().top`); top < -1 || top > 1 {
+		t.Errorf("table header top at %v px after scrolling, want 0 (sticky)", top)
+	}
+	screenshot(t, ctx, 1366, 768, "claims-open-scrolled-1366x768.png", false)
+
+	// The page as it opens, on a big screen, and whole.
+	if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("#claims")),
+		chromedp.Click(chromedp.CSS(`#c0 td.st button`))); err != nil {
 		t.Fatal(err)
 	}
-	shot := filepath.Join(t.ArtifactDir(), "report.png")
-	if err := os.WriteFile(shot, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot of the report: %s (%d bytes; go test -artifacts keeps it)", shot, len(png))
+	screenshot(t, ctx, 1920, 1080, "claims-1920x1080.png", false)
+	screenshot(t, ctx, 1366, 768, "page-1366-full.png", true)
 
 	stopConsole()
 	<-consoleDone
@@ -264,85 +293,49 @@ func TestBrowserHTMLReport(t *testing.T) {
 }
 
 // TestBrowserHTMLWithoutScript loads the page with JavaScript off: every
-// finding is still there and the filter controls, which need the script,
-// are hidden.
+// claim and finding is there and the controls, which need the script, are
+// hidden.
 func TestBrowserHTMLWithoutScript(t *testing.T) {
 	ctx := browserContext(t, 60*time.Second)
 	page := writeReportFile(t, analystReport())
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("#findings"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("#claims"))); err != nil {
 		t.Fatal(err)
 	}
-	// Evaluate runs even with page scripts off.
-	if n := browserEval[int](t, ctx, visibleRowsJS+`.length`); n != 5 {
-		t.Errorf("%d rows shown without script, want 5", n)
+	if n := browserEval[int](t, ctx, `[...document.querySelectorAll("#claims tr.fd")].filter(r => r.offsetParent !== null).length`); n != 6 {
+		t.Errorf("%d finding rows shown without script, want 6", n)
 	}
 	if browserEval[bool](t, ctx, `document.documentElement.classList.contains("js")`) {
 		t.Error("the page script ran although scripts are off")
 	}
 	if d := browserEval[string](t, ctx, `getComputedStyle(document.querySelector(".toolbar")).display`); d != "none" {
-		t.Errorf("filter toolbar display = %q without script, want none", d)
+		t.Errorf("toolbar display = %q without script, want none", d)
 	}
-	if n := browserEval[int](t, ctx, `document.querySelectorAll("svg.chart").length`); n != 3 {
-		t.Errorf("%d charts without script, want 3", n)
+	if n := browserEval[int](t, ctx, `document.querySelectorAll("svg.chart").length`); n != 4 {
+		t.Errorf("%d charts without script, want 4", n)
 	}
 }
 
-// TestBrowserHTMLLargeRuns: a big flat table shows its rows a page at a
-// time, and a grouped table (over HTMLFlatLimit findings) filters by group.
-func TestBrowserHTMLLargeRuns(t *testing.T) {
-	ctx := browserContext(t, 60*time.Second)
-	status := func() string {
-		return browserEval[string](t, ctx, `document.getElementById("f-status").textContent`)
-	}
-	visible := func() int { return browserEval[int](t, ctx, visibleRowsJS+`.length`) }
-
-	if err := chromedp.Do(ctx, chromedp.Navigate(writeReportFile(t, manyFindingsReport(2500))),
-		chromedp.WaitVisible(chromedp.CSS("#findings"))); err != nil {
+// TestBrowserHTMLLargeRun: a run bigger than the page says what the page
+// holds, and its filters count the claims it lists.
+func TestBrowserHTMLLargeRun(t *testing.T) {
+	ctx := browserContext(t, 90*time.Second)
+	r := manyFindingsReport(3 * (HTMLMaxClaims + 500))
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 768), chromedp.Navigate(writeReportFile(t, r)),
+		chromedp.WaitVisible(chromedp.CSS("#claims"))); err != nil {
 		t.Fatal(err)
 	}
-	if n, s := visible(), status(); n != 1000 || s != "Showing the first 1,000 of 2,500 rows" {
-		t.Errorf("first page: %d rows, status %q", n, s)
+	note := browserEval[string](t, ctx, `document.getElementById("page-note").textContent`)
+	if !strings.Contains(note, "This page lists 1,000 of the run's 1,500 claims") || !strings.Contains(note, "claims.csv lists every claim") {
+		t.Errorf("page note %q", note)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-more-btn"))); err != nil {
-		t.Fatal(err)
+	if got := browserEval[string](t, ctx, `document.querySelector('.seg button[data-status="held"]').textContent`); got != "Held1,000 of 1,500" {
+		t.Errorf("held button %q", got)
 	}
-	if n := visible(); n != 2000 {
-		t.Errorf("after Show more: %d rows, want 2000", n)
+	if got := browserEval[string](t, ctx, `document.getElementById("f-status").textContent`); got != "Showing all 1,000 claims of this page" {
+		t.Errorf("status %q", got)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-all-btn"))); err != nil {
-		t.Fatal(err)
-	}
-	if n, s := visible(), status(); n != 2500 || s != "Showing all 2,500 rows" {
-		t.Errorf("after Show all: %d rows, status %q", n, s)
-	}
-	if browserEval[bool](t, ctx, `document.getElementById("f-more").offsetParent !== null`) {
-		t.Error("Show more still shown with every row shown")
-	}
-
-	if err := chromedp.Do(ctx, chromedp.Navigate(writeReportFile(t, manyFindingsReport(HTMLFlatLimit+1))),
-		chromedp.WaitVisible(chromedp.CSS("#findings"))); err != nil {
-		t.Fatal(err)
-	}
-	groups := `[...document.querySelectorAll("#findings tbody.grp")].filter(b => b.offsetParent !== null).map(b => b.dataset.rule)`
-	if got := browserEval[[]string](t, ctx, groups); strings.Join(got, ",") != "LINE-UNITS,DX-NOT-SUPPORTING,LINE-POS-ATYPICAL" {
-		t.Errorf("groups shown: %v", got)
-	}
-	if n := visible(); n != 3*HTMLRowsPerRule {
-		t.Errorf("grouped table shows %d rows, want %d", n, 3*HTMLRowsPerRule)
-	}
-	if err := chromedp.Do(ctx,
-		chromedp.SetValue(chromedp.CSS("#f-sev"), "warning"),
-		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-sev").dispatchEvent(new Event("change"))`),
-	); err != nil {
-		t.Fatal(err)
-	}
-	if got := browserEval[[]string](t, ctx, groups); strings.Join(got, ",") != "DX-NOT-SUPPORTING" {
-		t.Errorf("groups shown for warnings: %v", got)
-	}
-	if n := visible(); n != HTMLRowsPerRule {
-		t.Errorf("%d warning rows shown, want %d", n, HTMLRowsPerRule)
-	}
+	screenshot(t, ctx, 1366, 768, "large-1366x768.png", false)
 }

@@ -10,7 +10,10 @@ import (
 )
 
 func init() {
-	Register(Format{Name: "csv", FileName: "exceptions.csv", Write: WriteCSV, Streams: true})
+	Register(Format{Name: "csv", Files: []FormatFile{
+		{Name: "exceptions.csv", Write: WriteCSV, Streams: true},
+		{Name: "claims.csv", Write: WriteClaimsCSV, Streams: true},
+	}})
 }
 
 // CSVHeader is the header row of exceptions.csv, in REPORTS.md order. The
@@ -23,6 +26,15 @@ var CSVHeader = []string{
 	"place_of_service", "dx_pointers", "pointed_diagnoses",
 	"payer_name", "payer_id", "payer_group",
 	"billing_npi", "rendering_npi", "rendering_taxonomy", "member_id",
+}
+
+// ClaimsCSVHeader is the header row of claims.csv, in REPORTS.md order. The
+// JSON claims use the same names, in the same order.
+var ClaimsCSVHeader = []string{
+	"run_id", "file", "st_control", "claim_id", "status", "worst_severity",
+	"errors", "warnings", "infos", "rules", "first_fix", "frequency",
+	"service_date", "target_lines", "total_charge",
+	"payer_name", "payer_id", "payer_group", "billing_npi", "rendering_npi", "member_id",
 }
 
 // listSeparator joins lists inside one cell (modifiers, pointers, diagnoses).
@@ -47,48 +59,23 @@ const listSeparator = "|"
 // as is so that it stays a number in Excel; anything else in those columns
 // is treated as input text and guarded like it. The file "-" (standard
 // input) is left alone: a lone minus is not a formula.
+//
+// Every cell is valid UTF-8 without NUL bytes (see cleanText).
 func WriteCSV(w io.Writer, r *Report) error {
+	return writeCSVRows(w, CSVHeader, func(put func([]string) error) error {
+		return r.EachFinding(func(f *scrubber.Finding) error { return put(csvFindingRow(r, f)) })
+	})
+}
+
+// writeCSVRows writes header, then each row put is given, cleaned (see
+// cleanText), through encoding/csv.
+func writeCSVRows(w io.Writer, header []string, each func(put func(row []string) error) error) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(header); err != nil {
 		return err
 	}
-	row := make([]string, len(CSVHeader))
-	err := r.EachFinding(func(f *scrubber.Finding) error {
-		file := f.File
-		if file != "-" {
-			file = guardCell(file)
-		}
-		row = append(row[:0],
-			r.Run.ID,
-			file,
-			guardCell(f.ISAControl),
-			guardCell(f.GSControl),
-			guardCell(f.STControl),
-			guardCell(f.ClaimID),
-			positiveInt(int64(f.LineNumber)),
-			positiveInt(f.SegmentNumber),
-			strconv.FormatInt(f.ByteOffset, 10),
-			f.RuleID,
-			f.Severity.String(),
-			f.Source,
-			f.Message,
-			f.Suggestion,
-			guardCell(f.Procedure),
-			guardCell(strings.Join(f.Modifiers, listSeparator)),
-			numericCell(f.Units),
-			numericCell(f.Charge),
-			guardCell(f.ServiceDate),
-			guardCell(f.PlaceOfService),
-			guardCell(strings.Join(f.DxPointers, listSeparator)),
-			guardCell(strings.Join(f.PointedDiagnoses, listSeparator)),
-			guardCell(f.PayerName),
-			guardCell(f.PayerID),
-			f.PayerGroup,
-			guardCell(f.BillingNPI),
-			guardCell(f.RenderingNPI),
-			guardCell(f.RenderingTaxonomy),
-			guardCell(r.MemberID(f)),
-		)
+	err := each(func(row []string) error {
+		cleanAll(row)
 		return cw.Write(row)
 	})
 	if err != nil {
@@ -96,6 +83,91 @@ func WriteCSV(w io.Writer, r *Report) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvFindingRow is the exceptions.csv row of f.
+func csvFindingRow(r *Report, f *scrubber.Finding) []string {
+	file := f.File
+	if file != "-" {
+		file = guardCell(file)
+	}
+	return []string{
+		r.Run.ID,
+		file,
+		guardCell(f.ISAControl),
+		guardCell(f.GSControl),
+		guardCell(f.STControl),
+		guardCell(f.ClaimID),
+		positiveInt(int64(f.LineNumber)),
+		positiveInt(f.SegmentNumber),
+		strconv.FormatInt(f.ByteOffset, 10),
+		f.RuleID,
+		f.Severity.String(),
+		f.Source,
+		f.Message,
+		f.Suggestion,
+		guardCell(f.Procedure),
+		guardCell(strings.Join(f.Modifiers, listSeparator)),
+		numericCell(f.Units),
+		numericCell(f.Charge),
+		guardCell(f.ServiceDate),
+		guardCell(f.PlaceOfService),
+		guardCell(strings.Join(f.DxPointers, listSeparator)),
+		guardCell(strings.Join(f.PointedDiagnoses, listSeparator)),
+		guardCell(f.PayerName),
+		guardCell(f.PayerID),
+		f.PayerGroup,
+		guardCell(f.BillingNPI),
+		guardCell(f.RenderingNPI),
+		guardCell(f.RenderingTaxonomy),
+		guardCell(r.MemberID(f)),
+	}
+}
+
+// WriteClaimsCSV writes r's worklist as claims.csv: a header row, then one
+// target claim a row in input order (see EachClaim), quoted and guarded
+// against formulas as exceptions.csv is. Counts are plain integers, rules
+// are joined with "|" worst first, the total charge is written as billed
+// (a number when it is one).
+func WriteClaimsCSV(w io.Writer, r *Report) error {
+	return writeCSVRows(w, ClaimsCSVHeader, func(put func([]string) error) error {
+		return r.EachClaim(func(c *ClaimRow) error { return put(csvClaimRow(r, c)) })
+	})
+}
+
+// csvClaimRow is the claims.csv row of c.
+func csvClaimRow(r *Report, c *ClaimRow) []string {
+	file := c.File
+	if file != "-" {
+		file = guardCell(file)
+	}
+	worst := ""
+	if c.Worst != 0 {
+		worst = c.Worst.String()
+	}
+	return []string{
+		r.Run.ID,
+		file,
+		guardCell(c.STControl),
+		guardCell(c.ClaimID),
+		c.Status.String(),
+		worst,
+		strconv.Itoa(c.Errors),
+		strconv.Itoa(c.Warnings),
+		strconv.Itoa(c.Infos),
+		strings.Join(c.Rules, listSeparator),
+		c.FirstFix,
+		guardCell(c.Frequency),
+		guardCell(c.ServiceDate),
+		strconv.Itoa(c.TargetLines),
+		numericCell(c.TotalCharge),
+		guardCell(c.PayerName),
+		guardCell(c.PayerID),
+		c.PayerGroup,
+		guardCell(c.BillingNPI),
+		guardCell(c.RenderingNPI),
+		guardCell(r.memberID(c.MemberID)),
+	}
 }
 
 // guardCell prefixes s with a single quote when a spreadsheet would take it

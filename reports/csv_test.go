@@ -3,8 +3,10 @@ package reports
 import (
 	"bytes"
 	"encoding/csv"
+	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func writeCSV(t *testing.T, r *Report) []byte {
@@ -73,7 +75,7 @@ func TestCSVRows(t *testing.T) {
 		"service_date": "20260102", "place_of_service": "11", "dx_pointers": "1|2",
 		"pointed_diagnoses": "E119|I10", "payer_name": "AETNA", "payer_id": "60054",
 		"payer_group": "Aetna", "billing_npi": "1234567893", "rendering_npi": "1245319599",
-		"rendering_taxonomy": "207Q00000X", "member_id": "******6789",
+		"rendering_taxonomy": "207Q00000X", "member_id": "****6789",
 	}
 	for k, v := range want {
 		if rows[0][k] != v {
@@ -106,7 +108,7 @@ func TestCSVRows(t *testing.T) {
 
 func TestCSVMemberIDMasking(t *testing.T) {
 	r := sampleReport()
-	if got := readCSV(t, writeCSV(t, r))[0]["member_id"]; got != "******6789" {
+	if got := readCSV(t, writeCSV(t, r))[0]["member_id"]; got != "****6789" {
 		t.Errorf("masked member_id = %q", got)
 	}
 	if bytes.Contains(writeCSV(t, r), []byte("W123456789")) {
@@ -130,7 +132,7 @@ func TestCSVFormulaInjection(t *testing.T) {
 		{2, "modifiers", "'@x"},
 		{2, "payer_name", "'-2+3"},
 		{2, "rendering_taxonomy", "'\tTAB"},
-		{2, "member_id", "'@SUM"}, // short IDs are not masked
+		{2, "member_id", "****"}, // an ID of 4 characters is hidden whole
 		// a numeric column that is not a number is input text
 		{2, "charge", "'=1+2"},
 		// numbers stay numbers, negative ones included
@@ -145,6 +147,112 @@ func TestCSVFormulaInjection(t *testing.T) {
 		if got := rows[c.row][c.col]; got != c.want {
 			t.Errorf("row %d %s = %q, want %q", c.row+1, c.col, got, c.want)
 		}
+	}
+}
+
+// With IDs shown, a member ID that looks like a formula is guarded.
+func TestCSVFormulaInjectionShownID(t *testing.T) {
+	r := sampleReport()
+	r.ShowIDs = true
+	if got := readCSV(t, writeCSV(t, r))[2]["member_id"]; got != "'@SUM" {
+		t.Errorf("member_id = %q", got)
+	}
+}
+
+func TestMaskMemberID(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                  "",
+		"W123456789":        "****6789",
+		"12345":             "****2345",
+		"1234":              "****",
+		"12":                "****",
+		"ÄÖÜ-éèêë":          "****éèêë", // characters, not bytes
+		"W1234567890123456": "****3456", // the length does not show
+		"漢字漢字漢字":            "****漢字漢字",
+	} {
+		if got := MaskMemberID(in); got != want {
+			t.Errorf("MaskMemberID(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := MaskMemberID("ab\xffcdef"); got != "****cdef" {
+		t.Errorf("invalid UTF-8: %q", got)
+	}
+}
+
+// Invalid UTF-8 is replaced and NUL bytes dropped in every cell; Totals
+// counts the values repaired.
+func TestCSVValidUTF8(t *testing.T) {
+	r := sampleReport()
+	r.Findings[0].PayerName = "M\xfcller\x00 HEALTH"
+	r.Findings[0].Message = "quote \xff\xfe of a bad segment"
+	r.Files[0].Path = "in/\xe9t\xe9.837"
+	data := writeCSV(t, r)
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		t.Fatalf("exceptions.csv is not clean UTF-8: %q", data)
+	}
+	rows := readCSV(t, data)
+	if rows[0]["payer_name"] != "M\uFFFDller HEALTH" || rows[0]["message"] != "quote \uFFFD of a bad segment" {
+		t.Errorf("repaired: %q, %q", rows[0]["payer_name"], rows[0]["message"])
+	}
+	tot, err := r.Totals()
+	if err != nil || tot.TextRepaired != 3 {
+		t.Errorf("TextRepaired = %d, %v; want 3", tot.TextRepaired, err)
+	}
+}
+
+func TestClaimsCSV(t *testing.T) {
+	r := analystReport()
+	var b bytes.Buffer
+	if err := WriteClaimsCSV(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(recs[0], ",") != "run_id,file,st_control,claim_id,status,worst_severity,errors,warnings,infos,rules,first_fix,frequency,"+
+		"service_date,target_lines,total_charge,payer_name,payer_id,payer_group,billing_npi,rendering_npi,member_id" {
+		t.Fatalf("header %q", recs[0])
+	}
+	if len(recs) != 9 {
+		t.Fatalf("%d rows, want 8 claims", len(recs)-1)
+	}
+	want := [][]string{
+		{"run-2026-03-02", "in/mon/batch-a.837", "0001", "CLM-1001", "held", "error", "1", "1", "0", "MOD-LATERALITY-MISSING|DX-NOT-SUPPORTING",
+			"Add RT or LT for the treated side", "1", "20260105", "1", "1250.00", "MEDICARE PART B", "12202", "Medicare", "1234567893", "1245319599", "****4321"},
+		{"run-2026-03-02", "in/mon/batch-a.837", "0001", "CLM-1002", "review", "warning", "0", "1", "0", "DX-NOT-SUPPORTING",
+			"Point the line at a diagnosis from the policy list", "1", "20260105", "1", "1250.00", "MEDICARE PART B", "12202", "Medicare", "1234567893", "1245319599", "****4321"},
+		{"run-2026-03-02", "in/mon/batch-a.837", "0001", "CLM-1003", "ready", "", "0", "0", "0", "", "", "1", "20260105", "1", "980",
+			"MEDICARE PART B", "12202", "Medicare", "1234567893", "1245319599", "****4321"},
+	}
+	for i, w := range want {
+		if !reflect.DeepEqual(recs[i+1], w) {
+			t.Errorf("row %d = %q\nwant %q", i+1, recs[i+1], w)
+		}
+	}
+	statuses := []string{}
+	for _, rec := range recs[1:] {
+		statuses = append(statuses, rec[4])
+	}
+	if got := strings.Join(statuses, ","); got != "held,review,ready,held,held,void,ready,ready" {
+		t.Errorf("statuses %s", got)
+	}
+	if recs[4][3] != `<script>window.__pwned=1</script>` || recs[4][15] != evilPayer {
+		t.Errorf("input text changed: %q %q", recs[4][3], recs[4][15])
+	}
+	// A claim ID that looks like a formula is guarded.
+	r.Claims.(ClaimSlice)[0].ClaimID = "=cmd"
+	b.Reset()
+	WriteClaimsCSV(&b, r)
+	if recs, _ := csv.NewReader(&b).ReadAll(); recs[1][3] != "'=cmd" {
+		t.Errorf("claim_id %q", recs[1][3])
+	}
+	// Without claims: the header only.
+	r.Claims = nil
+	b.Reset()
+	WriteClaimsCSV(&b, r)
+	if strings.Count(b.String(), "\n") != 1 {
+		t.Errorf("no claims: %q", b.String())
 	}
 }
 

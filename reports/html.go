@@ -2,12 +2,14 @@ package reports
 
 import (
 	"bufio"
+	"cmp"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
 	"html/template"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,16 +20,25 @@ import (
 )
 
 func init() {
-	Register(Format{Name: "html", FileName: "report.html", Write: WriteHTML})
+	Register(Format{Name: "html", Files: []FormatFile{{Name: "report.html", Write: WriteHTML, Streams: true}}})
 }
 
-// HTMLFlatLimit is the most findings the HTML table lists one by one. A run
-// with more gets a table grouped by rule that lists the first
-// HTMLRowsPerRule findings of each rule, with the rule's count, so that the
-// page stays usable in a browser; the CSV and JSON reports have them all.
+// What report.html holds at most, so that its memory and the page stay
+// bounded whatever the run's size (claims.csv and exceptions.csv have
+// everything):
+//
+//   - HTMLMaxClaims target claims, held first, then in review, void,
+//     ready, each kind in input order;
+//   - HTMLMaxFindingsPerClaim findings under each claim (the rest counted);
+//   - HTMLMaxOtherFindings file-level findings and findings of claims that
+//     are not target claims (the rest counted);
+//   - htmlMaxEarly findings set aside while the claim they belong to is not
+//     complete (see EachClaim; past it they are counted, not listed).
 const (
-	HTMLFlatLimit   = 5000
-	HTMLRowsPerRule = 100
+	HTMLMaxClaims           = 1000
+	HTMLMaxFindingsPerClaim = 20
+	HTMLMaxOtherFindings    = 200
+	htmlMaxEarly            = 5000
 )
 
 // Charts show at most this many bars; the rest are counted in a note.
@@ -59,21 +70,29 @@ func scriptHash(s string) string {
 }
 
 // WriteHTML writes r as report.html: one self-contained page (inline CSS,
-// inline SVG charts drawn here, a small inline script for sorting and
-// filtering) that loads nothing from anywhere. Every text from the input
-// files goes through html/template's contextual escaping. The output depends
-// on r only: no clock, no map order.
+// inline SVG charts drawn here, a small inline script for filtering and
+// expanding) that loads nothing from anywhere. It opens on the worklist:
+// the target claims, held first, each expandable to its findings, with
+// the counts of held, review (warnings only), ready and void claims and the
+// charges held by rule; then the findings that are not a target claim's,
+// charts, and the run. Every text from the input files goes through
+// html/template's contextual escaping. The output depends on r only: no
+// clock, no map order.
 //
-// The page needs every finding at once (counts, charts, groups), so findings
-// from a Source are read into memory here: html is for runs an analyst reads,
-// and past 5,000 findings it shows the first rows of each rule.
+// Its memory is bounded (see HTMLMaxClaims): one pass over the claims and
+// findings keeps the claims and findings the page lists and counts the
+// rest, and the page says what it holds and where the rest is.
 func WriteHTML(w io.Writer, r *Report) error {
-	r, err := r.inMemory()
+	t, err := r.Totals()
+	if err != nil {
+		return err
+	}
+	p, err := newHTMLPage(r, t)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := htmlTemplate.Execute(bw, newHTMLPage(r)); err != nil {
+	if err := htmlTemplate.Execute(bw, p); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -84,19 +103,23 @@ type htmlPage struct {
 	CSP       string
 	Script    template.JS
 	Target    string
+	HoldOn    string
 	Run       htmlRun
 	Cards     []htmlCard
 	FileCount string
-	Problems  []File
-	Charts    []htmlChart
+	Problems  []htmlProblem
 
-	Filters       htmlFilters
-	Rows          bool // any finding at all
-	Grouped       bool
-	Groups        []htmlGroup
-	TotalText     string
-	FlatLimitText string
-	PerRule       int
+	HasClaims   bool // the report has a worklist (claims were given)
+	Claims      []htmlClaim
+	PageNote    string // what the page lists of the claims, when not all
+	Statuses    []htmlStatusFilter
+	Filters     htmlFilters
+	Others      []htmlFinding
+	OthersTotal string
+	OthersNote  string
+	Charts      []htmlChart
+	MaxClaims   string
+	MaxPerClaim int
 }
 
 type htmlRun struct {
@@ -108,89 +131,431 @@ type htmlRun struct {
 
 type htmlCard struct {
 	ID, Label, Value, Note, Class string
-	NoteClass                     string
 	Sev                           *htmlSevCounts
-	Share                         string // width of the share bar, 0-100; "" for none
 }
 
 type htmlSevCounts struct{ Error, Warning, Info string }
 
+type htmlProblem struct{ Path, Status, Error string }
+
 type htmlOption struct{ Value, Label string }
 
 type htmlFilters struct {
-	Rules, Severities, PayerGroups, Files []htmlOption
+	PayerGroups, Rules, Files []htmlOption
 }
 
-type htmlGroup struct {
-	Rule, Sev, CountText string
-	Cut                  bool
-	Rows                 []htmlRow
+type htmlStatusFilter struct {
+	Value, Label, Count string
 }
 
-type htmlRow struct {
-	I                   int
+type htmlClaim struct {
+	I                       int
+	Status                  string
+	ClaimID, Member         string
+	Payer, PG               string
+	Problem, Fix            string
+	Rules                   []htmlRuleChip
+	RulesKey                string // space-separated rule IDs, for the filter
+	Counts                  string
+	Charge, DOS             string
+	File, Details           string
+	Findings                []htmlFinding
+	More                    string
+	HasInfoOnly, AnyFinding bool
+}
+
+type htmlRuleChip struct{ ID, Sev string }
+
+type htmlFinding struct {
 	Sev, SevShort       string
-	SevRank             int
-	ClaimID, Member, ST string
-	Line                string
-	LineK               string
 	Rule, Source        string
 	Message, Suggestion string
-	Procedure           string
-	Modifiers           []string
-	Detail, Dx          string
-	Payer, PayerNote    string
-	PG                  string
-	File, Where         string
+	Details             string
+	Where               string // other findings: file, claim, position
 }
 
-// noPayerGroup is what the page shows for a finding without a payer group
-// (file- and envelope-level findings).
+// noPayerGroup is what the page shows for a claim without a payer group.
 const noPayerGroup = "(none)"
 
-func newHTMLPage(r *Report) *htmlPage {
-	target := targetCode(r)
+// htmlBuilder gathers the page in one merge pass.
+type htmlBuilder struct {
+	r      *Report
+	quota  map[Status]int
+	listed map[Status]int
+	byRule map[string]*sevTally
+	rules  []string // in order of first appearance
+	byFile map[string]*sevTally
+	files  []string
+
+	cur        []htmlFinding // findings of the claim whose row comes next
+	early      map[claimKey][]htmlFinding
+	earlyN     int
+	earlyFile  int
+	claims     map[Status][]htmlClaim
+	others     []htmlFinding
+	otherTotal int
+}
+
+func newHTMLPage(r *Report, t Totals) (*htmlPage, error) {
+	target := targetCodeOf(r, t)
 	p := &htmlPage{
-		Title:         target + " claim scrub · run " + r.Run.ID,
-		CSP:           htmlCSP,
-		Script:        template.JS(htmlScript),
-		Target:        target,
-		Run:           newHTMLRun(r),
-		FileCount:     fmtThousands(int64(r.Summary.Files)),
-		Rows:          len(r.Findings) > 0,
-		TotalText:     fmtThousands(int64(len(r.Findings))),
-		FlatLimitText: fmtThousands(HTMLFlatLimit),
-		PerRule:       HTMLRowsPerRule,
+		Title:       target + " claim scrub · run " + cleanText(r.Run.ID),
+		CSP:         htmlCSP,
+		Script:      template.JS(htmlScript),
+		Target:      target,
+		HoldOn:      t.HoldOn.String(),
+		Run:         newHTMLRun(r),
+		FileCount:   fmtThousands(int64(r.Summary.Files)),
+		HasClaims:   r.Claims != nil,
+		MaxClaims:   fmtThousands(HTMLMaxClaims),
+		MaxPerClaim: HTMLMaxFindingsPerClaim,
 	}
 	for _, f := range r.Files {
 		if f.Status != "ok" && f.Status != "" {
-			p.Problems = append(p.Problems, f)
+			p.Problems = append(p.Problems, htmlProblem{Path: cleanText(f.Path), Status: f.Status, Error: cleanText(f.Error)})
 		}
 	}
-	sev := tallySeverities(r.Findings)
-	p.Cards = htmlCards(r, target, sev)
-	p.Charts = []htmlChart{
-		ruleChart(r),
-		payerChart(r, target),
-		fileChart(r),
+
+	b := &htmlBuilder{r: r, quota: map[Status]int{}, listed: map[Status]int{}, byRule: map[string]*sevTally{},
+		byFile: map[string]*sevTally{}, early: map[claimKey][]htmlFinding{}, earlyFile: -1, claims: map[Status][]htmlClaim{}}
+	room := HTMLMaxClaims
+	for _, s := range Statuses {
+		b.quota[s] = min(t.Of(s), room)
+		room -= b.quota[s]
 	}
-	p.Filters = htmlFilterOptions(r)
-	p.Grouped = len(r.Findings) > HTMLFlatLimit
-	p.Groups = htmlGroups(r, p.Grouped)
-	return p
+	if err := r.mergeClaims(mergeHooks{finding: b.finding, row: b.row}); err != nil {
+		return nil, err
+	}
+	b.flushEarly(-1)
+
+	var sev sevTally
+	for _, c := range b.byRule {
+		for i := range sev {
+			sev[i] += c[i]
+		}
+	}
+	p.Cards = htmlCards(r, t, target, sev)
+	for _, s := range Statuses {
+		p.Claims = append(p.Claims, b.claims[s]...)
+	}
+	for i := range p.Claims {
+		p.Claims[i].I = i
+	}
+	p.PageNote = pageNote(t, b.listed)
+	p.Statuses = []htmlStatusFilter{{Value: "", Label: "All", Count: fmtThousands(int64(len(p.Claims)))}}
+	for _, s := range Statuses {
+		count := fmtThousands(int64(t.Of(s)))
+		if b.listed[s] < t.Of(s) {
+			count = fmtThousands(int64(b.listed[s])) + " of " + count
+		}
+		p.Statuses = append(p.Statuses, htmlStatusFilter{Value: s.String(), Label: statusLabel(s), Count: count})
+	}
+	p.Filters = htmlFilterOptions(p.Claims)
+	p.Others = b.others
+	p.OthersTotal = fmtThousands(int64(b.otherTotal))
+	if b.otherTotal > len(b.others) {
+		p.OthersNote = "The first " + fmtThousands(int64(len(b.others))) + " of " + fmtThousands(int64(b.otherTotal)) +
+			" are listed; exceptions.csv lists them all."
+	}
+	p.Charts = []htmlChart{
+		heldChargeChart(t),
+		payerChart(r, t, target),
+		ruleChart(b.rules, b.byRule),
+		fileChart(r, b.files, b.byFile),
+	}
+	return p, nil
+}
+
+func statusLabel(s Status) string {
+	switch s {
+	case StatusHeld:
+		return "Held"
+	case StatusReview:
+		return "Review"
+	case StatusVoid:
+		return "Void"
+	case StatusReady:
+		return "Ready"
+	}
+	return s.String()
+}
+
+// pageNote says what the page lists of the claims, when it cannot list
+// them all.
+func pageNote(t Totals, listed map[Status]int) string {
+	n := 0
+	for _, s := range Statuses {
+		n += listed[s]
+	}
+	if n == t.Total() {
+		return ""
+	}
+	var parts []string
+	for _, s := range Statuses {
+		switch all := t.Of(s); {
+		case all == 0:
+		case listed[s] == all:
+			parts = append(parts, "all "+fmtThousands(int64(all))+" "+s.String())
+		case listed[s] == 0:
+			parts = append(parts, "none of the "+fmtThousands(int64(all))+" "+s.String())
+		default:
+			parts = append(parts, "the first "+fmtThousands(int64(listed[s]))+" of "+fmtThousands(int64(all))+" "+s.String())
+		}
+	}
+	return "This page lists " + fmtThousands(int64(n)) + " of the run's " + fmtThousands(int64(t.Total())) +
+		" claims (" + strings.Join(parts, ", ") + "), held first; its counts and filters are of the claims it lists. " +
+		"claims.csv lists every claim and exceptions.csv every finding."
+}
+
+func (b *htmlBuilder) tally(f *scrubber.Finding) {
+	c := b.byRule[f.RuleID]
+	if c == nil {
+		c = &sevTally{}
+		b.byRule[f.RuleID] = c
+		b.rules = append(b.rules, f.RuleID)
+	}
+	c[sevSlot(f.Severity)]++
+	c = b.byFile[f.File]
+	if c == nil {
+		c = &sevTally{}
+		b.byFile[f.File] = c
+		b.files = append(b.files, f.File)
+	}
+	c[sevSlot(f.Severity)]++
+}
+
+func (b *htmlBuilder) finding(f *scrubber.Finding, place findingPlace, key claimKey) error {
+	b.tally(f)
+	switch place {
+	case placeClaim:
+		if len(b.cur) < HTMLMaxFindingsPerClaim {
+			b.cur = append(b.cur, newHTMLFinding(f, false))
+		}
+	case placeEarly:
+		if key.file != b.earlyFile {
+			b.flushEarly(key.file)
+		}
+		if b.earlyN < htmlMaxEarly && len(b.early[key]) < HTMLMaxFindingsPerClaim {
+			b.early[key] = append(b.early[key], newHTMLFinding(f, true))
+			b.earlyN++
+		}
+	default:
+		b.other(newHTMLFinding(f, true))
+	}
+	return nil
+}
+
+func (b *htmlBuilder) other(f htmlFinding) {
+	b.otherTotal++
+	if len(b.others) < HTMLMaxOtherFindings {
+		b.others = append(b.others, f)
+	}
+}
+
+// flushEarly counts the findings set aside for claims of other files than
+// file that got no row (claims that are not target claims) as other
+// findings, and starts file's.
+func (b *htmlBuilder) flushEarly(file int) {
+	keys := make([]claimKey, 0, len(b.early))
+	for k := range b.early {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y claimKey) int {
+		if x.less(y) {
+			return -1
+		}
+		if y.less(x) {
+			return 1
+		}
+		return 0
+	})
+	for _, k := range keys {
+		for _, f := range b.early[k] {
+			b.other(f)
+		}
+	}
+	clear(b.early)
+	b.earlyN = 0
+	b.earlyFile = file
+}
+
+func (b *htmlBuilder) row(c *ClaimRow) error {
+	key := claimKey{c.FileIndex, c.ClaimOffset}
+	if c.FileIndex != b.earlyFile {
+		b.flushEarly(c.FileIndex)
+	}
+	fs := b.early[key]
+	delete(b.early, key)
+	b.earlyN -= len(fs)
+	cur := b.cur
+	b.cur = b.cur[:0]
+	if b.listed[c.Status] >= b.quota[c.Status] {
+		return nil
+	}
+	b.listed[c.Status]++
+	fs = append(slices.Clone(fs), cur...)
+	if len(fs) > HTMLMaxFindingsPerClaim {
+		fs = fs[:HTMLMaxFindingsPerClaim]
+	}
+	b.claims[c.Status] = append(b.claims[c.Status], newHTMLClaim(b.r, c, fs))
+	return nil
+}
+
+func newHTMLClaim(r *Report, c *ClaimRow, fs []htmlFinding) htmlClaim {
+	hc := htmlClaim{
+		Status:   c.Status.String(),
+		ClaimID:  cleanText(c.ClaimID),
+		Member:   cleanText(r.memberID(c.MemberID)),
+		Payer:    cleanText(c.PayerName),
+		PG:       cleanText(c.PayerGroup),
+		Problem:  cleanText(c.FirstProblem),
+		Fix:      cleanText(c.FirstFix),
+		RulesKey: cleanText(strings.Join(c.Rules, " ")),
+		DOS:      htmlDate(cleanText(c.ServiceDate)),
+		File:     cleanText(c.File),
+		Findings: fs,
+	}
+	if hc.PG == "" {
+		hc.PG = noPayerGroup
+	}
+	if cents, ok := parseCents(c.TotalCharge); ok {
+		hc.Charge = fmtDollars(cents)
+	} else {
+		hc.Charge = cleanText(c.TotalCharge)
+	}
+	// Each rule's worst severity on this claim, from the findings listed
+	// (rules of findings not listed are shown plain).
+	worst := map[string]string{}
+	for _, f := range fs {
+		if w, ok := worst[f.Rule]; !ok || sevRank(f.Sev) < sevRank(w) {
+			worst[f.Rule] = f.Sev
+		}
+	}
+	for _, id := range c.Rules {
+		hc.Rules = append(hc.Rules, htmlRuleChip{ID: cleanText(id), Sev: worst[id]})
+	}
+	var counts []string
+	for _, n := range []struct {
+		k          int
+		one, other string
+	}{{c.Errors, "error", "errors"}, {c.Warnings, "warning", "warnings"}, {c.Infos, "info", "infos"}} {
+		if n.k > 0 {
+			counts = append(counts, htmlPlural(n.k, n.one, n.other))
+		}
+	}
+	hc.Counts = strings.Join(counts, " · ")
+	hc.AnyFinding = c.Findings() > 0
+	hc.HasInfoOnly = c.Findings() > 0 && c.Errors == 0 && c.Warnings == 0
+	if more := c.Findings() - len(fs); more > 0 {
+		hc.More = htmlPlural(more, "more finding", "more findings") + " of this claim not listed here: see exceptions.csv."
+	}
+	var d []string
+	if hc.File != "" {
+		d = append(d, "file "+hc.File)
+	}
+	if c.STControl != "" {
+		d = append(d, "ST "+cleanText(c.STControl))
+	}
+	if c.Frequency != "" {
+		d = append(d, "frequency "+cleanText(c.Frequency))
+	}
+	d = append(d, htmlPlural(c.TargetLines, "target line", "target lines"))
+	if c.BillingNPI != "" {
+		d = append(d, "billing NPI "+cleanText(c.BillingNPI))
+	}
+	if c.RenderingNPI != "" {
+		d = append(d, "rendering NPI "+cleanText(c.RenderingNPI))
+	}
+	if c.PayerID != "" {
+		d = append(d, "payer ID "+cleanText(c.PayerID))
+	}
+	hc.Details = strings.Join(d, " · ")
+	return hc
+}
+
+func sevRank(s string) int {
+	return slices.Index(sevSlotNames[:], s)
+}
+
+func newHTMLFinding(f *scrubber.Finding, withWhere bool) htmlFinding {
+	si := sevSlot(f.Severity)
+	hf := htmlFinding{
+		Sev:        sevSlotNames[si],
+		SevShort:   sevSlotNames[si][:1],
+		Rule:       cleanText(f.RuleID),
+		Source:     cleanText(f.Source),
+		Message:    cleanText(f.Message),
+		Suggestion: cleanText(f.Suggestion),
+	}
+	var d []string
+	if f.LineNumber > 0 {
+		d = append(d, "line "+strconv.Itoa(f.LineNumber))
+	}
+	if f.Procedure != "" {
+		code := cleanText(f.Procedure)
+		if len(f.Modifiers) > 0 {
+			code += " " + cleanText(strings.Join(f.Modifiers, " "))
+		}
+		d = append(d, code)
+	}
+	if f.Units != "" {
+		d = append(d, "units "+cleanText(f.Units))
+	}
+	if f.Charge != "" {
+		if cents, ok := parseCents(f.Charge); ok {
+			d = append(d, fmtDollars(cents))
+		} else {
+			d = append(d, "charge "+cleanText(f.Charge))
+		}
+	}
+	if f.ServiceDate != "" {
+		d = append(d, "DOS "+htmlDate(cleanText(f.ServiceDate)))
+	}
+	if f.PlaceOfService != "" {
+		d = append(d, "POS "+cleanText(f.PlaceOfService))
+	}
+	if len(f.DxPointers) > 0 || len(f.PointedDiagnoses) > 0 {
+		dx := "Dx"
+		if len(f.DxPointers) > 0 {
+			dx += " " + cleanText(strings.Join(f.DxPointers, ":"))
+		}
+		if len(f.PointedDiagnoses) > 0 {
+			dx += " → " + cleanText(strings.Join(f.PointedDiagnoses, ", "))
+		}
+		d = append(d, dx)
+	}
+	if f.RenderingTaxonomy != "" {
+		d = append(d, "taxonomy "+cleanText(f.RenderingTaxonomy))
+	}
+	if f.SegmentNumber > 0 {
+		d = append(d, "segment "+fmtThousands(f.SegmentNumber))
+	}
+	d = append(d, "byte "+fmtThousands(f.ByteOffset))
+	if hf.Source != "" {
+		d = append(d, "source "+hf.Source)
+	}
+	hf.Details = strings.Join(d, " · ")
+	if withWhere {
+		w := cleanText(f.File)
+		if f.ClaimID != "" {
+			w += " · claim " + cleanText(f.ClaimID)
+		}
+		hf.Where = w
+	}
+	return hf
 }
 
 func newHTMLRun(r *Report) htmlRun {
 	run := htmlRun{
-		ID:          r.Run.ID,
-		ToolVersion: r.Run.ToolVersion,
-		Pack:        strings.TrimSpace(r.Run.Rules.Name + " " + r.Run.Rules.Version),
+		ID:          cleanText(r.Run.ID),
+		ToolVersion: cleanText(r.Run.ToolVersion),
+		Pack:        cleanText(strings.TrimSpace(r.Run.Rules.Name + " " + r.Run.Rules.Version)),
 		SeedOnly:    r.Run.Rules.SeedOnly,
 		Started:     htmlTime(r.Run.StartedAt),
 		Finished:    htmlTime(r.Run.FinishedAt),
-		SHA256:      r.Run.Rules.SHA256,
-		SHA256Short: r.Run.Rules.SHA256,
+		SHA256:      cleanText(r.Run.Rules.SHA256),
 	}
+	run.SHA256Short = run.SHA256
 	if run.Pack == "" {
 		run.Pack = "(unnamed)"
 	}
@@ -207,7 +572,7 @@ func htmlTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.UTC().Format("2006-01-02 15:04:05") + " UTC"
+	return t.UTC().Format("2006-01-02 15:04") + " UTC"
 }
 
 func htmlDuration(d time.Duration) string {
@@ -237,65 +602,35 @@ var sevSlotNames = [4]string{"error", "warning", "info", "unknown"}
 
 func (c *sevTally) total() int { return c[0] + c[1] + c[2] + c[3] }
 
-func tallySeverities(fs []scrubber.Finding) sevTally {
-	var c sevTally
-	for i := range fs {
-		c[sevSlot(fs[i].Severity)]++
-	}
-	return c
-}
-
-func htmlCards(r *Report, target string, sev sevTally) []htmlCard {
+func htmlCards(r *Report, t Totals, target string, sev sevTally) []htmlCard {
 	s := &r.Summary
+	held := htmlCard{ID: "t-held", Label: "Held", Value: fmtThousands(int64(t.Held)),
+		Note: fmtDollars(t.HeldCharge) + " held"}
+	if t.Held > 0 {
+		held.Class = "bad"
+	}
+	review := htmlCard{ID: "t-review", Label: "Review", Value: fmtThousands(int64(t.Review)), Note: "warnings only"}
+	if t.Review > 0 {
+		review.Class = "warn"
+	}
+	if t.HoldOn == scrubber.Warning {
+		review.Note = "--hold-on warning: none"
+	}
+	ready := htmlCard{ID: "t-ready", Label: "Ready", Value: fmtThousands(int64(t.Ready)), Note: "can go out", Class: "good"}
+	void := htmlCard{ID: "t-void", Label: "Void", Value: fmtThousands(int64(t.Void)), Note: "CLM05-3 = 8"}
 	files := htmlCard{ID: "t-files", Label: "Files", Value: fmtThousands(int64(s.Files)), Note: "all read"}
 	if s.FilesFailed > 0 {
 		files.Note = fmtThousands(int64(s.FilesFailed)) + " failed"
-		files.NoteClass = "e"
+		files.Class = "bad"
 	}
-	clean := htmlCard{ID: "t-clean", Label: "Clean " + target + " claims", Value: fmtThousands(int64(s.CleanTargetClaims))}
-	if s.TargetClaims > 0 {
-		pct := htmlPercent(s.CleanTargetClaims, s.TargetClaims)
-		clean.Note = pct + " of " + target + " claims"
-		clean.Share = pct[:len(pct)-1]
-		clean.Class = "good"
-	} else {
-		clean.Note = "no " + target + " claims"
-	}
-	held := sumByGroup(s.HeldTargetClaimsByPayerGroup)
-	heldCard := htmlCard{ID: "t-held", Label: "Held " + target + " claims", Value: fmtThousands(int64(held)), Note: "with an error finding"}
-	if held > 0 {
-		heldCard.Class = "bad"
-	}
-	return []htmlCard{
-		files,
-		{ID: "t-claims", Label: "Claims", Value: fmtThousands(int64(s.Claims)), Note: fmtThousands(int64(s.ServiceLines)) + " service lines"},
-		{ID: "t-target", Label: target + " claims", Value: fmtThousands(int64(s.TargetClaims)), Note: fmtThousands(int64(s.TargetLines)) + " " + target + " lines"},
-		clean,
-		heldCard,
-		{ID: "t-findings", Label: "Findings", Value: fmtThousands(int64(sev.total())), Sev: &htmlSevCounts{
-			Error:   fmtThousands(int64(sev[0])),
-			Warning: fmtThousands(int64(sev[1])),
-			Info:    fmtThousands(int64(sev[2])),
-		}},
-	}
-}
-
-// htmlPercent is part/whole as a percentage with one decimal, rounded half up:
-// "87.5%".
-func htmlPercent(part, whole int) string {
-	if whole <= 0 {
-		return "—"
-	}
-	p := (int64(part)*1000 + int64(whole)/2) / int64(whole)
-	return strconv.FormatInt(p/10, 10) + "." + strconv.FormatInt(p%10, 10) + "%"
-}
-
-func sumByGroup(m map[string]int) int {
-	n := 0
-	for _, v := range m {
-		n += v
-	}
-	return n
+	findings := htmlCard{ID: "t-findings", Label: "Findings", Value: fmtThousands(int64(sev.total())), Sev: &htmlSevCounts{
+		Error:   fmtThousands(int64(sev[0])),
+		Warning: fmtThousands(int64(sev[1])),
+		Info:    fmtThousands(int64(sev[2])),
+	}}
+	claims := htmlCard{ID: "t-target", Label: target + " claims", Value: fmtThousands(int64(s.TargetClaims)),
+		Note: "of " + fmtThousands(int64(s.Claims)) + " claims · " + fmtThousands(int64(s.TargetLines)) + " lines"}
+	return []htmlCard{held, review, ready, void, claims, findings, files}
 }
 
 // htmlPlural is n and the noun that fits it: "1 file", "2 files".
@@ -327,24 +662,23 @@ func fmtThousands(n int64) string {
 }
 
 var packCodePattern = regexp.MustCompile(`(?i)(?:^|[^0-9a-z])([0-9]{4}[a-z])(?:$|[^0-9a-z])`)
-var cptPattern = regexp.MustCompile(`^[0-9]{4}[0-9A-Z]$`)
 
-// targetCode names the procedure the run is about ("0620T"): a CPT-like code
-// in the rule pack's name, else the procedure most service-line findings are
-// about, else "Target".
+// targetCode names the procedure the run is about ("0620T"): see
+// targetCodeOf.
 func targetCode(r *Report) string {
+	t, _ := r.Totals()
+	return targetCodeOf(r, t)
+}
+
+// targetCodeOf names the procedure the run is about ("0620T"): a CPT-like
+// code in the rule pack's name, else the procedure most service-line
+// findings are about, else "Target".
+func targetCodeOf(r *Report, t Totals) string {
 	if m := packCodePattern.FindStringSubmatch(r.Run.Rules.Name); m != nil {
 		return strings.ToUpper(m[1])
 	}
-	counts := map[string]int{}
-	r.EachFinding(func(f *scrubber.Finding) error {
-		if f.LineNumber > 0 && cptPattern.MatchString(f.Procedure) {
-			counts[f.Procedure]++
-		}
-		return nil
-	})
 	best, bestN := "", 0
-	for code, n := range counts {
+	for code, n := range t.procedures {
 		if n > bestN || (n == bestN && code < best) {
 			best, bestN = code, n
 		}
@@ -399,10 +733,10 @@ const (
 )
 
 type chartItem struct {
-	label, tip  string
-	set, value  string
-	segs        []int // in legend order
-	totalSuffix string
+	label, tip string
+	set, value string
+	segs       []int64 // in legend order
+	total      string  // the value label; default: the sum, with separators
 }
 
 func chartLegend(classes, labels []string) []htmlLegend {
@@ -421,18 +755,20 @@ func newChart(id, title, sub, empty string, classes, labels []string, items []ch
 		return c
 	}
 	c.Legend = chartLegend(classes, labels)
-	most, totalLen := 0, 0
+	var most int64
+	totalLen := 0
 	totals := make([]string, len(items))
 	for i, it := range items {
-		t := 0
+		var t int64
 		for _, v := range it.segs {
 			t += v
 		}
 		most = max(most, t)
-		totals[i] = fmtThousands(int64(t)) + it.totalSuffix
-		if n := utf8.RuneCountInString(totals[i]); n > totalLen {
-			totalLen = n
+		totals[i] = it.total
+		if totals[i] == "" {
+			totals[i] = fmtThousands(t)
 		}
+		totalLen = max(totalLen, utf8.RuneCountInString(totals[i]))
 	}
 	// The bars take what the labels on both sides leave.
 	barMaxW := max(chartWidth-chartBarX-10-chartCharW*totalLen, 80)
@@ -446,7 +782,7 @@ func newChart(id, title, sub, empty string, classes, labels []string, items []ch
 		}
 		x := float64(chartBarX)
 		for j, v := range it.segs {
-			if v == 0 {
+			if v <= 0 || most <= 0 {
 				continue
 			}
 			w := float64(v) / float64(most) * float64(barMaxW)
@@ -510,90 +846,99 @@ func sevTip(name string, c sevTally) string {
 			parts = append(parts, fmtThousands(int64(n))+" "+sevSlotNames[i])
 		}
 	}
-	return name + ": " + fmtThousands(int64(c.total())) + " findings (" + strings.Join(parts, ", ") + ")"
+	return name + ": " + htmlPlural(c.total(), "finding", "findings") + " (" + strings.Join(parts, ", ") + ")"
 }
 
-type ruleCount struct {
-	rule string
-	c    sevTally
+func sevSegs(c sevTally) []int64 {
+	return []int64{int64(c[0]), int64(c[1]), int64(c[2]), int64(c[3])}
 }
 
-// tallyBy counts findings by severity for each key, in order of first
-// appearance (ruleCount.rule holds the key).
-func tallyBy(fs []scrubber.Finding, key func(*scrubber.Finding) string) []ruleCount {
-	idx := map[string]int{}
-	var out []ruleCount
-	for i := range fs {
-		f := &fs[i]
-		k := key(f)
-		j, ok := idx[k]
-		if !ok {
-			j = len(out)
-			idx[k] = j
-			out = append(out, ruleCount{rule: k})
-		}
-		out[j].c[sevSlot(f.Severity)]++
-	}
-	return out
-}
-
-func countByRule(fs []scrubber.Finding) []ruleCount {
-	out := tallyBy(fs, func(f *scrubber.Finding) string { return f.RuleID })
+// byCount orders keys by their tally's total, largest first, then by key.
+func byCount(keys []string, m map[string]*sevTally) []string {
+	out := slices.Clone(keys)
 	sort.SliceStable(out, func(a, b int) bool {
-		ta, tb := out[a].c.total(), out[b].c.total()
+		ta, tb := m[out[a]].total(), m[out[b]].total()
 		if ta != tb {
 			return ta > tb
 		}
-		return out[a].rule < out[b].rule
+		return out[a] < out[b]
 	})
 	return out
 }
 
-func ruleChart(r *Report) htmlChart {
-	rules := countByRule(r.Findings)
+func ruleChart(rules []string, byRule map[string]*sevTally) htmlChart {
+	sorted := byCount(rules, byRule)
 	var items []chartItem
 	more := ""
-	for i, rc := range rules {
+	for i, rule := range sorted {
 		if i == htmlChartMaxRules {
-			rest, restRules := 0, len(rules)-i
-			for _, x := range rules[i:] {
-				rest += x.c.total()
+			rest := 0
+			for _, x := range sorted[i:] {
+				rest += byRule[x].total()
 			}
-			more = htmlPlural(restRules, "more rule", "more rules") + " with " + htmlPlural(rest, "finding", "findings") + " not drawn."
+			more = htmlPlural(len(sorted)-i, "more rule", "more rules") + " with " + htmlPlural(rest, "finding", "findings") + " not drawn."
 			break
 		}
+		c := cleanText(rule)
 		items = append(items, chartItem{
-			label: cutLabel(rc.rule, chartLabelN), tip: sevTip(rc.rule, rc.c),
-			set: "rule", value: rc.rule, segs: append([]int(nil), rc.c[:]...),
+			label: cutLabel(c, chartLabelN), tip: sevTip(c, *byRule[rule]),
+			set: "rule", value: c, segs: sevSegs(*byRule[rule]),
 		})
 	}
 	classes, labels, items := sevLegend(items)
 	return newChart("chart-rules", "Findings by rule",
-		"Stacked by severity; most frequent first. Click a bar to filter the table.",
+		"Every finding of the run, stacked by severity; most frequent first. Click a bar to list the claims with that rule.",
 		"No findings.", classes, labels, items, more)
 }
 
-func payerChart(r *Report, target string) htmlChart {
+func heldChargeChart(t Totals) htmlChart {
+	rules := make([]string, 0, len(t.HeldClaimsByRule))
+	for r := range t.HeldClaimsByRule {
+		rules = append(rules, r)
+	}
+	slices.SortFunc(rules, func(a, b string) int {
+		if c := cmp.Compare(t.HeldChargeByRule[b], t.HeldChargeByRule[a]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(t.HeldClaimsByRule[b], t.HeldClaimsByRule[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	var items []chartItem
+	more := ""
+	for i, rule := range rules {
+		if i == htmlChartMaxRules {
+			more = htmlPlural(len(rules)-i, "more rule", "more rules") + " not drawn."
+			break
+		}
+		c := cleanText(rule)
+		n := t.HeldClaimsByRule[rule]
+		items = append(items, chartItem{
+			label: cutLabel(c, chartLabelN),
+			tip:   c + ": " + fmtDollars(t.HeldChargeByRule[rule]) + " on " + htmlPlural(n, "held claim", "held claims"),
+			set:   "rule", value: c, segs: []int64{t.HeldChargeByRule[rule]},
+			total: fmtDollars(t.HeldChargeByRule[rule]) + " · " + fmtThousands(int64(n)),
+		})
+	}
+	sub := "Total charges (CLM02) of the held claims, by the rules that hold them (a claim held by two rules counts under both); then the number of claims."
+	if t.HeldUnpriced > 0 {
+		sub += " " + htmlPlural(t.HeldUnpriced, "held claim has", "held claims have") + " no amount in CLM02."
+	}
+	return newChart("chart-held", "Charges held, by rule", sub, "No claim is held.",
+		[]string{"s-held"}, []string{"charges held"}, items, more)
+}
+
+func payerChart(r *Report, t Totals, target string) htmlChart {
 	s := &r.Summary
 	type group struct {
-		name               string
-		total, held, clean int
+		name  string
+		total int
+		st    StatusCounts
 	}
 	var groups []group
 	for name, n := range s.TargetClaimsByPayerGroup {
-		groups = append(groups, group{name: name, total: n, held: s.HeldTargetClaimsByPayerGroup[name]})
-	}
-	// Held claims in a group with no total (should not happen) still show.
-	for name, n := range s.HeldTargetClaimsByPayerGroup {
-		if _, ok := s.TargetClaimsByPayerGroup[name]; !ok && n > 0 {
-			groups = append(groups, group{name: name, total: n, held: n})
-		}
-	}
-	withClean := s.CleanTargetClaimsByPayerGroup != nil
-	for i := range groups {
-		if withClean {
-			groups[i].clean = s.CleanTargetClaimsByPayerGroup[groups[i].name]
-		}
+		groups = append(groups, group{name: name, total: n, st: payerStatus(r, t, name)})
 	}
 	sort.Slice(groups, func(a, b int) bool {
 		if groups[a].total != groups[b].total {
@@ -601,57 +946,47 @@ func payerChart(r *Report, target string) htmlChart {
 		}
 		return groups[a].name < groups[b].name
 	})
+	classes := []string{"s-clean", "s-void", "s-review", "s-held"}
+	labels := []string{"ready", "void", "review", "held"}
 	var items []chartItem
-	var classes, labels []string
-	if withClean {
-		classes = []string{"s-clean", "s-review", "s-held"}
-		labels = []string{"clean", "warnings only", "held (error)"}
-	} else {
-		classes = []string{"s-notheld", "s-held"}
-		labels = []string{"not held (no error)", "held (error)"}
-	}
 	for _, g := range groups {
 		if g.total == 0 {
 			continue
 		}
-		held := min(g.held, g.total)
-		var segs []int
-		tip := g.name + ": " + fmtThousands(int64(g.total)) + " " + target + " claims, " + fmtThousands(int64(held)) + " held"
-		if withClean {
-			clean := min(g.clean, g.total-held)
-			segs = []int{clean, g.total - held - clean, held}
-			tip += ", " + fmtThousands(int64(clean)) + " clean"
-		} else {
-			segs = []int{g.total - held, held}
-		}
+		name := cleanText(g.name)
 		items = append(items, chartItem{
-			label: cutLabel(g.name, chartLabelN), tip: tip, set: "pg", value: g.name,
-			segs: segs, totalSuffix: " · " + fmtThousands(int64(held)) + " held",
+			label: cutLabel(name, chartLabelN),
+			tip: name + ": " + htmlPlural(g.total, target+" claim", target+" claims") + "; " + fmtThousands(int64(g.st.Held)) + " held, " +
+				fmtThousands(int64(g.st.Review)) + " review, " + fmtThousands(int64(g.st.Ready)) + " ready, " + fmtThousands(int64(g.st.Void)) + " void",
+			set: "pg", value: name,
+			segs:  []int64{int64(g.st.Ready), int64(g.st.Void), int64(g.st.Review), int64(g.st.Held)},
+			total: fmtThousands(int64(g.total)) + " · " + fmtThousands(int64(g.st.Held)) + " held",
 		})
 	}
-	sub := target + " claims in each payer group; held claims have at least one error finding."
+	sub := target + " claims in each payer group by what becomes of them (held: a finding at or above --hold-on " + t.HoldOn.String() + ")."
 	return newChart("chart-payers", target+" claims by payer group", sub,
 		"No "+target+" claims in this run.", classes, labels, items, "")
 }
 
-func fileChart(r *Report) htmlChart {
-	files := tallyBy(r.Findings, func(f *scrubber.Finding) string { return f.File }) // rule holds the file name
+func fileChart(r *Report, files []string, byFile map[string]*sevTally) htmlChart {
 	// Most findings first; ties in input order.
-	sort.SliceStable(files, func(a, b int) bool { return files[a].c.total() > files[b].c.total() })
+	sorted := slices.Clone(files)
+	sort.SliceStable(sorted, func(a, b int) bool { return byFile[sorted[a]].total() > byFile[sorted[b]].total() })
 	var items []chartItem
 	more := ""
-	for i, fc := range files {
+	for i, f := range sorted {
 		if i == htmlChartMaxFiles {
 			rest := 0
-			for _, x := range files[i:] {
-				rest += x.c.total()
+			for _, x := range sorted[i:] {
+				rest += byFile[x].total()
 			}
-			more = htmlPlural(len(files)-i, "more file", "more files") + " with " + htmlPlural(rest, "finding", "findings") + " not drawn."
+			more = htmlPlural(len(sorted)-i, "more file", "more files") + " with " + htmlPlural(rest, "finding", "findings") + " not drawn."
 			break
 		}
+		c := cleanText(f)
 		items = append(items, chartItem{
-			label: cutPath(fc.rule, chartLabelN), tip: sevTip(fc.rule, fc.c),
-			set: "file", value: fc.rule, segs: append([]int(nil), fc.c[:]...),
+			label: cutPath(c, chartLabelN), tip: sevTip(c, *byFile[f]),
+			set: "file", value: c, segs: sevSegs(*byFile[f]),
 		})
 	}
 	if clean := r.Summary.Files - len(files); clean > 0 && len(files) > 0 {
@@ -664,186 +999,43 @@ func fileChart(r *Report) htmlChart {
 	}
 	classes, labels, items := sevLegend(items)
 	return newChart("chart-files", "Findings by file",
-		"Stacked by severity; most findings first. Click a bar to filter the table.",
+		"Every finding of the run, stacked by severity; most findings first. Click a bar to list that file's claims.",
 		"No findings.", classes, labels, items, more)
 }
 
-// Table.
-
-func htmlFilterOptions(r *Report) htmlFilters {
-	var fl htmlFilters
-	rules := countByRule(r.Findings)
-	sort.Slice(rules, func(a, b int) bool { return rules[a].rule < rules[b].rule })
-	for _, rc := range rules {
-		fl.Rules = append(fl.Rules, htmlOption{Value: rc.rule, Label: rc.rule + " (" + fmtThousands(int64(rc.c.total())) + ")"})
-	}
-	sev := tallySeverities(r.Findings)
-	for i, n := range sev {
-		if n > 0 {
-			fl.Severities = append(fl.Severities, htmlOption{Value: sevSlotNames[i], Label: sevSlotNames[i] + " (" + fmtThousands(int64(n)) + ")"})
+// htmlFilterOptions lists the payer groups, rules and files of the claims
+// the page lists, each with how many of them it has.
+func htmlFilterOptions(claims []htmlClaim) htmlFilters {
+	count := func(keys func(*htmlClaim) []string, label func(string) string) []htmlOption {
+		n := map[string]int{}
+		for i := range claims {
+			for _, k := range keys(&claims[i]) {
+				n[k]++
+			}
 		}
-	}
-	groups := map[string]int{}
-	fileIdx := map[string]int{}
-	var files []htmlOption
-	var fileCounts []int
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		groups[payerGroupKey(f)]++
-		j, ok := fileIdx[f.File]
-		if !ok {
-			j = len(files)
-			fileIdx[f.File] = j
-			files = append(files, htmlOption{Value: f.File})
-			fileCounts = append(fileCounts, 0)
+		names := make([]string, 0, len(n))
+		for k := range n {
+			names = append(names, k)
 		}
-		fileCounts[j]++
-	}
-	names := make([]string, 0, len(groups))
-	for g := range groups {
-		names = append(names, g)
-	}
-	sort.Strings(names)
-	for _, g := range names {
-		fl.PayerGroups = append(fl.PayerGroups, htmlOption{Value: g, Label: g + " (" + fmtThousands(int64(groups[g])) + ")"})
-	}
-	for j := range files {
-		files[j].Label = cutPath(files[j].Value, 48) + " (" + fmtThousands(int64(fileCounts[j])) + ")"
-	}
-	fl.Files = files
-	return fl
-}
-
-func payerGroupKey(f *scrubber.Finding) string {
-	if f.PayerGroup == "" {
-		return noPayerGroup
-	}
-	return f.PayerGroup
-}
-
-// htmlGroups puts the findings in table bodies: one body with every finding,
-// or, when grouped, one body a rule (worst severity first, then most
-// findings, then rule ID) with the rule's first HTMLRowsPerRule findings.
-func htmlGroups(r *Report, grouped bool) []htmlGroup {
-	if !grouped {
-		g := htmlGroup{Rows: make([]htmlRow, 0, len(r.Findings))}
-		for i := range r.Findings {
-			g.Rows = append(g.Rows, newHTMLRow(r, i))
+		sort.Strings(names)
+		out := make([]htmlOption, 0, len(names))
+		for _, k := range names {
+			out = append(out, htmlOption{Value: k, Label: label(k) + " (" + fmtThousands(int64(n[k])) + ")"})
 		}
-		return []htmlGroup{g}
+		return out
 	}
-	type acc struct {
-		g     htmlGroup
-		n     int
-		worst int // sevSlot of the worst severity (lower is worse)
+	same := func(s string) string { return s }
+	return htmlFilters{
+		PayerGroups: count(func(c *htmlClaim) []string { return []string{c.PG} }, same),
+		Rules: count(func(c *htmlClaim) []string {
+			ids := make([]string, len(c.Rules))
+			for i, r := range c.Rules {
+				ids[i] = r.ID
+			}
+			return ids
+		}, same),
+		Files: count(func(c *htmlClaim) []string { return []string{c.File} }, func(s string) string { return cutPath(s, 48) }),
 	}
-	idx := map[string]int{}
-	var accs []*acc
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		j, ok := idx[f.RuleID]
-		if !ok {
-			j = len(accs)
-			idx[f.RuleID] = j
-			accs = append(accs, &acc{g: htmlGroup{Rule: f.RuleID}, worst: len(sevSlotNames)})
-		}
-		a := accs[j]
-		a.n++
-		if s := sevSlot(f.Severity); s < a.worst {
-			a.worst = s
-		}
-		if len(a.g.Rows) < HTMLRowsPerRule {
-			a.g.Rows = append(a.g.Rows, newHTMLRow(r, i))
-		}
-	}
-	sort.SliceStable(accs, func(x, y int) bool {
-		a, b := accs[x], accs[y]
-		if a.worst != b.worst {
-			return a.worst < b.worst
-		}
-		if a.n != b.n {
-			return a.n > b.n
-		}
-		return a.g.Rule < b.g.Rule
-	})
-	out := make([]htmlGroup, 0, len(accs))
-	for _, a := range accs {
-		a.g.Sev = sevSlotNames[a.worst]
-		a.g.CountText = fmtThousands(int64(a.n))
-		a.g.Cut = a.n > len(a.g.Rows)
-		out = append(out, a.g)
-	}
-	return out
-}
-
-func newHTMLRow(r *Report, i int) htmlRow {
-	f := &r.Findings[i]
-	si := sevSlot(f.Severity)
-	row := htmlRow{
-		I:          i,
-		Sev:        sevSlotNames[si],
-		SevShort:   sevSlotNames[si][:1],
-		SevRank:    si,
-		ClaimID:    f.ClaimID,
-		Member:     r.MemberID(f),
-		ST:         f.STControl,
-		Rule:       f.RuleID,
-		Source:     f.Source,
-		Message:    f.Message,
-		Suggestion: f.Suggestion,
-		Procedure:  f.Procedure,
-		Modifiers:  f.Modifiers,
-		Payer:      f.PayerName,
-		PG:         payerGroupKey(f),
-		File:       f.File,
-	}
-	if f.LineNumber > 0 {
-		row.Line = strconv.Itoa(f.LineNumber)
-		row.LineK = row.Line
-	}
-	var detail []string
-	if f.Units != "" {
-		detail = append(detail, "units "+f.Units)
-	}
-	if f.Charge != "" {
-		if _, ok := jsonDecimal(f.Charge); ok {
-			detail = append(detail, "$"+f.Charge)
-		} else {
-			detail = append(detail, "charge "+f.Charge)
-		}
-	}
-	if f.ServiceDate != "" {
-		detail = append(detail, "DOS "+htmlDate(f.ServiceDate))
-	}
-	if f.PlaceOfService != "" {
-		detail = append(detail, "POS "+f.PlaceOfService)
-	}
-	row.Detail = strings.Join(detail, " · ")
-	if len(f.DxPointers) > 0 || len(f.PointedDiagnoses) > 0 {
-		dx := "Dx"
-		if len(f.DxPointers) > 0 {
-			dx += " ptr " + strings.Join(f.DxPointers, ":")
-		}
-		if len(f.PointedDiagnoses) > 0 {
-			dx += " → " + strings.Join(f.PointedDiagnoses, ", ")
-		}
-		row.Dx = dx
-	}
-	var payer []string
-	if f.PayerGroup != "" {
-		payer = append(payer, f.PayerGroup)
-	}
-	if f.PayerID != "" {
-		payer = append(payer, "ID "+f.PayerID)
-	}
-	row.PayerNote = strings.Join(payer, " · ")
-	var where []string
-	if f.SegmentNumber > 0 {
-		where = append(where, "segment "+fmtThousands(f.SegmentNumber))
-	}
-	where = append(where, "byte "+fmtThousands(f.ByteOffset))
-	row.Where = strings.Join(where, " · ")
-	return row
 }
 
 // htmlDate writes CCYYMMDD as CCYY-MM-DD (and a range of two such dates

@@ -1,7 +1,7 @@
-// report.html: sorting and filtering of the findings table. The page is
-// complete without this script; it only hides, shows and reorders rows that
-// are already there. It never builds markup from data (textContent only), so
-// nothing from an input file can become code here.
+// report.html: filtering and opening the claims of the worklist. The page
+// is complete without this script (every claim and finding shows); it only
+// hides, shows and opens what is already there. It never builds markup from
+// data (textContent only), so nothing from an input file can become code.
 (function () {
   "use strict";
   var doc = document;
@@ -9,7 +9,7 @@
   root.classList.remove("no-js");
   root.classList.add("js");
 
-  var table = doc.getElementById("findings");
+  var table = doc.getElementById("claims");
   if (!table) {
     return;
   }
@@ -19,201 +19,86 @@
   var fmt = function (n) {
     return n.toLocaleString("en-US");
   };
-  var collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
-
-  var bodies = Array.prototype.slice.call(table.tBodies);
-  var rows = [];
-  bodies.forEach(function (body) {
-    each(body.rows, function (row) {
-      if (row.classList.contains("f")) {
-        row.searchText = row.textContent.toLowerCase();
-        rows.push(row);
-      }
-    });
+  var claims = Array.prototype.slice.call(table.tBodies);
+  claims.forEach(function (body) {
+    body.searchText = body.textContent.toLowerCase();
   });
 
-  var filters = ["rule", "sev", "pg", "file"].map(function (name) {
-    return { name: name, el: doc.getElementById("f-" + name) };
-  }).filter(function (f) {
-    return f.el !== null;
-  });
+  var statusButtons = doc.querySelectorAll(".seg button[data-status]");
+  var pg = doc.getElementById("f-pg");
+  var rule = doc.getElementById("f-rule");
+  var file = doc.getElementById("f-file");
   var search = doc.getElementById("f-q");
-  var status = doc.getElementById("f-status");
+  var info = doc.getElementById("f-info");
+  var expand = doc.getElementById("f-expand");
+  var statusLine = doc.getElementById("f-status");
   var none = doc.getElementById("f-none");
-  var moreBar = doc.getElementById("f-more");
-  var moreBtn = doc.getElementById("f-more-btn");
-  var allBtn = doc.getElementById("f-all-btn");
+  var status = "";
 
-  // A browser lays a table of thousands of rows out slowly, so the script
-  // shows the matching rows a page at a time (without it, every row shows).
-  var PAGE = 1000;
-  var limit = PAGE;
-
-  function apply(keepLimit) {
-    if (!keepLimit) {
-      limit = PAGE;
+  function setOpen(body, open) {
+    body.classList.toggle("open", open);
+    var btn = body.querySelector("td.st button");
+    if (btn) {
+      btn.setAttribute("aria-expanded", open ? "true" : "false");
     }
-    var want = filters.map(function (f) {
-      return f.el.value;
-    });
-    var text = search ? search.value.trim().toLowerCase() : "";
-    var matched = 0;
+  }
+
+  function apply() {
+    var text = search.value.trim().toLowerCase();
     var shown = 0;
-    rows.forEach(function (row) {
-      var ok = true;
-      for (var i = 0; ok && i < filters.length; i++) {
-        if (want[i] !== "" && row.getAttribute("data-" + filters[i].name) !== want[i]) {
-          ok = false;
-        }
-      }
-      if (ok && text !== "" && row.searchText.indexOf(text) < 0) {
-        ok = false;
-      }
+    claims.forEach(function (body) {
+      var ok = (status === "" || body.getAttribute("data-status") === status) &&
+        (pg.value === "" || body.getAttribute("data-pg") === pg.value) &&
+        (file.value === "" || body.getAttribute("data-file") === file.value) &&
+        (rule.value === "" || (" " + body.getAttribute("data-rules") + " ").indexOf(" " + rule.value + " ") >= 0) &&
+        (text === "" || body.searchText.indexOf(text) >= 0);
+      body.hidden = !ok;
       if (ok) {
-        matched++;
-      }
-      var show = ok && shown < limit;
-      if (row.hidden === show) {
-        row.hidden = !show;
-      }
-      if (show) {
         shown++;
       }
     });
-    bodies.forEach(function (body) {
-      var any = false;
-      for (var i = 0; !any && i < body.rows.length; i++) {
-        var row = body.rows[i];
-        any = row.classList.contains("f") && !row.hidden;
-      }
-      body.hidden = !any;
-    });
-    if (status) {
-      var of = matched === rows.length ? fmt(rows.length) + " rows" :
-        fmt(matched) + " matching rows (of " + fmt(rows.length) + ")";
-      if (shown === rows.length) {
-        status.textContent = "Showing all " + fmt(rows.length) + " rows";
-      } else if (shown === matched) {
-        status.textContent = "Showing " + fmt(shown) + " of " + fmt(rows.length) + " rows";
-      } else {
-        status.textContent = "Showing the first " + fmt(shown) + " of " + of;
-      }
-    }
-    if (moreBar) {
-      moreBar.hidden = shown === matched;
-      if (moreBtn) {
-        moreBtn.textContent = "Show " + fmt(Math.min(PAGE, matched - shown)) + " more";
-      }
-    }
-    if (none) {
-      none.hidden = matched !== 0;
-    }
-  }
-  filters.forEach(function (f) {
-    f.el.addEventListener("change", function () {
-      apply(false);
-    });
-  });
-  if (search) {
-    search.addEventListener("input", function () {
-      apply(false);
-    });
-  }
-  if (moreBtn) {
-    moreBtn.addEventListener("click", function () {
-      limit += PAGE;
-      apply(true);
-    });
-  }
-  if (allBtn) {
-    allBtn.addEventListener("click", function () {
-      limit = Infinity;
-      apply(true);
-    });
+    statusLine.textContent = shown === claims.length ?
+      "Showing all " + fmt(claims.length) + " claims of this page" :
+      "Showing " + fmt(shown) + " of the " + fmt(claims.length) + " claims of this page";
+    none.hidden = shown !== 0;
   }
 
-  // Sorting: each table body sorts on its own, so a grouped table keeps its
-  // groups. Ties keep report order (data-i).
-  var heads = table.tHead.rows[0].cells;
-  var sortCol = -1;
-  var sortDir = 1;
-
-  function key(row, col, type) {
-    var cell = row.cells[col];
-    var k = cell.hasAttribute("data-k") ? cell.getAttribute("data-k") : cell.textContent.trim();
-    if (type === "num") {
-      var n = parseFloat(k);
-      return isNaN(n) ? Infinity : n;
-    }
-    return k;
-  }
-
-  function sortBodies(col, type, dir) {
-    rows = [];
-    bodies.forEach(function (body) {
-      var list = [];
-      each(body.rows, function (row) {
-        if (row.classList.contains("f")) {
-          list.push({ row: row, k: col < 0 ? 0 : key(row, col, type), i: +row.getAttribute("data-i") });
-        }
-      });
-      list.sort(function (a, b) {
-        var c = 0;
-        if (col >= 0) {
-          c = type === "num" ? (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) : collator.compare(a.k, b.k);
-        }
-        return c !== 0 ? c * dir : a.i - b.i;
-      });
-      var frag = doc.createDocumentFragment();
-      list.forEach(function (e) {
-        frag.appendChild(e.row);
-        rows.push(e.row);
-      });
-      body.appendChild(frag);
-    });
-  }
-
-  function markSorted(th, dir) {
-    each(heads, function (h) {
-      h.removeAttribute("aria-sort");
-    });
-    if (th) {
-      th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
-    }
-  }
-
-  each(heads, function (th, col) {
-    var btn = th.querySelector("button");
-    if (!btn) {
-      return;
-    }
+  each(statusButtons, function (btn) {
     btn.addEventListener("click", function () {
-      sortDir = sortCol === col ? -sortDir : 1;
-      sortCol = col;
-      markSorted(th, sortDir);
-      sortBodies(col, th.getAttribute("data-type"), sortDir);
-      apply(true);
+      status = btn.getAttribute("data-status");
+      each(statusButtons, function (b) {
+        b.setAttribute("aria-pressed", b === btn ? "true" : "false");
+      });
+      apply();
     });
   });
-
-  var reset = doc.getElementById("f-reset");
-  if (reset) {
-    reset.addEventListener("click", function () {
-      filters.forEach(function (f) {
-        f.el.value = "";
-      });
-      if (search) {
-        search.value = "";
+  [pg, rule, file].forEach(function (el) {
+    el.addEventListener("change", apply);
+  });
+  search.addEventListener("input", apply);
+  info.addEventListener("change", function () {
+    table.classList.toggle("show-info", info.checked);
+  });
+  expand.addEventListener("click", function () {
+    var open = expand.textContent === "Open all";
+    claims.forEach(function (body) {
+      if (!body.hidden) {
+        setOpen(body, open);
       }
-      sortCol = -1;
-      sortDir = 1;
-      markSorted(null, 1);
-      sortBodies(-1, "", 1);
-      apply(false);
     });
-  }
+    expand.textContent = open ? "Close all" : "Open all";
+  });
+  claims.forEach(function (body) {
+    var btn = body.querySelector("td.st button");
+    if (btn) {
+      btn.addEventListener("click", function () {
+        setOpen(body, !body.classList.contains("open"));
+      });
+    }
+  });
 
-  // A click on a bar of the rule or file chart filters the table by it.
+  // A click on a bar of a chart filters the claims by its rule, payer
+  // group or file.
   each(doc.querySelectorAll("[data-set]"), function (bar) {
     bar.addEventListener("click", function () {
       var el = doc.getElementById("f-" + bar.getAttribute("data-set"));
@@ -221,10 +106,13 @@
         return;
       }
       el.value = bar.getAttribute("data-value");
-      apply(false);
-      table.scrollIntoView({ block: "start" });
+      if (el.value !== bar.getAttribute("data-value")) {
+        el.value = ""; // not among the claims of this page
+      }
+      apply();
+      doc.getElementById("worklist").scrollIntoView({ block: "start" });
     });
   });
 
-  apply(false);
+  apply();
 })();

@@ -2,103 +2,11 @@ package reports
 
 import (
 	"bytes"
-	"fmt"
 	"html"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/scrub837/scrub837/scrubber"
 )
-
-// Input text the pages must show as text, never run or parse.
-const (
-	evilClaimID = `<script>window.__pwned=1</script>`
-	evilPayer   = `ACME & <Sons> "Health"`
-	evilCode    = `0620T"><img src=x onerror=alert(1)>`
-)
-
-// analystReport is a small run as an analyst would see it: three inputs (one
-// failed), 0620T findings of each severity over several rules, payer groups
-// and files, a malicious claim ID and a payer name full of markup.
-func analystReport() *Report {
-	line := func(file string, idx int, claim string, lx int, seg, off int64, rule string, sev scrubber.Severity,
-		msg, sug, payer, payerID, group string) scrubber.Finding {
-		return scrubber.Finding{
-			FileIndex: idx, ClaimOffset: off - 100, File: file,
-			ISAControl: "000000101", GSControl: "101", STControl: "0001",
-			ClaimID: claim, LineNumber: lx, SegmentNumber: seg, ByteOffset: off,
-			RuleID: rule, Severity: sev, Source: "seed", Message: msg, Suggestion: sug,
-			Procedure: "0620T", Modifiers: []string{"RT"}, Units: "1", Charge: "1250.00",
-			ServiceDate: "20260105", PlaceOfService: "22",
-			DxPointers: []string{"1", "2"}, PointedDiagnoses: []string{"I5022", "I10"},
-			PayerName: payer, PayerID: payerID, PayerGroup: group,
-			BillingNPI: "1234567893", RenderingNPI: "1245319599", RenderingTaxonomy: "207RC0000X",
-			MemberID: "W987654321",
-		}
-	}
-	fs := []scrubber.Finding{
-		line("in/mon/batch-a.837", 0, "CLM-1001", 1, 31, 1800, "MOD-LATERALITY-MISSING", scrubber.Error,
-			"0620T is billed without RT or LT", "Add RT or LT for the treated side", "MEDICARE PART B", "12202", "Medicare"),
-		line("in/mon/batch-a.837", 0, "CLM-1001", 1, 32, 1850, "DX-NOT-SUPPORTING", scrubber.Warning,
-			"No pointed diagnosis supports 0620T", "Point the line at a diagnosis from the policy list", "MEDICARE PART B", "12202", "Medicare"),
-		line("in/mon/batch-a.837", 0, evilClaimID, 1, 60, 4100, "LINE-UNITS", scrubber.Error,
-			"0620T is billed with 3 units; expected 1", "Bill 1 unit", evilPayer, "99999", "Other"),
-		line("in/mon/batch-b.837", 1, "CLM-2002", 2, 18, 950, "MOD-LATERALITY-MISSING", scrubber.Error,
-			"0620T is billed without RT or LT", "Add RT or LT for the treated side", "AETNA", "60054", "Aetna"),
-		line("in/mon/batch-b.837", 1, "CLM-2003", 1, 44, 2600, "LINE-POS-ATYPICAL", scrubber.Info,
-			"Place of service 11 is atypical for 0620T", "Check the place of service", "BLUE CROSS OF TEXAS", "84980", "BCBS"),
-	}
-	fs[2].Procedure = evilCode
-	fs[2].Units = "3"
-	fs[4].Modifiers = nil
-	fs[4].PlaceOfService = "11"
-	return &Report{
-		Run: Run{
-			ID:          "run-2026-03-02",
-			ToolVersion: "v0.9.0",
-			Rules:       RulesInfo{Name: "0620T-policy", Version: "2026.1", SHA256: strings.Repeat("ab", 32), SeedOnly: true},
-			StartedAt:   time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC),
-			FinishedAt:  time.Date(2026, 3, 2, 6, 1, 30, 0, time.UTC),
-		},
-		Summary: Summary{
-			Files: 3, FilesFailed: 1, Interchanges: 2, Transactions: 2,
-			Claims: 120, ServiceLines: 310, TargetClaims: 8, TargetLines: 9, CleanTargetClaims: 4,
-			FindingsBySeverity: map[string]int{"error": 3, "warning": 1, "info": 1},
-			FindingsByRule: map[string]int{"MOD-LATERALITY-MISSING": 2, "DX-NOT-SUPPORTING": 1,
-				"LINE-UNITS": 1, "LINE-POS-ATYPICAL": 1},
-			TargetClaimsByPayerGroup:      map[string]int{"Medicare": 4, "Aetna": 2, "BCBS": 1, "Other": 1},
-			HeldTargetClaimsByPayerGroup:  map[string]int{"Medicare": 1, "Aetna": 1, "Other": 1},
-			CleanTargetClaimsByPayerGroup: map[string]int{"Medicare": 2, "Aetna": 1, "BCBS": 1},
-		},
-		Files: []File{
-			{Path: "in/mon/batch-a.837", Bytes: 5000, SHA256: "aa", Status: "ok", Transactions: 1, Claims: 70},
-			{Path: "in/mon/batch-b.837", Bytes: 3000, SHA256: "bb", Status: "ok", Transactions: 1, Claims: 50},
-			{Path: "in/mon/<broken>.837", Bytes: 12, SHA256: "cc", Status: "failed", Error: `no ISA segment at byte 0 ("<x>")`},
-		},
-		Findings: fs,
-	}
-}
-
-// manyFindingsReport has n findings over a few rules, in report order.
-func manyFindingsReport(n int) *Report {
-	r := analystReport()
-	rules := []struct {
-		id  string
-		sev scrubber.Severity
-	}{{"LINE-UNITS", scrubber.Error}, {"DX-NOT-SUPPORTING", scrubber.Warning}, {"LINE-POS-ATYPICAL", scrubber.Info}}
-	r.Findings = make([]scrubber.Finding, 0, n)
-	for i := 0; i < n; i++ {
-		ru := rules[i%len(rules)]
-		r.Findings = append(r.Findings, scrubber.Finding{
-			File: "in/big.837", ClaimID: fmt.Sprintf("C%06d", i), LineNumber: 1,
-			SegmentNumber: int64(10 + i), ByteOffset: int64(100 * i),
-			RuleID: ru.id, Severity: ru.sev, Message: "m", Procedure: "0620T", PayerGroup: "Medicare",
-		})
-	}
-	return r
-}
 
 func htmlString(t *testing.T, r *Report) string {
 	t.Helper()
@@ -111,7 +19,7 @@ func htmlString(t *testing.T, r *Report) string {
 
 func TestHTMLRegistered(t *testing.T) {
 	f, ok := lookupFormat("html")
-	if !ok || f.FileName != "report.html" {
+	if !ok || len(f.Files) != 1 || f.Files[0].Name != "report.html" || !f.Files[0].Streams {
 		t.Fatalf("html format = %+v, %v", f, ok)
 	}
 }
@@ -133,12 +41,9 @@ func TestHTMLEscapesInput(t *testing.T) {
 			t.Errorf("page lacks escaped text %q", esc)
 		}
 	}
-	// One script element only: ours.
 	if n := strings.Count(strings.ToLower(page), "<script"); n != 1 {
 		t.Errorf("page has %d <script elements, want 1", n)
 	}
-	// No event-handler attribute anywhere (attribute values, where escaped
-	// input text lives, are left out of the search).
 	for _, tag := range regexp.MustCompile(`<[a-zA-Z][^>]*>`).FindAllString(page, -1) {
 		names := regexp.MustCompile(`"[^"]*"`).ReplaceAllString(tag, `""`)
 		if regexp.MustCompile(`(?i)\son[a-z]+\s*=`).MatchString(names) {
@@ -155,9 +60,8 @@ func TestHTMLSelfContained(t *testing.T) {
 			t.Errorf("page refers to something outside itself: %q", s)
 		}
 	}
-	// src and href attributes may only hold data: URLs.
 	for _, m := range regexp.MustCompile(`(?i)\s(?:src|href|action|xlink:href)\s*=\s*"([^"]*)"`).FindAllStringSubmatch(page, -1) {
-		if !strings.HasPrefix(m[1], "data:") {
+		if !strings.HasPrefix(m[1], "data:") && !strings.HasPrefix(m[1], "#") {
 			t.Errorf("page loads %q", m[0])
 		}
 	}
@@ -169,47 +73,163 @@ func TestHTMLSelfContained(t *testing.T) {
 	if !strings.Contains(policy, "default-src 'none'") || !strings.Contains(policy, "script-src 'sha256-"+scriptHash(htmlScript)+"'") {
 		t.Errorf("CSP = %q", policy)
 	}
-	// The hash allows exactly the inline script as written.
 	if !strings.Contains(page, "<script>"+htmlScript+"</script>") {
 		t.Error("inline script differs from the hashed text")
 	}
 }
 
-func TestHTMLSummaryAndCharts(t *testing.T) {
+// claimOrder lists the claim IDs of the claims view, in page order.
+func claimOrder(page string) []string {
+	var ids []string
+	for _, m := range regexp.MustCompile(`(?s)<tbody class="claim"[^>]*>.*?<div class="mono">([^<]*)</div>`).FindAllStringSubmatch(page, -1) {
+		ids = append(ids, html.UnescapeString(m[1]))
+	}
+	return ids
+}
+
+func TestHTMLWorklist(t *testing.T) {
 	page := htmlString(t, analystReport())
-	for _, want := range []string{
-		`id="run-id">run-2026-03-02</b>`,
-		"2026-03-02 06:00:00 UTC", "took 1m30s", "0620T-policy 2026.1", "--seed-only",
-		`<div class="k">0620T claims</div>`, `<div class="v">120</div>`, "310 service lines", "9 0620T lines",
-		`<div class="k">Clean 0620T claims</div>`, "50.0% of 0620T claims",
-		"Files that failed or were skipped (1 of 3)", "no ISA segment at byte 0",
-		`<svg class="chart" id="chart-rules"`, `<svg class="chart" id="chart-payers"`, `<svg class="chart" id="chart-files"`,
-		`class="s-error"`, `class="s-warning"`, `class="s-info"`, `class="s-held"`, `class="s-clean"`,
-		"MOD-LATERALITY-MISSING: 2 findings (2 error)",
-		"Medicare: 4 0620T claims, 1 held, 2 clean",
-		`<option value="MOD-LATERALITY-MISSING">MOD-LATERALITY-MISSING (2)</option>`,
-		`<option value="Medicare">Medicare (2)</option>`,
-		"Add RT or LT for the treated side", "DOS 2026-01-05", "Dx ptr 1:2 → I5022, I10",
-		"member ******4321",
+	// Held first, then review, void, ready; input order within each.
+	want := "CLM-1001," + evilClaimID + ",CLM-2002,CLM-1002,CLM-2009,CLM-1003,CLM-2003,CLM-2004"
+	if got := strings.Join(claimOrder(page), ","); got != want {
+		t.Errorf("claims in order %s\nwant %s", got, want)
+	}
+	for _, s := range []string{
+		// the status strip: held with its dollars, review beside it, ready, void
+		`<div class="k">Held</div>` + "\n" + `<div class="v">3</div>` + "\n" + `<div class="n">$6,250.00 held</div>`,
+		`<div class="k">Review</div>` + "\n" + `<div class="v">1</div>`,
+		`<div class="k">Ready</div>` + "\n" + `<div class="v">3</div>`,
+		`<div class="k">Void</div>` + "\n" + `<div class="v">1</div>`,
+		`1 failed`, `id="files-alert"`,
+		// a held claim: its first fix, its rules by severity, its charge, its findings
+		`<div class="fix">Add RT or LT for the treated side</div>`,
+		`<span class="rule r-error">MOD-LATERALITY-MISSING</span><span class="rule r-warning">DX-NOT-SUPPORTING</span>`,
+		`<td class="num">$1,250.00</td>`, `1 error · 1 warning`, "member ****4321",
+		"line 1 · 0620T RT · units 1 · $1,250.00 · DOS 2026-01-05 · POS 22 · Dx 1:2 → I5022, I10",
+		"file in/mon/batch-a.837 · ST 0001 · frequency 1 · 1 target line · billing NPI 1234567893",
+		// an info finding is a row that the script hides by default
+		`<tr class="fd i">`,
+		// the status filter, with counts
+		`data-status="held" aria-pressed="false">Held<span class="c">3</span>`,
+		`<option value="Medicare">Medicare (4)</option>`,
+		// the envelope finding is an other finding
+		`SE01 says 40 segments`, `· 1 not on a 0620T claim`,
+		// charts
+		`id="chart-held"`, `id="chart-payers"`, `id="chart-rules"`, `id="chart-files"`,
+		"LINE-UNITS: $3,750.00 on 1 held claim",
+		"Medicare: 4 0620T claims; 1 held, 1 review, 2 ready, 0 void",
 	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("page lacks %q", want)
+		if !strings.Contains(page, s) {
+			t.Errorf("page lacks %q", s)
 		}
 	}
 	if strings.Contains(page, "W987654321") {
 		t.Error("member ID shown whole without ShowIDs")
 	}
-	if got := strings.Count(page, `<tr class="f `); got != 5 {
-		t.Errorf("%d finding rows, want 5", got)
+	if strings.Contains(page, `id="page-note"`) {
+		t.Error("a small run says the page is cut")
 	}
-	if strings.Contains(page, `class="grp"`) {
-		t.Error("a small run is grouped")
+	// Money has one format: no amount without its dollar sign and cents.
+	for _, m := range regexp.MustCompile(`\$[0-9][0-9,]*(\.[0-9]+)?`).FindAllString(page, -1) {
+		if !regexp.MustCompile(`^\$[0-9]{1,3}(,[0-9]{3})*\.[0-9]{2}$`).MatchString(m) {
+			t.Errorf("money written as %q", m)
+		}
 	}
-
 	r := analystReport()
 	r.ShowIDs = true
 	if !strings.Contains(htmlString(t, r), "member W987654321") {
 		t.Error("ShowIDs: member ID not shown whole")
+	}
+}
+
+// A big run: the page lists HTMLMaxClaims claims, held first, says so, and
+// counts what it holds.
+func TestHTMLLargeRunIsHonest(t *testing.T) {
+	n := 3 * (HTMLMaxClaims + 500) // every claim held (each has an error)
+	r := manyFindingsReport(n)
+	page := htmlString(t, r)
+	if got := strings.Count(page, `<tbody class="claim"`); got != HTMLMaxClaims {
+		t.Errorf("%d claims listed, want %d", got, HTMLMaxClaims)
+	}
+	for _, s := range []string{
+		`id="page-note"`, "This page lists 1,000 of the run&#39;s 1,500 claims (the first 1,000 of 1,500 held)",
+		"claims.csv lists every claim and exceptions.csv every finding",
+		`Held<span class="c">1,000 of 1,500</span>`,
+		`<div class="v">1,500</div>`,
+		`<option value="LINE-UNITS">LINE-UNITS (1,000)</option>`,
+		"LINE-UNITS: 1,500 findings (1,500 error)", // charts count every finding
+	} {
+		if !strings.Contains(page, s) {
+			t.Errorf("page lacks %q", s)
+		}
+	}
+}
+
+func TestHTMLFindingsPerClaimCapped(t *testing.T) {
+	r := analystReport()
+	extra := r.Findings[0]
+	for i := 0; i < 30; i++ {
+		f := extra
+		f.ByteOffset = 1900 + int64(i)
+		f.RuleID = "LINE-DUPLICATE"
+		r.Findings = append(r.Findings, f)
+	}
+	scrubberSort(r)
+	page := htmlString(t, r)
+	if !strings.Contains(page, "12 more findings of this claim not listed here: see exceptions.csv.") {
+		t.Error("no note of the findings not listed")
+	}
+}
+
+// Without claims the worklist says so and every finding is an other
+// finding.
+func TestHTMLWithoutClaims(t *testing.T) {
+	r := analystReport()
+	r.Claims = nil
+	page := htmlString(t, r)
+	if !strings.Contains(page, `id="no-claims"`) || !strings.Contains(page, "· 7 not on a 0620T claim") {
+		t.Error("no-claims page")
+	}
+	if got := strings.Count(page, `<tr class="of `); got != 7 {
+		t.Errorf("%d other findings, want 7", got)
+	}
+}
+
+// A finding of a claim that is not a target claim, set aside while it lay
+// before target claims, ends among the other findings.
+func TestHTMLEarlyFindingOfOtherClaim(t *testing.T) {
+	page := htmlString(t, worklistReport())
+	for _, s := range []string{"taxonomy 2000", "not a target claim", "file-level", "not 837P"} {
+		i := strings.Index(page, s)
+		if i < 0 || !strings.Contains(page[:i], `id="other-findings"`) {
+			t.Errorf("%q is not among the other findings", s)
+		}
+	}
+	if !strings.Contains(page, "· 5 not on a Target claim") {
+		t.Error("other findings count")
+	}
+}
+
+func TestHTMLEmptyRun(t *testing.T) {
+	page := htmlString(t, &Report{Run: Run{ID: "empty"}, Claims: ClaimSlice{}})
+	for _, want := range []string{`id="no-claims"`, "No Target claims in this run.", "All 0 files were read.", "No findings.", "<script>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("empty run: page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `id="claims"`) {
+		t.Error("empty run has a claims table")
+	}
+}
+
+func TestHTMLDeterministic(t *testing.T) {
+	for _, r := range []*Report{analystReport(), manyFindingsReport(3*HTMLMaxClaims + 7)} {
+		first := htmlString(t, r)
+		for i := 0; i < 3; i++ {
+			if htmlString(t, r) != first {
+				t.Fatal("two writes of the same report differ")
+			}
+		}
 	}
 }
 
@@ -219,6 +239,8 @@ func TestHTMLTargetCode(t *testing.T) {
 	if got := targetCode(r); got != "0620T" {
 		t.Errorf("from findings: %q", got)
 	}
+	r = analystReport()
+	r.Run.Rules.Name = "default"
 	r.Findings = nil
 	if got := targetCode(r); got != "Target" {
 		t.Errorf("no findings: %q", got)
@@ -229,83 +251,10 @@ func TestHTMLTargetCode(t *testing.T) {
 	}
 }
 
-func TestHTMLEmptyRun(t *testing.T) {
-	page := htmlString(t, &Report{Run: Run{ID: "empty"}})
-	for _, want := range []string{`id="no-findings"`, "All 0 files were read.", "No findings.", "<script>"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("empty run: page lacks %q", want)
-		}
-	}
-	if strings.Contains(page, `id="findings"`) {
-		t.Error("empty run has a findings table")
-	}
-}
-
-func TestHTMLDeterministic(t *testing.T) {
-	for _, r := range []*Report{analystReport(), manyFindingsReport(HTMLFlatLimit + 7)} {
-		first := htmlString(t, r)
-		for i := 0; i < 5; i++ {
-			if htmlString(t, r) != first {
-				t.Fatal("two writes of the same report differ")
-			}
-		}
-	}
-}
-
-func TestHTMLFlatAtLimit(t *testing.T) {
-	page := htmlString(t, manyFindingsReport(HTMLFlatLimit))
-	if got := strings.Count(page, `<tr class="f `); got != HTMLFlatLimit {
-		t.Errorf("%d rows at the limit, want %d", got, HTMLFlatLimit)
-	}
-	if strings.Contains(page, `id="grouped-note"`) {
-		t.Error("grouped at the limit")
-	}
-}
-
-func TestHTMLGroupsLargeRuns(t *testing.T) {
-	n := HTMLFlatLimit + 1
-	page := htmlString(t, manyFindingsReport(n))
-	if !strings.Contains(page, `id="grouped-note"`) || !strings.Contains(page, "5,001 findings, more than 5,000") {
-		t.Error("no note that the table is grouped")
-	}
-	if got, want := strings.Count(page, `<tr class="f `), 3*HTMLRowsPerRule; got != want {
-		t.Errorf("%d rows, want %d (%d per rule)", got, want, HTMLRowsPerRule)
-	}
-	if got := strings.Count(page, `<tbody class="grp"`); got != 3 {
-		t.Errorf("%d groups, want 3", got)
-	}
-	// Worst severity first, each with its full count.
-	e := strings.Index(page, `data-rule="LINE-UNITS">`+"\n"+`<tr class="g">`)
-	w := strings.Index(page, `data-rule="DX-NOT-SUPPORTING">`+"\n"+`<tr class="g">`)
-	i := strings.Index(page, `data-rule="LINE-POS-ATYPICAL">`+"\n"+`<tr class="g">`)
-	if e < 0 || w < 0 || i < 0 || !(e < w && w < i) {
-		t.Errorf("group order: error %d, warning %d, info %d", e, w, i)
-	}
-	if got := strings.Count(page, "1,667 findings · first 100 shown"); got != 3 {
-		t.Errorf("%d group headings with the rule's count, want 3", got)
-	}
-	// The first rows of each rule, in report order: C000000, C000003, ...
-	if !strings.Contains(page, ">C000000<") || !strings.Contains(page, ">C000297<") || strings.Contains(page, ">C000300<") {
-		t.Error("grouped rows are not the first of each rule")
-	}
-	// The rule chart still counts every finding.
-	if !strings.Contains(page, "LINE-UNITS: 1,667 findings (1,667 error)") {
-		t.Error("chart does not count all findings")
-	}
-}
-
 func TestHTMLHelpers(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234"} {
 		if got := fmtThousands(n); got != want {
 			t.Errorf("fmtThousands(%d) = %q", n, got)
-		}
-	}
-	for _, c := range [][3]string{{"1", "8", "12.5%"}, {"2", "3", "66.7%"}, {"0", "5", "0.0%"}, {"5", "5", "100.0%"}} {
-		var a, b int
-		fmt.Sscan(c[0], &a)
-		fmt.Sscan(c[1], &b)
-		if got := htmlPercent(a, b); got != c[2] {
-			t.Errorf("htmlPercent(%d, %d) = %q", a, b, got)
 		}
 	}
 	if got := htmlDate("20260102-20260131"); got != "2026-01-02 – 2026-01-31" {

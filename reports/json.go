@@ -4,21 +4,21 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-
 	"errors"
-	gojson "github.com/goccy/go-json"
 	"io"
 	"time"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/scrub837/scrub837/scrubber"
 )
 
 func init() {
-	Register(Format{Name: "json", FileName: "exceptions.json", Write: WriteJSON, Streams: true})
+	Register(Format{Name: "json", Files: []FormatFile{{Name: "exceptions.json", Write: WriteJSON, Streams: true}}})
 }
 
 // JSONSchemaVersion is the "schema_version" of exceptions.json.
-const JSONSchemaVersion = 1
+const JSONSchemaVersion = 2
 
 type jsonRun struct {
 	ID          string    `json:"id"`
@@ -35,22 +35,30 @@ type jsonRules struct {
 	SeedOnly bool   `json:"seed_only"`
 }
 
-// jsonSummary leaves out Summary.HeldTargetClaimsByPayerGroup: it is for
-// charts and not in the schema.
+// jsonSummary leaves out Summary.HeldTargetClaimsByPayerGroup and
+// CleanTargetClaimsByPayerGroup: they are for charts. The worklist totals
+// come from Report.Totals: claims by status under --hold-on, and the held
+// claims' total charges (a claim held by two rules counts under both).
 type jsonSummary struct {
-	Files                    int            `json:"files"`
-	FilesFailed              int            `json:"files_failed"`
-	Interchanges             int            `json:"interchanges"`
-	Transactions             int            `json:"transactions"`
-	TransactionsSkipped      int            `json:"transactions_skipped"`
-	Claims                   int            `json:"claims"`
-	ServiceLines             int            `json:"service_lines"`
-	TargetClaims             int            `json:"target_claims"`
-	TargetLines              int            `json:"target_lines"`
-	CleanTargetClaims        int            `json:"clean_target_claims"`
-	FindingsBySeverity       map[string]int `json:"findings_by_severity"`
-	FindingsByRule           map[string]int `json:"findings_by_rule"`
-	TargetClaimsByPayerGroup map[string]int `json:"target_claims_by_payer_group"`
+	Files                    int                    `json:"files"`
+	FilesFailed              int                    `json:"files_failed"`
+	Interchanges             int                    `json:"interchanges"`
+	Transactions             int                    `json:"transactions"`
+	TransactionsSkipped      int                    `json:"transactions_skipped"`
+	Claims                   int                    `json:"claims"`
+	ServiceLines             int                    `json:"service_lines"`
+	TargetClaims             int                    `json:"target_claims"`
+	TargetLines              int                    `json:"target_lines"`
+	CleanTargetClaims        int                    `json:"clean_target_claims"`
+	FindingsBySeverity       map[string]int         `json:"findings_by_severity"`
+	FindingsByRule           map[string]int         `json:"findings_by_rule"`
+	TargetClaimsByPayerGroup map[string]int         `json:"target_claims_by_payer_group"`
+	HoldOn                   string                 `json:"hold_on"`
+	ClaimsByStatus           map[string]int         `json:"claims_by_status"`
+	HeldCharge               json.Number            `json:"held_charge"`
+	HeldChargeByRule         map[string]json.Number `json:"held_charge_by_rule"`
+	HeldClaimsByRule         map[string]int         `json:"held_claims_by_rule"`
+	TextRepaired             int                    `json:"text_repaired"`
 }
 
 type jsonFile struct {
@@ -61,6 +69,33 @@ type jsonFile struct {
 	Error        string `json:"error"`
 	Transactions int    `json:"transactions"`
 	Claims       int    `json:"claims"`
+}
+
+// jsonClaim has the claims.csv columns as fields, in that order, under the
+// same names; counts, target lines and the total charge are numbers (the
+// charge null when it is not one).
+type jsonClaim struct {
+	RunID         string       `json:"run_id"`
+	File          string       `json:"file"`
+	STControl     string       `json:"st_control"`
+	ClaimID       string       `json:"claim_id"`
+	Status        string       `json:"status"`
+	WorstSeverity string       `json:"worst_severity"`
+	Errors        int          `json:"errors"`
+	Warnings      int          `json:"warnings"`
+	Infos         int          `json:"infos"`
+	Rules         []string     `json:"rules"`
+	FirstFix      string       `json:"first_fix"`
+	Frequency     string       `json:"frequency"`
+	ServiceDate   string       `json:"service_date"`
+	TargetLines   int          `json:"target_lines"`
+	TotalCharge   *json.Number `json:"total_charge"`
+	PayerName     string       `json:"payer_name"`
+	PayerID       string       `json:"payer_id"`
+	PayerGroup    string       `json:"payer_group"`
+	BillingNPI    string       `json:"billing_npi"`
+	RenderingNPI  string       `json:"rendering_npi"`
+	MemberID      string       `json:"member_id"`
 }
 
 // jsonFinding has the CSV columns as fields, in CSV order, under the CSV
@@ -98,14 +133,24 @@ type jsonFinding struct {
 	MemberID          string       `json:"member_id"`
 }
 
-// WriteJSON writes r as exceptions.json (REPORTS.md), indented by two
-// spaces. The document head (run, summary, files) is marshalled whole; the
-// findings are streamed one at a time into a hand-written array, so memory
-// does not grow with the report. The output depends on r only: map keys are
-// sorted, times are RFC 3339 in UTC to the second, lists and maps are never
-// null. <, > and & are written as they are, not as \u003c escapes: the file
-// is read as JSON, never pasted into HTML.
+// WriteJSON writes r as exceptions.json, schema 2 (REPORTS.md): the head
+// (schema_version, run, summary, files) indented by two spaces, then
+// "claims" and "findings" with each claim and each finding as one compact
+// line, so that grep, wc -l and jq -c work on the file line by line while
+// it stays one JSON document, and a finding costs no indentation. Each
+// element line ends with a comma but the last of its array.
+//
+// The claims and findings are streamed one at a time, so memory does not
+// grow with the report. The output depends on r only: map keys are sorted,
+// times are RFC 3339 in UTC to the second, lists and maps are never null,
+// text is valid UTF-8 without NUL (cleanText). <, > and & are written as
+// they are, not as \u003c escapes: the file is read as JSON, never pasted
+// into HTML.
 func WriteJSON(w io.Writer, r *Report) error {
+	totals, err := r.Totals()
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
 	head := struct {
 		SchemaVersion int         `json:"schema_version"`
@@ -115,12 +160,12 @@ func WriteJSON(w io.Writer, r *Report) error {
 	}{
 		SchemaVersion: JSONSchemaVersion,
 		Run: jsonRun{
-			ID:          r.Run.ID,
-			ToolVersion: r.Run.ToolVersion,
+			ID:          cleanText(r.Run.ID),
+			ToolVersion: cleanText(r.Run.ToolVersion),
 			Rules: jsonRules{
-				Name:     r.Run.Rules.Name,
-				Version:  r.Run.Rules.Version,
-				SHA256:   r.Run.Rules.SHA256,
+				Name:     cleanText(r.Run.Rules.Name),
+				Version:  cleanText(r.Run.Rules.Version),
+				SHA256:   cleanText(r.Run.Rules.SHA256),
 				SeedOnly: r.Run.Rules.SeedOnly,
 			},
 			StartedAt:  jsonTime(r.Run.StartedAt),
@@ -140,16 +185,28 @@ func WriteJSON(w io.Writer, r *Report) error {
 			FindingsBySeverity:       nonNilMap(r.Summary.FindingsBySeverity),
 			FindingsByRule:           nonNilMap(r.Summary.FindingsByRule),
 			TargetClaimsByPayerGroup: nonNilMap(r.Summary.TargetClaimsByPayerGroup),
+			HoldOn:                   totals.HoldOn.String(),
+			ClaimsByStatus:           map[string]int{},
+			HeldCharge:               json.Number(fmtCents(totals.HeldCharge)),
+			HeldChargeByRule:         map[string]json.Number{},
+			HeldClaimsByRule:         nonNilMap(totals.HeldClaimsByRule),
+			TextRepaired:             totals.TextRepaired,
 		},
 		Files: make([]jsonFile, 0, len(r.Files)),
 	}
+	for _, s := range Statuses {
+		head.Summary.ClaimsByStatus[s.String()] = totals.Of(s)
+	}
+	for rule, c := range totals.HeldChargeByRule {
+		head.Summary.HeldChargeByRule[rule] = json.Number(fmtCents(c))
+	}
 	for _, f := range r.Files {
 		head.Files = append(head.Files, jsonFile{
-			Path:         f.Path,
+			Path:         cleanText(f.Path),
 			Bytes:        f.Bytes,
-			SHA256:       f.SHA256,
+			SHA256:       cleanText(f.SHA256),
 			Status:       f.Status,
-			Error:        f.Error,
+			Error:        cleanText(f.Error),
 			Transactions: f.Transactions,
 			Claims:       f.Claims,
 		})
@@ -162,38 +219,55 @@ func WriteJSON(w io.Writer, r *Report) error {
 	if err := enc.Encode(head); err != nil {
 		return err
 	}
-	// Reopen the head object: drop its closing "}\n" and add "findings".
+	// Reopen the head object: drop its closing "}\n" and add the arrays.
 	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n}\n"))
 	if len(b) == buf.Len() {
 		return errors.New("reports: unexpected JSON encoder output")
 	}
 	bw.Write(b)
-	bw.WriteString(",\n  \"findings\": [")
 
-	enc.SetIndent("    ", "  ")
-	i := 0
-	err := r.EachFinding(func(f *scrubber.Finding) error {
-		buf.Reset()
-		if err := enc.Encode(newJSONFinding(r, f)); err != nil {
+	enc.SetIndent("", "")
+	// array writes one array of the document: each element on its line.
+	array := func(name string, each func(put func(v any) error) error) error {
+		bw.WriteString(",\n  \"" + name + "\": [")
+		n := 0
+		err := each(func(v any) error {
+			buf.Reset()
+			if err := enc.Encode(v); err != nil {
+				return err
+			}
+			if n > 0 {
+				bw.WriteByte(',')
+			}
+			n++
+			bw.WriteByte('\n')
+			// Stop at the first failed write (a full disk) instead of
+			// encoding the rest for nothing; bufio keeps the error.
+			_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+			return err
+		})
+		if err != nil {
 			return err
 		}
-		if i > 0 {
-			bw.WriteByte(',')
+		if n > 0 {
+			bw.WriteString("\n  ")
 		}
-		i++
-		bw.WriteString("\n    ")
-		// Stop at the first failed write (a full disk) instead of
-		// encoding the rest for nothing; bufio keeps the error.
-		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-		return err
+		bw.WriteString("]")
+		return nil
+	}
+	err = array("claims", func(put func(any) error) error {
+		return r.EachClaim(func(c *ClaimRow) error { return put(newJSONClaim(r, c)) })
 	})
 	if err != nil {
 		return err
 	}
-	if i > 0 {
-		bw.WriteString("\n  ")
+	err = array("findings", func(put func(any) error) error {
+		return r.EachFinding(func(f *scrubber.Finding) error { return put(newJSONFinding(r, f)) })
+	})
+	if err != nil {
+		return err
 	}
-	bw.WriteString("]\n}\n")
+	bw.WriteString("\n}\n")
 	return bw.Flush()
 }
 
@@ -212,35 +286,65 @@ type jsonEncoder interface {
 // compares the two, tricky strings included. A variable for that test.
 var newJSONEncoder = func(w io.Writer) jsonEncoder { return gojson.NewEncoder(w) }
 
+func newJSONClaim(r *Report, c *ClaimRow) jsonClaim {
+	worst := ""
+	if c.Worst != 0 {
+		worst = c.Worst.String()
+	}
+	return jsonClaim{
+		RunID:         cleanText(r.Run.ID),
+		File:          cleanText(c.File),
+		STControl:     cleanText(c.STControl),
+		ClaimID:       cleanText(c.ClaimID),
+		Status:        c.Status.String(),
+		WorstSeverity: worst,
+		Errors:        c.Errors,
+		Warnings:      c.Warnings,
+		Infos:         c.Infos,
+		Rules:         nonNilList(cleanList(c.Rules)),
+		FirstFix:      cleanText(c.FirstFix),
+		Frequency:     cleanText(c.Frequency),
+		ServiceDate:   cleanText(c.ServiceDate),
+		TargetLines:   c.TargetLines,
+		TotalCharge:   jsonNumber(c.TotalCharge),
+		PayerName:     cleanText(c.PayerName),
+		PayerID:       cleanText(c.PayerID),
+		PayerGroup:    cleanText(c.PayerGroup),
+		BillingNPI:    cleanText(c.BillingNPI),
+		RenderingNPI:  cleanText(c.RenderingNPI),
+		MemberID:      cleanText(r.memberID(c.MemberID)),
+	}
+}
+
 func newJSONFinding(r *Report, f *scrubber.Finding) jsonFinding {
 	jf := jsonFinding{
-		RunID:             r.Run.ID,
-		File:              f.File,
-		ISAControl:        f.ISAControl,
-		GSControl:         f.GSControl,
-		STControl:         f.STControl,
-		ClaimID:           f.ClaimID,
+		RunID:             cleanText(r.Run.ID),
+		File:              cleanText(f.File),
+		ISAControl:        cleanText(f.ISAControl),
+		GSControl:         cleanText(f.GSControl),
+		STControl:         cleanText(f.STControl),
+		ClaimID:           cleanText(f.ClaimID),
 		ByteOffset:        f.ByteOffset,
-		RuleID:            f.RuleID,
+		RuleID:            cleanText(f.RuleID),
 		Severity:          f.Severity.String(),
-		Source:            f.Source,
-		Message:           f.Message,
-		Suggestion:        f.Suggestion,
-		Procedure:         f.Procedure,
-		Modifiers:         nonNilList(f.Modifiers),
+		Source:            cleanText(f.Source),
+		Message:           cleanText(f.Message),
+		Suggestion:        cleanText(f.Suggestion),
+		Procedure:         cleanText(f.Procedure),
+		Modifiers:         nonNilList(cleanList(f.Modifiers)),
 		Units:             jsonNumber(f.Units),
 		Charge:            jsonNumber(f.Charge),
-		ServiceDate:       f.ServiceDate,
-		PlaceOfService:    f.PlaceOfService,
-		DxPointers:        nonNilList(f.DxPointers),
-		PointedDiagnoses:  nonNilList(f.PointedDiagnoses),
-		PayerName:         f.PayerName,
-		PayerID:           f.PayerID,
-		PayerGroup:        f.PayerGroup,
-		BillingNPI:        f.BillingNPI,
-		RenderingNPI:      f.RenderingNPI,
-		RenderingTaxonomy: f.RenderingTaxonomy,
-		MemberID:          r.MemberID(f),
+		ServiceDate:       cleanText(f.ServiceDate),
+		PlaceOfService:    cleanText(f.PlaceOfService),
+		DxPointers:        nonNilList(cleanList(f.DxPointers)),
+		PointedDiagnoses:  nonNilList(cleanList(f.PointedDiagnoses)),
+		PayerName:         cleanText(f.PayerName),
+		PayerID:           cleanText(f.PayerID),
+		PayerGroup:        cleanText(f.PayerGroup),
+		BillingNPI:        cleanText(f.BillingNPI),
+		RenderingNPI:      cleanText(f.RenderingNPI),
+		RenderingTaxonomy: cleanText(f.RenderingTaxonomy),
+		MemberID:          cleanText(r.MemberID(f)),
 	}
 	if f.LineNumber != 0 {
 		n := f.LineNumber

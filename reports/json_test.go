@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func writeJSON(t *testing.T, r *Report) []byte {
@@ -46,10 +47,10 @@ func sorted(s ...string) []string { s = slices.Clone(s); sort.Strings(s); return
 
 func TestJSONDocument(t *testing.T) {
 	doc := decodeJSON(t, writeJSON(t, sampleReport()))
-	if got := keys(doc); !reflect.DeepEqual(got, sorted("schema_version", "run", "summary", "files", "findings")) {
+	if got := keys(doc); !reflect.DeepEqual(got, sorted("schema_version", "run", "summary", "files", "claims", "findings")) {
 		t.Fatalf("top-level keys %v", got)
 	}
-	if doc["schema_version"] != json.Number("1") {
+	if doc["schema_version"] != json.Number("2") {
 		t.Errorf("schema_version = %#v", doc["schema_version"])
 	}
 	run := doc["run"].(map[string]any)
@@ -72,6 +73,12 @@ func TestJSONDocument(t *testing.T) {
 		"target_claims_by_payer_group": map[string]any{
 			"Aetna": json.Number("2"), "Medicare": json.Number("5"), "Other": json.Number("1"),
 		},
+		"hold_on":             "error",
+		"claims_by_status":    map[string]any{"held": json.Number("0"), "review": json.Number("0"), "ready": json.Number("0"), "void": json.Number("0")},
+		"held_charge":         json.Number("0.00"),
+		"held_charge_by_rule": map[string]any{},
+		"held_claims_by_rule": map[string]any{},
+		"text_repaired":       json.Number("0"),
 	}
 	if !reflect.DeepEqual(sum, wantSum) {
 		t.Errorf("summary = %#v\nwant %#v", sum, wantSum)
@@ -107,7 +114,7 @@ func TestJSONFindings(t *testing.T) {
 		"service_date": "20260102", "place_of_service": "11", "dx_pointers": []any{"1", "2"},
 		"pointed_diagnoses": []any{"E119", "I10"}, "payer_name": "AETNA", "payer_id": "60054",
 		"payer_group": "Aetna", "billing_npi": "1234567893", "rendering_npi": "1245319599",
-		"rendering_taxonomy": "207Q00000X", "member_id": "******6789",
+		"rendering_taxonomy": "207Q00000X", "member_id": "****6789",
 	}
 	if !reflect.DeepEqual(f0, want0) {
 		t.Errorf("finding 1 = %#v\nwant %#v", f0, want0)
@@ -127,13 +134,13 @@ func TestJSONFindings(t *testing.T) {
 		t.Errorf("finding 3 units %#v charge %#v", f2["units"], f2["charge"])
 	}
 	// JSON is not a spreadsheet: no formula guard.
-	if f2["claim_id"] != `=HYPERLINK("http://x")` || f2["member_id"] != "@SUM" {
+	if f2["claim_id"] != `=HYPERLINK("http://x")` || f2["member_id"] != "****" {
 		t.Errorf("finding 3 claim_id %#v member_id %#v", f2["claim_id"], f2["member_id"])
 	}
 	if bytes.Contains(data, []byte("W123456789")) {
 		t.Error("whole member ID in a masked report")
 	}
-	if bytes.Contains(data, []byte("held")) {
+	if bytes.Contains(data, []byte("by_payer_group\": {\n      \"Aetna\": 1")) {
 		t.Error("HeldTargetClaimsByPayerGroup is not in the schema")
 	}
 }
@@ -166,22 +173,131 @@ func TestJSONFindingFieldOrder(t *testing.T) {
 	}
 }
 
-// The hand-written findings array is laid out exactly as encoding/json
-// would indent the whole document, two spaces a level.
+// The head is laid out as encoding/json indents it; then each claim and
+// each finding is one compact line (with a comma but the last of its
+// array), so line tools work on the file.
 func TestJSONLayout(t *testing.T) {
-	for name, r := range map[string]*Report{"sample": sampleReport(), "empty": {}} {
+	for name, r := range map[string]*Report{"sample": sampleReport(), "analyst": analystReport(), "empty": {}} {
 		data := writeJSON(t, r)
+		if !json.Valid(data) {
+			t.Fatalf("%s: not JSON", name)
+		}
+		head, rest, ok := bytes.Cut(data, []byte(",\n  \"claims\": ["))
+		if !ok {
+			t.Fatalf("%s: no claims array:\n%s", name, data)
+		}
 		var compact, indented bytes.Buffer
-		if err := json.Compact(&compact, data); err != nil {
-			t.Fatalf("%s: %v", name, err)
+		json.Compact(&compact, append(bytes.Clone(head), '}'))
+		json.Indent(&indented, compact.Bytes(), "", "  ")
+		if want := bytes.TrimSuffix(indented.Bytes(), []byte("\n}")); !bytes.Equal(head, want) {
+			t.Errorf("%s: head is not indented as json.Indent:\n%s\nwant\n%s", name, head, want)
 		}
-		if err := json.Indent(&indented, compact.Bytes(), "", "  "); err != nil {
-			t.Fatal(err)
+		claims, findings, ok := bytes.Cut(rest, []byte(",\n  \"findings\": ["))
+		if !ok || !bytes.HasSuffix(findings, []byte("\n}\n")) {
+			t.Fatalf("%s: layout:\n%s", name, rest)
 		}
-		indented.WriteByte('\n')
-		if !bytes.Equal(data, indented.Bytes()) {
-			t.Errorf("%s: layout differs from json.Indent:\n%s\nwant\n%s", name, data, indented.Bytes())
+		findings = bytes.TrimSuffix(findings, []byte("\n}\n"))
+		for arr, want := range map[string]int{string(claims): claimCount(r), string(findings): r.NumFindings()} {
+			lines := strings.Split(arr, "\n")
+			if want == 0 {
+				if arr != "]" {
+					t.Errorf("%s: empty array written %q", name, arr)
+				}
+				continue
+			}
+			if lines[0] != "" || lines[len(lines)-1] != "  ]" || len(lines) != want+2 {
+				t.Errorf("%s: %d lines for %d elements:\n%s", name, len(lines), want, arr)
+				continue
+			}
+			for i, l := range lines[1 : len(lines)-1] {
+				last := i == want-1
+				if strings.HasSuffix(l, ",") == last {
+					t.Errorf("%s: line %d comma: %q", name, i, l)
+				}
+				var m map[string]any
+				if err := json.Unmarshal([]byte(strings.TrimSuffix(l, ",")), &m); err != nil || !strings.HasPrefix(l, "{") {
+					t.Errorf("%s: line %q is not one object: %v", name, l, err)
+				}
+			}
 		}
+	}
+}
+
+func claimCount(r *Report) int {
+	if r.Claims == nil {
+		return 0
+	}
+	return r.Claims.Len()
+}
+
+func TestJSONClaims(t *testing.T) {
+	r := analystReport()
+	doc := decodeJSON(t, writeJSON(t, r))
+	cs := doc["claims"].([]any)
+	if len(cs) != 8 {
+		t.Fatalf("%d claims", len(cs))
+	}
+	c0 := cs[0].(map[string]any)
+	if got := keys(c0); !reflect.DeepEqual(got, sorted(ClaimsCSVHeader...)) {
+		t.Errorf("claim fields %v", got)
+	}
+	want := map[string]any{
+		"run_id": "run-2026-03-02", "file": "in/mon/batch-a.837", "st_control": "0001", "claim_id": "CLM-1001",
+		"status": "held", "worst_severity": "error", "errors": json.Number("1"), "warnings": json.Number("1"), "infos": json.Number("0"),
+		"rules": []any{"MOD-LATERALITY-MISSING", "DX-NOT-SUPPORTING"}, "first_fix": "Add RT or LT for the treated side",
+		"frequency": "1", "service_date": "20260105", "target_lines": json.Number("1"), "total_charge": json.Number("1250.00"),
+		"payer_name": "MEDICARE PART B", "payer_id": "12202", "payer_group": "Medicare", "billing_npi": "1234567893",
+		"rendering_npi": "1245319599", "member_id": "****4321",
+	}
+	if !reflect.DeepEqual(c0, want) {
+		t.Errorf("claim 1 = %#v\nwant %#v", c0, want)
+	}
+	ready := cs[2].(map[string]any)
+	if ready["status"] != "ready" || ready["worst_severity"] != "" || !reflect.DeepEqual(ready["rules"], []any{}) {
+		t.Errorf("ready claim %#v", ready)
+	}
+	sum := doc["summary"].(map[string]any)
+	if !reflect.DeepEqual(sum["claims_by_status"], map[string]any{"held": json.Number("3"), "review": json.Number("1"),
+		"ready": json.Number("3"), "void": json.Number("1")}) {
+		t.Errorf("claims_by_status %v", sum["claims_by_status"])
+	}
+	if sum["held_charge"] != json.Number("6250.00") || !reflect.DeepEqual(sum["held_charge_by_rule"], map[string]any{
+		"MOD-LATERALITY-MISSING": json.Number("2500.00"), "LINE-UNITS": json.Number("3750.00")}) {
+		t.Errorf("held charge %v %v", sum["held_charge"], sum["held_charge_by_rule"])
+	}
+	// Field order is claims.csv's.
+	var raw struct{ Claims []json.RawMessage }
+	json.Unmarshal(writeJSON(t, r), &raw)
+	d := json.NewDecoder(bytes.NewReader(raw.Claims[0]))
+	d.Token()
+	var order []string
+	for d.More() {
+		tok, _ := d.Token()
+		order = append(order, tok.(string))
+		var skip json.RawMessage
+		d.Decode(&skip)
+	}
+	if !reflect.DeepEqual(order, ClaimsCSVHeader) {
+		t.Errorf("claim field order %v", order)
+	}
+}
+
+// Text is valid UTF-8 without NUL, and the summary says how many values
+// were repaired.
+func TestJSONValidUTF8(t *testing.T) {
+	r := analystReport()
+	r.Findings[0].ClaimID = "CLM\x00\xff-1"
+	r.Claims.(ClaimSlice)[0].PayerName = "B\xe4r"
+	data := writeJSON(t, r)
+	if !utf8.Valid(data) || bytes.Contains(data, []byte(`\u0000`)) || bytes.Contains(data, []byte(`\ufffd`)) {
+		t.Fatalf("not clean: %s", data)
+	}
+	doc := decodeJSON(t, data)
+	if got := doc["findings"].([]any)[0].(map[string]any)["claim_id"]; got != "CLM\uFFFD-1" {
+		t.Errorf("claim_id %q", got)
+	}
+	if got := doc["summary"].(map[string]any)["text_repaired"]; got != json.Number("2") {
+		t.Errorf("text_repaired %v", got)
 	}
 }
 

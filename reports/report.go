@@ -1,17 +1,24 @@
-// Package reports writes a scrub run's findings as exception reports
-// (exceptions.csv, exceptions.json, and later formats). It only formats:
-// what goes in a report is decided by package scrubber and the command.
+// Package reports writes a scrub run's reports: the exception reports (one
+// finding a row: exceptions.csv, exceptions.json, report.html,
+// exceptions.xlsx) and the analysts' worklist (one target claim a row:
+// claims.csv, claims[] in exceptions.json, the workbook's Claims sheet and
+// report.html's claims view), and puts them in the output folder as one
+// set (see Stage). It only formats and places: what is found is decided by
+// package scrubber and the command.
 package reports
 
 import (
 	"errors"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/scrub837/scrub837/scrubber"
 )
 
 // Report is everything one run writes. Findings must already be in report
-// order (input order of files, then byte offset, then rule ID).
+// order (input order of files, then byte offset, then rule ID), and claims
+// in input order (file, then CLM byte offset).
 type Report struct {
 	Run      Run
 	Summary  Summary
@@ -21,9 +28,26 @@ type Report struct {
 	// keeps them on disk, not in memory. Writers read findings through
 	// NumFindings and EachFinding, which look at Source first.
 	Source FindingSource
-	// ShowIDs writes member IDs whole; otherwise they are masked to their last
-	// four characters (HIPAA minimum necessary).
+	// Claims gives one summary per target claim, in input order; the
+	// worklist (claims.csv, claims[], the Claims sheet, the claims view)
+	// merges them with the findings (see EachClaim). Nil: no worklist rows.
+	Claims ClaimSource
+	// HoldOn is the --hold-on level: a target claim with a finding at or
+	// above it is held (see ClaimStatusOf). Error when zero.
+	HoldOn scrubber.Severity
+	// ShowIDs writes member IDs whole; otherwise they are masked (see
+	// MaskMemberID: HIPAA minimum necessary).
 	ShowIDs bool
+	// TempDir is where writers that need scratch files put them (the XLSX
+	// library's row buffers and its zip, which hold claim data in plain
+	// text; removed before the writer returns): the run's private temporary
+	// folder, which a killed run leaves for the next run to remove. Empty:
+	// the system's temporary folder.
+	TempDir string
+
+	totalsOnce sync.Once
+	totals     Totals
+	totalsErr  error
 }
 
 // Run identifies the run and the rule pack it applied.
@@ -43,7 +67,9 @@ type RulesInfo struct {
 	SeedOnly bool
 }
 
-// Summary holds the run's totals (REPORTS.md, "summary").
+// Summary holds the run's totals (REPORTS.md, "summary"). The worklist's
+// totals (claims held, in review, ready, void, dollars held) are computed
+// from the claims and findings: see Report.Totals.
 type Summary struct {
 	Files                    int
 	FilesFailed              int
@@ -59,7 +85,8 @@ type Summary struct {
 	FindingsByRule           map[string]int
 	TargetClaimsByPayerGroup map[string]int
 	// HeldTargetClaimsByPayerGroup counts target claims with at least one
-	// error-level finding, by payer group (for charts; not in the JSON schema).
+	// error-level finding, by payer group (for charts when the report has
+	// no Claims; not in the JSON schema).
 	HeldTargetClaimsByPayerGroup map[string]int
 	// CleanTargetClaimsByPayerGroup counts clean target claims (worst finding
 	// below warning), by payer group (for charts; not in the JSON schema).
@@ -78,26 +105,47 @@ type File struct {
 	Claims       int
 }
 
-// MaskMemberID keeps the last four characters of id and replaces the rest
-// with '*', so an analyst can still tell claims apart.
+// memberMask is what stands for the hidden part of a masked member ID.
+const memberMask = "****"
+
+// MaskMemberID hides a member ID but its last four characters (runes, not
+// bytes: a multi-byte character is never split) behind a mask of fixed
+// length, so the ID's length is not shown either: "W123456789" becomes
+// "****6789". An ID of four characters or fewer would be shown whole by
+// that rule, so it is hidden whole: "****". An empty ID stays empty.
 func MaskMemberID(id string) string {
-	if len(id) <= 4 {
+	if id == "" {
+		return ""
+	}
+	n := utf8.RuneCountInString(id)
+	if n <= 4 {
+		return memberMask
+	}
+	i := len(id)
+	for k := 0; k < 4; k++ {
+		_, size := utf8.DecodeLastRuneInString(id[:i])
+		i -= size
+	}
+	return memberMask + id[i:]
+}
+
+// memberID is id as this report shows it.
+func (r *Report) memberID(id string) string {
+	if r.ShowIDs {
 		return id
 	}
-	masked := make([]byte, len(id))
-	for i := range masked {
-		masked[i] = '*'
-	}
-	copy(masked[len(id)-4:], id[len(id)-4:])
-	return string(masked)
+	return MaskMemberID(id)
 }
 
 // MemberID is the member ID of f as this report shows it.
-func (r *Report) MemberID(f *scrubber.Finding) string {
-	if r.ShowIDs {
-		return f.MemberID
+func (r *Report) MemberID(f *scrubber.Finding) string { return r.memberID(f.MemberID) }
+
+// holdOn is the report's --hold-on level.
+func (r *Report) holdOn() scrubber.Severity {
+	if r.HoldOn == 0 {
+		return scrubber.Error
 	}
-	return MaskMemberID(f.MemberID)
+	return r.HoldOn
 }
 
 // FindingSource gives a run's findings in report order without holding them
@@ -105,8 +153,9 @@ func (r *Report) MemberID(f *scrubber.Finding) string {
 type FindingSource interface {
 	Len() int
 	// Each calls fn for every finding in report order and stops at the
-	// first error fn returns. It may be called more than once. The
-	// *Finding is valid only during the call.
+	// first error fn returns. It may be called more than once, also from
+	// several goroutines at once. The *Finding is valid only during the
+	// call.
 	Each(fn func(*scrubber.Finding) error) error
 }
 
@@ -150,20 +199,4 @@ func (r *Report) eachFirst(n int, fn func(i int, f *scrubber.Finding) error) err
 		i++
 		return err
 	})
-}
-
-// inMemory returns r with its findings in memory (a shallow copy when they
-// come from a Source), for writers that need them all at once (html).
-func (r *Report) inMemory() (*Report, error) {
-	if r.Source == nil {
-		return r, nil
-	}
-	c := *r
-	c.Source = nil
-	c.Findings = make([]scrubber.Finding, 0, r.Source.Len())
-	err := r.Source.Each(func(f *scrubber.Finding) error {
-		c.Findings = append(c.Findings, *f)
-		return nil
-	})
-	return &c, err
 }

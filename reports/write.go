@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,14 +14,20 @@ import (
 	"sync"
 )
 
-// Format is one kind of report: its --format name, the file it is written
-// to inside the output folder, and the function that writes it.
+// Format is one kind of report, as named by --format: the files it writes
+// into the output folder.
 type Format struct {
-	Name     string // as given to --format, lower case
-	FileName string // base name in the output folder, e.g. "exceptions.csv"
-	Write    func(w io.Writer, r *Report) error
-	// Streams: Write holds one finding at a time, so it may run while
-	// other formats are written (Write runs such formats at once).
+	Name  string // as given to --format, lower case
+	Files []FormatFile
+}
+
+// FormatFile is one file of a format.
+type FormatFile struct {
+	Name  string // base name in the output folder, e.g. "exceptions.csv"
+	Write func(w io.Writer, r *Report) error
+	// Streams: Write holds a bounded number of findings and claims at a
+	// time, and so may run while other files are written (Stage.WriteFormats
+	// runs such files at once).
 	Streams bool
 }
 
@@ -33,20 +38,37 @@ var (
 
 // Register makes a format known to ParseFormats and Write. Formats register
 // themselves from init functions in their own files. Register panics when
-// the format is incomplete or its name or file name is already taken: both
-// are programming errors.
+// the format is incomplete or its name or a file name is already taken:
+// both are programming errors.
 func Register(f Format) {
 	if f.Name == "" || f.Name != strings.ToLower(strings.TrimSpace(f.Name)) || strings.Contains(f.Name, ",") {
 		panic(fmt.Sprintf("reports: bad format name %q", f.Name))
 	}
-	if f.FileName == "" || f.FileName != filepath.Base(f.FileName) || f.Write == nil {
-		panic(fmt.Sprintf("reports: format %q needs a plain file name and a Write function", f.Name))
+	if len(f.Files) == 0 {
+		panic(fmt.Sprintf("reports: format %q writes no file", f.Name))
+	}
+	for i, ff := range f.Files {
+		if err := checkSetName(ff.Name); err != nil || ff.Write == nil {
+			panic(fmt.Sprintf("reports: format %q needs plain file names and Write functions (file %q)", f.Name, ff.Name))
+		}
+		for _, other := range f.Files[:i] {
+			if other.Name == ff.Name {
+				panic(fmt.Sprintf("reports: format %q names %s twice", f.Name, ff.Name))
+			}
+		}
 	}
 	formatsMu.Lock()
 	defer formatsMu.Unlock()
 	for _, g := range formats {
-		if g.Name == f.Name || g.FileName == f.FileName {
-			panic(fmt.Sprintf("reports: format %q (%s) registered twice or clashes with %q (%s)", f.Name, f.FileName, g.Name, g.FileName))
+		if g.Name == f.Name {
+			panic(fmt.Sprintf("reports: format %q registered twice", f.Name))
+		}
+		for _, gf := range g.Files {
+			for _, ff := range f.Files {
+				if gf.Name == ff.Name {
+					panic(fmt.Sprintf("reports: format %q's file %s is format %q's", f.Name, ff.Name, g.Name))
+				}
+			}
 		}
 	}
 	formats[f.Name] = f
@@ -59,6 +81,20 @@ func Formats() []string {
 	names := make([]string, 0, len(formats))
 	for name := range formats {
 		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// formatFileNames lists every file name of every registered format.
+func formatFileNames() []string {
+	formatsMu.RLock()
+	defer formatsMu.RUnlock()
+	var names []string
+	for _, f := range formats {
+		for _, ff := range f.Files {
+			names = append(names, ff.Name)
+		}
 	}
 	sort.Strings(names)
 	return names
@@ -103,156 +139,137 @@ func ParseFormats(list string) ([]string, error) {
 // (diagnoses, masked member IDs), so they are not world-readable.
 const reportFileMode = 0o640
 
-// Write writes r into dir in each of the named formats and returns the
-// paths it wrote, in the order of formats. dir is created if missing.
+// Write writes r into dir in each of the named formats, as one report set
+// that replaces the one in dir (see Stage: formats not named here are
+// removed), and returns the paths it wrote, in the order of the formats.
+// dir is created if missing. Hold LockDir(dir) around it. An error that
+// wraps ErrSetIncomplete comes with the paths: the reports were written.
 //
-// Every report is first written to a temporary file in dir and synced to
-// disk; only when all of them are complete are they renamed into place, so a
-// crash or a failing writer never leaves a half-written report, and a
-// failure leaves the previous run's reports as they were rather than mixing
-// the two runs. Temporary files are removed on error. Writers that share an
-// output folder should hold LockDir(dir) around Write.
+// It is NewStage, WriteFormats and Commit: a command that stages more
+// (ready/ and held/) calls those itself.
 func Write(dir string, formatNames []string, r *Report) ([]string, error) {
+	if _, err := resolveFormats(formatNames); err != nil {
+		return nil, err
+	}
+	st, err := NewStage(dir)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := st.WriteFormats(formatNames, r)
+	if err != nil {
+		st.Abort()
+		return nil, err
+	}
+	if err := st.Commit(); err != nil {
+		if errors.Is(err, ErrSetIncomplete) {
+			return paths, err
+		}
+		return nil, err
+	}
+	return paths, nil
+}
+
+// resolveFormats looks the named formats up, duplicates dropped.
+func resolveFormats(names []string) ([]Format, error) {
 	var fs []Format
-	seen := map[string]bool{}
-	for _, name := range formatNames {
+	for _, name := range names {
 		f, ok := lookupFormat(name)
 		if !ok {
 			return nil, unknownFormat(name)
 		}
-		if !seen[name] {
-			seen[name] = true
+		if !slices.ContainsFunc(fs, func(g Format) bool { return g.Name == name }) {
 			fs = append(fs, f)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("creating report folder: %w", err)
-	}
+	return fs, nil
+}
 
-	// Streaming formats are written at once, as many as there are CPUs;
-	// the others, which hold every finding in memory, one at a time.
-	temps := make([]string, len(fs))
-	errs := make([]error, len(fs))
+// WriteFormats writes r in each of the named formats into the stage and
+// returns the paths the files will have once the set is committed, in the
+// order of the formats. Files that stream are written at once, as many as
+// there are CPUs; the others one at a time after them. On error nothing
+// of the formats is left staged, and the error names the first format (in
+// the order asked) that failed.
+func (s *Stage) WriteFormats(formatNames []string, r *Report) ([]string, error) {
+	fs, err := resolveFormats(formatNames)
+	if err != nil {
+		return nil, err
+	}
+	var files []FormatFile
+	var owner []string
+	for _, f := range fs {
+		for _, ff := range f.Files {
+			if err := s.claim(ff.Name); err != nil {
+				return nil, err
+			}
+			files = append(files, ff)
+			owner = append(owner, f.Name)
+		}
+	}
+	errs := make([]error, len(files))
+	step := stepper(s.step)
+	write := func(i int) {
+		step("write " + files[i].Name)
+		if errs[i] = s.writeFile(files[i], r); errs[i] != nil {
+			errs[i] = fmt.Errorf("writing %s report %s: %w", owner[i], filepath.Join(s.dir, files[i].Name), errs[i])
+		}
+	}
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
-	for i, f := range fs {
-		if !f.Streams {
+	for i, ff := range files {
+		if !ff.Streams {
 			continue
 		}
 		wg.Add(1)
 		slots <- struct{}{}
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			temps[i], errs[i] = writeTemp(dir, f, r)
+			write(i)
 		}()
 	}
 	wg.Wait()
-	for i, f := range fs {
-		if !f.Streams && !slices.ContainsFunc(errs, func(err error) bool { return err != nil }) {
-			temps[i], errs[i] = writeTemp(dir, f, r)
+	failed := func() bool { return slices.ContainsFunc(errs, func(err error) bool { return err != nil }) }
+	for i, ff := range files {
+		if !ff.Streams && !failed() {
+			write(i)
 		}
 	}
-	removeTemps := func() {
-		for _, t := range temps {
-			if t != "" {
-				os.Remove(t)
+	if failed() {
+		for _, ff := range files {
+			s.unclaim(ff.Name)
+		}
+		for _, err := range errs {
+			if err != nil {
+				return nil, err
 			}
 		}
 	}
-	for _, err := range errs {
-		if err != nil {
-			removeTemps()
-			return nil, err // the error of the first format (in the order asked) that failed
-		}
+	paths := make([]string, len(files))
+	for i, ff := range files {
+		paths[i] = filepath.Join(s.dir, ff.Name)
 	}
-
-	written := make([]string, 0, len(fs))
-	for i, f := range fs {
-		final := filepath.Join(dir, f.FileName)
-		if err := os.Rename(temps[i], final); err != nil {
-			removeTemps()
-			syncDir(dir)
-			return written, fmt.Errorf("writing %s: %w", final, err)
-		}
-		temps[i] = ""
-		written = append(written, final)
-	}
-	// Make the renames durable; best effort (some file systems refuse to
-	// sync a directory, and the reports are complete either way).
-	syncDir(dir)
-	return written, nil
+	return paths, nil
 }
 
-// RemoveStaleTemps removes from dir the temporary report files (see
-// writeTemp) that a run killed while writing left behind, and returns
-// their paths. Call it only while holding LockDir(dir): then no other run
-// is writing there.
-func RemoveStaleTemps(dir string) ([]string, error) {
-	formatsMu.RLock()
-	patterns := make([]string, 0, len(formats))
-	for _, f := range formats {
-		patterns = append(patterns, tempPattern(f))
-	}
-	formatsMu.RUnlock()
-	var removed []string
-	for _, pattern := range patterns {
-		// CreateTemp puts digits where the * is.
-		matches, err := filepath.Glob(filepath.Join(dir, strings.Replace(pattern, "*", "[0-9]*", 1)))
-		if err != nil {
-			return removed, err
-		}
-		for _, path := range matches {
-			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return removed, err
-			}
-			removed = append(removed, path)
-		}
-	}
-	sort.Strings(removed)
-	return removed, nil
-}
-
-// tempPattern is the os.CreateTemp pattern of f's temporary files.
-func tempPattern(f Format) string { return "." + f.FileName + ".*.tmp" }
-
-// writeTemp writes one report to a new temporary file in dir, syncs and
-// closes it, and returns its path. On error the file is removed.
-func writeTemp(dir string, f Format, r *Report) (_ string, err error) {
-	tmp, err := os.CreateTemp(dir, tempPattern(f))
+// writeFile writes one report file into the stage. The set is synced to
+// disk as a whole when it is committed.
+func (s *Stage) writeFile(ff FormatFile, r *Report) (err error) {
+	path := filepath.Join(s.path, ff.Name)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, reportFileMode)
 	if err != nil {
-		return "", fmt.Errorf("writing %s report: %w", f.Name, err)
+		return err
 	}
 	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			err = fmt.Errorf("writing %s report %s: %w", f.Name, filepath.Join(dir, f.FileName), err)
+		if cerr := f.Close(); err == nil {
+			err = cerr
 		}
 	}()
-	bw := bufio.NewWriterSize(tmp, 64<<10)
-	if err = f.Write(bw, r); err != nil {
-		return "", err
+	if err = f.Chmod(reportFileMode); err != nil { // whatever the umask
+		return err
 	}
-	if err = bw.Flush(); err != nil {
-		return "", err
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err = ff.Write(bw, r); err != nil {
+		return err
 	}
-	if err = tmp.Chmod(reportFileMode); err != nil {
-		return "", err
-	}
-	if err = tmp.Sync(); err != nil {
-		return "", err
-	}
-	if err = tmp.Close(); err != nil {
-		return "", err
-	}
-	return tmp.Name(), nil
-}
-
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	_ = d.Sync()
-	_ = d.Close()
+	return bw.Flush()
 }

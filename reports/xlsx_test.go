@@ -3,11 +3,14 @@ package reports
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -25,7 +28,7 @@ func writeXLSXBytes(t *testing.T, r *Report) []byte {
 
 func openXLSX(t *testing.T, data []byte) *excelize.File {
 	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{TmpDir: t.TempDir()})
 	if err != nil {
 		t.Fatalf("exceptions.xlsx does not open: %v", err)
 	}
@@ -58,21 +61,25 @@ func xlsxZipPart(t *testing.T, data []byte, name string) string {
 	return ""
 }
 
-// findingsCells reads the Findings sheet as header name -> value, one map a
-// row, checking the header on the way.
-func findingsCells(t *testing.T, f *excelize.File) []map[string]string {
+// sheetCells reads a streamed sheet as header -> value, one map a row,
+// checking the header against cols.
+func sheetCells(t *testing.T, f *excelize.File, sheet string, cols []xlsxColumn) []map[string]string {
 	t.Helper()
-	rows, err := f.GetRows(XLSXFindingsSheet, excelize.Options{RawCellValue: true})
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(CSVHeader, ",") {
-		t.Fatalf("Findings header = %q, want the CSV header", rows)
+	var header []string
+	for _, c := range cols {
+		header = append(header, c.header)
+	}
+	if len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(header, ",") {
+		t.Fatalf("%s header = %q, want %q", sheet, rows, header)
 	}
 	var out []map[string]string
 	for _, row := range rows[1:] {
 		m := map[string]string{}
-		for i, h := range CSVHeader {
+		for i, h := range header {
 			if i < len(row) {
 				m[h] = row[i]
 			}
@@ -103,8 +110,94 @@ func summaryValue(t *testing.T, f *excelize.File, label string) string {
 
 func TestXLSXRegistered(t *testing.T) {
 	f, ok := lookupFormat("xlsx")
-	if !ok || f.FileName != "exceptions.xlsx" {
+	if !ok || len(f.Files) != 1 || f.Files[0].Name != "exceptions.xlsx" || !f.Files[0].Streams {
 		t.Fatalf("xlsx format = %+v, %v", f, ok)
+	}
+}
+
+// colOf is the column letter of header h in cols.
+func colOf(t *testing.T, cols []xlsxColumn, h string) string {
+	t.Helper()
+	for i, c := range cols {
+		if c.header == h {
+			name, _ := excelize.ColumnNumberToName(i + 1)
+			return name
+		}
+	}
+	t.Fatalf("no column %q", h)
+	return ""
+}
+
+func TestXLSXClaimsSheet(t *testing.T) {
+	data := writeXLSXBytes(t, analystReport())
+	f := openXLSX(t, data)
+	if got := strings.Join(f.GetSheetList(), ","); got != "Claims,Findings,Summary" {
+		t.Errorf("sheets = %s", got)
+	}
+	if i := f.GetActiveSheetIndex(); i != 0 {
+		t.Errorf("active sheet %d, want Claims (0)", i)
+	}
+	rows := sheetCells(t, f, XLSXClaimsSheet, xlsxClaimColumns)
+	if len(rows) != 8 {
+		t.Fatalf("%d claim rows, want 8", len(rows))
+	}
+	first := rows[0]
+	for col, want := range map[string]string{
+		"Claim": "CLM-1001", "Result": "held", "Problem": "0620T is billed without RT or LT",
+		"First fix": "Add RT or LT for the treated side", "Status": "", "Owner": "", "Note": "",
+		"Rules": "MOD-LATERALITY-MISSING DX-NOT-SUPPORTING", "Worst severity": "error",
+		"Errors": "1", "Warnings": "1", "Infos": "0", "Service date": "46027", "Total charge": "1250",
+		"Payer": "MEDICARE PART B", "Payer group": "Medicare", "Member ID": "****4321", "Frequency": "1",
+		"Target lines": "1", "Billing NPI": "1234567893", "File": "in/mon/batch-a.837", "Run ID": "run-2026-03-02",
+	} {
+		if first[col] != want {
+			t.Errorf("claim row 1 %s = %q, want %q", col, first[col], want)
+		}
+	}
+	var results []string
+	for _, r := range rows {
+		results = append(results, r["Result"])
+	}
+	if got := strings.Join(results, ","); got != "held,review,ready,held,held,void,ready,ready" {
+		t.Errorf("results %s", got)
+	}
+	// Shown as a date and as money.
+	if v, _ := f.GetCellValue(XLSXClaimsSheet, colOf(t, xlsxClaimColumns, "Service date")+"2"); v != "2026-01-05" {
+		t.Errorf("service date shows %q", v)
+	}
+	if v, _ := f.GetCellValue(XLSXClaimsSheet, colOf(t, xlsxClaimColumns, "Total charge")+"2"); v != "$1,250.00" {
+		t.Errorf("total charge shows %q", v)
+	}
+	checkSheetSetup(t, f, data, XLSXClaimsSheet, "xl/worksheets/sheet1.xml", xlsxClaimColumns, 8, "G")
+}
+
+// checkSheetSetup: A:B and the header frozen, autofilter over the rows,
+// landscape one page wide, the analyst's columns printed with the header
+// on every page.
+func checkSheetSetup(t *testing.T, f *excelize.File, data []byte, sheet, part string, cols []xlsxColumn, rows int, printLast string) {
+	t.Helper()
+	panes, err := f.GetPanes(sheet)
+	if err != nil || !panes.Freeze || panes.YSplit != 1 || panes.XSplit != 2 || panes.TopLeftCell != "C2" {
+		t.Errorf("%s panes = %+v, %v; want A:B and row 1 frozen", sheet, panes, err)
+	}
+	last, _ := excelize.ColumnNumberToName(len(cols))
+	xml := xlsxZipPart(t, data, part)
+	if !strings.Contains(xml, fmt.Sprintf(`<autoFilter ref="$A$1:$%s$%d"`, last, rows+1)) {
+		t.Errorf("%s has no autofilter over A1:%s%d:\n%.800s", sheet, last, rows+1, xml)
+	}
+	for _, want := range []string{`orientation="landscape"`, `fitToWidth="1"`, `fitToHeight="0"`, `fitToPage="true"`} {
+		if !strings.Contains(xml, want) {
+			t.Errorf("%s lacks %s", sheet, want)
+		}
+	}
+	names := map[string]string{}
+	for _, dn := range f.GetDefinedName() {
+		if dn.Scope == sheet {
+			names[dn.Name] = dn.RefersTo
+		}
+	}
+	if names["_xlnm.Print_Area"] != "'"+sheet+"'!$A:$"+printLast || names["_xlnm.Print_Titles"] != "'"+sheet+"'!$1:$1" {
+		t.Errorf("%s print names %v", sheet, names)
 	}
 }
 
@@ -113,155 +206,104 @@ func TestXLSXFindingsSheet(t *testing.T) {
 	r.Findings[4].Charge = "=1+2" // not a decimal: kept as text, never a formula
 	data := writeXLSXBytes(t, r)
 	f := openXLSX(t, data)
-
-	if got := strings.Join(f.GetSheetList(), ","); got != "Summary,Findings" {
-		t.Errorf("sheets = %s", got)
-	}
-	if i := f.GetActiveSheetIndex(); i != 0 {
-		t.Errorf("active sheet %d, want Summary (0)", i)
-	}
-	rows := findingsCells(t, f)
+	rows := sheetCells(t, f, XLSXFindingsSheet, xlsxFindingColumns)
 	if len(rows) != len(r.Findings) {
 		t.Fatalf("%d finding rows, want %d", len(rows), len(r.Findings))
 	}
-	first := rows[0]
 	for col, want := range map[string]string{
-		"run_id": "run-2026-03-02", "file": "in/mon/batch-a.837", "isa_control": "000000101",
-		"claim_id": "CLM-1001", "line_number": "1", "segment_number": "31", "byte_offset": "1800",
-		"rule_id": "MOD-LATERALITY-MISSING", "severity": "error", "source": "seed",
-		"message": "0620T is billed without RT or LT", "procedure": "0620T", "modifiers": "RT",
-		"units": "1", "charge": "1250", "service_date": "20260105", "place_of_service": "22",
-		"dx_pointers": "1|2", "pointed_diagnoses": "I5022|I10", "payer_id": "12202", "payer_group": "Medicare",
-		"billing_npi": "1234567893", "rendering_taxonomy": "207RC0000X", "member_id": "******4321",
+		"Claim": "CLM-1001", "Severity": "error", "Rule": "MOD-LATERALITY-MISSING",
+		"Message": "0620T is billed without RT or LT", "Suggestion": "Add RT or LT for the treated side",
+		"Line": "1", "Procedure": "0620T", "Modifiers": "RT", "Units": "1", "Charge": "1250",
+		"Service date": "46027", "Place of service": "22", "Dx pointers": "1|2", "Diagnoses": "I5022 I10",
+		"Payer ID": "12202", "Payer group": "Medicare", "Billing NPI": "1234567893", "Rendering taxonomy": "207RC0000X",
+		"Member ID": "****4321", "File": "in/mon/batch-a.837", "ISA control": "000000101", "Segment": "31",
+		"Byte offset": "1800", "Source": "seed", "Run ID": "run-2026-03-02",
 	} {
-		if first[col] != want {
-			t.Errorf("row 1 %s = %q, want %q", col, first[col], want)
+		if rows[0][col] != want {
+			t.Errorf("row 1 %s = %q, want %q", col, rows[0][col], want)
 		}
 	}
 	// Input text comes back exactly as it was: no escaping left in the cell.
-	if rows[2]["claim_id"] != evilClaimID || rows[2]["payer_name"] != evilPayer || rows[2]["procedure"] != evilCode {
-		t.Errorf("row 3 = %q / %q / %q", rows[2]["claim_id"], rows[2]["payer_name"], rows[2]["procedure"])
+	if rows[3]["Claim"] != evilClaimID || rows[3]["Payer"] != evilPayer || rows[3]["Procedure"] != evilCode {
+		t.Errorf("row 4 = %q / %q / %q", rows[3]["Claim"], rows[3]["Payer"], rows[3]["Procedure"])
 	}
-
-	// Numbers are numbers; text is text; nothing is a formula.
-	for i, h := range CSVHeader {
+	if rows[4]["Charge"] != "=1+2" || rows[6]["Claim"] != "(file)" || rows[6]["Line"] != "" {
+		t.Errorf("rows 5, 7 = %v %v", rows[4], rows[6])
+	}
+	// Numbers are numbers, dates dates; nothing is a formula.
+	numeric := map[string]bool{"Line": true, "Units": true, "Charge": true, "Service date": true, "Segment": true, "Byte offset": true}
+	for i, c := range xlsxFindingColumns {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		for row := 2; row <= len(rows)+1; row++ {
 			cell := col + strconv.Itoa(row)
-			typ, err := f.GetCellType(XLSXFindingsSheet, cell)
-			if err != nil {
-				t.Fatal(err)
-			}
+			typ, _ := f.GetCellType(XLSXFindingsSheet, cell)
 			v, _ := f.GetCellValue(XLSXFindingsSheet, cell, excelize.Options{RawCellValue: true})
 			if formula, _ := f.GetCellFormula(XLSXFindingsSheet, cell); formula != "" {
 				t.Errorf("%s is a formula: %q", cell, formula)
 			}
-			numeric := xlsxNumericColumns[h] && !(h == "charge" && row == 6)
 			switch {
 			case v == "":
-			case numeric:
-				if typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
-					t.Errorf("%s (%s) = %q has type %v, want a number", cell, h, v, typ)
-				}
-				if _, err := strconv.ParseFloat(v, 64); err != nil {
-					t.Errorf("%s (%s) = %q is not a number", cell, h, v)
+			case numeric[c.header] && !(c.header == "Charge" && row == 6):
+				if _, err := strconv.ParseFloat(v, 64); err != nil || (typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber) {
+					t.Errorf("%s (%s) = %q type %v, want a number", cell, c.header, v, typ)
 				}
 			default:
 				if typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
-					t.Errorf("%s (%s) = %q has type %v, want text", cell, h, v, typ)
+					t.Errorf("%s (%s) = %q has type %v, want text", cell, c.header, v, typ)
 				}
 			}
 		}
 	}
-	if rows[4]["charge"] != "=1+2" || rows[4]["modifiers"] != "" || rows[4]["line_number"] != "1" {
-		t.Errorf("row 5 = %v", rows[4])
+	if v, _ := f.GetCellValue(XLSXFindingsSheet, colOf(t, xlsxFindingColumns, "Charge")+"2"); v != "$1,250.00" {
+		t.Errorf("charge shows %q", v)
 	}
-	// The charge shows as money.
-	if v, _ := f.GetCellValue(XLSXFindingsSheet, "R2"); v != "1,250.00" {
-		t.Errorf("charge R2 shows %q, want 1,250.00", v)
+	if v, _ := f.GetCellValue(XLSXFindingsSheet, colOf(t, xlsxFindingColumns, "Service date")+"2"); v != "2026-01-05" {
+		t.Errorf("service date shows %q", v)
 	}
-
-	// Frozen header, autofilter over the table, fitted widths.
-	panes, err := f.GetPanes(XLSXFindingsSheet)
-	if err != nil || !panes.Freeze || panes.YSplit != 1 || panes.XSplit != 0 || panes.TopLeftCell != "A2" {
-		t.Errorf("panes = %+v, %v; want the header row frozen", panes, err)
-	}
-	sheetXML := xlsxZipPart(t, data, "xl/worksheets/sheet2.xml")
-	if !strings.Contains(sheetXML, `<autoFilter ref="$A$1:$AC$6"`) {
-		t.Errorf("Findings sheet has no autofilter over A1:AC6:\n%.600s", sheetXML)
-	}
-	filterDB := false
-	for _, dn := range f.GetDefinedName() {
-		if dn.Name == "_xlnm._FilterDatabase" && strings.HasSuffix(dn.RefersTo, "Findings'!$A$1:$AC$6") {
-			filterDB = true
-		}
-	}
-	if !filterDB {
-		t.Errorf("no filter database name over the findings: %+v", f.GetDefinedName())
-	}
-	for col, bounds := range map[string][2]float64{
-		"A":  {14, 20},                     // run_id
-		"G":  {xlsxMinWidth, 16},           // line_number
-		"M":  {30, xlsxTextWidth},          // message
-		"W":  {20, xlsxMaxWidth},           // payer_name
-		"AC": {xlsxMinWidth, xlsxMaxWidth}, // member_id
-	} {
-		w, err := f.GetColWidth(XLSXFindingsSheet, col)
-		if err != nil || w < bounds[0] || w > bounds[1] {
-			t.Errorf("column %s width %v (%v), want %v..%v", col, w, err, bounds[0], bounds[1])
-		}
-	}
+	checkSheetSetup(t, f, data, XLSXFindingsSheet, "xl/worksheets/sheet2.xml", xlsxFindingColumns, len(rows), "F")
 }
 
 func TestXLSXSummarySheet(t *testing.T) {
 	f := openXLSX(t, writeXLSXBytes(t, analystReport()))
 	for label, want := range map[string]string{
-		"Run ID":                            "run-2026-03-02",
-		"Rule pack":                         "0620T-policy",
-		"Seed only (--seed-only)":           "yes",
-		"Files":                             "3",
-		"Files failed":                      "1",
-		"Claims":                            "120",
-		"Service lines":                     "310",
-		"0620T claims":                      "8",
-		"0620T lines":                       "9",
-		"Clean 0620T claims":                "4",
-		"Clean share of 0620T claims":       "0.5",
-		"Held 0620T claims (with an error)": "3",
-		"Findings":                          "5",
-		"error":                             "3",
-		"MOD-LATERALITY-MISSING":            "2",
-		"Medicare":                          "4",
-		"in/mon/<broken>.837":               "failed",
+		"Held 0620T claims (fix before sending)": "3",
+		"In review (warnings only)":              "1",
+		"Ready to send":                          "3",
+		"Void":                                   "1",
+		"Charges held":                           "6250",
+		"Run ID":                                 "run-2026-03-02",
+		"Rule pack":                              "0620T-policy",
+		"Seed only (--seed-only)":                "yes",
+		"Files":                                  "3",
+		"Files failed":                           "1",
+		"Claims":                                 "120",
+		"0620T claims":                           "8",
+		"Clean share of 0620T claims":            "0.375",
+		"Findings":                               "7",
+		"error":                                  "3",
+		"LINE-UNITS":                             "1",
+		"in/mon/<broken>.837":                    "failed",
 	} {
 		if got := summaryValue(t, f, label); got != want {
 			t.Errorf("Summary %q = %q, want %q", label, got, want)
 		}
 	}
-	if v, _ := f.GetCellValue(XLSXSummarySheet, "B10"); v != "2026-03-02 06:00:00" {
-		t.Errorf("Started shows %q", v)
-	}
-	if v, _ := f.GetCellValue(XLSXSummarySheet, "A10"); v != "Started (UTC)" {
-		t.Errorf("A10 = %q", v)
-	}
-	// Counts are numbers.
 	rows, _ := f.GetRows(XLSXSummarySheet)
-	for i, row := range rows {
-		if len(row) > 1 && row[0] == "Claims" {
-			if typ, _ := f.GetCellType(XLSXSummarySheet, "B"+strconv.Itoa(i+1)); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
-				t.Errorf("Claims count has type %v", typ)
-			}
-		}
-	}
-	// Payer groups: most claims first, with held and clean.
-	var groups []string
+	var groups, held []string
 	for _, row := range rows {
-		if len(row) == 4 && (row[0] == "Medicare" || row[0] == "Aetna" || row[0] == "BCBS" || row[0] == "Other") {
+		if len(row) == 5 && (row[0] == "Medicare" || row[0] == "Aetna" || row[0] == "BCBS" || row[0] == "Other") {
 			groups = append(groups, strings.Join(row, "/"))
 		}
+		if len(row) == 3 && (row[0] == "LINE-UNITS" || row[0] == "MOD-LATERALITY-MISSING") {
+			held = append(held, strings.Join(row, "/"))
+		}
 	}
-	if got := strings.Join(groups, " "); got != "Medicare/4/1/2 Aetna/2/1/1 BCBS/1/0/1 Other/1/1/0" {
+	// Aetna's void counts in none of held, review, ready.
+	if got := strings.Join(groups, " "); got != "Medicare/4/1/1/2 Aetna/2/1/0/0 BCBS/1/0/0/1 Other/1/1/0/0" {
 		t.Errorf("payer groups = %s", got)
+	}
+	if got := strings.Join(held, " "); got != "MOD-LATERALITY-MISSING/2/$2,500.00 LINE-UNITS/1/$3,750.00" {
+		t.Errorf("held by rule = %s", got)
 	}
 	props, err := f.GetDocProps()
 	if err != nil || props.Created != "2026-03-02T06:00:00Z" || props.Creator != "scrub837" {
@@ -276,13 +318,22 @@ func TestXLSXDeterministic(t *testing.T) {
 			t.Fatal("two writes of the same report differ")
 		}
 	}
+	// Entries in name order: the streamed sheets are not in map order.
+	zr, _ := zip.NewReader(bytes.NewReader(first), int64(len(first)))
+	for i := 1; i < len(zr.File); i++ {
+		if zr.File[i-1].Name > zr.File[i].Name {
+			t.Errorf("zip entries out of order: %s before %s", zr.File[i-1].Name, zr.File[i].Name)
+		}
+	}
 }
 
 func TestXLSXEmptyRun(t *testing.T) {
-	data := writeXLSXBytes(t, &Report{Run: Run{ID: "empty"}})
-	f := openXLSX(t, data)
-	if rows := findingsCells(t, f); len(rows) != 0 {
+	f := openXLSX(t, writeXLSXBytes(t, &Report{Run: Run{ID: "empty"}}))
+	if rows := sheetCells(t, f, XLSXFindingsSheet, xlsxFindingColumns); len(rows) != 0 {
 		t.Errorf("empty run has %d finding rows", len(rows))
+	}
+	if rows := sheetCells(t, f, XLSXClaimsSheet, xlsxClaimColumns); len(rows) != 0 {
+		t.Errorf("empty run has %d claim rows", len(rows))
 	}
 	if got := summaryValue(t, f, "Findings"); got != "0" {
 		t.Errorf("Findings = %q", got)
@@ -292,15 +343,31 @@ func TestXLSXEmptyRun(t *testing.T) {
 	}
 }
 
+// Text that XML cannot hold (control characters, invalid UTF-8, NUL) does
+// not break the workbook.
+func TestXLSXDirtyText(t *testing.T) {
+	r := analystReport()
+	r.Findings[0].Message = "bell\x07 nul\x00 bad\xff end"
+	r.Claims.(ClaimSlice)[0].PayerName = "\x01\x02P\xe4yer"
+	f := openXLSX(t, writeXLSXBytes(t, r))
+	rows := sheetCells(t, f, XLSXFindingsSheet, xlsxFindingColumns)
+	if rows[0]["Message"] != "bell nul bad\uFFFD end" {
+		t.Errorf("message %q", rows[0]["Message"])
+	}
+	if c := sheetCells(t, f, XLSXClaimsSheet, xlsxClaimColumns); c[0]["Payer"] != "P\uFFFDyer" {
+		t.Errorf("payer %q", c[0]["Payer"])
+	}
+}
+
 func TestXLSXLargeRun(t *testing.T) {
 	const n = 30000
 	data := writeXLSXBytes(t, manyFindingsReport(n))
 	f := openXLSX(t, data)
-	rows := findingsCells(t, f)
+	rows := sheetCells(t, f, XLSXFindingsSheet, xlsxFindingColumns)
 	if len(rows) != n {
 		t.Fatalf("%d rows, want %d", len(rows), n)
 	}
-	if last := rows[n-1]; last["claim_id"] != "C029999" || last["segment_number"] != strconv.Itoa(10+n-1) || last["byte_offset"] != strconv.Itoa(100*(n-1)) {
+	if last := rows[n-1]; last["Claim"] != "C029999" || last["Segment"] != strconv.Itoa(10+n-1) || last["Byte offset"] != strconv.Itoa(100*(n-1)) {
 		t.Errorf("last row = %v", last)
 	}
 	if !regexp.MustCompile(`<autoFilter ref="\$A\$1:\$AC\$30001"`).MatchString(xlsxZipPart(t, data, "xl/worksheets/sheet2.xml")) {
@@ -308,31 +375,70 @@ func TestXLSXLargeRun(t *testing.T) {
 	}
 }
 
-func TestXLSXTooManyFindings(t *testing.T) {
-	defer func(n int) { xlsxMaxFindings = n }(xlsxMaxFindings)
-	xlsxMaxFindings = 4
-	r := analystReport()
-	f := openXLSX(t, writeXLSXBytes(t, r))
-	if rows := findingsCells(t, f); len(rows) != 4 {
-		t.Errorf("%d rows, want the first 4", len(rows))
+func TestXLSXTooManyRows(t *testing.T) {
+	defer func(n int) { xlsxMaxRows = n }(xlsxMaxRows)
+	xlsxMaxRows = 4
+	f := openXLSX(t, writeXLSXBytes(t, analystReport()))
+	if rows := sheetCells(t, f, XLSXFindingsSheet, xlsxFindingColumns); len(rows) != 4 {
+		t.Errorf("%d finding rows, want the first 4", len(rows))
 	}
-	found := false
+	if rows := sheetCells(t, f, XLSXClaimsSheet, xlsxClaimColumns); len(rows) != 4 {
+		t.Errorf("%d claim rows, want the first 4", len(rows))
+	}
 	rows, _ := f.GetRows(XLSXSummarySheet)
+	var notes []string
 	for _, row := range rows {
-		if len(row) > 0 && strings.HasPrefix(row[0], "The Findings sheet holds the first 4 of 5 findings") {
-			found = true
+		if len(row) > 0 && strings.Contains(row[0], "sheet holds the first 4") {
+			notes = append(notes, row[0])
 		}
 	}
-	if !found {
-		t.Error("Summary does not say the Findings sheet is cut")
+	if len(notes) != 2 || !strings.Contains(notes[0], "4 of 8 claims") || !strings.Contains(notes[1], "4 of 7 findings") {
+		t.Errorf("Summary notes %q", notes)
 	}
 }
 
 func TestXLSXUnknownSeverity(t *testing.T) {
 	r := analystReport()
 	r.Findings = []scrubber.Finding{{File: "x", RuleID: "R"}}
-	rows := findingsCells(t, openXLSX(t, writeXLSXBytes(t, r)))
-	if len(rows) != 1 || rows[0]["severity"] != "unknown" || rows[0]["byte_offset"] != "0" {
+	r.Claims = nil
+	rows := sheetCells(t, openXLSX(t, writeXLSXBytes(t, r)), XLSXFindingsSheet, xlsxFindingColumns)
+	if len(rows) != 1 || rows[0]["Severity"] != "unknown" || rows[0]["Byte offset"] != "0" {
 		t.Errorf("rows = %v", rows)
+	}
+}
+
+// The library's row buffers (claim data in plain text) go to the folder
+// the caller gives, and none outlives WriteXLSX.
+func TestXLSXTempFiles(t *testing.T) {
+	tmp := t.TempDir()
+	r := manyFindingsReport(60000) // past excelize's 16 MB in-memory chunk
+	r.TempDir = tmp
+	seen := 0
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if ents, _ := os.ReadDir(tmp); len(ents) > seen {
+				seen = len(ents)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	if err := WriteXLSX(io.Discard, r); err != nil {
+		t.Fatal(err)
+	}
+	close(stop)
+	<-done
+	if seen == 0 {
+		t.Error("no temporary file was made in TempDir: the test does not see where they go")
+	}
+	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
+		t.Errorf("left in TempDir: %v", ents)
 	}
 }
