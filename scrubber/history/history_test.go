@@ -268,9 +268,9 @@ func TestLinesKeptOncePerDateAndSide(t *testing.T) {
 		s := openHistory(t, target)
 		c := claim(s, "CLM-A", "a.837", "MBR001", "20260105", "RT")
 		c.Lines = append(c.Lines,
-			history.Line{Date: "20260105", Side: "RT"},  // again
-			history.Line{Date: "20260105", Side: "LT"},  // the other leg
-			history.Line{Date: "", Side: "RT"},          // no date: not kept
+			history.Line{Date: "20260105", Side: "RT"},   // again
+			history.Line{Date: "20260105", Side: "LT"},   // the other leg
+			history.Line{Date: "", Side: "RT"},           // no date: not kept
 			history.Line{Date: "2026-01-05", Side: "RT"}, // not CCYYMMDD: not kept
 		)
 		record(t, s, run("night-1", 10), []history.File{okFile("a.837")}, c)
