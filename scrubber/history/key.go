@@ -113,7 +113,7 @@ func (s *Store) checkKey(ctx context.Context, keySource string) error {
 	case err != nil:
 		return fmt.Errorf("history: reading the key check: %w", err)
 	case !hmac.Equal([]byte(have), []byte(want)):
-		return usageErrorf("history %s was recorded under another key than the one from %s: patients would not match. Use the key it was created with", s.where, keySource)
+		return usageErrorf("%s was recorded under another key than the one in %s: its patients would not match. Use the key it was created with", s.where, keySource)
 	}
 	return tx.Commit()
 }

@@ -172,7 +172,7 @@ func (s *Store) migrateOne(ctx context.Context) (done bool, err error) {
 		return false, fmt.Errorf("history: reading the schema version: %w", err)
 	}
 	if current > SchemaVersion() {
-		return false, usageErrorf("history %s has schema version %d, newer than this scrub837 knows (%d): use a newer scrub837", s.where, current, SchemaVersion())
+		return false, usageErrorf("%s has schema version %d, newer than this scrub837 knows (%d): use a newer scrub837", s.where, current, SchemaVersion())
 	}
 	if current == SchemaVersion() {
 		return true, tx.Commit()

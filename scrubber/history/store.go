@@ -134,7 +134,7 @@ func openSQLite(ctx context.Context, path, key string) (*Store, error) {
 		db.Close()
 		var notDB *sqlite.Error
 		if errors.As(err, &notDB) && notDB.Code() == sqlite3.SQLITE_NOTADB {
-			return nil, usageErrorf("%s is not a SQLite history: %v", path, err)
+			return nil, usageErrorf("%s is not a SQLite history (%v)", path, notDB)
 		}
 		return nil, err
 	}
