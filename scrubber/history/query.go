@@ -27,19 +27,21 @@ const lookupKeys = 500
 
 // duplicatesQuery finds, for each key of the VALUES list k, the recorded
 // original claims that went out (ready or review) with that patient, date of
-// service and side. CROSS JOIN keeps k as SQLite's outer loop, so each key
-// is one probe of claims_patient and one of claim_lines' primary key;
-// PostgreSQL plans it the same from the list's size. The CASTs give
-// PostgreSQL the types of the parameters.
+// service and side. In SQLite, CROSS JOIN fixes the join order: each key is
+// one probe of claims_patient, then one of claim_lines' primary key per
+// claim of that patient (left to itself, with hundreds of keys, SQLite
+// builds an automatic index over all of claim_lines instead). PostgreSQL
+// plans a CROSS JOIN with its WHERE like any join. The CASTs give PostgreSQL
+// the types of the parameters.
 const duplicatesQuery = `WITH k (i, patient_key, service_date, side) AS (VALUES %s)
 SELECT k.i, r.run_id, r.started_at, c.claim_id, f.sha256
-FROM k CROSS JOIN claims c
-JOIN claim_lines l ON l.claim_ref = c.id AND l.service_date = k.service_date AND l.side = k.side
-JOIN files f ON f.id = c.file_ref
-JOIN runs r ON r.id = f.run_ref
+FROM k CROSS JOIN claims c CROSS JOIN claim_lines l CROSS JOIN files f CROSS JOIN runs r
 WHERE c.patient_key = k.patient_key
   AND c.frequency = '` + FrequencyOriginal + `'
   AND c.status IN ('` + StatusReady + `', '` + StatusReview + `')
+  AND l.claim_ref = c.id AND l.service_date = k.service_date AND l.side = k.side
+  AND f.id = c.file_ref
+  AND r.id = f.run_ref
 ORDER BY k.i, r.started_at, r.id, c.id`
 
 const duplicatesKey = "(CAST(? AS INTEGER), CAST(? AS {blob}), CAST(? AS INTEGER), CAST(? AS TEXT))"
