@@ -61,8 +61,10 @@ type lookup struct {
 // gives one Duplicate each, oldest first; the result is ordered by claim,
 // then line, then run.
 //
-// Lines are sent lookupKeys at a time, so a night of 100,000 lines is 200
-// queries, each key an index probe whatever the history's size.
+// Lines are sent 500 to a query, so a night of 100,000 lines is 200
+// queries; each line costs one probe of the patient index, plus one probe
+// of claim_lines per earlier target claim of that patient, whatever the
+// history's size.
 func (s *Store) Duplicates(ctx context.Context, claims []Claim) ([]Duplicate, error) {
 	var keys []lookup
 	for i, c := range claims {
@@ -147,7 +149,8 @@ func scanDuplicates(rows *sql.Rows, keys []lookup, claims []Claim, out []Duplica
 
 // Seen tells when a file was scrubbed before with the same rule pack: the
 // first recorded run in which a file with this SHA-256 was read whole (status
-// ok) under a pack with this SHA-256. ok is false when there is none.
+// ok) under a pack with this SHA-256; of the run, only ID and Started are
+// set. ok is false when there is none.
 func (s *Store) Seen(ctx context.Context, fileSHA256, packSHA256 string) (run Run, ok bool, err error) {
 	var started string
 	err = s.db.QueryRowContext(ctx, s.d.sql(`SELECT r.run_id, r.started_at

@@ -119,6 +119,9 @@ func openSQLite(ctx context.Context, path, key string) (*Store, error) {
 	// night's changed index pages from spilling to the WAL mid-transaction.
 	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Add("_pragma", "cache_size(-65536)")
+	// A big night's WAL (every page of a random-keyed index) is cut back to
+	// 64 MiB once checkpointed, not left at its largest beside the file.
+	q.Add("_pragma", "journal_size_limit(67108864)")
 	// Every query has the index it needs; an automatic one is SQLite
 	// misjudging a join, and costs a pass over millions of rows.
 	q.Add("_pragma", "automatic_index(0)")
