@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func init() {
@@ -53,7 +53,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 		return err
 	}
 	row := make([]string, len(CSVHeader))
-	err := r.EachFinding(func(f *scrubber.Finding) error {
+	err := r.EachFinding(func(f *finding.Finding) error {
 		file := f.File
 		if file != "-" {
 			file = guardCell(file)

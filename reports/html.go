@@ -14,7 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func init() {
@@ -221,13 +221,13 @@ func htmlDuration(d time.Duration) string {
 // anything else.
 type sevTally [4]int
 
-func sevSlot(s scrubber.Severity) int {
+func sevSlot(s finding.Severity) int {
 	switch s {
-	case scrubber.Error:
+	case finding.Error:
 		return 0
-	case scrubber.Warning:
+	case finding.Warning:
 		return 1
-	case scrubber.Info:
+	case finding.Info:
 		return 2
 	}
 	return 3
@@ -237,7 +237,7 @@ var sevSlotNames = [4]string{"error", "warning", "info", "unknown"}
 
 func (c *sevTally) total() int { return c[0] + c[1] + c[2] + c[3] }
 
-func tallySeverities(fs []scrubber.Finding) sevTally {
+func tallySeverities(fs []finding.Finding) sevTally {
 	var c sevTally
 	for i := range fs {
 		c[sevSlot(fs[i].Severity)]++
@@ -337,7 +337,7 @@ func targetCode(r *Report) string {
 		return strings.ToUpper(m[1])
 	}
 	counts := map[string]int{}
-	r.EachFinding(func(f *scrubber.Finding) error {
+	r.EachFinding(func(f *finding.Finding) error {
 		if f.LineNumber > 0 && cptPattern.MatchString(f.Procedure) {
 			counts[f.Procedure]++
 		}
@@ -520,7 +520,7 @@ type ruleCount struct {
 
 // tallyBy counts findings by severity for each key, in order of first
 // appearance (ruleCount.rule holds the key).
-func tallyBy(fs []scrubber.Finding, key func(*scrubber.Finding) string) []ruleCount {
+func tallyBy(fs []finding.Finding, key func(*finding.Finding) string) []ruleCount {
 	idx := map[string]int{}
 	var out []ruleCount
 	for i := range fs {
@@ -537,8 +537,8 @@ func tallyBy(fs []scrubber.Finding, key func(*scrubber.Finding) string) []ruleCo
 	return out
 }
 
-func countByRule(fs []scrubber.Finding) []ruleCount {
-	out := tallyBy(fs, func(f *scrubber.Finding) string { return f.RuleID })
+func countByRule(fs []finding.Finding) []ruleCount {
+	out := tallyBy(fs, func(f *finding.Finding) string { return f.RuleID })
 	sort.SliceStable(out, func(a, b int) bool {
 		ta, tb := out[a].c.total(), out[b].c.total()
 		if ta != tb {
@@ -635,7 +635,7 @@ func payerChart(r *Report, target string) htmlChart {
 }
 
 func fileChart(r *Report) htmlChart {
-	files := tallyBy(r.Findings, func(f *scrubber.Finding) string { return f.File }) // rule holds the file name
+	files := tallyBy(r.Findings, func(f *finding.Finding) string { return f.File }) // rule holds the file name
 	// Most findings first; ties in input order.
 	sort.SliceStable(files, func(a, b int) bool { return files[a].c.total() > files[b].c.total() })
 	var items []chartItem
@@ -714,7 +714,7 @@ func htmlFilterOptions(r *Report) htmlFilters {
 	return fl
 }
 
-func payerGroupKey(f *scrubber.Finding) string {
+func payerGroupKey(f *finding.Finding) string {
 	if f.PayerGroup == "" {
 		return noPayerGroup
 	}

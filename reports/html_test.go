@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // Input text the pages must show as text, never run or parse.
@@ -23,9 +23,9 @@ const (
 // failed), 0620T findings of each severity over several rules, payer groups
 // and files, a malicious claim ID and a payer name full of markup.
 func analystReport() *Report {
-	line := func(file string, idx int, claim string, lx int, seg, off int64, rule string, sev scrubber.Severity,
-		msg, sug, payer, payerID, group string) scrubber.Finding {
-		return scrubber.Finding{
+	line := func(file string, idx int, claim string, lx int, seg, off int64, rule string, sev finding.Severity,
+		msg, sug, payer, payerID, group string) finding.Finding {
+		return finding.Finding{
 			FileIndex: idx, ClaimOffset: off - 100, File: file,
 			ISAControl: "000000101", GSControl: "101", STControl: "0001",
 			ClaimID: claim, LineNumber: lx, SegmentNumber: seg, ByteOffset: off,
@@ -38,16 +38,16 @@ func analystReport() *Report {
 			MemberID: "W987654321",
 		}
 	}
-	fs := []scrubber.Finding{
-		line("in/mon/batch-a.837", 0, "CLM-1001", 1, 31, 1800, "MOD-LATERALITY-MISSING", scrubber.Error,
+	fs := []finding.Finding{
+		line("in/mon/batch-a.837", 0, "CLM-1001", 1, 31, 1800, "MOD-LATERALITY-MISSING", finding.Error,
 			"0620T is billed without RT or LT", "Add RT or LT for the treated side", "MEDICARE PART B", "12202", "Medicare"),
-		line("in/mon/batch-a.837", 0, "CLM-1001", 1, 32, 1850, "DX-NOT-SUPPORTING", scrubber.Warning,
+		line("in/mon/batch-a.837", 0, "CLM-1001", 1, 32, 1850, "DX-NOT-SUPPORTING", finding.Warning,
 			"No pointed diagnosis supports 0620T", "Point the line at a diagnosis from the policy list", "MEDICARE PART B", "12202", "Medicare"),
-		line("in/mon/batch-a.837", 0, evilClaimID, 1, 60, 4100, "LINE-UNITS", scrubber.Error,
+		line("in/mon/batch-a.837", 0, evilClaimID, 1, 60, 4100, "LINE-UNITS", finding.Error,
 			"0620T is billed with 3 units; expected 1", "Bill 1 unit", evilPayer, "99999", "Other"),
-		line("in/mon/batch-b.837", 1, "CLM-2002", 2, 18, 950, "MOD-LATERALITY-MISSING", scrubber.Error,
+		line("in/mon/batch-b.837", 1, "CLM-2002", 2, 18, 950, "MOD-LATERALITY-MISSING", finding.Error,
 			"0620T is billed without RT or LT", "Add RT or LT for the treated side", "AETNA", "60054", "Aetna"),
-		line("in/mon/batch-b.837", 1, "CLM-2003", 1, 44, 2600, "LINE-POS-ATYPICAL", scrubber.Info,
+		line("in/mon/batch-b.837", 1, "CLM-2003", 1, 44, 2600, "LINE-POS-ATYPICAL", finding.Info,
 			"Place of service 11 is atypical for 0620T", "Check the place of service", "BLUE CROSS OF TEXAS", "84980", "BCBS"),
 	}
 	fs[2].Procedure = evilCode
@@ -86,12 +86,12 @@ func manyFindingsReport(n int) *Report {
 	r := analystReport()
 	rules := []struct {
 		id  string
-		sev scrubber.Severity
-	}{{"LINE-UNITS", scrubber.Error}, {"DX-NOT-SUPPORTING", scrubber.Warning}, {"LINE-POS-ATYPICAL", scrubber.Info}}
-	r.Findings = make([]scrubber.Finding, 0, n)
+		sev finding.Severity
+	}{{"LINE-UNITS", finding.Error}, {"DX-NOT-SUPPORTING", finding.Warning}, {"LINE-POS-ATYPICAL", finding.Info}}
+	r.Findings = make([]finding.Finding, 0, n)
 	for i := 0; i < n; i++ {
 		ru := rules[i%len(rules)]
-		r.Findings = append(r.Findings, scrubber.Finding{
+		r.Findings = append(r.Findings, finding.Finding{
 			File: "in/big.837", ClaimID: fmt.Sprintf("C%06d", i), LineNumber: 1,
 			SegmentNumber: int64(10 + i), ByteOffset: int64(100 * i),
 			RuleID: ru.id, Severity: ru.sev, Message: "m", Procedure: "0620T", PayerGroup: "Medicare",

@@ -10,7 +10,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func init() {
@@ -172,7 +172,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 
 	enc.SetIndent("    ", "  ")
 	i := 0
-	err := r.EachFinding(func(f *scrubber.Finding) error {
+	err := r.EachFinding(func(f *finding.Finding) error {
 		buf.Reset()
 		if err := enc.Encode(newJSONFinding(r, f)); err != nil {
 			return err
@@ -212,7 +212,7 @@ type jsonEncoder interface {
 // compares the two, tricky strings included. A variable for that test.
 var newJSONEncoder = func(w io.Writer) jsonEncoder { return gojson.NewEncoder(w) }
 
-func newJSONFinding(r *Report, f *scrubber.Finding) jsonFinding {
+func newJSONFinding(r *Report, f *finding.Finding) jsonFinding {
 	jf := jsonFinding{
 		RunID:             r.Run.ID,
 		File:              f.File,

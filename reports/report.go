@@ -7,7 +7,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // Report is everything one run writes. Findings must already be in report
@@ -16,7 +16,7 @@ type Report struct {
 	Run      Run
 	Summary  Summary
 	Files    []File
-	Findings []scrubber.Finding
+	Findings []finding.Finding
 	// Source, when set, gives the findings instead of Findings: a large run
 	// keeps them on disk, not in memory. Writers read findings through
 	// NumFindings and EachFinding, which look at Source first.
@@ -93,7 +93,7 @@ func MaskMemberID(id string) string {
 }
 
 // MemberID is the member ID of f as this report shows it.
-func (r *Report) MemberID(f *scrubber.Finding) string {
+func (r *Report) MemberID(f *finding.Finding) string {
 	if r.ShowIDs {
 		return f.MemberID
 	}
@@ -107,7 +107,7 @@ type FindingSource interface {
 	// Each calls fn for every finding in report order and stops at the
 	// first error fn returns. It may be called more than once. The
 	// *Finding is valid only during the call.
-	Each(fn func(*scrubber.Finding) error) error
+	Each(fn func(*finding.Finding) error) error
 }
 
 // errStopEach ends an EachFinding early without an error.
@@ -122,7 +122,7 @@ func (r *Report) NumFindings() int {
 }
 
 // EachFinding calls fn for each finding in report order (see FindingSource).
-func (r *Report) EachFinding(fn func(f *scrubber.Finding) error) error {
+func (r *Report) EachFinding(fn func(f *finding.Finding) error) error {
 	var err error
 	if r.Source != nil {
 		err = r.Source.Each(fn)
@@ -140,9 +140,9 @@ func (r *Report) EachFinding(fn func(f *scrubber.Finding) error) error {
 }
 
 // eachFirst calls fn for the first n findings at most.
-func (r *Report) eachFirst(n int, fn func(i int, f *scrubber.Finding) error) error {
+func (r *Report) eachFirst(n int, fn func(i int, f *finding.Finding) error) error {
 	i := 0
-	return r.EachFinding(func(f *scrubber.Finding) error {
+	return r.EachFinding(func(f *finding.Finding) error {
 		if i >= n {
 			return errStopEach
 		}
@@ -160,8 +160,8 @@ func (r *Report) inMemory() (*Report, error) {
 	}
 	c := *r
 	c.Source = nil
-	c.Findings = make([]scrubber.Finding, 0, r.Source.Len())
-	err := r.Source.Each(func(f *scrubber.Finding) error {
+	c.Findings = make([]finding.Finding, 0, r.Source.Len())
+	err := r.Source.Each(func(f *finding.Finding) error {
 		c.Findings = append(c.Findings, *f)
 		return nil
 	})

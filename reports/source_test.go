@@ -4,16 +4,16 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // sliceSource serves findings one at a time from a copy, as a spool on disk
 // would: writers must not keep the pointer it hands out.
-type sliceSource []scrubber.Finding
+type sliceSource []finding.Finding
 
 func (s sliceSource) Len() int { return len(s) }
 
-func (s sliceSource) Each(fn func(*scrubber.Finding) error) error {
+func (s sliceSource) Each(fn func(*finding.Finding) error) error {
 	for _, f := range s {
 		if err := fn(&f); err != nil {
 			return err
@@ -30,7 +30,7 @@ func TestSourceGivesTheSameReports(t *testing.T) {
 		t.Fatal("the sample report needs findings")
 	}
 	streamed := *inMemory
-	streamed.Source = sliceSource(append([]scrubber.Finding(nil), inMemory.Findings...))
+	streamed.Source = sliceSource(append([]finding.Finding(nil), inMemory.Findings...))
 	streamed.Findings = nil
 	for _, name := range []string{"csv", "json", "html", "xlsx"} {
 		format := formats[name]

@@ -3,7 +3,7 @@ package reports
 import (
 	"time"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // sampleReport has a service-line finding with awkward text, a file-level
@@ -30,11 +30,11 @@ func sampleReport() *Report {
 			{Path: "in/a.837", Bytes: 1234, SHA256: "deadbeef", Status: "ok", Transactions: 2, Claims: 6},
 			{Path: "in/b.837.gz", Bytes: 9, SHA256: "feed", Status: "failed", Error: "not an X12 file"},
 		},
-		Findings: []scrubber.Finding{
+		Findings: []finding.Finding{
 			{
 				File: "in/a.837", ISAControl: "000000001", GSControl: "1", STControl: "0001",
 				ClaimID: "CLM,001", LineNumber: 2, SegmentNumber: 37, ByteOffset: 1024,
-				RuleID: "A-RULE", Severity: scrubber.Error, Source: "seed",
+				RuleID: "A-RULE", Severity: finding.Error, Source: "seed",
 				Message:    `modifier "25" on a line, with a comma` + "\nand a second line",
 				Suggestion: "Remove 25 | or add a distinct E/M",
 				Procedure:  "99213", Modifiers: []string{"25", "59"}, Units: "1", Charge: "-5.00",
@@ -45,12 +45,12 @@ func sampleReport() *Report {
 				MemberID: "W123456789",
 			},
 			{
-				File: "in/b.837.gz", RuleID: "M-RULE", Severity: scrubber.Warning,
+				File: "in/b.837.gz", RuleID: "M-RULE", Severity: finding.Warning,
 				Message: "-- file is empty", Suggestion: "=resend it",
 			},
 			{
 				File: "-", ClaimID: "=HYPERLINK(\"http://x\")", LineNumber: 1, SegmentNumber: 5, ByteOffset: 77,
-				RuleID: "Z-RULE", Severity: scrubber.Info, Source: "codeset",
+				RuleID: "Z-RULE", Severity: finding.Info, Source: "codeset",
 				Message: "ok", Procedure: "+99213", Modifiers: []string{"@x"},
 				Units: ".5", Charge: "=1+2", PayerName: "-2+3", PayerGroup: "Other",
 				RenderingTaxonomy: "\tTAB", MemberID: "@SUM",

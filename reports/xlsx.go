@@ -11,7 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func init() {
@@ -96,7 +96,7 @@ func WriteXLSX(w io.Writer, r *Report) (err error) {
 type xlsxStyles struct {
 	title, section, header, headerNum int
 	int, money, percent, datetime     int
-	sev                               map[scrubber.Severity]int
+	sev                               map[finding.Severity]int
 	wrap                              int
 }
 
@@ -126,10 +126,10 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 	st.percent = add(&excelize.Style{CustomNumFmt: &percentFmt})
 	st.datetime = add(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: &excelize.Alignment{Horizontal: "left"}})
 	st.wrap = add(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	st.sev = map[scrubber.Severity]int{
-		scrubber.Error:   add(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "B42318"}}),
-		scrubber.Warning: add(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "B54708"}}),
-		scrubber.Info:    add(&excelize.Style{Font: &excelize.Font{Color: "175CD3"}}),
+	st.sev = map[finding.Severity]int{
+		finding.Error:   add(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "B42318"}}),
+		finding.Warning: add(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "B54708"}}),
+		finding.Info:    add(&excelize.Style{Font: &excelize.Font{Color: "175CD3"}}),
 	}
 	return &st, err
 }
@@ -179,7 +179,7 @@ func writeXLSXFindings(f *excelize.File, r *Report, st *xlsxStyles) (int, error)
 		return 0, err
 	}
 	row := make([]any, len(CSVHeader))
-	err = r.eachFirst(n, func(i int, f *scrubber.Finding) error {
+	err = r.eachFirst(n, func(i int, f *finding.Finding) error {
 		xlsxFindingRow(row, r, f, st)
 		return sw.SetRow("A"+strconv.Itoa(i+2), row)
 	})
@@ -191,7 +191,7 @@ func writeXLSXFindings(f *excelize.File, r *Report, st *xlsxStyles) (int, error)
 
 // xlsxFindingRow fills row with the cells of one finding, in CSVHeader
 // order. Empty cells are nil (not written).
-func xlsxFindingRow(row []any, r *Report, f *scrubber.Finding, st *xlsxStyles) {
+func xlsxFindingRow(row []any, r *Report, f *finding.Finding, st *xlsxStyles) {
 	text := func(s string) any {
 		if s == "" {
 			return nil
@@ -268,7 +268,7 @@ func xlsxColumnWidths(r *Report, n int) []float64 {
 	}
 	row := make([]any, len(CSVHeader))
 	st := &xlsxStyles{}
-	r.eachFirst(min(n, xlsxWidthRows), func(_ int, f *scrubber.Finding) error {
+	r.eachFirst(min(n, xlsxWidthRows), func(_ int, f *finding.Finding) error {
 		xlsxFindingRow(row, r, f, st)
 		for j, v := range row {
 			widths[j] = max(widths[j], xlsxCellWidth(v))

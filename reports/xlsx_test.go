@@ -11,7 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func writeXLSXBytes(t *testing.T, r *Report) []byte {
@@ -330,7 +330,7 @@ func TestXLSXTooManyFindings(t *testing.T) {
 
 func TestXLSXUnknownSeverity(t *testing.T) {
 	r := analystReport()
-	r.Findings = []scrubber.Finding{{File: "x", RuleID: "R"}}
+	r.Findings = []finding.Finding{{File: "x", RuleID: "R"}}
 	rows := findingsCells(t, openXLSX(t, writeXLSXBytes(t, r)))
 	if len(rows) != 1 || rows[0]["severity"] != "unknown" || rows[0]["byte_offset"] != "0" {
 		t.Errorf("rows = %v", rows)

@@ -3,6 +3,8 @@ package scrubber
 import (
 	"strconv"
 	"strings"
+
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // checkClaim runs every per-claim rule of the pack on a target claim and
@@ -13,13 +15,13 @@ import (
 // rules, the line's own rules, then the same-claim duplicate; after the
 // lines, the claim's diagnosis codes, the bundled lines, codes not valid on
 // their date, the taxonomy and the claim's charge balance.
-func checkClaim(p *Pack, c *Claim, out []Finding) []Finding {
+func checkClaim(p *Pack, c *Claim, out []finding.Finding) []finding.Finding {
 	return checkClaimWith(p, nil, c, out)
 }
 
 // checkClaimWith is checkClaim remembering what the pack says of each
 // diagnosis code in memo (nil: nothing is remembered).
-func checkClaimWith(p *Pack, memo *dxMemo, c *Claim, out []Finding) []Finding {
+func checkClaimWith(p *Pack, memo *dxMemo, c *Claim, out []finding.Finding) []finding.Finding {
 	k := claimCheck{p: p, c: c, out: out, memo: memo}
 	var buf [16]dateRange
 	k.dates = buf[:0]
@@ -51,7 +53,7 @@ type claimCheck struct {
 	p     *Pack
 	c     *Claim
 	dates []dateRange // per line, zero when missing or invalid
-	out   []Finding
+	out   []finding.Finding
 	memo  *dxMemo
 }
 

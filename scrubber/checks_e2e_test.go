@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // End-to-end rule tests: hand-written 837P files in testdata/rules (one
@@ -31,7 +33,7 @@ func scrubRuleFixtures(t *testing.T, p *Pack, names []string, scrubOrder []int) 
 		claims += results[i].Claims
 		for _, f := range results[i].Findings {
 			if strings.HasPrefix(f.RuleID, "X12-") || f.RuleID == "FILE-UNREADABLE" {
-				t.Fatalf("%s: the fixture is not well-formed X12:%s", names[i], dump([]Finding{f}))
+				t.Fatalf("%s: the fixture is not well-formed X12:%s", names[i], dump([]finding.Finding{f}))
 			}
 		}
 	}
@@ -109,7 +111,7 @@ func TestCheckEndToEndCrossFiles(t *testing.T) {
 		// match.
 		"cross-2.837 XB2 1 LINE-DUPLICATE 25",
 	}
-	var first []Finding
+	var first []finding.Finding
 	for _, order := range [][]int{{0, 1}, {1, 0}} {
 		res := scrubRuleFixtures(t, rulesPack(t, false), names, order)
 		if got := e2eRows(res); !slices.Equal(got, want) {

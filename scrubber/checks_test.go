@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/x12io"
 )
 
@@ -104,9 +105,9 @@ func build(c *Claim) *Claim {
 	return c
 }
 
-func check(p *Pack, c *Claim) []Finding { return checkClaim(p, build(c), nil) }
+func check(p *Pack, c *Claim) []finding.Finding { return checkClaim(p, build(c), nil) }
 
-func ruleIDs(fs []Finding) []string {
+func ruleIDs(fs []finding.Finding) []string {
 	var ids []string
 	for _, f := range fs {
 		ids = append(ids, f.RuleID)
@@ -115,8 +116,8 @@ func ruleIDs(fs []Finding) []string {
 	return ids
 }
 
-func ofRule(fs []Finding, id string) []Finding {
-	var out []Finding
+func ofRule(fs []finding.Finding, id string) []finding.Finding {
+	var out []finding.Finding
 	for _, f := range fs {
 		if f.RuleID == id {
 			out = append(out, f)
@@ -125,7 +126,7 @@ func ofRule(fs []Finding, id string) []Finding {
 	return out
 }
 
-func dump(fs []Finding) string {
+func dump(fs []finding.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
 		b.WriteString("\n  " + f.RuleID + " " + f.Severity.String() + " " + f.Source + " line " + itoa(f.LineNumber) +
@@ -154,21 +155,21 @@ func TestCheckCleanClaim(t *testing.T) {
 type ruleCase struct {
 	name   string
 	edit   func(c *Claim)
-	want   int      // findings of the rule
-	also   []string // other rules that fire too (exactly these)
-	sev    Severity // of the rule's findings, when set
-	source string   // of the rule's findings, when set
-	line   int      // LineNumber of the first finding, when set (-1: 0)
-	seg    int64    // SegmentNumber of the first finding, when set
-	text   []string // substrings of the first finding's message or suggestion
-	seed   bool     // use the seed-only pack
+	want   int              // findings of the rule
+	also   []string         // other rules that fire too (exactly these)
+	sev    finding.Severity // of the rule's findings, when set
+	source string           // of the rule's findings, when set
+	line   int              // LineNumber of the first finding, when set (-1: 0)
+	seg    int64            // SegmentNumber of the first finding, when set
+	text   []string         // substrings of the first finding's message or suggestion
+	seed   bool             // use the seed-only pack
 }
 
 // checkCases lists, for every per-claim rule, claims where it fires and
 // near-identical claims where it does not.
 var checkCases = map[string][]ruleCase{
 	ruleDxPointerMissing: {
-		{name: "no SV107", edit: func(c *Claim) { c.Lines[0].Pointers = nil }, want: 1, sev: Error, source: "seed", line: 1, seg: 21,
+		{name: "no SV107", edit: func(c *Claim) { c.Lines[0].Pointers = nil }, want: 1, sev: finding.Error, source: "seed", line: 1, seg: 21,
 			text: []string{"no diagnosis pointer", "set SV107 to 1 (I70234)"}},
 		{name: "pointer 1", edit: func(c *Claim) {}, want: 0},
 	},
@@ -176,7 +177,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "empty between", edit: func(c *Claim) {
 			c.Diagnoses = append(c.Diagnoses, tdx("E1151"))
 			c.Lines[0].Pointers = []string{"1", "", "2"}
-		}, want: 1, sev: Error, seg: 21, text: []string{"pointer 2", "is empty", "1::2", "set SV107 to 1:2"}},
+		}, want: 1, sev: finding.Error, seg: 21, text: []string{"pointer 2", "is empty", "1::2", "set SV107 to 1:2"}},
 		{name: "leading empty", edit: func(c *Claim) { c.Lines[0].Pointers = []string{"", "1"} }, want: 1},
 		{name: "13", edit: func(c *Claim) { c.Lines[0].Pointers = []string{"1", "13"} }, want: 1, text: []string{`pointer "13"`, "not a number from 1 to 12"}},
 		{name: "0", edit: func(c *Claim) { c.Lines[0].Pointers = []string{"0"} }, want: 1, text: []string{"set SV107 to 1 (I70234)"}},
@@ -193,7 +194,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "3 of 2", edit: func(c *Claim) {
 			c.Diagnoses = append(c.Diagnoses, tdx("E1151"))
 			c.Lines[0].Pointers = []string{"1", "3"}
-		}, want: 1, sev: Error, seg: 21, text: []string{"names diagnosis 3", "only 2 diagnoses", "set SV107 to 1, or add"}},
+		}, want: 1, sev: finding.Error, seg: 21, text: []string{"names diagnosis 3", "only 2 diagnoses", "set SV107 to 1, or add"}},
 		{name: "12 of 1", edit: func(c *Claim) { c.Lines[0].Pointers = []string{"12"} }, want: 1},
 		{name: "2 of 2", edit: func(c *Claim) {
 			c.Diagnoses = append(c.Diagnoses, tdx("E1151"))
@@ -201,7 +202,7 @@ var checkCases = map[string][]ruleCase{
 		}, want: 0},
 	},
 	ruleDxPointerDuplicate: {
-		{name: "1:1", edit: func(c *Claim) { c.Lines[0].Pointers = []string{"1", "1"} }, want: 1, sev: Warning, seg: 21,
+		{name: "1:1", edit: func(c *Claim) { c.Lines[0].Pointers = []string{"1", "1"} }, want: 1, sev: finding.Warning, seg: 21,
 			text: []string{"pointer 1 appears more than once", "set SV107 to 1"}},
 		{name: "1:01:1 once", edit: func(c *Claim) { c.Lines[0].Pointers = []string{"1", "01", "1"} }, want: 1},
 		{name: "1:2", edit: func(c *Claim) {
@@ -213,7 +214,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "points to I10, I70234 at 2", edit: func(c *Claim) {
 			c.Diagnoses = []Diagnosis{tdx("I10"), tdx("E785"), tdx("I70234")}
 			c.Lines[0].Pointers = []string{"1", "2"}
-		}, want: 1, sev: Error, source: "seed", seg: 21, text: []string{"I10 (pointer 1), E785 (pointer 2)", "point SV107 to 3 (I70234)"}},
+		}, want: 1, sev: finding.Error, source: "seed", seg: 21, text: []string{"I10 (pointer 1), E785 (pointer 2)", "point SV107 to 3 (I70234)"}},
 		{name: "nothing supporting on the claim", edit: func(c *Claim) { c.Diagnoses = []Diagnosis{tdx("I10")} },
 			want: 1, text: []string{"add the diagnosis that supports 0620T to HI (one of I70.23", "E11.52"}},
 		{name: "E11.52 supports (codeset)", edit: func(c *Claim) { c.Diagnoses = []Diagnosis{tdx("E1152")} }, want: 0},
@@ -227,7 +228,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "I10 first", edit: func(c *Claim) {
 			c.Diagnoses = []Diagnosis{tdx("I10"), tdx("I70234")}
 			c.Lines[0].Pointers = []string{"1", "2"}
-		}, want: 1, sev: Warning, source: "seed", seg: 21, text: []string{"first diagnosis pointer", "names I10", "SV107 2:1"}},
+		}, want: 1, sev: finding.Warning, source: "seed", seg: 21, text: []string{"first diagnosis pointer", "names I10", "SV107 2:1"}},
 		{name: "supporting via codeset E11.52", edit: func(c *Claim) {
 			c.Diagnoses = []Diagnosis{tdx("I10"), tdx("E1152")}
 			c.Lines[0].Pointers = []string{"1", "2"}
@@ -242,7 +243,7 @@ var checkCases = map[string][]ruleCase{
 		}, want: 0},
 	},
 	ruleDxCodeInvalid: {
-		{name: "point", edit: func(c *Claim) { c.Diagnoses = append(c.Diagnoses, tdx("I10.")) }, want: 1, sev: Error, source: "seed", line: -1, seg: 11,
+		{name: "point", edit: func(c *Claim) { c.Diagnoses = append(c.Diagnoses, tdx("I10.")) }, want: 1, sev: finding.Error, source: "seed", line: -1, seg: 11,
 			text: []string{"decimal point", "write I10 (no point)"}},
 		{name: "digit first", edit: func(c *Claim) { c.Diagnoses = append(c.Diagnoses, tdx("110")) }, want: 1, text: []string{"not a well-formed ICD-10-CM code"}},
 		{name: "too short", edit: func(c *Claim) { c.Diagnoses = append(c.Diagnoses, tdx("I1")) }, want: 1},
@@ -260,7 +261,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "E11.9 seven-character forms", edit: func(c *Claim) { c.Diagnoses = append(c.Diagnoses, tdx("E119"), tdx("S91301A")) }, want: 0},
 	},
 	ruleDxCodeIncomplete: {
-		{name: "I7023 header", edit: func(c *Claim) { c.Diagnoses[0].Code = "I7023" }, want: 1, sev: Error, source: "codeset", line: 1, seg: 11,
+		{name: "I7023 header", edit: func(c *Claim) { c.Diagnoses[0].Code = "I7023" }, want: 1, sev: finding.Error, source: "codeset", line: 1, seg: 11,
 			text: []string{"I7023", "category header", "needs 6 characters, it has 5",
 				"seed: atherosclerosis of native arteries of the right leg with rest pain; ICD-10-CM: atherosclerosis of native arteries of right leg with ulceration"}},
 		{name: "not pointed", edit: func(c *Claim) { c.Diagnoses = append(c.Diagnoses, tdx("I7023")) }, want: 0},
@@ -271,16 +272,16 @@ var checkCases = map[string][]ruleCase{
 		}, want: 0},
 	},
 	ruleDxExcludes1: {
-		{name: "I96 with I70.26", edit: func(c *Claim) { c.Diagnoses = []Diagnosis{tdx("I70261"), tdx("I96")} }, want: 1, sev: Error, source: "codeset", line: -1, seg: 11,
+		{name: "I96 with I70.26", edit: func(c *Claim) { c.Diagnoses = []Diagnosis{tdx("I70261"), tdx("I96")} }, want: 1, sev: finding.Error, source: "codeset", line: -1, seg: 11,
 			text: []string{"I70261 (position 1) and I96 (position 2)", "Excludes1"}},
 		{name: "I96 with I70.23", edit: func(c *Claim) { c.Diagnoses = []Diagnosis{tdx("I70234"), tdx("I96")} }, want: 0},
 	},
 	ruleDxLateralityConflct: {
-		{name: "LT with right I70234", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"LT"} }, want: 1, sev: Error, source: "seed", seg: 21,
+		{name: "LT with right I70234", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"LT"} }, want: 1, sev: finding.Error, source: "seed", seg: 21,
 			text: []string{"left leg (LT)", "I70234 (right", "change LT to RT"}},
 		{name: "RT with left I70312 (codeset 6th character)", edit: func(c *Claim) { c.Diagnoses[0].Code = "I70312" }, want: 1, source: "codeset",
 			text: []string{"I70312 (left; I70.31: seed: atherosclerosis of native arteries of the right leg with ulceration; ICD-10-CM: atherosclerosis of unspecified type of bypass graft"}},
-		{name: "50 with right only", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"50"} }, want: 1, sev: Warning, source: "seed",
+		{name: "50 with right only", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"50"} }, want: 1, sev: finding.Warning, source: "seed",
 			text: []string{"both legs (50)", "add the left-leg diagnosis"}},
 		{name: "LT with right and unsided", edit: func(c *Claim) {
 			c.Diagnoses = append(c.Diagnoses, tdx("I10"))
@@ -315,7 +316,7 @@ var checkCases = map[string][]ruleCase{
 		}, want: 1},
 	},
 	ruleModUnlisted: {
-		{name: "80", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "80"} }, want: 1, sev: Warning, source: "seed", seg: 21,
+		{name: "80", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "80"} }, want: 1, sev: finding.Warning, source: "seed", seg: 21,
 			text: []string{"modifier 80", "not one the rule pack lists for 0620T"}},
 		{name: "80 twice: once", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "80", "80"} }, want: 1, also: []string{ruleModDuplicate}},
 		{name: "80 and AS", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "80", "AS"} }, want: 2},
@@ -325,7 +326,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "79 seed-only", seed: true, edit: func(c *Claim) {
 			c.Lines[0].Modifiers = []string{"LT", "79"}
 			c.Diagnoses[0].Code = "I70244"
-		}, want: 1, sev: Info, source: "seed", seg: 21, text: []string{"modifier 79", "no description"}},
+		}, want: 1, sev: finding.Info, source: "seed", seg: 21, text: []string{"modifier 79", "no description"}},
 		{name: "RT and QY seed-only", seed: true, edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "QY"} }, want: 2},
 		{name: "79 default pack (CMS meaning)", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "79"} }, want: 0},
 		{name: "22 seed-only", seed: true, edit: func(c *Claim) {
@@ -334,7 +335,7 @@ var checkCases = map[string][]ruleCase{
 		}, want: 0},
 	},
 	ruleModLateralityMissing: {
-		{name: "none", edit: func(c *Claim) { c.Lines[0].Modifiers = nil }, want: 1, sev: Warning, source: "seed", seg: 21,
+		{name: "none", edit: func(c *Claim) { c.Lines[0].Modifiers = nil }, want: 1, sev: finding.Warning, source: "seed", seg: 21,
 			text: []string{"no laterality modifier", "add RT (the diagnoses are right-sided)"}},
 		{name: "22 only, unsided diagnosis", edit: func(c *Claim) {
 			c.Lines[0].Modifiers = []string{"22"}
@@ -348,7 +349,7 @@ var checkCases = map[string][]ruleCase{
 		}, want: 0},
 	},
 	ruleModLateralityConflict: {
-		{name: "50 LT", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"50", "LT"} }, want: 1, sev: Error, source: "seed", seg: 21,
+		{name: "50 LT", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"50", "LT"} }, want: 1, sev: finding.Error, source: "seed", seg: 21,
 			text: []string{"use 50 alone, not with LT"}},
 		{name: "RT 50", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "50"} }, want: 1, text: []string{"use 50 alone, not with RT"}},
 		{name: "LT RT", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"LT", "RT"} }, want: 1, text: []string{"both LT and RT", "use 50 alone for both legs"}},
@@ -357,7 +358,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "RT", edit: func(c *Claim) {}, want: 0},
 	},
 	ruleModConflict: {
-		{name: "22 52", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "22", "52"} }, want: 1, sev: Error, source: "codeset", seg: 21,
+		{name: "22 52", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "22", "52"} }, want: 1, sev: finding.Error, source: "codeset", seg: 21,
 			text: []string{"modifiers 22 and 52", "contradict"}},
 		{name: "52 53 22: three pairs", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "52", "53", "22"} }, want: 3},
 		{name: "22 52 52: once", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"22", "52", "52", "RT"} }, want: 1, also: []string{ruleModDuplicate}},
@@ -365,12 +366,12 @@ var checkCases = map[string][]ruleCase{
 		{name: "22 62", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "22", "62"} }, want: 0},
 	},
 	ruleModDuplicate: {
-		{name: "RT RT", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "RT"} }, want: 1, sev: Warning, source: "seed", seg: 21, text: []string{"remove the repeated RT"}},
+		{name: "RT RT", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "RT"} }, want: 1, sev: finding.Warning, source: "seed", seg: 21, text: []string{"remove the repeated RT"}},
 		{name: "RT 22 RT 22", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "22", "RT", "22"} }, want: 2},
 		{name: "RT 22", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "22"} }, want: 0},
 	},
 	ruleMod51Single: {
-		{name: "51 alone", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "51"} }, want: 1, sev: Warning, source: "seed", seg: 21, text: []string{"only procedure", "remove 51"}},
+		{name: "51 alone", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "51"} }, want: 1, sev: finding.Warning, source: "seed", seg: 21, text: []string{"only procedure", "remove 51"}},
 		{name: "51 with only an included code (seed 36200)", edit: func(c *Claim) {
 			c.Lines[0].Modifiers = []string{"RT", "51"}
 			c.Lines = append(c.Lines, tline("36200"))
@@ -408,7 +409,7 @@ var checkCases = map[string][]ruleCase{
 			c.Lines[0].Units = "2"
 			c.Diagnoses = append(c.Diagnoses, tdx("I70244"))
 			c.Lines[0].Pointers = []string{"1", "2"}
-		}, want: 1, sev: Warning, source: "seed", seg: 21, also: []string{ruleLineUnits}, text: []string{"with 2 units", "set SV104 to 1"}},
+		}, want: 1, sev: finding.Warning, source: "seed", seg: 21, also: []string{ruleLineUnits}, text: []string{"with 2 units", "set SV104 to 1"}},
 		{name: "50 x1.0", edit: func(c *Claim) {
 			c.Lines[0].Modifiers = []string{"50"}
 			c.Lines[0].Units = "1.0"
@@ -418,7 +419,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "RT x2 is LINE-UNITS only", edit: func(c *Claim) { c.Lines[0].Units = "2" }, want: 0, also: []string{ruleLineUnits}},
 	},
 	ruleModAnesthesia: {
-		{name: "QK", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "QK"} }, want: 1, sev: Warning, source: "codeset", seg: 21,
+		{name: "QK", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "QK"} }, want: 1, sev: finding.Warning, source: "codeset", seg: 21,
 			text: []string{"modifier QK", "seed: medical direction of two, three, or four assistants; CMS: medical direction of two, three, or four concurrent anesthesia procedures", "remove QK"}},
 		{name: "QZ (not listed either)", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "QZ"} }, want: 1, also: []string{ruleModUnlisted}},
 		{name: "QK seed-only (codeset rule dropped)", seed: true, edit: func(c *Claim) {
@@ -428,7 +429,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "62", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "62"} }, want: 0},
 	},
 	ruleBundleIncluded: {
-		{name: "36200 same date", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("36200")) }, want: 1, sev: Error, source: "seed", line: 2, seg: 31,
+		{name: "36200 same date", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("36200")) }, want: 1, sev: finding.Error, source: "seed", line: 2, seg: 31,
 			text: []string{"36200 on line 2", "0620T on line 1, same date 2026-01-15", "remove 36200: included in 0620T"}},
 		{name: "76937 same date (codeset)", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("76937")) }, want: 1, source: "codeset"},
 		{name: "76140: seed and CPT descriptions", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("76140")) }, want: 1, source: "seed",
@@ -456,7 +457,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "36200 with XS is BUNDLE-OVERRIDE", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("36200", "XS")) }, want: 0, also: []string{ruleBundleOverride}},
 	},
 	ruleBundleOverride: {
-		{name: "36200-XS (codeset: the override modifiers)", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("36200", "XS")) }, want: 1, sev: Warning, source: "codeset", line: 2, seg: 31,
+		{name: "36200-XS (codeset: the override modifiers)", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("36200", "XS")) }, want: 1, sev: finding.Warning, source: "codeset", line: 2, seg: 31,
 			text: []string{"carries XS", "documents a separate service"}},
 		{name: "75710-59", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("75710", "59")) }, want: 1},
 		{name: "36200-XS another date", edit: func(c *Claim) {
@@ -477,7 +478,7 @@ var checkCases = map[string][]ruleCase{
 			o := tline("37224")
 			o.ServiceDate = "20251215"
 			c.Lines = append(c.Lines, o)
-		}, want: 1, sev: Warning, source: "seed", line: 2, seg: 31,
+		}, want: 1, sev: finding.Warning, source: "seed", line: 2, seg: 31,
 			text: []string{`the rule pack says: "May be performed for concomitant tibial/peroneal`, "CPT: revascularization, endovascular, open or percutaneous, femoral, popliteal"}},
 		{name: "37280 same date in 2026 (codeset)", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("37280")) }, want: 1, source: "codeset"},
 		{name: "36475 another date", edit: func(c *Claim) {
@@ -491,7 +492,7 @@ var checkCases = map[string][]ruleCase{
 			o := tline("37224")
 			o.ServiceDate = "20260116"
 			c.Lines = append(c.Lines, o)
-		}, want: 1, sev: Error, source: "codeset", line: 2, seg: 31, text: []string{"37224 on line 2 is billed for 2026-01-16", "up to 2025-12-31", "Deleted from CPT"}},
+		}, want: 1, sev: finding.Error, source: "codeset", line: 2, seg: 31, text: []string{"37224 on line 2 is billed for 2026-01-16", "up to 2025-12-31", "Deleted from CPT"}},
 		{name: "37224 on the 0620T date in 2026: also review", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("37224")) }, want: 1, also: []string{ruleBundleReview}},
 		{name: "37280 in 2025", edit: func(c *Claim) {
 			o := tline("37280")
@@ -515,7 +516,7 @@ var checkCases = map[string][]ruleCase{
 		}, want: 0},
 	},
 	ruleLineDuplicate: {
-		{name: "RT twice", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("0620T", "RT")) }, want: 1, sev: Error, source: "seed", line: 2, seg: 31,
+		{name: "RT twice", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("0620T", "RT")) }, want: 1, sev: finding.Error, source: "seed", line: 2, seg: 31,
 			text: []string{"0620T on line 2 (RT, 2026-01-15) repeats line 1 (RT, 2026-01-15)", "remove line 2"}},
 		{name: "RT and no side", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("0620T")) }, want: 1, line: 2, also: []string{ruleModLateralityMissing}},
 		{name: "no side twice", edit: func(c *Claim) {
@@ -542,11 +543,11 @@ var checkCases = map[string][]ruleCase{
 		}, want: 0},
 	},
 	ruleLineDOSMissing: {
-		{name: "no DTP", edit: func(c *Claim) { c.Lines[0].DateQualifier, c.Lines[0].ServiceDate = "", "" }, want: 1, sev: Error, source: "seed", seg: 21, text: []string{"no service date", "DTP*472*D8*CCYYMMDD"}},
+		{name: "no DTP", edit: func(c *Claim) { c.Lines[0].DateQualifier, c.Lines[0].ServiceDate = "", "" }, want: 1, sev: finding.Error, source: "seed", seg: 21, text: []string{"no service date", "DTP*472*D8*CCYYMMDD"}},
 		{name: "D8", edit: func(c *Claim) {}, want: 0},
 	},
 	ruleLineDOSInvalid: {
-		{name: "Feb 30", edit: func(c *Claim) { c.Lines[0].ServiceDate = "20260230" }, want: 1, sev: Error, source: "seed", seg: 22, text: []string{"D8*20260230", "not a real calendar date"}},
+		{name: "Feb 30", edit: func(c *Claim) { c.Lines[0].ServiceDate = "20260230" }, want: 1, sev: finding.Error, source: "seed", seg: 22, text: []string{"D8*20260230", "not a real calendar date"}},
 		{name: "Feb 29 2026", edit: func(c *Claim) { c.Lines[0].ServiceDate = "20260229" }, want: 1},
 		{name: "short", edit: func(c *Claim) { c.Lines[0].ServiceDate = "2026011" }, want: 1},
 		{name: "range backwards", edit: func(c *Claim) { c.Lines[0].DateQualifier, c.Lines[0].ServiceDate = "RD8", "20260120-20260115" }, want: 1, text: []string{"ends before it starts"}},
@@ -558,7 +559,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "RD8 one day", edit: func(c *Claim) { c.Lines[0].DateQualifier, c.Lines[0].ServiceDate = "RD8", "20260115-20260115" }, want: 0},
 	},
 	ruleLineChargeInvalid: {
-		{name: "missing", edit: func(c *Claim) { c.Lines[0].Charge = "" }, want: 1, sev: Error, source: "seed", seg: 21, text: []string{"is missing"}},
+		{name: "missing", edit: func(c *Claim) { c.Lines[0].Charge = "" }, want: 1, sev: finding.Error, source: "seed", seg: 21, text: []string{"is missing"}},
 		{name: "text", edit: func(c *Claim) { c.Lines[0].Charge = "1,500"; c.TotalCharge = "1500" }, want: 1, text: []string{`is "1,500", not an amount`}},
 		{name: "zero", edit: func(c *Claim) { c.Lines[0].Charge = "0.00" }, want: 1, text: []string{"is 0.00; it must be more than zero"}},
 		{name: "negative", edit: func(c *Claim) { c.Lines[0].Charge = "-5" }, want: 1},
@@ -567,7 +568,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "no decimals", edit: func(c *Claim) { c.Lines[0].Charge = "1500" }, want: 0},
 	},
 	ruleLineUnits: {
-		{name: "missing", edit: func(c *Claim) { c.Lines[0].Units = "" }, want: 1, sev: Warning, source: "seed", seg: 21, text: []string{"no units", "set SV104 to 1"}},
+		{name: "missing", edit: func(c *Claim) { c.Lines[0].Units = "" }, want: 1, sev: finding.Warning, source: "seed", seg: 21, text: []string{"no units", "set SV104 to 1"}},
 		{name: "2", edit: func(c *Claim) { c.Lines[0].Units = "2" }, want: 1, text: []string{"more than the 1 allowed"}},
 		{name: "1.5", edit: func(c *Claim) { c.Lines[0].Units = "1.5" }, want: 1},
 		{name: "0", edit: func(c *Claim) { c.Lines[0].Units = "0" }, want: 1},
@@ -576,7 +577,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "1.000", edit: func(c *Claim) { c.Lines[0].Units = "1.000" }, want: 0},
 	},
 	ruleLinePOSAtypical: {
-		{name: "SV105 office", edit: func(c *Claim) { c.Lines[0].PlaceOfService = "11" }, want: 1, sev: Warning, source: "seed", seg: 21,
+		{name: "SV105 office", edit: func(c *Claim) { c.Lines[0].PlaceOfService = "11" }, want: 1, sev: finding.Warning, source: "seed", seg: 21,
 			text: []string{"place of service 11 (SV105)", "21 hospital inpatient, 19 hospital outpatient, 22 hospital outpatient"}},
 		{name: "CLM05-1 office", edit: func(c *Claim) { c.PlaceOfService = "11" }, want: 1, seg: 10, text: []string{"(CLM05-1)"}},
 		{name: "none", edit: func(c *Claim) { c.PlaceOfService = "" }, want: 1, text: []string{"has no place of service"}},
@@ -584,7 +585,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "CLM05-1 19", edit: func(c *Claim) { c.PlaceOfService = "19" }, want: 0},
 	},
 	ruleLineTaxonomyAtypical: {
-		{name: "2420A family medicine", edit: func(c *Claim) { c.Lines[0].RenderingTaxonomy = "207Q00000X" }, want: 1, sev: Warning, source: "seed", seg: 23,
+		{name: "2420A family medicine", edit: func(c *Claim) { c.Lines[0].RenderingTaxonomy = "207Q00000X" }, want: 1, sev: finding.Warning, source: "seed", seg: 23,
 			text: []string{"taxonomy 207Q00000X", "2420A PRV*PE"}},
 		{name: "2310B family medicine", edit: func(c *Claim) { c.RenderingTaxonomy = "207Q00000X" }, want: 1, seg: 12, text: []string{"2310B"}},
 		{name: "2000A only", edit: func(c *Claim) { c.BillingTaxonomy = "207Q00000X" }, want: 1, seg: 5, text: []string{"2000A PRV*BI"}},
@@ -597,7 +598,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "none anywhere is LINE-TAXONOMY-MISSING", edit: func(c *Claim) { c.BillingTaxonomy = "" }, want: 0, also: []string{ruleLineTaxonomyMissing}},
 	},
 	ruleLineTaxonomyMissing: {
-		{name: "none", edit: func(c *Claim) { c.BillingTaxonomy = "" }, want: 1, sev: Info, source: "seed", line: -1, seg: 10},
+		{name: "none", edit: func(c *Claim) { c.BillingTaxonomy = "" }, want: 1, sev: finding.Info, source: "seed", line: -1, seg: 10},
 		{name: "on a non-target line only", edit: func(c *Claim) {
 			c.BillingTaxonomy = ""
 			o := tline("93922")
@@ -611,7 +612,7 @@ var checkCases = map[string][]ruleCase{
 			c.Lines = append(c.Lines, tline("93922"))
 			c.Lines[1].Charge = "500.01"
 			c.TotalCharge = "2000"
-		}, want: 1, sev: Error, source: "seed", line: -1, seg: 10, text: []string{"2000.00 differs from the sum of the line charges (SV102) 2000.01 by -0.01", "set CLM02 to 2000.01"}},
+		}, want: 1, sev: finding.Error, source: "seed", line: -1, seg: 10, text: []string{"2000.00 differs from the sum of the line charges (SV102) 2000.01 by -0.01", "set CLM02 to 2000.01"}},
 		{name: "total not a number", edit: func(c *Claim) { c.TotalCharge = "15OO" }, want: 1, text: []string{`"15OO" is not an amount`}},
 		{name: "other line not a number", edit: func(c *Claim) {
 			c.Lines = append(c.Lines, tline("93922"))
@@ -830,7 +831,7 @@ func BenchmarkCheckClaim(b *testing.B) {
 	c.Lines[0].Pointers = []string{"1", "2", "3"}
 	c.Lines = append(c.Lines, tline("36200"), tline("93922"))
 	build(c)
-	out := make([]Finding, 0, 16)
+	out := make([]finding.Finding, 0, 16)
 	var memo dxMemo // as the walker checks claims
 	b.ReportAllocs()
 	for b.Loop() {
@@ -845,7 +846,7 @@ func BenchmarkCheckCleanClaim(b *testing.B) {
 	c.Lines[0].Pointers = []string{"1", "2", "3"}
 	c.Lines = append(c.Lines, tline("93922"))
 	c.TotalCharge = "1600"
-	out := make([]Finding, 0, 16)
+	out := make([]finding.Finding, 0, 16)
 	var memo dxMemo // as the walker checks claims
 	b.ReportAllocs()
 	for b.Loop() {

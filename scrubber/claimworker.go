@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/x12io"
 )
 
@@ -39,7 +40,7 @@ type claimJob struct {
 	segStart, segEnd     int // their refs in the batch's segs
 	targetLines          int
 	related              bool
-	worst                Severity
+	worst                finding.Severity
 	patient              bool
 	env                  x12io.Envelope
 	delims               x12io.Delimiters

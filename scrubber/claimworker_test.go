@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // Checking claims on a second goroutine gives the result of checking them
@@ -146,22 +148,22 @@ func TestFindingSinkRunsAddUp(t *testing.T) {
 				}
 
 				var mu sync.Mutex
-				var runs []Finding
+				var runs []finding.Finding
 				finishing := false // Finish's last run of a file may be short
 				s := New(testPack(t))
 				s.SetOverlap(overlap)
-				s.SetFindingSink(every, func(index int, run []Finding) {
+				s.SetFindingSink(every, func(index int, run []finding.Finding) {
 					if index != 7 {
 						t.Errorf("run for index %d", index)
 					}
 					if len(run) < every && !finishing {
 						t.Errorf("run of %d findings, want at least %d", len(run), every)
 					}
-					if !slices.IsSortedFunc(run, func(a, b Finding) int {
-						if FindingLess(&a, &b) {
+					if !slices.IsSortedFunc(run, func(a, b finding.Finding) int {
+						if finding.Less(&a, &b) {
 							return -1
 						}
-						if FindingLess(&b, &a) {
+						if finding.Less(&b, &a) {
 							return 1
 						}
 						return 0
@@ -181,7 +183,7 @@ func TestFindingSinkRunsAddUp(t *testing.T) {
 					t.Fatal(err)
 				}
 				all := append(runs, got.Findings...)
-				SortFindings(all)
+				finding.Sort(all)
 				wantAll := slices.Clone(want.Findings)
 				got.Findings, want.Findings = nil, nil
 				if !reflect.DeepEqual(got, want) {

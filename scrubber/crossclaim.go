@@ -3,6 +3,8 @@ package scrubber
 import (
 	"sort"
 	"strings"
+
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // crossIndex keeps only what the cross-claim rules need: the target lines
@@ -35,7 +37,7 @@ type crossEntry struct {
 	// The line's claim: whether it is a target claim, and its worst
 	// finding before the cross-claim rules (Finish updates the tallies).
 	target     bool
-	claimWorst Severity
+	claimWorst finding.Severity
 	// scrub is the serial of the Scrub call that indexed the line (see
 	// FileResult.scrub); 0 outside a Scrubber.
 	scrub       uint32
@@ -121,7 +123,7 @@ func packCrossEntries(dst []crossEntry, p *Pack, c *Claim, scratch []byte) ([]cr
 		e.fileIndex, e.claimOffset = tmpl.FileIndex, tmpl.ClaimOffset
 		e.member, e.npi = c.MemberID, c.BillingNPI
 		spans = append(spans, len(scratch))
-		scratch = AppendFinding(scratch, &tmpl)
+		scratch = finding.Append(scratch, &tmpl)
 		dst = append(dst, e)
 	}
 	spans = append(spans, len(scratch))
@@ -173,7 +175,7 @@ func (e *crossEntry) sameClaim(o *crossEntry) bool {
 //
 // The result does not depend on the order files were scrubbed in: entries
 // are sorted by patient and date, and ties resolved by input order.
-func crossClaimFindings(p *Pack, files []*crossIndex) []Finding {
+func crossClaimFindings(p *Pack, files []*crossIndex) []finding.Finding {
 	var all []*crossEntry
 	for _, x := range files {
 		if x == nil {
@@ -183,8 +185,11 @@ func crossClaimFindings(p *Pack, files []*crossIndex) []Finding {
 			all = append(all, &x.entries[i])
 		}
 	}
-	out := crossMatch(p, all, nil)
-	SortFindings(out)
+	var out []finding.Finding
+	for _, f := range crossMatch(p, all, nil) {
+		out = append(out, f.Finding)
+	}
+	finding.Sort(out)
 	return out
 }
 
@@ -192,7 +197,7 @@ func crossClaimFindings(p *Pack, files []*crossIndex) []Finding {
 // findings to out, unsorted. Entries only match within one patient (member
 // ID and patient flag), so any set of entries that holds every entry of its
 // patients (a spill partition) can be matched on its own. It reorders all.
-func crossMatch(p *Pack, all []*crossEntry, out []Finding) []Finding {
+func crossMatch(p *Pack, all []*crossEntry, out []crossFound) []crossFound {
 	for _, e := range all {
 		e.other = nil
 	}
@@ -252,8 +257,17 @@ func match(e, o *crossEntry) {
 	}
 }
 
+// crossFound is a cross-claim finding with what Finish needs of its
+// claim: whether it bills the target, and its worst finding before the
+// cross-claim rules ran.
+type crossFound struct {
+	finding.Finding
+	target     bool
+	claimWorst finding.Severity
+}
+
 // crossFinding builds the finding for entry e, which matched e.other.
-func crossFinding(p *Pack, e *crossEntry) (Finding, bool) {
+func crossFinding(p *Pack, e *crossEntry) (crossFound, bool) {
 	o := e.other
 	id := ruleLineDuplicate
 	if e.kind == crossRelated {
@@ -261,11 +275,10 @@ func crossFinding(p *Pack, e *crossEntry) (Finding, bool) {
 	}
 	rs, ok := p.Rule(id)
 	if !ok {
-		return Finding{}, false
+		return crossFound{}, false
 	}
-	f := unpackColumns(e.cols) // copies: keeps no spill partition alive
+	f := crossFound{Finding: unpackColumns(e.cols), target: e.target, claimWorst: e.claimWorst} // copies: keeps no spill partition alive
 	f.RuleID, f.Severity, f.Source = rs.ID, rs.Severity, rs.Source
-	f.targetClaim, f.claimWorst = e.target, e.claimWorst
 	otherCols := unpackColumns(o.cols)
 	other := claimName(&otherCols)
 	proc := p.Procedure
@@ -298,6 +311,6 @@ func crossFinding(p *Pack, e *crossEntry) (Finding, bool) {
 
 // claimName names another claim's line for messages:
 // `claim CLM01 line 1 in file b.837`.
-func claimName(f *Finding) string {
+func claimName(f *finding.Finding) string {
 	return "claim " + f.ClaimID + " line " + itoa(f.LineNumber) + " in file " + f.File
 }

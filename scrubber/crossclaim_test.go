@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // xclaim is tclaim as claim id of file fileIndex, its CLM at byte offset
@@ -28,7 +30,7 @@ func xclaim(fileIndex int, off int64, id string, lines ...Line) *Claim {
 
 // crossRun indexes claims per file (in the order given) and returns the
 // cross-claim findings for files 0..n-1.
-func crossRun(p *Pack, files int, claims ...*Claim) []Finding {
+func crossRun(p *Pack, files int, claims ...*Claim) []finding.Finding {
 	idx := make([]*crossIndex, files)
 	for i := range idx {
 		idx[i] = &crossIndex{}
@@ -103,8 +105,8 @@ func TestCrossLineDuplicate(t *testing.T) {
 			fs := crossRun(p, 2, tc.claims...)
 			var got []string
 			for _, f := range fs {
-				if f.RuleID != ruleLineDuplicate || f.Severity != Error || f.Source != SourceSeed {
-					t.Errorf("unexpected finding:%s", dump([]Finding{f}))
+				if f.RuleID != ruleLineDuplicate || f.Severity != finding.Error || f.Source != SourceSeed {
+					t.Errorf("unexpected finding:%s", dump([]finding.Finding{f}))
 				}
 				got = append(got, fmt.Sprintf("%d:%s:%d", f.FileIndex, f.ClaimID, f.LineNumber))
 			}
@@ -166,8 +168,8 @@ func TestCrossBundle(t *testing.T) {
 			fs := crossRun(p, 2, tc.claims...)
 			var got []string
 			for _, f := range fs {
-				if f.RuleID != ruleBundleCrossClaim || f.Severity != Warning {
-					t.Errorf("unexpected finding:%s", dump([]Finding{f}))
+				if f.RuleID != ruleBundleCrossClaim || f.Severity != finding.Warning {
+					t.Errorf("unexpected finding:%s", dump([]finding.Finding{f}))
 				}
 				got = append(got, fmt.Sprintf("%d:%s:%d:%s:%s", f.FileIndex, f.ClaimID, f.LineNumber, f.Procedure, f.Source))
 			}

@@ -2,104 +2,18 @@ package scrubber
 
 import (
 	"encoding/binary"
-	"errors"
+
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
-// A finding's encoding, for what must leave memory: the cross-claim index
-// (packColumns) and the command's spool of findings (AppendFinding,
-// ReadFinding). Varint lengths, then bytes; member ID and billing NPI come
-// first so the index can compare them in place.
-
-func codecStrings(f *Finding) [22]*string {
-	return [...]*string{&f.MemberID, &f.BillingNPI, &f.File, &f.ISAControl, &f.GSControl, &f.STControl,
-		&f.ClaimID, &f.Procedure, &f.Units, &f.Charge, &f.ServiceDate, &f.PlaceOfService,
-		&f.PayerName, &f.PayerID, &f.PayerGroup, &f.RenderingNPI, &f.RenderingTaxonomy,
-		&f.Source, &f.Message, &f.RuleID, &f.Suggestion, new(string)}
-}
-
-func codecLists(f *Finding) [3]*[]string {
-	return [...]*[]string{&f.Modifiers, &f.DxPointers, &f.PointedDiagnoses}
-}
-
-// AppendFinding appends the encoding of f to dst.
-func AppendFinding(dst []byte, f *Finding) []byte {
-	for _, s := range codecStrings(f) {
-		dst = binary.AppendUvarint(dst, uint64(len(*s)))
-		dst = append(dst, *s...)
-	}
-	for _, l := range codecLists(f) {
-		dst = binary.AppendUvarint(dst, uint64(len(*l)))
-		for _, s := range *l {
-			dst = binary.AppendUvarint(dst, uint64(len(s)))
-			dst = append(dst, s...)
-		}
-	}
-	for _, v := range [...]int64{int64(f.FileIndex), f.ClaimOffset, int64(f.LineNumber), f.SegmentNumber, f.ByteOffset, int64(f.Severity)} {
-		dst = binary.AppendVarint(dst, v)
-	}
-	return dst
-}
-
-var errBadFinding = errors.New("scrubber: a stored finding is cut short or corrupt")
-
-// ReadFinding decodes the finding at the start of b and returns the rest.
-func ReadFinding(b []byte) (Finding, []byte, error) {
-	var f Finding
-	bad := false
-	uvarint := func() uint64 {
-		v, n := binary.Uvarint(b)
-		if n <= 0 {
-			bad = true
-			return 0
-		}
-		b = b[n:]
-		return v
-	}
-	str := func() string {
-		n := uvarint()
-		if bad || n > uint64(len(b)) {
-			bad = true
-			return ""
-		}
-		s := string(b[:n])
-		b = b[n:]
-		return s
-	}
-	for _, s := range codecStrings(&f) {
-		*s = str()
-	}
-	for _, l := range codecLists(&f) {
-		n := uvarint()
-		if bad || n > uint64(len(b)) {
-			return Finding{}, nil, errBadFinding
-		}
-		if n > 0 {
-			*l = make([]string, n)
-			for i := range *l {
-				(*l)[i] = str()
-			}
-		}
-	}
-	var ints [6]int64
-	for i := range ints {
-		v, n := binary.Varint(b)
-		if n <= 0 {
-			return Finding{}, nil, errBadFinding
-		}
-		ints[i], b = v, b[n:]
-	}
-	if bad {
-		return Finding{}, nil, errBadFinding
-	}
-	f.FileIndex, f.ClaimOffset, f.LineNumber = int(ints[0]), ints[1], int(ints[2])
-	f.SegmentNumber, f.ByteOffset, f.Severity = ints[3], ints[4], Severity(ints[5])
-	return f, b, nil
-}
+// The cross-claim index keeps a line's report columns as an encoded finding
+// (finding.Append): member ID and billing NPI come first, so the index can
+// compare them in place.
 
 // packColumns packs f for the cross-claim index; member and npi are
 // substrings of the result.
-func packColumns(f *Finding) (cols, member, npi string) {
-	cols = string(AppendFinding(make([]byte, 0, 256), f))
+func packColumns(f *finding.Finding) (cols, member, npi string) {
+	cols = string(finding.Append(make([]byte, 0, 256), f))
 	member, npi, _ = packedKey(cols)
 	return cols, member, npi
 }
@@ -141,8 +55,8 @@ func uvarintString(s string) (uint64, int) {
 }
 
 // unpackColumns reverses packColumns.
-func unpackColumns(cols string) Finding {
-	f, _, err := ReadFinding([]byte(cols))
+func unpackColumns(cols string) finding.Finding {
+	f, _, err := finding.Read([]byte(cols))
 	if err != nil {
 		panic(err) // packColumns wrote it in this process: cannot happen
 	}

@@ -9,9 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"unsafe"
+
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // The cross-claim store holds the cross-index entries of every Scrub of a
@@ -81,7 +84,7 @@ type spillPart struct {
 //
 // scratch is the caller's packing buffer, reused from claim to claim: a
 // spilled entry goes from it to its file without becoming strings.
-func (s *crossStore) add(p *Pack, c *Claim, scrub uint32, target bool, worst Severity, scratch *[]byte) {
+func (s *crossStore) add(p *Pack, c *Claim, scrub uint32, target bool, worst finding.Severity, scratch *[]byte) {
 	var buf [4]crossEntry
 	es, packed := packCrossEntries(buf[:0], p, c, (*scratch)[:0])
 	*scratch = packed
@@ -272,12 +275,12 @@ func (s *crossStore) write(e *crossEntry) {
 // findings matches the entries that keep accepts and returns their
 // cross-claim findings in report order. It empties the store, spilled or
 // not, and removes its files.
-func (s *crossStore) findings(p *Pack, keep func(*crossEntry) bool) ([]Finding, error) {
-	var out []Finding
-	if err := s.eachFindings(p, keep, func(fs []Finding) { out = append(out, fs...) }); err != nil {
+func (s *crossStore) findings(p *Pack, keep func(*crossEntry) bool) ([]crossFound, error) {
+	var out []crossFound
+	if err := s.eachFindings(p, keep, func(fs []crossFound) { out = append(out, fs...) }); err != nil {
 		return nil, err
 	}
-	SortFindings(out)
+	sort.SliceStable(out, func(i, j int) bool { return finding.Less(&out[i].Finding, &out[j].Finding) })
 	return out, nil
 }
 
@@ -286,7 +289,7 @@ func (s *crossStore) findings(p *Pack, keep func(*crossEntry) bool) ([]Finding, 
 // partition order, so that they need not all be in memory at once. On an
 // error, emit may have had some of them. It empties the store, spilled or
 // not, and removes its files.
-func (s *crossStore) eachFindings(p *Pack, keep func(*crossEntry) bool, emit func([]Finding)) error {
+func (s *crossStore) eachFindings(p *Pack, keep func(*crossEntry) bool, emit func([]crossFound)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	err := s.match(p, keep, emit)
@@ -294,7 +297,7 @@ func (s *crossStore) eachFindings(p *Pack, keep func(*crossEntry) bool, emit fun
 	return err
 }
 
-func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool, emit func([]Finding)) error {
+func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool, emit func([]crossFound)) error {
 	if s.err != nil {
 		return s.err
 	}
@@ -310,7 +313,7 @@ func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool, emit func([]Fin
 	// slice, and emitted in partition order after each round: the findings
 	// do not depend on timing, and at most a round's are held.
 	workers := min(runtime.GOMAXPROCS(0), crossMatchWorkers)
-	outs := make([][]Finding, workers)
+	outs := make([][]crossFound, workers)
 	errs := make([]error, workers)
 	for first := 0; first < len(s.spill.parts); first += workers {
 		n := min(workers, len(s.spill.parts)-first)
@@ -336,12 +339,12 @@ func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool, emit func([]Fin
 
 // matchPartition splits partition i if it is big (splitPart), then loads
 // and matches its pieces one at a time.
-func (sp *crossSpill) matchPartition(p *Pack, i, loadMax int, dir string, keep func(*crossEntry) bool) ([]Finding, error) {
+func (sp *crossSpill) matchPartition(p *Pack, i, loadMax int, dir string, keep func(*crossEntry) bool) ([]crossFound, error) {
 	pieces, err := splitPart(&sp.parts[i], loadMax, dir)
 	if err != nil {
 		return nil, fmt.Errorf("cross-claim rules: splitting the spilled index: %w", err)
 	}
-	var out []Finding
+	var out []crossFound
 	for k := range pieces {
 		entries, err := loadPart(p, &pieces[k])
 		if err != nil {
@@ -354,7 +357,7 @@ func (sp *crossSpill) matchPartition(p *Pack, i, loadMax int, dir string, keep f
 }
 
 // matchKept appends the cross-claim findings of the entries keep accepts.
-func matchKept(p *Pack, entries []crossEntry, keep func(*crossEntry) bool, out []Finding) []Finding {
+func matchKept(p *Pack, entries []crossEntry, keep func(*crossEntry) bool, out []crossFound) []crossFound {
 	all := make([]*crossEntry, 0, len(entries))
 	for k := range entries {
 		if keep(&entries[k]) {
@@ -445,7 +448,7 @@ func (r *spillReader) string() string {
 func (r *spillReader) entry(p *Pack, e *crossEntry) error {
 	e.kind, e.sides = r.byte(), r.byte()
 	flags := r.byte()
-	e.claimWorst = Severity(r.byte())
+	e.claimWorst = finding.Severity(r.byte())
 	e.patient, e.dupInClaim, e.target = flags&spillPatient != 0, flags&spillDupInClaim != 0, flags&spillTarget != 0
 	e.dates.From, e.dates.To = int32(r.varint()), int32(r.varint())
 	e.claimOffset, e.lineSeg = r.varint(), r.varint()

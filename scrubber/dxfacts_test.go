@@ -143,7 +143,7 @@ func TestDetachKeepsNoClaimBytes(t *testing.T) {
 	want.Modifiers = slices.Clone(f.Modifiers)
 	want.DxPointers = slices.Clone(f.DxPointers)
 	want.PointedDiagnoses = slices.Clone(f.PointedDiagnoses)
-	f.detach()
+	detach(&f)
 	if !reflect.DeepEqual(f, want) {
 		t.Fatalf("detach changed the finding:\n%+v\nwant\n%+v", f, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 
+	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/x12io"
 )
 
@@ -148,7 +149,7 @@ type walker struct {
 	lastNM1     uint8 // sub-loop opened by the last NM1
 	targetLines int
 	related     bool
-	claimWorst  Severity
+	claimWorst  finding.Severity
 	relatedMemo [relatedCacheSize]relatedSlot
 
 	// reused by materialize: the claim handed to the checks and its lists
@@ -687,7 +688,7 @@ func (w *walker) checkOpenClaim() {
 		for i := before; i < len(w.res.Findings); i++ {
 			worst = max(worst, w.res.Findings[i].Severity)
 			// Kept until the file is done: not the claim's bytes.
-			w.res.Findings[i].detach()
+			detach(&w.res.Findings[i])
 		}
 		w.handOverFindings()
 		// Counts, not a list: memory does not grow with target claims.
@@ -704,7 +705,7 @@ func (w *walker) handOverFindings() {
 	if s.sink == nil || len(w.res.Findings) < s.sinkEvery {
 		return
 	}
-	SortFindings(w.res.Findings)
+	finding.Sort(w.res.Findings)
 	s.sink(w.res.Index, w.res.Findings)
 	clear(w.res.Findings) // the strings are the sink's business now
 	w.res.Findings = w.res.Findings[:0]

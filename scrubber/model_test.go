@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/x12io"
 )
 
@@ -58,8 +59,8 @@ func linePos(data []byte, n int) Pos {
 }
 
 // structureFindings are the findings of the built-in X12 and file rules.
-func structureFindings(fs []Finding) []Finding {
-	var out []Finding
+func structureFindings(fs []finding.Finding) []finding.Finding {
+	var out []finding.Finding
 	for _, f := range fs {
 		if strings.HasPrefix(f.RuleID, "X12-") || f.RuleID == "FILE-UNREADABLE" {
 			out = append(out, f)

@@ -15,6 +15,8 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // The rule pack: every code list, description, modifier, pair and severity
@@ -68,11 +70,11 @@ func (s Side) String() string {
 // exist.
 type RuleSpec struct {
 	ID       string
-	Severity Severity
+	Severity finding.Severity
 	Source   string
 	// Cases are severities for named variants of the rule, e.g.
 	// DX-LATERALITY-CONFLICT "bilateral"; nil for most rules.
-	Cases map[string]Severity
+	Cases map[string]finding.Severity
 }
 
 // Case returns the rule with the severity the pack gives the named variant,
@@ -446,12 +448,12 @@ func (p *Pack) index(d *packDoc) {
 	p.rules = make(map[string]RuleSpec, len(d.Rules))
 	for _, r := range d.Rules {
 		spec := RuleSpec{ID: r.ID, Source: r.Source}
-		spec.Severity, _ = ParseSeverity(r.Severity)
+		spec.Severity, _ = finding.ParseSeverity(r.Severity)
 		r.Severity = spec.Severity.String() // EffectiveYAML writes it canonically
 		for name, s := range r.Cases {
-			sev, _ := ParseSeverity(s)
+			sev, _ := finding.ParseSeverity(s)
 			if spec.Cases == nil {
-				spec.Cases = map[string]Severity{}
+				spec.Cases = map[string]finding.Severity{}
 			}
 			spec.Cases[name] = sev
 			r.Cases[name] = sev.String()
@@ -1134,7 +1136,7 @@ func (v *validator) rules(rules []*ruleEntry) {
 		default:
 			ids.add(r.ID, path, "rule "+r.ID)
 		}
-		if _, err := ParseSeverity(r.Severity); err != nil {
+		if _, err := finding.ParseSeverity(r.Severity); err != nil {
 			v.errorf(path+".severity", "%v", err)
 		}
 		for name, s := range r.Cases {
@@ -1146,7 +1148,7 @@ func (v *validator) rules(rules []*ruleEntry) {
 			if !allowed {
 				v.errorf(cpath, "rule %s has no case %q", r.ID, name)
 			}
-			if _, err := ParseSeverity(s); err != nil {
+			if _, err := finding.ParseSeverity(s); err != nil {
 				v.errorf(cpath, "%v", err)
 			}
 		}

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func mustDefaultPack(t *testing.T, seedOnly bool) *Pack {
@@ -21,42 +23,42 @@ func mustDefaultPack(t *testing.T, seedOnly bool) *Pack {
 // The rules table of RULES.md: every pack-configured rule, its severity and
 // source. The default pack must say exactly this.
 var wantPackRules = map[string]struct {
-	sev    Severity
+	sev    finding.Severity
 	source string
 }{
-	"DX-POINTER-MISSING":        {Error, SourceSeed},
-	"DX-POINTER-INVALID":        {Error, SourceSeed},
-	"DX-POINTER-DANGLING":       {Error, SourceSeed},
-	"DX-POINTER-DUPLICATE":      {Warning, SourceSeed},
-	"DX-NOT-SUPPORTING":         {Error, SourceSeed},
-	"DX-PRIMARY-NOT-SUPPORTING": {Warning, SourceSeed},
-	"DX-CODE-INVALID":           {Error, SourceSeed},
-	"DX-CODE-INCOMPLETE":        {Error, SourceCodeset},
-	"DX-EXCLUDES1":              {Error, SourceSeed},
-	"DX-LATERALITY-CONFLICT":    {Error, SourceSeed},
-	"MOD-UNLISTED":              {Warning, SourceSeed},
-	"MOD-NO-GUIDANCE":           {Info, SourceSeed},
-	"MOD-LATERALITY-MISSING":    {Warning, SourceSeed},
-	"MOD-LATERALITY-CONFLICT":   {Error, SourceSeed},
-	"MOD-CONFLICT":              {Error, SourceSeed},
-	"MOD-DUPLICATE":             {Warning, SourceSeed},
-	"MOD-51-SINGLE-PROCEDURE":   {Warning, SourceSeed},
-	"MOD-50-UNITS":              {Warning, SourceSeed},
-	"MOD-ANESTHESIA":            {Warning, SourceCodeset},
-	"BUNDLE-INCLUDED":           {Error, SourceSeed},
-	"BUNDLE-OVERRIDE":           {Warning, SourceSeed},
-	"BUNDLE-REVIEW":             {Warning, SourceSeed},
-	"BUNDLE-CROSS-CLAIM":        {Warning, SourceSeed},
-	"LINE-DUPLICATE":            {Error, SourceSeed},
-	"CODE-NOT-VALID-ON-DOS":     {Error, SourceSeed},
-	"LINE-DOS-MISSING":          {Error, SourceSeed},
-	"LINE-DOS-INVALID":          {Error, SourceSeed},
-	"LINE-CHARGE-INVALID":       {Error, SourceSeed},
-	"LINE-UNITS":                {Warning, SourceSeed},
-	"LINE-POS-ATYPICAL":         {Warning, SourceSeed},
-	"LINE-TAXONOMY-ATYPICAL":    {Warning, SourceSeed},
-	"LINE-TAXONOMY-MISSING":     {Info, SourceSeed},
-	"CLAIM-CHARGE-MISMATCH":     {Error, SourceSeed},
+	"DX-POINTER-MISSING":        {finding.Error, SourceSeed},
+	"DX-POINTER-INVALID":        {finding.Error, SourceSeed},
+	"DX-POINTER-DANGLING":       {finding.Error, SourceSeed},
+	"DX-POINTER-DUPLICATE":      {finding.Warning, SourceSeed},
+	"DX-NOT-SUPPORTING":         {finding.Error, SourceSeed},
+	"DX-PRIMARY-NOT-SUPPORTING": {finding.Warning, SourceSeed},
+	"DX-CODE-INVALID":           {finding.Error, SourceSeed},
+	"DX-CODE-INCOMPLETE":        {finding.Error, SourceCodeset},
+	"DX-EXCLUDES1":              {finding.Error, SourceSeed},
+	"DX-LATERALITY-CONFLICT":    {finding.Error, SourceSeed},
+	"MOD-UNLISTED":              {finding.Warning, SourceSeed},
+	"MOD-NO-GUIDANCE":           {finding.Info, SourceSeed},
+	"MOD-LATERALITY-MISSING":    {finding.Warning, SourceSeed},
+	"MOD-LATERALITY-CONFLICT":   {finding.Error, SourceSeed},
+	"MOD-CONFLICT":              {finding.Error, SourceSeed},
+	"MOD-DUPLICATE":             {finding.Warning, SourceSeed},
+	"MOD-51-SINGLE-PROCEDURE":   {finding.Warning, SourceSeed},
+	"MOD-50-UNITS":              {finding.Warning, SourceSeed},
+	"MOD-ANESTHESIA":            {finding.Warning, SourceCodeset},
+	"BUNDLE-INCLUDED":           {finding.Error, SourceSeed},
+	"BUNDLE-OVERRIDE":           {finding.Warning, SourceSeed},
+	"BUNDLE-REVIEW":             {finding.Warning, SourceSeed},
+	"BUNDLE-CROSS-CLAIM":        {finding.Warning, SourceSeed},
+	"LINE-DUPLICATE":            {finding.Error, SourceSeed},
+	"CODE-NOT-VALID-ON-DOS":     {finding.Error, SourceSeed},
+	"LINE-DOS-MISSING":          {finding.Error, SourceSeed},
+	"LINE-DOS-INVALID":          {finding.Error, SourceSeed},
+	"LINE-CHARGE-INVALID":       {finding.Error, SourceSeed},
+	"LINE-UNITS":                {finding.Warning, SourceSeed},
+	"LINE-POS-ATYPICAL":         {finding.Warning, SourceSeed},
+	"LINE-TAXONOMY-ATYPICAL":    {finding.Warning, SourceSeed},
+	"LINE-TAXONOMY-MISSING":     {finding.Info, SourceSeed},
+	"CLAIM-CHARGE-MISMATCH":     {finding.Error, SourceSeed},
 }
 
 func TestPackDefaultLoads(t *testing.T) {
@@ -78,10 +80,10 @@ func TestPackDefaultLoads(t *testing.T) {
 		}
 	}
 	r, _ := p.Rule("DX-LATERALITY-CONFLICT")
-	if got := r.Case(CaseBilateral).Severity; got != Warning {
+	if got := r.Case(CaseBilateral).Severity; got != finding.Warning {
 		t.Errorf("DX-LATERALITY-CONFLICT bilateral = %v, want warning", got)
 	}
-	if got := r.Case("nonesuch").Severity; got != Error {
+	if got := r.Case("nonesuch").Severity; got != finding.Error {
 		t.Errorf("unknown case changed severity to %v", got)
 	}
 	if _, ok := p.Rule("X12-ENVELOPE"); ok {
@@ -446,7 +448,7 @@ func TestPackSeedOnly(t *testing.T) {
 			t.Errorf("Rule(%s) enabled with seed-only", id)
 		}
 	}
-	if r, ok := p.Rule("DX-NOT-SUPPORTING"); !ok || r.Severity != Error {
+	if r, ok := p.Rule("DX-NOT-SUPPORTING"); !ok || r.Severity != finding.Error {
 		t.Errorf("Rule(DX-NOT-SUPPORTING) = %+v %v", r, ok)
 	}
 	for _, dx := range []string{"E1152", "I70221", "I70261"} {
@@ -551,7 +553,7 @@ func TestPackOtherProcedure(t *testing.T) {
 	if p.Procedure != "0621T" || p.File != "testdata/packs/other-procedure.yaml" {
 		t.Errorf("procedure %s, file %s", p.Procedure, p.File)
 	}
-	if r, ok := p.Rule("MOD-UNLISTED"); !ok || r.Severity != Info {
+	if r, ok := p.Rule("MOD-UNLISTED"); !ok || r.Severity != finding.Info {
 		t.Errorf("MOD-UNLISTED = %+v %v", r, ok)
 	}
 	if _, ok := p.Rule("DX-EXCLUDES1"); ok {

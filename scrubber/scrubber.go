@@ -16,9 +16,9 @@ package scrubber
 
 import (
 	"io"
-	"sort"
 	"sync/atomic"
 
+	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/x12io"
 )
 
@@ -43,7 +43,7 @@ type Scrubber struct {
 	readAll bool
 	// sink, when set, takes findings off a Scrub in sorted runs of at
 	// least sinkEvery (see SetFindingSink).
-	sink      func(index int, run []Finding)
+	sink      func(index int, run []finding.Finding)
 	sinkEvery int
 }
 
@@ -57,7 +57,7 @@ type Scrubber struct {
 // per file after that file's own (a file's last one may be shorter).
 // sink must not keep run, and may be called from two goroutines of one
 // Scrub at once. Call it before the first Scrub.
-func (s *Scrubber) SetFindingSink(every int, sink func(index int, run []Finding)) {
+func (s *Scrubber) SetFindingSink(every int, sink func(index int, run []finding.Finding)) {
 	s.sink, s.sinkEvery = sink, max(1, every)
 }
 
@@ -129,7 +129,7 @@ type FileResult struct {
 
 	// Findings in report order: byte offset, then rule ID. With a finding
 	// sink (SetFindingSink), only those not handed over yet.
-	Findings []Finding
+	Findings []finding.Finding
 
 	// scrub is the serial of the Scrub call that gave the result (0 when
 	// none did): its cross-claim index entries in the Scrubber carry it.
@@ -152,7 +152,7 @@ func (s *Scrubber) Scrub(index int, name string, r io.Reader) *FileResult {
 		}
 		w.run(xr)
 	}()
-	SortFindings(res.Findings)
+	finding.Sort(res.Findings)
 	return res
 }
 
@@ -197,26 +197,23 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 		}
 		for _, f := range found {
 			if res := byIndex[f.FileIndex]; res != nil { // nil: not one of results, cannot happen with a complete run
-				res.Findings = append(res.Findings, f)
+				res.Findings = append(res.Findings, f.Finding)
 				moves.add(&f)
 			}
 		}
 	} else {
 		// The findings go to the sink in sorted runs per file of at least
 		// sinkEvery, as Scrub's do: memory does not grow with them.
-		var buf []Finding
+		var buf []finding.Finding
 		flush := func() {
 			pending := buf
-			SortFindings(pending)
+			finding.Sort(pending)
 			for len(pending) > 0 {
 				n := 1
 				for n < len(pending) && pending[n].FileIndex == pending[0].FileIndex {
 					n++
 				}
 				if byIndex[pending[0].FileIndex] != nil {
-					for i := range pending[:n] {
-						moves.add(&pending[i])
-					}
 					s.sink(pending[0].FileIndex, pending[:n])
 				}
 				pending = pending[n:]
@@ -224,8 +221,13 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 			clear(buf) // the strings are the sink's business now
 			buf = buf[:0]
 		}
-		err := s.cross.eachFindings(s.pack, keep, func(fs []Finding) {
-			buf = append(buf, fs...)
+		err := s.cross.eachFindings(s.pack, keep, func(fs []crossFound) {
+			for i := range fs {
+				if byIndex[fs[i].FileIndex] != nil {
+					moves.add(&fs[i])
+				}
+				buf = append(buf, fs[i].Finding)
+			}
 			if len(buf) >= s.sinkEvery {
 				flush()
 			}
@@ -238,7 +240,7 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 	moves.apply(byIndex)
 	for _, res := range results {
 		if res != nil {
-			SortFindings(res.Findings)
+			finding.Sort(res.Findings)
 		}
 	}
 	return nil
@@ -256,11 +258,11 @@ type crossMoveKey struct {
 
 type crossMove struct {
 	group       string
-	before, now Severity
+	before, now finding.Severity
 }
 
-func (m crossMoves) add(f *Finding) {
-	if !f.targetClaim || f.Severity <= f.claimWorst {
+func (m crossMoves) add(f *crossFound) {
+	if !f.target || f.Severity <= f.claimWorst {
 		return
 	}
 	k := crossMoveKey{f.FileIndex, f.ClaimOffset}
@@ -279,37 +281,14 @@ func (m crossMoves) apply(byIndex map[int]*FileResult) {
 	}
 }
 
-// SortFindings puts findings in report order: file, byte offset, rule ID,
-// then the rest of the row, so equal inputs always sort the same.
-func SortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool { return FindingLess(&fs[i], &fs[j]) })
-}
-
-// FindingLess is report order: file, byte offset, rule ID, line, message.
-func FindingLess(a, b *Finding) bool {
-	if a.FileIndex != b.FileIndex {
-		return a.FileIndex < b.FileIndex
-	}
-	if a.ByteOffset != b.ByteOffset {
-		return a.ByteOffset < b.ByteOffset
-	}
-	if a.RuleID != b.RuleID {
-		return a.RuleID < b.RuleID
-	}
-	if a.LineNumber != b.LineNumber {
-		return a.LineNumber < b.LineNumber
-	}
-	return a.Message < b.Message
-}
-
 // tally counts a target claim of payer group whose worst finding is worst
 // (n is +1, or -1 to take one back).
-func (r *FileResult) tally(group string, worst Severity, n int) {
+func (r *FileResult) tally(group string, worst finding.Severity, n int) {
 	t := TargetTally{Claims: n}
-	if worst < Warning {
+	if worst < finding.Warning {
 		t.Clean = n
 	}
-	if worst >= Error {
+	if worst >= finding.Error {
 		t.Held = n
 	}
 	r.addTally(group, t)

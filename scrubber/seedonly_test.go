@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // --seed-only drops every codeset entry, codeset description and codeset
@@ -91,9 +93,9 @@ func seedOnlyClaims() []*Claim {
 
 // seedOnlyFindings scrubs the claims with one pack: per-claim checks on
 // target claims, then the cross-claim rules.
-func seedOnlyFindings(t *testing.T, seedOnly bool) []Finding {
+func seedOnlyFindings(t *testing.T, seedOnly bool) []finding.Finding {
 	p := rulesPack(t, seedOnly)
-	var fs []Finding
+	var fs []finding.Finding
 	x := &crossIndex{}
 	for _, c := range seedOnlyClaims() {
 		for i := range c.Lines {
@@ -105,18 +107,18 @@ func seedOnlyFindings(t *testing.T, seedOnly bool) []Finding {
 		x.add(p, c)
 	}
 	fs = append(fs, crossClaimFindings(p, []*crossIndex{x})...)
-	SortFindings(fs)
+	finding.Sort(fs)
 	return fs
 }
 
 // findingKey identifies a finding for the comparison: everything but the
 // message and suggestion, whose descriptions legitimately lose their
 // code-set half under --seed-only.
-func findingKey(f Finding) string {
+func findingKey(f finding.Finding) string {
 	return fmt.Sprintf("%s line %d %s %s/%s seg %d", f.ClaimID, f.LineNumber, f.RuleID, f.Severity, f.Source, f.SegmentNumber)
 }
 
-func keys(fs []Finding) map[string]int {
+func keys(fs []finding.Finding) map[string]int {
 	m := map[string]int{}
 	for _, f := range fs {
 		m[findingKey(f)]++
@@ -194,11 +196,11 @@ func TestSeedOnlyDifferences(t *testing.T) {
 	// message quotes a code-set description.
 	for _, f := range seed {
 		if f.Source == SourceCodeset {
-			t.Errorf("codeset finding under --seed-only:%s", dump([]Finding{f}))
+			t.Errorf("codeset finding under --seed-only:%s", dump([]finding.Finding{f}))
 		}
 		for _, cs := range []string{"ICD-10-CM:", "CPT:", "CMS:", "; CMS", "consultation on X-ray"} {
 			if strings.Contains(f.Message, cs) {
-				t.Errorf("code-set description under --seed-only:%s", dump([]Finding{f}))
+				t.Errorf("code-set description under --seed-only:%s", dump([]finding.Finding{f}))
 			}
 		}
 	}

@@ -4,16 +4,17 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/x12io"
 )
 
 // X12 structure rules: built in, not in the pack (their source is "").
 var (
-	ruleX12Envelope   = RuleSpec{ID: "X12-ENVELOPE", Severity: Error}
-	ruleX12Syntax     = RuleSpec{ID: "X12-SYNTAX", Severity: Error}
-	ruleX12Not837P    = RuleSpec{ID: "X12-NOT-837P", Severity: Warning}
-	ruleX12Version    = RuleSpec{ID: "X12-VERSION", Severity: Info}
-	ruleFileUnreadble = RuleSpec{ID: "FILE-UNREADABLE", Severity: Error}
+	ruleX12Envelope   = RuleSpec{ID: "X12-ENVELOPE", Severity: finding.Error}
+	ruleX12Syntax     = RuleSpec{ID: "X12-SYNTAX", Severity: finding.Error}
+	ruleX12Not837P    = RuleSpec{ID: "X12-NOT-837P", Severity: finding.Warning}
+	ruleX12Version    = RuleSpec{ID: "X12-VERSION", Severity: finding.Info}
+	ruleFileUnreadble = RuleSpec{ID: "FILE-UNREADABLE", Severity: finding.Error}
 )
 
 // The 837P implementation guide HIPAA adopted, and its family.
@@ -25,7 +26,7 @@ const (
 // structureFinding records a structure finding. inClaim attributes it to
 // the open claim (claim ID and offset, and the claim's worst severity).
 func (w *walker) structureFinding(rule RuleSpec, env x12io.Envelope, pos Pos, inClaim bool, message, suggestion string) {
-	f := Finding{
+	f := finding.Finding{
 		FileIndex:     w.res.Index,
 		File:          w.res.Name,
 		ISAControl:    env.ISAControl,
@@ -112,8 +113,8 @@ func (w *walker) fatal(e *x12io.Error) {
 }
 
 // Unreadable's finding.
-func unreadableFinding(index int, name string, err error) Finding {
-	return Finding{
+func unreadableFinding(index int, name string, err error) finding.Finding {
+	return finding.Finding{
 		FileIndex:  index,
 		File:       name,
 		RuleID:     ruleFileUnreadble.ID,

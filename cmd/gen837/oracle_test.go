@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // nopCloser makes a bytes.Buffer an io.WriteCloser.
@@ -62,7 +63,7 @@ func scrubDropOverlap(t testing.TB, bufs []*bytes.Buffer, overlap bool) (map[str
 	got := map[string][]string{}
 	for _, res := range results {
 		for _, f := range res.Findings {
-			if f.Severity < scrubber.Warning {
+			if f.Severity < finding.Warning {
 				continue
 			}
 			key := f.ClaimID

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/scrub837/scrub837/reports"
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // options are the scrub run's flags and paths (REPORTS.md, "Command line").
@@ -32,7 +32,7 @@ type options struct {
 	formats []string // parsed --format
 	// failLevel is the least severity that makes the run exit 1; 0 for
 	// --fail-on never.
-	failLevel scrubber.Severity
+	failLevel finding.Severity
 }
 
 const (
@@ -173,7 +173,7 @@ func (o *options) validate() error {
 	case "never":
 		o.failLevel = 0
 	default:
-		sev, err := scrubber.ParseSeverity(o.failOn)
+		sev, err := finding.ParseSeverity(o.failOn)
 		if err != nil {
 			return fmt.Errorf("--fail-on %q: must be error, warning, info or never", o.failOn)
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // Logs never carry claim data: only file paths, sizes, counts, durations,
@@ -105,9 +106,9 @@ func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMe
 		Int("claims", res.Claims).
 		Int("target_claims", res.TargetClaims).
 		Int("findings", counts.n).
-		Int("errors", bySev[scrubber.Error]).
-		Int("warnings", bySev[scrubber.Warning]).
-		Int("infos", bySev[scrubber.Info]).
+		Int("errors", bySev[finding.Error]).
+		Int("warnings", bySev[finding.Warning]).
+		Int("infos", bySev[finding.Info]).
 		Dur("duration_ms", meta.duration)
 	if res.Error != "" {
 		ev = ev.Str("error", safeError(res.Error))

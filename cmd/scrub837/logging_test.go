@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func TestSafeError(t *testing.T) {
@@ -33,7 +34,7 @@ func TestLoggerFormats(t *testing.T) {
 	log := newLogger(&options{}, false, &b)
 	res := &scrubber.FileResult{Index: 2, Name: "x.837", Status: scrubber.StatusFailed, Claims: 3,
 		Error:    `expected an ISA segment at the start, found "DOE*JANE*19400101"`,
-		Findings: []scrubber.Finding{{RuleID: "FILE-UNREADABLE", Severity: scrubber.Error, MemberID: "W123456789"}}}
+		Findings: []finding.Finding{{RuleID: "FILE-UNREADABLE", Severity: finding.Error, MemberID: "W123456789"}}}
 	var counts findingCounts
 	counts.add(res.Findings)
 	logFile(log, input{name: "x.837"}, res, fileMeta{bytes: 10}, counts)

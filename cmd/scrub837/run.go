@@ -15,6 +15,7 @@ import (
 
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // fileMeta is what the command itself learns about an input while the
@@ -240,7 +241,7 @@ func scrubOne(s *scrubber.Scrubber, index int, in input, readAhead bool, stdin i
 		u := s.Unreadable(index, in.name, fmt.Errorf("reading the input failed: %w", cleanPathError(derr)))
 		res.Status, res.Error = u.Status, u.Error
 		res.Findings = append(res.Findings, u.Findings...)
-		scrubber.SortFindings(res.Findings)
+		finding.Sort(res.Findings)
 	}
 	meta.bytes = opened.counter.n
 	meta.sha256 = opened.counter.sum()
@@ -277,14 +278,14 @@ func writeReports(out string, formats []string, report *reports.Report, log zero
 
 // exitCode is the run's exit code: 3 when an input failed (it wins over 1),
 // else 1 when a finding is at or above failLevel, else 0.
-func exitCode(r *reports.Report, failLevel scrubber.Severity) int {
+func exitCode(r *reports.Report, failLevel finding.Severity) int {
 	if r.Summary.FilesFailed > 0 {
 		return exitInputFailed
 	}
 	if failLevel == 0 {
 		return exitOK
 	}
-	for sev := failLevel; sev <= scrubber.Error; sev++ {
+	for sev := failLevel; sev <= finding.Error; sev++ {
 		if r.Summary.FindingsBySeverity[sev.String()] > 0 {
 			return exitFindings
 		}

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // findingSpool keeps the findings of scrubbed files on disk, so that a
@@ -42,11 +43,11 @@ type spoolBlock struct {
 // event) and by rule.
 type findingCounts struct {
 	n      int
-	bySev  [scrubber.Error + 1]int
+	bySev  [finding.Error + 1]int
 	byRule map[string]int
 }
 
-func (c *findingCounts) add(fs []scrubber.Finding) {
+func (c *findingCounts) add(fs []finding.Finding) {
 	c.n += len(fs)
 	if c.byRule == nil {
 		c.byRule = map[string]int{}
@@ -83,13 +84,13 @@ func newFindingSpool(dir string, inputs int) (*findingSpool, error) {
 // putRun adds a sorted run of input index's findings. It is the scrubber's
 // finding sink: it may be called from several goroutines, and does not
 // keep run.
-func (sp *findingSpool) putRun(index int, run []scrubber.Finding) {
+func (sp *findingSpool) putRun(index int, run []finding.Finding) {
 	if len(run) == 0 {
 		return
 	}
 	var buf, rec []byte
 	for i := range run {
-		rec = scrubber.AppendFinding(rec[:0], &run[i])
+		rec = finding.Append(rec[:0], &run[i])
 		buf = binary.AppendUvarint(buf, uint64(len(rec)))
 		buf = append(buf, rec...)
 	}
@@ -133,7 +134,7 @@ func (sp *findingSpool) addToRun(c findingCounts) {
 	sp.n += c.n
 	for s, k := range c.bySev {
 		if k > 0 {
-			sp.bySeverity[scrubber.Severity(s).String()] += k
+			sp.bySeverity[finding.Severity(s).String()] += k
 		}
 	}
 	for rule, k := range c.byRule {
@@ -169,7 +170,7 @@ type spoolSource struct {
 func (s spoolSource) Len() int { return s.n }
 
 // Each may run on several goroutines at once: it only reads the spool.
-func (s spoolSource) Each(fn func(*scrubber.Finding) error) error {
+func (s spoolSource) Each(fn func(*finding.Finding) error) error {
 	for i, res := range s.results {
 		if err := s.eachOfFile(i, res.Findings, fn); err != nil {
 			return err
@@ -180,7 +181,7 @@ func (s spoolSource) Each(fn func(*scrubber.Finding) error) error {
 
 // eachOfFile calls fn for input i's spooled runs and late findings (sorted),
 // merged in report order.
-func (s spoolSource) eachOfFile(i int, late []scrubber.Finding, fn func(*scrubber.Finding) error) error {
+func (s spoolSource) eachOfFile(i int, late []finding.Finding, fn func(*finding.Finding) error) error {
 	runs := s.sp.runs[i]
 	readers := make([]*runReader, 0, len(runs))
 	for _, blk := range runs {
@@ -195,14 +196,14 @@ func (s spoolSource) eachOfFile(i int, late []scrubber.Finding, fn func(*scrubbe
 	for {
 		// The next finding: the least of the runs' heads and late's;
 		// on a tie the earlier run, then the spool before late.
-		var best *scrubber.Finding
+		var best *finding.Finding
 		from := -1
 		for k, rr := range readers {
-			if rr.ok && (best == nil || scrubber.FindingLess(&rr.next, best)) {
+			if rr.ok && (best == nil || finding.Less(&rr.next, best)) {
 				best, from = &rr.next, k
 			}
 		}
-		if len(late) > 0 && (best == nil || scrubber.FindingLess(&late[0], best)) {
+		if len(late) > 0 && (best == nil || finding.Less(&late[0], best)) {
 			best, from = &late[0], -1
 		}
 		if best == nil {
@@ -225,7 +226,7 @@ var errSpoolCorrupt = errors.New("the findings spool is cut short or corrupt")
 type runReader struct {
 	r    *bufio.Reader
 	buf  []byte
-	next scrubber.Finding
+	next finding.Finding
 	ok   bool // next holds a finding
 }
 
@@ -245,7 +246,7 @@ func (rr *runReader) advance() error {
 	if _, err := io.ReadFull(rr.r, rr.buf); err != nil {
 		return fmt.Errorf("cannot read the findings spool: %w", err)
 	}
-	f, rest, err := scrubber.ReadFinding(rr.buf)
+	f, rest, err := finding.Read(rr.buf)
 	if err != nil || len(rest) != 0 {
 		return fmt.Errorf("cannot read the findings spool: %w", errSpoolCorrupt)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // TestSpoolGivesReportOrder: spooled findings come back merged with the
@@ -14,11 +15,11 @@ import (
 func TestSpoolGivesReportOrder(t *testing.T) {
 	sp := testSpool(t, 3)
 	results := []*scrubber.FileResult{
-		{Index: 0, Findings: []scrubber.Finding{finding(0, 10, "A", scrubber.Error), finding(0, 30, "C", scrubber.Info)}},
+		{Index: 0, Findings: []finding.Finding{mkFinding(0, 10, "A", finding.Error), mkFinding(0, 30, "C", finding.Info)}},
 		{Index: 1}, // no findings at all
-		{Index: 2, Findings: []scrubber.Finding{finding(2, 5, "X12-SYNTAX", scrubber.Error)}},
+		{Index: 2, Findings: []finding.Finding{mkFinding(2, 5, "X12-SYNTAX", finding.Error)}},
 	}
-	var want []scrubber.Finding
+	var want []finding.Finding
 	for _, res := range results {
 		want = append(want, res.Findings...)
 	}
@@ -29,19 +30,19 @@ func TestSpoolGivesReportOrder(t *testing.T) {
 		}
 	}
 	// What Finish adds: before, between and after the spooled ones.
-	results[0].Findings = []scrubber.Finding{finding(0, 1, "Z", scrubber.Warning), finding(0, 20, "B", scrubber.Warning), finding(0, 99, "D", scrubber.Warning)}
-	results[1].Findings = []scrubber.Finding{finding(1, 7, "E", scrubber.Warning)}
+	results[0].Findings = []finding.Finding{mkFinding(0, 1, "Z", finding.Warning), mkFinding(0, 20, "B", finding.Warning), mkFinding(0, 99, "D", finding.Warning)}
+	results[1].Findings = []finding.Finding{mkFinding(1, 7, "E", finding.Warning)}
 	want = append(want, results[0].Findings...)
 	want = append(want, results[1].Findings...)
-	scrubber.SortFindings(want)
+	finding.Sort(want)
 
 	src := spoolSource{sp: sp, results: results, n: sp.n + 4}
 	if src.Len() != len(want) {
 		t.Fatalf("Len = %d, want %d", src.Len(), len(want))
 	}
 	for round := 0; round < 2; round++ {
-		var got []scrubber.Finding
-		if err := src.Each(func(f *scrubber.Finding) error { got = append(got, *f); return nil }); err != nil {
+		var got []finding.Finding
+		if err := src.Each(func(f *finding.Finding) error { got = append(got, *f); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(got, want) {
@@ -50,7 +51,7 @@ func TestSpoolGivesReportOrder(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	calls := 0
-	if err := src.Each(func(*scrubber.Finding) error { calls++; return stop }); err != stop || calls != 1 {
+	if err := src.Each(func(*finding.Finding) error { calls++; return stop }); err != stop || calls != 1 {
 		t.Fatalf("Each must stop at fn's first error: %v after %d calls", err, calls)
 	}
 	if sp.bySeverity["error"] != 2 || sp.byRule["C"] != 1 || sp.n != 3 {
@@ -65,24 +66,24 @@ func TestSpoolGivesReportOrder(t *testing.T) {
 func TestSpoolTakesRunsAfterPut(t *testing.T) {
 	sp := testSpool(t, 2)
 	results := []*scrubber.FileResult{
-		{Index: 0, Findings: []scrubber.Finding{finding(0, 10, "A", scrubber.Error)}},
-		{Index: 1, Findings: []scrubber.Finding{finding(1, 3, "B", scrubber.Info)}},
+		{Index: 0, Findings: []finding.Finding{mkFinding(0, 10, "A", finding.Error)}},
+		{Index: 1, Findings: []finding.Finding{mkFinding(1, 3, "B", finding.Info)}},
 	}
 	want := append(slices.Clone(results[0].Findings), results[1].Findings...)
 	if c := sp.put(0, results[0]); c.n != 1 {
 		t.Fatalf("file 0 counts %d findings, want 1", c.n)
 	}
 	sp.put(1, results[1])
-	late := []scrubber.Finding{finding(0, 5, "LINE-DUPLICATE", scrubber.Error), finding(0, 20, "BUNDLE-CROSS-CLAIM", scrubber.Warning)}
+	late := []finding.Finding{mkFinding(0, 5, "LINE-DUPLICATE", finding.Error), mkFinding(0, 20, "BUNDLE-CROSS-CLAIM", finding.Warning)}
 	sp.putRun(0, late)
 	want = append(want, late...)
-	scrubber.SortFindings(want)
+	finding.Sort(want)
 	if sp.n != 4 || sp.bySeverity["error"] != 2 || sp.bySeverity["warning"] != 1 || sp.byRule["LINE-DUPLICATE"] != 1 {
 		t.Fatalf("run counts after a late run: %d %v %v", sp.n, sp.bySeverity, sp.byRule)
 	}
 	src := spoolSource{sp: sp, results: results, n: sp.n}
-	var got []scrubber.Finding
-	if err := src.Each(func(f *scrubber.Finding) error { got = append(got, *f); return nil }); err != nil {
+	var got []finding.Finding
+	if err := src.Each(func(f *finding.Finding) error { got = append(got, *f); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -92,34 +93,34 @@ func TestSpoolTakesRunsAfterPut(t *testing.T) {
 
 func TestSpoolMergesRunsAndDrops(t *testing.T) {
 	sp := testSpool(t, 2)
-	runs := [][]scrubber.Finding{
-		{finding(0, 10, "A", scrubber.Error), finding(0, 50, "C", scrubber.Info)},
-		{finding(0, 5, "X", scrubber.Warning), finding(0, 30, "B", scrubber.Error), finding(0, 60, "C", scrubber.Info)},
+	runs := [][]finding.Finding{
+		{mkFinding(0, 10, "A", finding.Error), mkFinding(0, 50, "C", finding.Info)},
+		{mkFinding(0, 5, "X", finding.Warning), mkFinding(0, 30, "B", finding.Error), mkFinding(0, 60, "C", finding.Info)},
 	}
-	var want []scrubber.Finding
+	var want []finding.Finding
 	for _, run := range runs {
 		want = append(want, run...)
 		sp.putRun(0, run)
 	}
-	res0 := &scrubber.FileResult{Index: 0, Findings: []scrubber.Finding{finding(0, 40, "D", scrubber.Warning)}}
+	res0 := &scrubber.FileResult{Index: 0, Findings: []finding.Finding{mkFinding(0, 40, "D", finding.Warning)}}
 	want = append(want, res0.Findings...)
-	if c := sp.put(0, res0); c.n != 6 || c.bySev[scrubber.Error] != 2 || c.bySev[scrubber.Info] != 2 {
+	if c := sp.put(0, res0); c.n != 6 || c.bySev[finding.Error] != 2 || c.bySev[finding.Info] != 2 {
 		t.Fatalf("file counts %+v", c)
 	}
-	sp.putRun(1, []scrubber.Finding{finding(1, 3, "A", scrubber.Error)})
-	res1 := &scrubber.FileResult{Index: 1, Findings: []scrubber.Finding{finding(1, 9, "A", scrubber.Error)}}
+	sp.putRun(1, []finding.Finding{mkFinding(1, 3, "A", finding.Error)})
+	res1 := &scrubber.FileResult{Index: 1, Findings: []finding.Finding{mkFinding(1, 9, "A", finding.Error)}}
 	sp.drop(1)
 	if c := sp.put(1, res1); c.n != 1 {
 		t.Fatalf("file 1 counts after drop: %+v", c)
 	}
-	want = append(want, finding(1, 9, "A", scrubber.Error))
+	want = append(want, mkFinding(1, 9, "A", finding.Error))
 	// What Finish adds.
-	res0.Findings = []scrubber.Finding{finding(0, 1, "Z", scrubber.Warning), finding(0, 45, "E", scrubber.Warning)}
+	res0.Findings = []finding.Finding{mkFinding(0, 1, "Z", finding.Warning), mkFinding(0, 45, "E", finding.Warning)}
 	want = append(want, res0.Findings...)
-	scrubber.SortFindings(want)
+	finding.Sort(want)
 	src := spoolSource{sp: sp, results: []*scrubber.FileResult{res0, res1}, n: sp.n + 2}
-	var got []scrubber.Finding
-	if err := src.Each(func(f *scrubber.Finding) error { got = append(got, *f); return nil }); err != nil {
+	var got []finding.Finding
+	if err := src.Each(func(f *finding.Finding) error { got = append(got, *f); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // reportMeta is what the report needs besides the scrub results.
@@ -52,9 +53,9 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta)
 	}
 	sum := &r.Summary
 	sum.FindingsBySeverity = map[string]int{
-		scrubber.Error.String():   0,
-		scrubber.Warning.String(): 0,
-		scrubber.Info.String():    0,
+		finding.Error.String():   0,
+		finding.Warning.String(): 0,
+		finding.Info.String():    0,
 	}
 	sum.FindingsByRule = map[string]int{}
 	sum.TargetClaimsByPayerGroup = map[string]int{}
@@ -77,7 +78,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta)
 		}
 		r.Source = spoolSource{sp: sp, results: results, n: sp.n + nFindings}
 	} else {
-		r.Findings = make([]scrubber.Finding, 0, nFindings)
+		r.Findings = make([]finding.Finding, 0, nFindings)
 	}
 
 	for i, res := range results {
@@ -131,7 +132,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta)
 	// Each result's findings are in report order already; sorting the whole
 	// (stable, by file index first) guards the contract whatever a result
 	// holds.
-	scrubber.SortFindings(r.Findings)
+	finding.Sort(r.Findings)
 	return r
 }
 

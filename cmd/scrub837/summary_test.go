@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
-func finding(file int, offset int64, rule string, sev scrubber.Severity) scrubber.Finding {
-	return scrubber.Finding{FileIndex: file, ByteOffset: offset, RuleID: rule, Severity: sev}
+func mkFinding(file int, offset int64, rule string, sev finding.Severity) finding.Finding {
+	return finding.Finding{FileIndex: file, ByteOffset: offset, RuleID: rule, Severity: sev}
 }
 
 func sampleResults() ([]*scrubber.FileResult, []fileMeta) {
@@ -25,19 +26,19 @@ func sampleResults() ([]*scrubber.FileResult, []fileMeta) {
 				"Medicare": {Claims: 1, Clean: 1},
 				"":         {Claims: 1},
 			},
-			Findings: []scrubber.Finding{
-				finding(0, 10, "DX-POINTER-MISSING", scrubber.Error),
-				finding(0, 20, "MOD-UNLISTED", scrubber.Warning),
-				finding(0, 30, "LINE-TAXONOMY-MISSING", scrubber.Info),
+			Findings: []finding.Finding{
+				mkFinding(0, 10, "DX-POINTER-MISSING", finding.Error),
+				mkFinding(0, 20, "MOD-UNLISTED", finding.Warning),
+				mkFinding(0, 30, "LINE-TAXONOMY-MISSING", finding.Info),
 			},
 		},
 		{
 			Index: 1, Name: "b.837", Status: scrubber.StatusFailed, Error: `expected an ISA segment at the start, found "DOE^JANE"`,
-			Findings: []scrubber.Finding{finding(1, 0, "FILE-UNREADABLE", scrubber.Error)},
+			Findings: []finding.Finding{mkFinding(1, 0, "FILE-UNREADABLE", finding.Error)},
 		},
 		{
 			Index: 2, Name: "c.837", Status: scrubber.StatusSkipped, Interchanges: 1, Transactions: 1, TransactionsSkipped: 1,
-			Findings: []scrubber.Finding{finding(2, 5, "X12-NOT-837P", scrubber.Warning)},
+			Findings: []finding.Finding{mkFinding(2, 5, "X12-NOT-837P", finding.Warning)},
 		},
 	}
 	metas := []fileMeta{{bytes: 100, sha256: "aa"}, {bytes: 7, sha256: "bb"}, {bytes: 50, sha256: "cc"}}
@@ -84,7 +85,7 @@ func TestBuildReportEmptyRun(t *testing.T) {
 		r.Summary.TargetClaimsByPayerGroup == nil || r.Files == nil || r.Findings == nil {
 		t.Errorf("empty run: %+v", r)
 	}
-	if exitCode(r, scrubber.Error) != exitOK {
+	if exitCode(r, finding.Error) != exitOK {
 		t.Error("an empty run should exit 0")
 	}
 }
@@ -92,19 +93,19 @@ func TestBuildReportEmptyRun(t *testing.T) {
 func TestExitCode(t *testing.T) {
 	results, metas := sampleResults()
 	r := buildReport(results, metas, reportMeta{})
-	if got := exitCode(r, scrubber.Error); got != exitInputFailed {
+	if got := exitCode(r, finding.Error); got != exitInputFailed {
 		t.Errorf("failed input with errors: %d, want 3 (3 wins over 1)", got)
 	}
 	results, metas = sampleResults() // buildReport takes the results' findings
 	ok := buildReport(results[:1], metas[:1], reportMeta{})
-	for level, want := range map[scrubber.Severity]int{scrubber.Error: 1, scrubber.Warning: 1, scrubber.Info: 1, 0: 0} {
+	for level, want := range map[finding.Severity]int{finding.Error: 1, finding.Warning: 1, finding.Info: 1, 0: 0} {
 		if got := exitCode(ok, level); got != want {
 			t.Errorf("level %v: exit %d, want %d", level, got, want)
 		}
 	}
 	onlyInfo := buildReport([]*scrubber.FileResult{{Name: "x", Status: "ok",
-		Findings: []scrubber.Finding{finding(0, 1, "LINE-TAXONOMY-MISSING", scrubber.Info)}}}, nil, reportMeta{})
-	if exitCode(onlyInfo, scrubber.Warning) != exitOK || exitCode(onlyInfo, scrubber.Info) != exitFindings {
+		Findings: []finding.Finding{mkFinding(0, 1, "LINE-TAXONOMY-MISSING", finding.Info)}}}, nil, reportMeta{})
+	if exitCode(onlyInfo, finding.Warning) != exitOK || exitCode(onlyInfo, finding.Info) != exitFindings {
 		t.Error("info finding: want 0 with --fail-on warning, 1 with --fail-on info")
 	}
 }

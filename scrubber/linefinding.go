@@ -1,100 +1,16 @@
 package scrubber
 
 import (
-	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
-
-// Severity orders findings: Info < Warning < Error.
-type Severity int8
-
-const (
-	Info Severity = iota + 1
-	Warning
-	Error
-)
-
-func (s Severity) String() string {
-	switch s {
-	case Info:
-		return "info"
-	case Warning:
-		return "warning"
-	case Error:
-		return "error"
-	}
-	return "unknown"
-}
-
-// ParseSeverity reads "error", "warning" or "info" (any case).
-func ParseSeverity(text string) (Severity, error) {
-	switch strings.ToLower(strings.TrimSpace(text)) {
-	case "error":
-		return Error, nil
-	case "warning":
-		return Warning, nil
-	case "info":
-		return Info, nil
-	}
-	return 0, fmt.Errorf("severity %q is not one of error, warning, info", text)
-}
-
-// Finding is one exception: a rule that fired, where, and what to do about it.
-// Its fields are the report columns of REPORTS.md, in order. Claim fields are
-// empty for file- and envelope-level findings; LineNumber is 0 for findings
-// that are not about one service line.
-type Finding struct {
-	// FileIndex is the input's place on the command line (after folders are
-	// expanded); reports sort by it. Not a report column.
-	FileIndex int
-	// ClaimOffset is the byte offset of the claim's CLM segment: with
-	// FileIndex it identifies the claim (claim IDs can repeat). 0 for
-	// findings not about a claim. Not a report column.
-	ClaimOffset int64
-
-	File       string // the input as named on the command line (or "-" for stdin)
-	ISAControl string // ISA13
-	GSControl  string // GS06
-	STControl  string // ST02
-	ClaimID    string // CLM01
-	LineNumber int    // LX01 of the line the finding is about; 0 if none
-
-	SegmentNumber int64 // 1-based number in the file of the segment that proves it
-	ByteOffset    int64 // offset in the (decompressed) file of that segment's first byte
-
-	RuleID     string
-	Severity   Severity
-	Source     string // "seed" or "codeset" for pack-driven rules; "" for structure rules
-	Message    string
-	Suggestion string
-
-	Procedure         string   // SV101-2 of the line
-	Modifiers         []string // SV101-3..6 as billed
-	Units             string   // SV104 as billed (numeric text) or ""
-	Charge            string   // SV102 as billed (numeric text) or ""
-	ServiceDate       string   // DTP*472 value: CCYYMMDD or CCYYMMDD-CCYYMMDD
-	PlaceOfService    string   // SV105, else CLM05-1
-	DxPointers        []string // SV107 pointers as billed
-	PointedDiagnoses  []string // the diagnosis codes those pointers name
-	PayerName         string
-	PayerID           string
-	PayerGroup        string
-	BillingNPI        string
-	RenderingNPI      string
-	RenderingTaxonomy string
-	MemberID          string // whole; report writers mask it unless told to show IDs
-
-	// On cross-claim findings, for Finish: the claim's worst severity
-	// before the cross-claim rules ran, and whether it bills the target.
-	claimWorst  Severity
-	targetClaim bool
-}
 
 // lineFinding fills a finding's columns from the claim and, when l is not
 // nil, the service line it is about. pos is the segment that proves it. The
 // finding owns its lists: the claim's are reused by the next claim.
-func lineFinding(c *Claim, l *Line, rule RuleSpec, pos Pos, message, suggestion string) Finding {
+func lineFinding(c *Claim, l *Line, rule RuleSpec, pos Pos, message, suggestion string) finding.Finding {
 	f := lineFindingView(c, l, rule, pos, message, suggestion)
 	f.Modifiers = slices.Clip(slices.Clone(f.Modifiers))
 	f.DxPointers = slices.Clip(slices.Clone(f.DxPointers))
@@ -108,7 +24,7 @@ func lineFinding(c *Claim, l *Line, rule RuleSpec, pos Pos, message, suggestion 
 // kept finding would otherwise keep alive whole: about 1 KB per finding
 // for a few bytes of values. The lists must be the finding's own (as
 // lineFinding makes them).
-func (f *Finding) detach() {
+func detach(f *finding.Finding) {
 	fields := [...]*string{&f.ClaimID, &f.Procedure, &f.Units, &f.Charge, &f.ServiceDate, &f.PlaceOfService,
 		&f.PayerName, &f.PayerID, &f.BillingNPI, &f.RenderingNPI, &f.RenderingTaxonomy, &f.MemberID}
 	lists := [...][]string{f.Modifiers, f.DxPointers, f.PointedDiagnoses}
@@ -152,8 +68,8 @@ func (f *Finding) detach() {
 // lineFindingView is lineFinding whose Modifiers and DxPointers are the
 // line's own: valid only while the claim is, for callers that pack the
 // finding at once.
-func lineFindingView(c *Claim, l *Line, rule RuleSpec, pos Pos, message, suggestion string) Finding {
-	f := Finding{
+func lineFindingView(c *Claim, l *Line, rule RuleSpec, pos Pos, message, suggestion string) finding.Finding {
+	f := finding.Finding{
 		FileIndex:         c.FileIndex,
 		ClaimOffset:       c.Pos.Offset,
 		File:              c.File,
