@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // checkClaim runs every per-claim rule of the pack on a target claim and
@@ -82,7 +83,7 @@ func (k *claimCheck) emit(rs RuleSpec, l *Line, pos Pos, source, message, sugges
 // fire is emit for rules that need no preparation: it looks the rule up and
 // does nothing when the pack does not apply it (absent, or a codeset rule
 // under --seed-only).
-func (k *claimCheck) fire(id string, l *Line, pos Pos, source, message, suggestion string) {
+func (k *claimCheck) fire(id rules.ID, l *Line, pos Pos, source, message, suggestion string) {
 	if rs, ok := k.p.Rule(id); ok {
 		k.emit(rs, l, pos, source, message, suggestion)
 	}

@@ -1,19 +1,13 @@
 package scrubber
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/scrub837/scrub837/scrubber/rules"
+)
 
 // Rules of RULES.md "Related codes and bundling" that look at one claim.
 // The cross-claim ones are in crossclaim.go.
-
-// Bundling rule IDs.
-const (
-	ruleBundleIncluded    = "BUNDLE-INCLUDED"
-	ruleBundleOverride    = "BUNDLE-OVERRIDE"
-	ruleBundleReview      = "BUNDLE-REVIEW"
-	ruleBundleCrossClaim  = "BUNDLE-CROSS-CLAIM"
-	ruleLineDuplicate     = "LINE-DUPLICATE"
-	ruleCodeNotValidOnDOS = "CODE-NOT-VALID-ON-DOS"
-)
 
 // bundles is BUNDLE-INCLUDED, BUNDLE-OVERRIDE and BUNDLE-REVIEW: a line of
 // the claim billing a related code on the same date as a target line. The
@@ -38,12 +32,12 @@ func (k *claimCheck) bundles() {
 		switch rel.Relationship {
 		case RelIncluded:
 			if m := overrideModifier(k.p, o); m != nil {
-				k.fire(ruleBundleOverride, o, o.SV1Pos, combineSource(rel.Source, m.Source),
+				k.fire(rules.BundleOverride, o, o.SV1Pos, combineSource(rel.Source, m.Source),
 					what+" is included in "+proc+" ("+targets+"), but carries "+m.Code+" to bill it as a distinct service",
 					"keep "+code+"-"+m.Code+" only if the record documents a separate service (another site, session or encounter); otherwise remove "+code+": included in "+proc)
 				continue
 			}
-			k.fire(ruleBundleIncluded, o, o.SV1Pos, rel.Source,
+			k.fire(rules.BundleIncluded, o, o.SV1Pos, rel.Source,
 				what+" is included in "+proc+" ("+targets+") and is not billed separately",
 				"remove "+code+": included in "+proc)
 		case RelReview:
@@ -51,7 +45,7 @@ func (k *claimCheck) bundles() {
 			if rel.Text != "" {
 				msg += "; the rule pack says: \"" + rel.Text + "\""
 			}
-			k.fire(ruleBundleReview, o, o.SV1Pos, rel.Source, msg,
+			k.fire(rules.BundleReview, o, o.SV1Pos, rel.Source, msg,
 				"confirm in the operative note that "+code+" was a separate service from "+proc+"; remove "+code+" if it was part of it")
 		}
 	}
@@ -146,7 +140,7 @@ func (k *claimCheck) duplicateLine(i int) {
 		return
 	}
 	l, o := &k.c.Lines[i], &k.c.Lines[j]
-	k.fire(ruleLineDuplicate, l, l.SV1Pos, "",
+	k.fire(rules.LineDuplicate, l, l.SV1Pos, "",
 		k.p.Procedure+" on line "+lineNumber(l)+" ("+sideText(l)+", "+formatRange(k.dates[i])+") repeats line "+lineNumber(o)+" ("+sideText(o)+", "+formatRange(k.dates[j])+"): the same leg on the same date",
 		"remove line "+lineNumber(l)+" if it repeats the same service; if the other leg was treated, mark each line LT or RT (or bill one line with 50)")
 }
@@ -203,7 +197,7 @@ func (k *claimCheck) codesValidOnDOS() {
 		default:
 			when += "up to " + v.ValidTo
 		}
-		k.fire(ruleCodeNotValidOnDOS, o, o.SV1Pos, v.Source,
+		k.fire(rules.CodeNotValidOnDOS, o, o.SV1Pos, v.Source,
 			o.Procedure+" on line "+lineNumber(o)+" is billed for "+formatDate(k.dates[j].From)+", but it "+when+textAfter(v.Text),
 			"replace "+o.Procedure+" with the code valid on "+formatDate(k.dates[j].From)+" for the service performed")
 	}

@@ -1,22 +1,12 @@
 package scrubber
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/scrub837/scrub837/scrubber/rules"
+)
 
 // Rules of RULES.md "Diagnosis pointers and diagnoses".
-
-// Diagnosis rule IDs.
-const (
-	ruleDxPointerMissing    = "DX-POINTER-MISSING"
-	ruleDxPointerInvalid    = "DX-POINTER-INVALID"
-	ruleDxPointerDangling   = "DX-POINTER-DANGLING"
-	ruleDxPointerDuplicate  = "DX-POINTER-DUPLICATE"
-	ruleDxNotSupporting     = "DX-NOT-SUPPORTING"
-	ruleDxPrimaryNotSupport = "DX-PRIMARY-NOT-SUPPORTING"
-	ruleDxCodeInvalid       = "DX-CODE-INVALID"
-	ruleDxCodeIncomplete    = "DX-CODE-INCOMPLETE"
-	ruleDxExcludes1         = "DX-EXCLUDES1"
-	ruleDxLateralityConflct = "DX-LATERALITY-CONFLICT"
-)
 
 // icd10Start is the first service date on which ICD-9 qualifiers are wrong.
 const icd10Start = 20151001
@@ -39,7 +29,7 @@ func pointerValue(s string) int {
 func (k *claimCheck) pointers(l *Line) {
 	c := k.c
 	if len(l.Pointers) == 0 {
-		if rs, ok := k.p.Rule(ruleDxPointerMissing); ok {
+		if rs, ok := k.p.Rule(rules.DxPointerMissing); ok {
 			k.emit(rs, l, l.SV1Pos, "",
 				k.p.Procedure+" on line "+lineNumber(l)+" has no diagnosis pointer (SV107 is empty), so no diagnosis supports it",
 				"set SV107 to "+k.supportingTarget(l, "the position of a diagnosis that supports "+k.p.Procedure+" (add one to HI: "+k.supportingExamples()+")"))
@@ -51,15 +41,15 @@ func (k *claimCheck) pointers(l *Line) {
 		n := pointerValue(s)
 		switch {
 		case s == "":
-			k.fire(ruleDxPointerInvalid, l, l.SV1Pos, "",
+			k.fire(rules.DxPointerInvalid, l, l.SV1Pos, "",
 				"diagnosis pointer "+itoa(i+1)+" of "+k.p.Procedure+" on line "+lineNumber(l)+" is empty (SV107 reads "+sv107(l)+")",
 				"remove the empty pointer: set SV107 to "+k.pointerFix(l))
 		case n == 0:
-			k.fire(ruleDxPointerInvalid, l, l.SV1Pos, "",
+			k.fire(rules.DxPointerInvalid, l, l.SV1Pos, "",
 				"diagnosis pointer "+quote(s)+" of "+k.p.Procedure+" on line "+lineNumber(l)+" is not a number from 1 to 12 (SV107 reads "+sv107(l)+")",
 				"set SV107 to "+k.pointerFix(l))
 		case n > len(c.Diagnoses):
-			k.fire(ruleDxPointerDangling, l, l.SV1Pos, "",
+			k.fire(rules.DxPointerDangling, l, l.SV1Pos, "",
 				"diagnosis pointer "+s+" of "+k.p.Procedure+" on line "+lineNumber(l)+" names diagnosis "+itoa(n)+", but the claim has "+countDiagnoses(len(c.Diagnoses)),
 				"set SV107 to "+k.pointerFix(l)+", or add the missing diagnosis to HI as diagnosis "+itoa(n))
 		}
@@ -69,7 +59,7 @@ func (k *claimCheck) pointers(l *Line) {
 		bit := uint16(1) << n
 		if seen&bit != 0 && dupReported&bit == 0 {
 			dupReported |= bit
-			k.fire(ruleDxPointerDuplicate, l, l.SV1Pos, "",
+			k.fire(rules.DxPointerDuplicate, l, l.SV1Pos, "",
 				"diagnosis pointer "+itoa(n)+" appears more than once on "+k.p.Procedure+" line "+lineNumber(l)+" (SV107 reads "+sv107(l)+")",
 				"set SV107 to "+k.pointerFix(l))
 		}
@@ -173,19 +163,19 @@ func (k *claimCheck) pointedDiagnoses(l *Line) {
 	}
 	switch {
 	case supporting < 0:
-		if rs, ok := k.p.Rule(ruleDxNotSupporting); ok {
+		if rs, ok := k.p.Rule(rules.DxNotSupporting); ok {
 			k.emit(rs, l, l.SV1Pos, "",
 				"no diagnosis that "+k.p.Procedure+" on line "+lineNumber(l)+" points to is an indication for it in the rule pack: "+describePointed(pts),
 				k.notSupportingFix(l))
 		}
 	case supporting > 0 && first:
-		if rs, ok := k.p.Rule(ruleDxPrimaryNotSupport); ok {
+		if rs, ok := k.p.Rule(rules.DxPrimaryNotSupporting); ok {
 			k.emit(rs, l, l.SV1Pos, supportSource,
 				"the first diagnosis pointer of "+k.p.Procedure+" on line "+lineNumber(l)+" names "+pts[0].dx.Code+", which does not support it; "+pts[supporting].dx.Code+" (pointer "+itoa(pts[supporting].n)+") does",
 				"put "+itoa(pts[supporting].n)+" ("+pts[supporting].dx.Code+") first: SV107 "+reorderPointers(pts, pts[supporting].n))
 		}
 	}
-	if rs, ok := k.p.hotRule(hotDxCodeIncomplete); ok {
+	if rs, ok := k.p.Rule(rules.DxCodeIncomplete); ok {
 		for _, pt := range pts {
 			code := pt.dx.Code
 			f := k.dx(code)
@@ -268,7 +258,7 @@ func (k *claimCheck) lateralityConflict(l *Line, pts []pointedDx) {
 	if mod == "" {
 		return
 	}
-	rs, ok := k.p.hotRule(hotDxLateralityConflict)
+	rs, ok := k.p.Rule(rules.DxLateralityConflict)
 	if !ok {
 		return
 	}
@@ -295,7 +285,7 @@ func (k *claimCheck) lateralityConflict(l *Line, pts []pointedDx) {
 	proc, line, dxList := k.p.Procedure, lineNumber(l), k.describeSided(pts)
 	switch {
 	case lineSide == sideBoth:
-		rs = rs.Case(CaseBilateral)
+		rs = rs.Case(rules.CaseBilateral)
 		k.emit(rs, l, l.SV1Pos, source,
 			proc+" on line "+line+" is billed for both legs (50), but the diagnoses it points to are all "+sideWord(dxSides)+"-sided: "+dxList,
 			"if both legs were treated, add the "+sideWord(sideBoth^dxSides)+"-leg diagnosis to HI and point SV107 to it; if only the "+sideWord(dxSides)+" leg was, use "+sideModifier(dxSides)+" instead of 50")
@@ -407,7 +397,7 @@ func modifierSide(m string) uint8 {
 // themselves, once per claim: DX-CODE-INVALID and DX-EXCLUDES1.
 func (k *claimCheck) claimDiagnoses() {
 	c := k.c
-	if rs, ok := k.p.hotRule(hotDxCodeInvalid); ok {
+	if rs, ok := k.p.Rule(rules.DxCodeInvalid); ok {
 		latest := int32(0)
 		for _, d := range k.dates {
 			latest = max(latest, d.To)
@@ -419,7 +409,7 @@ func (k *claimCheck) claimDiagnoses() {
 			}
 		}
 	}
-	if rs, ok := k.p.hotRule(hotDxExcludes1); ok {
+	if rs, ok := k.p.Rule(rules.DxExcludes1); ok {
 		for i := range c.Diagnoses {
 			for j := i + 1; j < len(c.Diagnoses); j++ {
 				a, b := &c.Diagnoses[i], &c.Diagnoses[j]

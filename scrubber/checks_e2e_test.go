@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // End-to-end rule tests: hand-written 837P files in testdata/rules (one
@@ -88,7 +89,7 @@ func TestCheckEndToEndClaims(t *testing.T) {
 	}
 	// The columns come from the walker's claim.
 	for _, f := range r.Findings {
-		if f.ClaimID != "DEPENDANT4" || f.RuleID != ruleLineTaxonomyAtypical {
+		if f.ClaimID != "DEPENDANT4" || f.RuleID != rules.LineTaxonomyAtypical.String() {
 			continue
 		}
 		if f.RenderingNPI != "1111111116" || f.RenderingTaxonomy != "207Q00000X" || f.ServiceDate != "20260115-20260116" ||

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/rules"
 	"github.com/scrub837/scrub837/x12io"
 )
 
@@ -156,7 +157,7 @@ type ruleCase struct {
 	name   string
 	edit   func(c *Claim)
 	want   int              // findings of the rule
-	also   []string         // other rules that fire too (exactly these)
+	also   []rules.ID       // other rules that fire too (exactly these)
 	sev    finding.Severity // of the rule's findings, when set
 	source string           // of the rule's findings, when set
 	line   int              // LineNumber of the first finding, when set (-1: 0)
@@ -167,13 +168,13 @@ type ruleCase struct {
 
 // checkCases lists, for every per-claim rule, claims where it fires and
 // near-identical claims where it does not.
-var checkCases = map[string][]ruleCase{
-	ruleDxPointerMissing: {
+var checkCases = map[rules.ID][]ruleCase{
+	rules.DxPointerMissing: {
 		{name: "no SV107", edit: func(c *Claim) { c.Lines[0].Pointers = nil }, want: 1, sev: finding.Error, source: "seed", line: 1, seg: 21,
 			text: []string{"no diagnosis pointer", "set SV107 to 1 (I70234)"}},
 		{name: "pointer 1", edit: func(c *Claim) {}, want: 0},
 	},
-	ruleDxPointerInvalid: {
+	rules.DxPointerInvalid: {
 		{name: "empty between", edit: func(c *Claim) {
 			c.Diagnoses = append(c.Diagnoses, tdx("E1151"))
 			c.Lines[0].Pointers = []string{"1", "", "2"}
@@ -190,7 +191,7 @@ var checkCases = map[string][]ruleCase{
 		}, want: 0},
 		{name: "leading zero", edit: func(c *Claim) { c.Lines[0].Pointers = []string{"01"} }, want: 0},
 	},
-	ruleDxPointerDangling: {
+	rules.DxPointerDangling: {
 		{name: "3 of 2", edit: func(c *Claim) {
 			c.Diagnoses = append(c.Diagnoses, tdx("E1151"))
 			c.Lines[0].Pointers = []string{"1", "3"}
@@ -201,7 +202,7 @@ var checkCases = map[string][]ruleCase{
 			c.Lines[0].Pointers = []string{"1", "2"}
 		}, want: 0},
 	},
-	ruleDxPointerDuplicate: {
+	rules.DxPointerDuplicate: {
 		{name: "1:1", edit: func(c *Claim) { c.Lines[0].Pointers = []string{"1", "1"} }, want: 1, sev: finding.Warning, seg: 21,
 			text: []string{"pointer 1 appears more than once", "set SV107 to 1"}},
 		{name: "1:01:1 once", edit: func(c *Claim) { c.Lines[0].Pointers = []string{"1", "01", "1"} }, want: 1},
@@ -210,7 +211,7 @@ var checkCases = map[string][]ruleCase{
 			c.Lines[0].Pointers = []string{"1", "2"}
 		}, want: 0},
 	},
-	ruleDxNotSupporting: {
+	rules.DxNotSupporting: {
 		{name: "points to I10, I70234 at 2", edit: func(c *Claim) {
 			c.Diagnoses = []Diagnosis{tdx("I10"), tdx("E785"), tdx("I70234")}
 			c.Lines[0].Pointers = []string{"1", "2"}
@@ -222,9 +223,9 @@ var checkCases = map[string][]ruleCase{
 			c.Diagnoses = []Diagnosis{tdx("I10"), tdx("E785"), tdx("I70234")}
 			c.Lines[0].Pointers = []string{"3"}
 		}, want: 0},
-		{name: "only dangling pointers", edit: func(c *Claim) { c.Lines[0].Pointers = []string{"5"} }, want: 0, also: []string{ruleDxPointerDangling}},
+		{name: "only dangling pointers", edit: func(c *Claim) { c.Lines[0].Pointers = []string{"5"} }, want: 0, also: []rules.ID{rules.DxPointerDangling}},
 	},
-	ruleDxPrimaryNotSupport: {
+	rules.DxPrimaryNotSupporting: {
 		{name: "I10 first", edit: func(c *Claim) {
 			c.Diagnoses = []Diagnosis{tdx("I10"), tdx("I70234")}
 			c.Lines[0].Pointers = []string{"1", "2"}
@@ -242,7 +243,7 @@ var checkCases = map[string][]ruleCase{
 			c.Lines[0].Pointers = []string{"2", "1"}
 		}, want: 0},
 	},
-	ruleDxCodeInvalid: {
+	rules.DxCodeInvalid: {
 		{name: "point", edit: func(c *Claim) { c.Diagnoses = append(c.Diagnoses, tdx("I10.")) }, want: 1, sev: finding.Error, source: "seed", line: -1, seg: 11,
 			text: []string{"decimal point", "write I10 (no point)"}},
 		{name: "digit first", edit: func(c *Claim) { c.Diagnoses = append(c.Diagnoses, tdx("110")) }, want: 1, text: []string{"not a well-formed ICD-10-CM code"}},
@@ -260,7 +261,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "M1A (letter third)", edit: func(c *Claim) { c.Diagnoses = append(c.Diagnoses, tdx("M1A0710")) }, want: 0},
 		{name: "E11.9 seven-character forms", edit: func(c *Claim) { c.Diagnoses = append(c.Diagnoses, tdx("E119"), tdx("S91301A")) }, want: 0},
 	},
-	ruleDxCodeIncomplete: {
+	rules.DxCodeIncomplete: {
 		{name: "I7023 header", edit: func(c *Claim) { c.Diagnoses[0].Code = "I7023" }, want: 1, sev: finding.Error, source: "codeset", line: 1, seg: 11,
 			text: []string{"I7023", "category header", "needs 6 characters, it has 5",
 				"seed: atherosclerosis of native arteries of the right leg with rest pain; ICD-10-CM: atherosclerosis of native arteries of right leg with ulceration"}},
@@ -271,12 +272,12 @@ var checkCases = map[string][]ruleCase{
 			c.Lines[0].Pointers = []string{"1", "2"}
 		}, want: 0},
 	},
-	ruleDxExcludes1: {
+	rules.DxExcludes1: {
 		{name: "I96 with I70.26", edit: func(c *Claim) { c.Diagnoses = []Diagnosis{tdx("I70261"), tdx("I96")} }, want: 1, sev: finding.Error, source: "codeset", line: -1, seg: 11,
 			text: []string{"I70261 (position 1) and I96 (position 2)", "Excludes1"}},
 		{name: "I96 with I70.23", edit: func(c *Claim) { c.Diagnoses = []Diagnosis{tdx("I70234"), tdx("I96")} }, want: 0},
 	},
-	ruleDxLateralityConflct: {
+	rules.DxLateralityConflict: {
 		{name: "LT with right I70234", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"LT"} }, want: 1, sev: finding.Error, source: "seed", seg: 21,
 			text: []string{"left leg (LT)", "I70234 (right", "change LT to RT"}},
 		{name: "RT with left I70312 (codeset 6th character)", edit: func(c *Claim) { c.Diagnoses[0].Code = "I70312" }, want: 1, source: "codeset",
@@ -315,14 +316,14 @@ var checkCases = map[string][]ruleCase{
 			c.Lines[0].Modifiers = []string{"LT"}
 		}, want: 1},
 	},
-	ruleModUnlisted: {
+	rules.ModUnlisted: {
 		{name: "80", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "80"} }, want: 1, sev: finding.Warning, source: "seed", seg: 21,
 			text: []string{"modifier 80", "not one the rule pack lists for 0620T"}},
-		{name: "80 twice: once", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "80", "80"} }, want: 1, also: []string{ruleModDuplicate}},
+		{name: "80 twice: once", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "80", "80"} }, want: 1, also: []rules.ID{rules.ModDuplicate}},
 		{name: "80 and AS", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "80", "AS"} }, want: 2},
 		{name: "22", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "22"} }, want: 0},
 	},
-	ruleModNoGuidance: {
+	rules.ModNoGuidance: {
 		{name: "79 seed-only", seed: true, edit: func(c *Claim) {
 			c.Lines[0].Modifiers = []string{"LT", "79"}
 			c.Diagnoses[0].Code = "I70244"
@@ -334,7 +335,7 @@ var checkCases = map[string][]ruleCase{
 			c.Diagnoses[0].Code = "I70244"
 		}, want: 0},
 	},
-	ruleModLateralityMissing: {
+	rules.ModLateralityMissing: {
 		{name: "none", edit: func(c *Claim) { c.Lines[0].Modifiers = nil }, want: 1, sev: finding.Warning, source: "seed", seg: 21,
 			text: []string{"no laterality modifier", "add RT (the diagnoses are right-sided)"}},
 		{name: "22 only, unsided diagnosis", edit: func(c *Claim) {
@@ -348,38 +349,38 @@ var checkCases = map[string][]ruleCase{
 			c.Lines[0].Pointers = []string{"1", "2"}
 		}, want: 0},
 	},
-	ruleModLateralityConflict: {
+	rules.ModLateralityConflict: {
 		{name: "50 LT", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"50", "LT"} }, want: 1, sev: finding.Error, source: "seed", seg: 21,
 			text: []string{"use 50 alone, not with LT"}},
 		{name: "RT 50", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "50"} }, want: 1, text: []string{"use 50 alone, not with RT"}},
 		{name: "LT RT", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"LT", "RT"} }, want: 1, text: []string{"both LT and RT", "use 50 alone for both legs"}},
 		{name: "50 LT RT", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"50", "LT", "RT"} }, want: 1, text: []string{"not with LT and RT"}},
-		{name: "RT RT is a duplicate, not a conflict", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "RT"} }, want: 0, also: []string{ruleModDuplicate}},
+		{name: "RT RT is a duplicate, not a conflict", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "RT"} }, want: 0, also: []rules.ID{rules.ModDuplicate}},
 		{name: "RT", edit: func(c *Claim) {}, want: 0},
 	},
-	ruleModConflict: {
+	rules.ModConflict: {
 		{name: "22 52", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "22", "52"} }, want: 1, sev: finding.Error, source: "codeset", seg: 21,
 			text: []string{"modifiers 22 and 52", "contradict"}},
 		{name: "52 53 22: three pairs", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "52", "53", "22"} }, want: 3},
-		{name: "22 52 52: once", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"22", "52", "52", "RT"} }, want: 1, also: []string{ruleModDuplicate}},
-		{name: "59 XS", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "59", "XS"} }, want: 1, also: []string{ruleModUnlisted, ruleModUnlisted}},
+		{name: "22 52 52: once", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"22", "52", "52", "RT"} }, want: 1, also: []rules.ID{rules.ModDuplicate}},
+		{name: "59 XS", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "59", "XS"} }, want: 1, also: []rules.ID{rules.ModUnlisted, rules.ModUnlisted}},
 		{name: "22 62", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "22", "62"} }, want: 0},
 	},
-	ruleModDuplicate: {
+	rules.ModDuplicate: {
 		{name: "RT RT", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "RT"} }, want: 1, sev: finding.Warning, source: "seed", seg: 21, text: []string{"remove the repeated RT"}},
 		{name: "RT 22 RT 22", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "22", "RT", "22"} }, want: 2},
 		{name: "RT 22", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "22"} }, want: 0},
 	},
-	ruleMod51Single: {
+	rules.Mod51SingleProcedure: {
 		{name: "51 alone", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "51"} }, want: 1, sev: finding.Warning, source: "seed", seg: 21, text: []string{"only procedure", "remove 51"}},
 		{name: "51 with only an included code (seed 36200)", edit: func(c *Claim) {
 			c.Lines[0].Modifiers = []string{"RT", "51"}
 			c.Lines = append(c.Lines, tline("36200"))
-		}, want: 1, source: "seed", also: []string{ruleBundleIncluded}, text: []string{"the other lines that day, 36200, are included in 0620T"}},
+		}, want: 1, source: "seed", also: []rules.ID{rules.BundleIncluded}, text: []string{"the other lines that day, 36200, are included in 0620T"}},
 		{name: "51 with only an included code (codeset 76937)", edit: func(c *Claim) {
 			c.Lines[0].Modifiers = []string{"RT", "51"}
 			c.Lines = append(c.Lines, tline("76937"))
-		}, want: 1, source: "codeset", also: []string{ruleBundleIncluded}},
+		}, want: 1, source: "codeset", also: []rules.ID{rules.BundleIncluded}},
 		{name: "51 with another procedure on another date", edit: func(c *Claim) {
 			c.Lines[0].Modifiers = []string{"RT", "51"}
 			o := tline("93922")
@@ -395,7 +396,7 @@ var checkCases = map[string][]ruleCase{
 			o := tline("37224")
 			o.ServiceDate, c.Lines[0].ServiceDate = "20251215", "20251215"
 			c.Lines = append(c.Lines, o)
-		}, want: 0, also: []string{ruleBundleReview}},
+		}, want: 0, also: []rules.ID{rules.BundleReview}},
 		{name: "51 with a line of unknown date", edit: func(c *Claim) {
 			c.Lines[0].Modifiers = []string{"RT", "51"}
 			o := tline("93922")
@@ -403,32 +404,32 @@ var checkCases = map[string][]ruleCase{
 			c.Lines = append(c.Lines, o)
 		}, want: 0},
 	},
-	ruleMod50Units: {
+	rules.Mod50Units: {
 		{name: "50 x2", edit: func(c *Claim) {
 			c.Lines[0].Modifiers = []string{"50"}
 			c.Lines[0].Units = "2"
 			c.Diagnoses = append(c.Diagnoses, tdx("I70244"))
 			c.Lines[0].Pointers = []string{"1", "2"}
-		}, want: 1, sev: finding.Warning, source: "seed", seg: 21, also: []string{ruleLineUnits}, text: []string{"with 2 units", "set SV104 to 1"}},
+		}, want: 1, sev: finding.Warning, source: "seed", seg: 21, also: []rules.ID{rules.LineUnits}, text: []string{"with 2 units", "set SV104 to 1"}},
 		{name: "50 x1.0", edit: func(c *Claim) {
 			c.Lines[0].Modifiers = []string{"50"}
 			c.Lines[0].Units = "1.0"
 			c.Diagnoses = append(c.Diagnoses, tdx("I70244"))
 			c.Lines[0].Pointers = []string{"1", "2"}
 		}, want: 0},
-		{name: "RT x2 is LINE-UNITS only", edit: func(c *Claim) { c.Lines[0].Units = "2" }, want: 0, also: []string{ruleLineUnits}},
+		{name: "RT x2 is LINE-UNITS only", edit: func(c *Claim) { c.Lines[0].Units = "2" }, want: 0, also: []rules.ID{rules.LineUnits}},
 	},
-	ruleModAnesthesia: {
+	rules.ModAnesthesia: {
 		{name: "QK", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "QK"} }, want: 1, sev: finding.Warning, source: "codeset", seg: 21,
 			text: []string{"modifier QK", "seed: medical direction of two, three, or four assistants; CMS: medical direction of two, three, or four concurrent anesthesia procedures", "remove QK"}},
-		{name: "QZ (not listed either)", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "QZ"} }, want: 1, also: []string{ruleModUnlisted}},
+		{name: "QZ (not listed either)", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "QZ"} }, want: 1, also: []rules.ID{rules.ModUnlisted}},
 		{name: "QK seed-only (codeset rule dropped)", seed: true, edit: func(c *Claim) {
 			c.Lines[0].Modifiers = []string{"LT", "QK"}
 			c.Diagnoses[0].Code = "I70244"
 		}, want: 0},
 		{name: "62", edit: func(c *Claim) { c.Lines[0].Modifiers = []string{"RT", "62"} }, want: 0},
 	},
-	ruleBundleIncluded: {
+	rules.BundleIncluded: {
 		{name: "36200 same date", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("36200")) }, want: 1, sev: finding.Error, source: "seed", line: 2, seg: 31,
 			text: []string{"36200 on line 2", "0620T on line 1, same date 2026-01-15", "remove 36200: included in 0620T"}},
 		{name: "76937 same date (codeset)", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("76937")) }, want: 1, source: "codeset"},
@@ -454,9 +455,9 @@ var checkCases = map[string][]ruleCase{
 			o.DateQualifier, o.ServiceDate = "", ""
 			c.Lines = append(c.Lines, o)
 		}, want: 0},
-		{name: "36200 with XS is BUNDLE-OVERRIDE", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("36200", "XS")) }, want: 0, also: []string{ruleBundleOverride}},
+		{name: "36200 with XS is BUNDLE-OVERRIDE", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("36200", "XS")) }, want: 0, also: []rules.ID{rules.BundleOverride}},
 	},
-	ruleBundleOverride: {
+	rules.BundleOverride: {
 		{name: "36200-XS (codeset: the override modifiers)", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("36200", "XS")) }, want: 1, sev: finding.Warning, source: "codeset", line: 2, seg: 31,
 			text: []string{"carries XS", "documents a separate service"}},
 		{name: "75710-59", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("75710", "59")) }, want: 1},
@@ -470,9 +471,9 @@ var checkCases = map[string][]ruleCase{
 			c.Diagnoses[0].Code = "I70244"
 			c.BillingTaxonomy = "207RH0000X"
 			c.Lines = append(c.Lines, tline("36200", "XS"))
-		}, want: 0, also: []string{ruleBundleIncluded}},
+		}, want: 0, also: []rules.ID{rules.BundleIncluded}},
 	},
-	ruleBundleReview: {
+	rules.BundleReview: {
 		{name: "37224 same date in 2025", edit: func(c *Claim) {
 			c.Lines[0].ServiceDate = "20251215"
 			o := tline("37224")
@@ -487,13 +488,13 @@ var checkCases = map[string][]ruleCase{
 			c.Lines = append(c.Lines, o)
 		}, want: 0},
 	},
-	ruleCodeNotValidOnDOS: {
+	rules.CodeNotValidOnDOS: {
 		{name: "37224 in 2026", edit: func(c *Claim) {
 			o := tline("37224")
 			o.ServiceDate = "20260116"
 			c.Lines = append(c.Lines, o)
 		}, want: 1, sev: finding.Error, source: "codeset", line: 2, seg: 31, text: []string{"37224 on line 2 is billed for 2026-01-16", "up to 2025-12-31", "Deleted from CPT"}},
-		{name: "37224 on the 0620T date in 2026: also review", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("37224")) }, want: 1, also: []string{ruleBundleReview}},
+		{name: "37224 on the 0620T date in 2026: also review", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("37224")) }, want: 1, also: []rules.ID{rules.BundleReview}},
 		{name: "37280 in 2025", edit: func(c *Claim) {
 			o := tline("37280")
 			o.ServiceDate = "20251230"
@@ -515,14 +516,14 @@ var checkCases = map[string][]ruleCase{
 			c.Lines = append(c.Lines, o)
 		}, want: 0},
 	},
-	ruleLineDuplicate: {
+	rules.LineDuplicate: {
 		{name: "RT twice", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("0620T", "RT")) }, want: 1, sev: finding.Error, source: "seed", line: 2, seg: 31,
 			text: []string{"0620T on line 2 (RT, 2026-01-15) repeats line 1 (RT, 2026-01-15)", "remove line 2"}},
-		{name: "RT and no side", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("0620T")) }, want: 1, line: 2, also: []string{ruleModLateralityMissing}},
+		{name: "RT and no side", edit: func(c *Claim) { c.Lines = append(c.Lines, tline("0620T")) }, want: 1, line: 2, also: []rules.ID{rules.ModLateralityMissing}},
 		{name: "no side twice", edit: func(c *Claim) {
 			c.Lines[0].Modifiers = nil
 			c.Lines = append(c.Lines, tline("0620T"))
-		}, want: 1, also: []string{ruleModLateralityMissing, ruleModLateralityMissing}},
+		}, want: 1, also: []rules.ID{rules.ModLateralityMissing, rules.ModLateralityMissing}},
 		{name: "50 and LT", edit: func(c *Claim) {
 			c.Diagnoses = append(c.Diagnoses, tdx("I70244"))
 			c.Lines[0].Modifiers = []string{"50"}
@@ -542,11 +543,11 @@ var checkCases = map[string][]ruleCase{
 			c.Lines = append(c.Lines, o)
 		}, want: 0},
 	},
-	ruleLineDOSMissing: {
+	rules.LineDOSMissing: {
 		{name: "no DTP", edit: func(c *Claim) { c.Lines[0].DateQualifier, c.Lines[0].ServiceDate = "", "" }, want: 1, sev: finding.Error, source: "seed", seg: 21, text: []string{"no service date", "DTP*472*D8*CCYYMMDD"}},
 		{name: "D8", edit: func(c *Claim) {}, want: 0},
 	},
-	ruleLineDOSInvalid: {
+	rules.LineDOSInvalid: {
 		{name: "Feb 30", edit: func(c *Claim) { c.Lines[0].ServiceDate = "20260230" }, want: 1, sev: finding.Error, source: "seed", seg: 22, text: []string{"D8*20260230", "not a real calendar date"}},
 		{name: "Feb 29 2026", edit: func(c *Claim) { c.Lines[0].ServiceDate = "20260229" }, want: 1},
 		{name: "short", edit: func(c *Claim) { c.Lines[0].ServiceDate = "2026011" }, want: 1},
@@ -558,7 +559,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "RD8", edit: func(c *Claim) { c.Lines[0].DateQualifier, c.Lines[0].ServiceDate = "RD8", "20260115-20260116" }, want: 0},
 		{name: "RD8 one day", edit: func(c *Claim) { c.Lines[0].DateQualifier, c.Lines[0].ServiceDate = "RD8", "20260115-20260115" }, want: 0},
 	},
-	ruleLineChargeInvalid: {
+	rules.LineChargeInvalid: {
 		{name: "missing", edit: func(c *Claim) { c.Lines[0].Charge = "" }, want: 1, sev: finding.Error, source: "seed", seg: 21, text: []string{"is missing"}},
 		{name: "text", edit: func(c *Claim) { c.Lines[0].Charge = "1,500"; c.TotalCharge = "1500" }, want: 1, text: []string{`is "1,500", not an amount`}},
 		{name: "zero", edit: func(c *Claim) { c.Lines[0].Charge = "0.00" }, want: 1, text: []string{"is 0.00; it must be more than zero"}},
@@ -567,7 +568,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "one cent", edit: func(c *Claim) { c.Lines[0].Charge = "0.01" }, want: 0},
 		{name: "no decimals", edit: func(c *Claim) { c.Lines[0].Charge = "1500" }, want: 0},
 	},
-	ruleLineUnits: {
+	rules.LineUnits: {
 		{name: "missing", edit: func(c *Claim) { c.Lines[0].Units = "" }, want: 1, sev: finding.Warning, source: "seed", seg: 21, text: []string{"no units", "set SV104 to 1"}},
 		{name: "2", edit: func(c *Claim) { c.Lines[0].Units = "2" }, want: 1, text: []string{"more than the 1 allowed"}},
 		{name: "1.5", edit: func(c *Claim) { c.Lines[0].Units = "1.5" }, want: 1},
@@ -576,7 +577,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "1", edit: func(c *Claim) {}, want: 0},
 		{name: "1.000", edit: func(c *Claim) { c.Lines[0].Units = "1.000" }, want: 0},
 	},
-	ruleLinePOSAtypical: {
+	rules.LinePOSAtypical: {
 		{name: "SV105 office", edit: func(c *Claim) { c.Lines[0].PlaceOfService = "11" }, want: 1, sev: finding.Warning, source: "seed", seg: 21,
 			text: []string{"place of service 11 (SV105)", "21 hospital inpatient, 19 hospital outpatient, 22 hospital outpatient"}},
 		{name: "CLM05-1 office", edit: func(c *Claim) { c.PlaceOfService = "11" }, want: 1, seg: 10, text: []string{"(CLM05-1)"}},
@@ -584,7 +585,7 @@ var checkCases = map[string][]ruleCase{
 		{name: "SV105 21 over CLM05-1 11", edit: func(c *Claim) { c.PlaceOfService, c.Lines[0].PlaceOfService = "11", "21" }, want: 0},
 		{name: "CLM05-1 19", edit: func(c *Claim) { c.PlaceOfService = "19" }, want: 0},
 	},
-	ruleLineTaxonomyAtypical: {
+	rules.LineTaxonomyAtypical: {
 		{name: "2420A family medicine", edit: func(c *Claim) { c.Lines[0].RenderingTaxonomy = "207Q00000X" }, want: 1, sev: finding.Warning, source: "seed", seg: 23,
 			text: []string{"taxonomy 207Q00000X", "2420A PRV*PE"}},
 		{name: "2310B family medicine", edit: func(c *Claim) { c.RenderingTaxonomy = "207Q00000X" }, want: 1, seg: 12, text: []string{"2310B"}},
@@ -595,9 +596,9 @@ var checkCases = map[string][]ruleCase{
 		{name: "2310B seed code over 2000A family", edit: func(c *Claim) {
 			c.BillingTaxonomy, c.RenderingTaxonomy = "207Q00000X", "2080S0002X"
 		}, want: 0},
-		{name: "none anywhere is LINE-TAXONOMY-MISSING", edit: func(c *Claim) { c.BillingTaxonomy = "" }, want: 0, also: []string{ruleLineTaxonomyMissing}},
+		{name: "none anywhere is LINE-TAXONOMY-MISSING", edit: func(c *Claim) { c.BillingTaxonomy = "" }, want: 0, also: []rules.ID{rules.LineTaxonomyMissing}},
 	},
-	ruleLineTaxonomyMissing: {
+	rules.LineTaxonomyMissing: {
 		{name: "none", edit: func(c *Claim) { c.BillingTaxonomy = "" }, want: 1, sev: finding.Info, source: "seed", line: -1, seg: 10},
 		{name: "on a non-target line only", edit: func(c *Claim) {
 			c.BillingTaxonomy = ""
@@ -607,7 +608,7 @@ var checkCases = map[string][]ruleCase{
 		}, want: 0},
 		{name: "billing only", edit: func(c *Claim) {}, want: 0},
 	},
-	ruleClaimChargeMismatch: {
+	rules.ClaimChargeMismatch: {
 		{name: "off by a cent", edit: func(c *Claim) {
 			c.Lines = append(c.Lines, tline("93922"))
 			c.Lines[1].Charge = "500.01"
@@ -634,24 +635,24 @@ var checkCases = map[string][]ruleCase{
 		{name: "target line charge not a number: LINE-CHARGE-INVALID only", edit: func(c *Claim) {
 			c.Lines[0].Charge = "abc"
 			c.TotalCharge = "1500"
-		}, want: 0, also: []string{ruleLineChargeInvalid}},
+		}, want: 0, also: []rules.ID{rules.LineChargeInvalid}},
 	},
 }
 
-// perClaimRules are the rule IDs this package checks per claim.
-var perClaimRules = []string{
-	ruleDxPointerMissing, ruleDxPointerInvalid, ruleDxPointerDangling, ruleDxPointerDuplicate,
-	ruleDxNotSupporting, ruleDxPrimaryNotSupport, ruleDxCodeInvalid, ruleDxCodeIncomplete,
-	ruleDxExcludes1, ruleDxLateralityConflct,
-	ruleModUnlisted, ruleModNoGuidance, ruleModLateralityMissing, ruleModLateralityConflict,
-	ruleModConflict, ruleModDuplicate, ruleMod51Single, ruleMod50Units, ruleModAnesthesia,
-	ruleBundleIncluded, ruleBundleOverride, ruleBundleReview, ruleLineDuplicate, ruleCodeNotValidOnDOS,
-	ruleLineDOSMissing, ruleLineDOSInvalid, ruleLineChargeInvalid, ruleLineUnits,
-	ruleLinePOSAtypical, ruleLineTaxonomyAtypical, ruleLineTaxonomyMissing, ruleClaimChargeMismatch,
+// perClaimRules are the rules this package checks per claim: every rule
+// a pack configures but BUNDLE-CROSS-CLAIM, which needs two claims.
+func perClaimRules() []rules.ID {
+	var out []rules.ID
+	for _, r := range rules.All() {
+		if !r.Builtin && r.ID != rules.BundleCrossClaim {
+			out = append(out, r.ID)
+		}
+	}
+	return out
 }
 
 func TestCheckRules(t *testing.T) {
-	for _, id := range perClaimRules {
+	for _, id := range perClaimRules() {
 		cases := checkCases[id]
 		fires, quiet := 0, 0
 		for _, tc := range cases {
@@ -665,7 +666,7 @@ func TestCheckRules(t *testing.T) {
 			t.Errorf("%s: needs a case where it fires and one where it does not (have %d, %d)", id, fires, quiet)
 		}
 		for _, tc := range cases {
-			t.Run(id+"/"+tc.name, func(t *testing.T) {
+			t.Run(id.String()+"/"+tc.name, func(t *testing.T) {
 				c := tclaim()
 				if tc.seed {
 					// RT has no seed guidance; keep the claim clean otherwise.
@@ -673,13 +674,16 @@ func TestCheckRules(t *testing.T) {
 				}
 				tc.edit(c)
 				fs := check(rulesPack(t, tc.seed), c)
-				got := ofRule(fs, id)
+				got := ofRule(fs, id.String())
 				if len(got) != tc.want {
 					t.Fatalf("%d findings of %s, want %d:%s", len(got), id, tc.want, dump(fs))
 				}
-				want := append([]string{}, tc.also...)
+				var want []string
+				for _, also := range tc.also {
+					want = append(want, also.String())
+				}
 				for range tc.want {
-					want = append(want, id)
+					want = append(want, id.String())
 				}
 				sort.Strings(want)
 				if ids := ruleIDs(fs); !slices.Equal(ids, want) {
@@ -719,16 +723,16 @@ func TestCheckRules(t *testing.T) {
 		}
 	}
 	for id := range checkCases {
-		if !slices.Contains(perClaimRules, id) {
+		if !slices.Contains(perClaimRules(), id) {
 			t.Errorf("cases for unknown rule %s", id)
 		}
 	}
 }
 
-// Every rule ID the checks use is one the pack configures.
+// The default pack configures every rule that is not built in.
 func TestCheckRuleIDsKnownToPack(t *testing.T) {
 	p := rulesPack(t, false)
-	for _, id := range append(perClaimRules, ruleBundleCrossClaim) {
+	for _, id := range append(perClaimRules(), rules.BundleCrossClaim) {
 		if _, ok := p.Rule(id); !ok {
 			t.Errorf("default pack has no rule %s", id)
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // crossIndex keeps only what the cross-claim rules need: the target lines
@@ -269,16 +270,16 @@ type crossFound struct {
 // crossFinding builds the finding for entry e, which matched e.other.
 func crossFinding(p *Pack, e *crossEntry) (crossFound, bool) {
 	o := e.other
-	id := ruleLineDuplicate
+	id := rules.LineDuplicate
 	if e.kind == crossRelated {
-		id = ruleBundleCrossClaim
+		id = rules.BundleCrossClaim
 	}
 	rs, ok := p.Rule(id)
 	if !ok {
 		return crossFound{}, false
 	}
 	f := crossFound{Finding: unpackColumns(e.cols), target: e.target, claimWorst: e.claimWorst} // copies: keeps no spill partition alive
-	f.RuleID, f.Severity, f.Source = rs.ID, rs.Severity, rs.Source
+	f.RuleID, f.Severity, f.Source = rs.ID.String(), rs.Severity, rs.Source
 	otherCols := unpackColumns(o.cols)
 	other := claimName(&otherCols)
 	proc := p.Procedure

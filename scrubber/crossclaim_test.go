@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // xclaim is tclaim as claim id of file fileIndex, its CLM at byte offset
@@ -105,7 +106,7 @@ func TestCrossLineDuplicate(t *testing.T) {
 			fs := crossRun(p, 2, tc.claims...)
 			var got []string
 			for _, f := range fs {
-				if f.RuleID != ruleLineDuplicate || f.Severity != finding.Error || f.Source != SourceSeed {
+				if f.RuleID != rules.LineDuplicate.String() || f.Severity != finding.Error || f.Source != SourceSeed {
 					t.Errorf("unexpected finding:%s", dump([]finding.Finding{f}))
 				}
 				got = append(got, fmt.Sprintf("%d:%s:%d", f.FileIndex, f.ClaimID, f.LineNumber))
@@ -168,7 +169,7 @@ func TestCrossBundle(t *testing.T) {
 			fs := crossRun(p, 2, tc.claims...)
 			var got []string
 			for _, f := range fs {
-				if f.RuleID != ruleBundleCrossClaim || f.Severity != finding.Warning {
+				if f.RuleID != rules.BundleCrossClaim.String() || f.Severity != finding.Warning {
 					t.Errorf("unexpected finding:%s", dump([]finding.Finding{f}))
 				}
 				got = append(got, fmt.Sprintf("%d:%s:%d:%s:%s", f.FileIndex, f.ClaimID, f.LineNumber, f.Procedure, f.Source))
@@ -274,22 +275,22 @@ func TestCrossPack(t *testing.T) {
 			xclaim(0, 9000, "C", tline("0620T", "RT"))}
 	}
 	def := crossRun(rulesPack(t, false), 1, claims()...)
-	if got := ruleIDs(def); !slices.Equal(got, []string{ruleBundleCrossClaim, ruleLineDuplicate}) || def[0].Source != SourceCodeset {
+	if got := ruleIDs(def); !slices.Equal(got, []string{rules.BundleCrossClaim.String(), rules.LineDuplicate.String()}) || def[0].Source != SourceCodeset {
 		t.Errorf("default pack: %v:%s", got, dump(def))
 	}
 	seed := crossRun(rulesPack(t, true), 1, claims()...)
-	if got := ruleIDs(seed); !slices.Equal(got, []string{ruleLineDuplicate}) {
+	if got := ruleIDs(seed); !slices.Equal(got, []string{rules.LineDuplicate.String()}) {
 		t.Errorf("seed-only (76937 is a codeset entry): %v:%s", got, dump(seed))
 	}
 	yaml := string(defaultPackYAML)
-	for _, id := range []string{ruleBundleCrossClaim, ruleLineDuplicate} {
-		yaml = strings.Replace(yaml, "  - {id: "+id+", severity: "+map[string]string{ruleBundleCrossClaim: "warning", ruleLineDuplicate: "error"}[id]+", source: seed}\n", "", 1)
+	for _, id := range []string{rules.BundleCrossClaim.String(), rules.LineDuplicate.String()} {
+		yaml = strings.Replace(yaml, "  - {id: "+id+", severity: "+map[string]string{rules.BundleCrossClaim.String(): "warning", rules.LineDuplicate.String(): "error"}[id]+", source: seed}\n", "", 1)
 	}
 	p, err := ParsePack("no-cross.yaml", []byte(yaml), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := p.Rule(ruleLineDuplicate); ok {
+	if _, ok := p.Rule(rules.LineDuplicate); ok {
 		t.Fatal("LINE-DUPLICATE still in the edited pack")
 	}
 	if fs := crossRun(p, 1, claims()...); len(fs) != 0 {

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // spillDrop generates files of 837P claims that give many cross-claim
@@ -160,10 +161,10 @@ func TestCrossSpillSameFindings(t *testing.T) {
 			t.Fatalf("the in-memory run spilled (or indexed nothing): %d entries", len(mem.cross.mem))
 		}
 	})
-	if n := strings.Count(want, "RuleID:"+ruleLineDuplicate+" ") + strings.Count(want, "RuleID:"+ruleBundleCrossClaim+" "); n < 40 {
+	if n := strings.Count(want, "RuleID:"+rules.LineDuplicate.String()+" ") + strings.Count(want, "RuleID:"+rules.BundleCrossClaim.String()+" "); n < 40 {
 		t.Fatalf("only %d LINE-DUPLICATE and BUNDLE-CROSS-CLAIM findings: the drop does not exercise the rules", n)
 	}
-	if !strings.Contains(want, "RuleID:"+ruleBundleCrossClaim) || !strings.Contains(want, "it carries XS") ||
+	if !strings.Contains(want, "RuleID:"+rules.BundleCrossClaim.String()) || !strings.Contains(want, "it carries XS") ||
 		!strings.Contains(want, "the rule pack says") {
 		t.Fatalf("the drop lacks a kind of cross-claim finding:\n%s", want)
 	}

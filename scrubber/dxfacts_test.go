@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // dxFactsPack is the default pack with Excludes1 pairs whose halves overlap
@@ -138,7 +140,7 @@ func TestDetachKeepsNoClaimBytes(t *testing.T) {
 	c.RenderingTaxonomy, c.MemberID = next("TAX"), next("MEMBER")
 	c.Diagnoses = []Diagnosis{{Code: next("I70234")}, {Code: next("I10")}}
 	c.Lines = []Line{l}
-	f := lineFinding(c, &c.Lines[0], RuleSpec{ID: "X"}, Pos{}, "message", "suggestion")
+	f := lineFinding(c, &c.Lines[0], RuleSpec{ID: rules.X12Syntax}, Pos{}, "message", "suggestion")
 	want := f
 	want.Modifiers = slices.Clone(f.Modifiers)
 	want.DxPointers = slices.Clone(f.DxPointers)

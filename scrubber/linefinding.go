@@ -79,7 +79,7 @@ func lineFindingView(c *Claim, l *Line, rule RuleSpec, pos Pos, message, suggest
 		ClaimID:           c.ID,
 		SegmentNumber:     pos.Segment,
 		ByteOffset:        pos.Offset,
-		RuleID:            rule.ID,
+		RuleID:            rule.ID.String(),
 		Severity:          rule.Severity,
 		Source:            rule.Source,
 		Message:           message,

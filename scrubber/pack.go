@@ -17,6 +17,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // The rule pack: every code list, description, modifier, pair and severity
@@ -43,10 +44,6 @@ const (
 	RelReview   = "review"   // may be separately reportable: BUNDLE-REVIEW
 )
 
-// CaseBilateral names the DX-LATERALITY-CONFLICT variant with modifier 50 on
-// the line (a warning in the default pack); see RuleSpec.Case.
-const CaseBilateral = "bilateral"
-
 // Side is the laterality of a diagnosis: 0 when unknown or unsided, else
 // 'R', 'L' or 'B' (both).
 type Side byte
@@ -69,7 +66,7 @@ func (s Side) String() string {
 // RuleSpec is one enabled rule: its severity and the source that makes it
 // exist.
 type RuleSpec struct {
-	ID       string
+	ID       rules.ID
 	Severity finding.Severity
 	Source   string
 	// Cases are severities for named variants of the rule, e.g.
@@ -242,9 +239,8 @@ type Pack struct {
 
 	doc *packDoc // the effective pack, for EffectiveYAML
 
-	rules      map[string]RuleSpec
+	rules      []RuleSpec // by rules.ID; a zero ID: not enabled
 	ruleOrder  []RuleSpec
-	hot        [numHotRules]hotRuleSpec   // the rules looked up for every claim
 	supporting prefixMap[*CodeEntry]      // by normalised diagnosis
 	sides      prefixMap[*SideEntry]      // by normalised diagnosis
 	minLength  prefixMap[*MinLengthEntry] // by normalised diagnosis
@@ -445,9 +441,10 @@ func seedCodeEntries(list []*CodeEntry) []*CodeEntry {
 func (p *Pack) index(d *packDoc) {
 	p.doc = d
 
-	p.rules = make(map[string]RuleSpec, len(d.Rules))
+	p.rules = make([]RuleSpec, len(rules.All())+1)
 	for _, r := range d.Rules {
-		spec := RuleSpec{ID: r.ID, Source: r.Source}
+		id, _ := rules.Lookup(r.ID)
+		spec := RuleSpec{ID: id, Source: r.Source}
 		spec.Severity, _ = finding.ParseSeverity(r.Severity)
 		r.Severity = spec.Severity.String() // EffectiveYAML writes it canonically
 		for name, s := range r.Cases {
@@ -458,11 +455,8 @@ func (p *Pack) index(d *packDoc) {
 			spec.Cases[name] = sev
 			r.Cases[name] = sev.String()
 		}
-		p.rules[r.ID] = spec
+		p.rules[id] = spec
 		p.ruleOrder = append(p.ruleOrder, spec)
-	}
-	for h, id := range hotRuleIDs {
-		p.hot[h].spec, p.hot[h].ok = p.rules[id]
 	}
 
 	supporting := map[string]*CodeEntry{}
@@ -661,49 +655,12 @@ func NormalizeDiagnosis(code string) string {
 
 // Rule returns an enabled rule; false when the pack does not list it or
 // seed-only loading dropped it (a codeset rule).
-func (p *Pack) Rule(id string) (RuleSpec, bool) {
-	r, ok := p.rules[id]
-	return r, ok
-}
-
-// hotRule names a rule the checks look up on every target claim or line:
-// an array index instead of hashing its ID each time.
-type hotRule uint8
-
-const (
-	hotDxCodeIncomplete hotRule = iota
-	hotDxLateralityConflict
-	hotDxCodeInvalid
-	hotDxExcludes1
-	hotLinePOSAtypical
-	hotLineTaxonomyAtypical
-	hotLineUnits
-	hotClaimChargeMismatch
-	hotMod51Single
-	numHotRules
-)
-
-var hotRuleIDs = [numHotRules]string{
-	hotDxCodeIncomplete:     ruleDxCodeIncomplete,
-	hotDxLateralityConflict: ruleDxLateralityConflct,
-	hotDxCodeInvalid:        ruleDxCodeInvalid,
-	hotDxExcludes1:          ruleDxExcludes1,
-	hotLinePOSAtypical:      ruleLinePOSAtypical,
-	hotLineTaxonomyAtypical: ruleLineTaxonomyAtypical,
-	hotLineUnits:            ruleLineUnits,
-	hotClaimChargeMismatch:  ruleClaimChargeMismatch,
-	hotMod51Single:          ruleMod51Single,
-}
-
-type hotRuleSpec struct {
-	spec RuleSpec
-	ok   bool
-}
-
-// hotRule is Rule for a hot rule.
-func (p *Pack) hotRule(h hotRule) (RuleSpec, bool) {
-	r := &p.hot[h]
-	return r.spec, r.ok
+func (p *Pack) Rule(id rules.ID) (RuleSpec, bool) {
+	if int(id) >= len(p.rules) {
+		return RuleSpec{}, false
+	}
+	r := p.rules[id]
+	return r, r.ID != 0
 }
 
 // Rules returns the enabled rules in pack order.
@@ -913,26 +870,6 @@ func (p *Pack) EffectiveYAML() ([]byte, error) {
 
 // Validation.
 
-// The rules a pack configures: every rule of RULES.md except the built-in
-// X12-* and FILE-* rules.
-var packRuleIDs = []string{
-	"DX-POINTER-MISSING", "DX-POINTER-INVALID", "DX-POINTER-DANGLING", "DX-POINTER-DUPLICATE",
-	"DX-NOT-SUPPORTING", "DX-PRIMARY-NOT-SUPPORTING", "DX-CODE-INVALID", "DX-CODE-INCOMPLETE",
-	"DX-EXCLUDES1", "DX-LATERALITY-CONFLICT",
-	"MOD-UNLISTED", "MOD-NO-GUIDANCE", "MOD-LATERALITY-MISSING", "MOD-LATERALITY-CONFLICT",
-	"MOD-CONFLICT", "MOD-DUPLICATE", "MOD-51-SINGLE-PROCEDURE", "MOD-50-UNITS", "MOD-ANESTHESIA",
-	"BUNDLE-INCLUDED", "BUNDLE-OVERRIDE", "BUNDLE-REVIEW", "BUNDLE-CROSS-CLAIM", "LINE-DUPLICATE",
-	"CODE-NOT-VALID-ON-DOS",
-	"LINE-DOS-MISSING", "LINE-DOS-INVALID", "LINE-CHARGE-INVALID", "LINE-UNITS",
-	"LINE-POS-ATYPICAL", "LINE-TAXONOMY-ATYPICAL", "LINE-TAXONOMY-MISSING",
-	"CLAIM-CHARGE-MISMATCH",
-}
-
-// ruleCases are the named severity variants a rule may have.
-var ruleCases = map[string][]string{
-	"DX-LATERALITY-CONFLICT": {CaseBilateral},
-}
-
 // Code shapes. Diagnosis codes keep their point as in the seed.
 var (
 	diagnosisRE = regexp.MustCompile(`^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$`)
@@ -1115,24 +1052,21 @@ func (v *validator) pack(d *packDoc) {
 	v.payerGroups(d.PayerGroups)
 }
 
-func (v *validator) rules(rules []*ruleEntry) {
-	if len(rules) == 0 {
+func (v *validator) rules(list []*ruleEntry) {
+	if len(list) == 0 {
 		v.errorf("$.rules", "rules are missing: a pack with no rules checks nothing")
 	}
-	known := map[string]bool{}
-	for _, id := range packRuleIDs {
-		known[id] = true
-	}
 	ids := v.newSeen()
-	for i, r := range rules {
+	for i, r := range list {
 		path := fmt.Sprintf("$.rules[%d]", i)
+		id, known := rules.Lookup(r.ID)
 		switch {
 		case r.ID == "":
 			v.errorf(path+".id", "id is missing")
-		case strings.HasPrefix(r.ID, "X12-") || strings.HasPrefix(r.ID, "FILE-"):
-			v.errorf(path+".id", "%s is built in: X12-* and FILE-* rules are not configured in a pack", r.ID)
-		case !known[r.ID]:
+		case !known:
 			v.errorf(path+".id", "unknown rule ID %q", r.ID)
+		case id.Rule().Builtin:
+			v.errorf(path+".id", "%s is built in: X12-* and FILE-* rules are not configured in a pack", r.ID)
 		default:
 			ids.add(r.ID, path, "rule "+r.ID)
 		}
@@ -1141,11 +1075,7 @@ func (v *validator) rules(rules []*ruleEntry) {
 		}
 		for name, s := range r.Cases {
 			cpath := path + ".cases." + name
-			allowed := false
-			for _, c := range ruleCases[r.ID] {
-				allowed = allowed || c == name
-			}
-			if !allowed {
+			if !id.HasCase(name) {
 				v.errorf(cpath, "rule %s has no case %q", r.ID, name)
 			}
 			if _, err := finding.ParseSeverity(s); err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 func mustDefaultPack(t *testing.T, seedOnly bool) *Pack {
@@ -70,23 +71,30 @@ func TestPackDefaultLoads(t *testing.T) {
 	if p.SHA256 != hex.EncodeToString(sum[:]) {
 		t.Errorf("SHA256 = %s", p.SHA256)
 	}
-	if len(p.Rules()) != len(wantPackRules) || len(packRuleIDs) != len(wantPackRules) {
-		t.Errorf("pack has %d rules, knows %d, RULES.md has %d", len(p.Rules()), len(packRuleIDs), len(wantPackRules))
+	configured := 0
+	for _, r := range rules.All() {
+		if !r.Builtin {
+			configured++
+		}
 	}
-	for id, want := range wantPackRules {
+	if len(p.Rules()) != len(wantPackRules) || configured != len(wantPackRules) {
+		t.Errorf("pack has %d rules, the catalogue %d, RULES.md has %d", len(p.Rules()), configured, len(wantPackRules))
+	}
+	for name, want := range wantPackRules {
+		id, _ := rules.Lookup(name)
 		r, ok := p.Rule(id)
 		if !ok || r.ID != id || r.Severity != want.sev || r.Source != want.source {
 			t.Errorf("Rule(%s) = %+v, %v; want %v %s", id, r, ok, want.sev, want.source)
 		}
 	}
-	r, _ := p.Rule("DX-LATERALITY-CONFLICT")
-	if got := r.Case(CaseBilateral).Severity; got != finding.Warning {
+	r, _ := p.Rule(rules.DxLateralityConflict)
+	if got := r.Case(rules.CaseBilateral).Severity; got != finding.Warning {
 		t.Errorf("DX-LATERALITY-CONFLICT bilateral = %v, want warning", got)
 	}
 	if got := r.Case("nonesuch").Severity; got != finding.Error {
 		t.Errorf("unknown case changed severity to %v", got)
 	}
-	if _, ok := p.Rule("X12-ENVELOPE"); ok {
+	if _, ok := p.Rule(rules.X12Envelope); ok {
 		t.Error("built-in rule X12-ENVELOPE is in the pack")
 	}
 }
@@ -443,12 +451,12 @@ func TestPackSeedOnly(t *testing.T) {
 	}
 
 	// Rules whose existence comes from code sets are gone.
-	for _, id := range []string{"DX-CODE-INCOMPLETE", "MOD-ANESTHESIA"} {
+	for _, id := range []rules.ID{rules.DxCodeIncomplete, rules.ModAnesthesia} {
 		if _, ok := p.Rule(id); ok {
 			t.Errorf("Rule(%s) enabled with seed-only", id)
 		}
 	}
-	if r, ok := p.Rule("DX-NOT-SUPPORTING"); !ok || r.Severity != finding.Error {
+	if r, ok := p.Rule(rules.DxNotSupporting); !ok || r.Severity != finding.Error {
 		t.Errorf("Rule(DX-NOT-SUPPORTING) = %+v %v", r, ok)
 	}
 	for _, dx := range []string{"E1152", "I70221", "I70261"} {
@@ -553,10 +561,10 @@ func TestPackOtherProcedure(t *testing.T) {
 	if p.Procedure != "0621T" || p.File != "testdata/packs/other-procedure.yaml" {
 		t.Errorf("procedure %s, file %s", p.Procedure, p.File)
 	}
-	if r, ok := p.Rule("MOD-UNLISTED"); !ok || r.Severity != finding.Info {
+	if r, ok := p.Rule(rules.ModUnlisted); !ok || r.Severity != finding.Info {
 		t.Errorf("MOD-UNLISTED = %+v %v", r, ok)
 	}
-	if _, ok := p.Rule("DX-EXCLUDES1"); ok {
+	if _, ok := p.Rule(rules.DxExcludes1); ok {
 		t.Error("a rule the pack leaves out is enabled")
 	}
 	if p.MaxUnits() != 0 || p.PayerGroup("60054", "AETNA") != "Other" {
@@ -721,31 +729,9 @@ func TestPackLookupsDoNotAllocate(t *testing.T) {
 		p.ValidOn("37224", "20260101")
 		p.TypicalPOS("21")
 		p.TaxonomyListed("2080S0002X")
-		p.Rule("DX-NOT-SUPPORTING")
+		p.Rule(rules.DxNotSupporting)
 	})
 	if allocs != 0 {
 		t.Errorf("lookups allocate %v times", allocs)
-	}
-}
-
-// The hot-rule table says what Rule says, for every hot rule, in the
-// default pack, the seed-only one and a pack that drops one of them.
-func TestHotRulesMatchRule(t *testing.T) {
-	noUnits, err := ParsePack("no-units.yaml", []byte(strings.Replace(string(defaultPackYAML),
-		"  - {id: LINE-UNITS, severity: warning, source: seed}\n", "", 1)), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range []*Pack{rulesPack(t, false), rulesPack(t, true), noUnits} {
-		for h := hotRule(0); h < numHotRules; h++ {
-			got, gotOK := p.hotRule(h)
-			want, wantOK := p.Rule(hotRuleIDs[h])
-			if gotOK != wantOK || got.ID != want.ID || got.Severity != want.Severity || got.Source != want.Source || len(got.Cases) != len(want.Cases) {
-				t.Errorf("%s: hot rule %s is %+v %v, Rule says %+v %v", p.Name, hotRuleIDs[h], got, gotOK, want, wantOK)
-			}
-		}
-	}
-	if _, ok := noUnits.hotRule(hotLineUnits); ok {
-		t.Error("LINE-UNITS is hot in a pack that does not list it")
 	}
 }

@@ -5,17 +5,21 @@ import (
 	"strings"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/rules"
 	"github.com/scrub837/scrub837/x12io"
 )
 
 // X12 structure rules: built in, not in the pack (their source is "").
 var (
-	ruleX12Envelope   = RuleSpec{ID: "X12-ENVELOPE", Severity: finding.Error}
-	ruleX12Syntax     = RuleSpec{ID: "X12-SYNTAX", Severity: finding.Error}
-	ruleX12Not837P    = RuleSpec{ID: "X12-NOT-837P", Severity: finding.Warning}
-	ruleX12Version    = RuleSpec{ID: "X12-VERSION", Severity: finding.Info}
-	ruleFileUnreadble = RuleSpec{ID: "FILE-UNREADABLE", Severity: finding.Error}
+	ruleX12Envelope    = builtin(rules.X12Envelope)
+	ruleX12Syntax      = builtin(rules.X12Syntax)
+	ruleX12Not837P     = builtin(rules.X12Not837P)
+	ruleX12Version     = builtin(rules.X12Version)
+	ruleFileUnreadable = builtin(rules.FileUnreadable)
 )
+
+// builtin is a built-in rule at its catalogue severity.
+func builtin(id rules.ID) RuleSpec { return RuleSpec{ID: id, Severity: id.Rule().Severity} }
 
 // The 837P implementation guide HIPAA adopted, and its family.
 const (
@@ -34,7 +38,7 @@ func (w *walker) structureFinding(rule RuleSpec, env x12io.Envelope, pos Pos, in
 		STControl:     env.STControl,
 		SegmentNumber: pos.Segment,
 		ByteOffset:    pos.Offset,
-		RuleID:        rule.ID,
+		RuleID:        rule.ID.String(),
 		Severity:      rule.Severity,
 		Source:        rule.Source,
 		Message:       message,
@@ -91,7 +95,7 @@ func (w *walker) readerProblem(e *x12io.Error) {
 func (w *walker) fatal(e *x12io.Error) {
 	inTx, scrub, txClaims, stControl := w.inTx, w.scrub, w.txClaims, w.txEnv.STControl
 	w.endTransaction()
-	rule := ruleFileUnreadble
+	rule := ruleFileUnreadable
 	if e.Kind == x12io.KindBadISA {
 		rule = ruleX12Syntax
 	}
@@ -117,8 +121,8 @@ func unreadableFinding(index int, name string, err error) finding.Finding {
 	return finding.Finding{
 		FileIndex:  index,
 		File:       name,
-		RuleID:     ruleFileUnreadble.ID,
-		Severity:   ruleFileUnreadble.Severity,
+		RuleID:     ruleFileUnreadable.ID.String(),
+		Severity:   ruleFileUnreadable.Severity,
 		Message:    fmt.Sprintf("the file could not be read: %v", err),
 		Suggestion: "check that the file exists, is readable and, if compressed, is a complete gzip file; else ask the sender to resend it",
 	}

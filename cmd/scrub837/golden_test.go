@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // goldenRun is one golden report set: the extra flags and the folder.
@@ -133,12 +135,25 @@ func specRuleIDs(t *testing.T) []string {
 	return ids
 }
 
-// TestGoldenCoversEveryRule fails when a rule of RULES.md fires in none of
-// the golden reports: the samples must show every rule at work.
+// TestGoldenCoversEveryRule fails when a rule of RULES.md or of the rule
+// catalogue fires in none of the golden reports (the samples must show
+// every rule at work), or when the two do not name the same rules.
 func TestGoldenCoversEveryRule(t *testing.T) {
-	ids := specRuleIDs(t)
-	if len(ids) < 30 {
-		t.Fatalf("only %d rule IDs found: %v", len(ids), ids)
+	spec := specRuleIDs(t)
+	if len(spec) < 30 {
+		t.Fatalf("only %d rule IDs found: %v", len(spec), spec)
+	}
+	ids := slices.Clone(spec)
+	for _, r := range rules.All() {
+		if !slices.Contains(spec, r.ID.String()) {
+			t.Errorf("rule %s of the catalogue (scrubber/rules) is not in scrubber/RULES.md", r.ID)
+			ids = append(ids, r.ID.String())
+		}
+	}
+	for _, id := range spec {
+		if _, ok := rules.Lookup(id); !ok {
+			t.Errorf("rule %s of scrubber/RULES.md is not in the catalogue (scrubber/rules)", id)
+		}
 	}
 	fired := map[string][]string{}
 	for _, g := range goldenRuns {
