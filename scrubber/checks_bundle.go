@@ -3,6 +3,7 @@ package scrubber
 import (
 	"strings"
 
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
@@ -30,7 +31,7 @@ func (k *claimCheck) bundles() {
 		proc, code := k.p.Procedure, o.Procedure
 		what := code + " on line " + lineNumber(o) + parenthesized(describeRelated(rel))
 		switch rel.Relationship {
-		case RelIncluded:
+		case pack.RelIncluded:
 			if m := overrideModifier(k.p, o); m != nil {
 				k.fire(rules.BundleOverride, o, o.SV1Pos, combineSource(rel.Source, m.Source),
 					what+" is included in "+proc+" ("+targets+"), but carries "+m.Code+" to bill it as a distinct service",
@@ -40,7 +41,7 @@ func (k *claimCheck) bundles() {
 			k.fire(rules.BundleIncluded, o, o.SV1Pos, rel.Source,
 				what+" is included in "+proc+" ("+targets+") and is not billed separately",
 				"remove "+code+": included in "+proc)
-		case RelReview:
+		case pack.RelReview:
 			msg := what + " is billed with " + proc + " (" + targets + ") and needs review"
 			if rel.Text != "" {
 				msg += "; the rule pack says: \"" + rel.Text + "\""
@@ -53,18 +54,18 @@ func (k *claimCheck) bundles() {
 
 // relatedLine returns the related-code entry of line l's procedure; only
 // HCPCS/CPT lines (SV101-1 HC) are related codes.
-func relatedLine(p *Pack, l *Line) (*RelatedCode, bool) {
+func relatedLine(p *pack.Pack, l *Line) (*pack.RelatedCode, bool) {
 	if l.Qualifier != "HC" || l.Procedure == "" {
 		return nil, false
 	}
 	return p.Related(l.Procedure)
 }
 
-func (k *claimCheck) related(l *Line) (*RelatedCode, bool) { return relatedLine(k.p, l) }
+func (k *claimCheck) related(l *Line) (*pack.RelatedCode, bool) { return relatedLine(k.p, l) }
 
 // describeRelated is what a related code means, with both the seed's and
 // CPT's words when they disagree.
-func describeRelated(rel *RelatedCode) string {
+func describeRelated(rel *pack.RelatedCode) string {
 	seed, codeset := rel.Descriptions()
 	return describe(seed, codeset, "CPT")
 }
@@ -79,7 +80,7 @@ func textAfter(text string) string {
 
 // sameDateTargets lists the target lines (indexes) other than line j on
 // the same date as line j; none when j's date is unusable.
-func sameDateTargets(p *Pack, lines []Line, dates []dateRange, j int) []int {
+func sameDateTargets(p *pack.Pack, lines []Line, dates []dateRange, j int) []int {
 	var out []int
 	for i := range lines {
 		if i != j && isTargetLine(p, &lines[i]) && dates[i].overlaps(dates[j]) {
@@ -93,7 +94,7 @@ func sameDateTargets(p *Pack, lines []Line, dates []dateRange, j int) []int {
 // the same date and side (LINE-DUPLICATE), or -1. Sides are sets (LT left,
 // RT right, 50 both; no side modifier is unknown and matches any side), so
 // 0620T-50 and 0620T-LT on one date bill the left leg twice.
-func earlierDuplicate(p *Pack, lines []Line, dates []dateRange, i int) int {
+func earlierDuplicate(p *pack.Pack, lines []Line, dates []dateRange, i int) int {
 	side := lineSides(&lines[i])
 	for j := 0; j < i; j++ {
 		if isTargetLine(p, &lines[j]) && dates[i].overlaps(dates[j]) && lineSides(&lines[j])&side != 0 {
@@ -122,7 +123,7 @@ func (k *claimCheck) describeTargets(j int) string {
 
 // overrideModifier is the entry of l's first modifier that overrides
 // bundling, or nil.
-func overrideModifier(p *Pack, l *Line) *CodeEntry {
+func overrideModifier(p *pack.Pack, l *Line) *pack.CodeEntry {
 	for _, m := range l.Modifiers {
 		if e, ok := p.OverrideModifier(m); ok {
 			return e

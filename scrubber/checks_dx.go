@@ -3,6 +3,7 @@ package scrubber
 import (
 	"strings"
 
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
@@ -93,7 +94,7 @@ func (k *claimCheck) pointerFix(l *Line) string {
 func (k *claimCheck) supportingTarget(l *Line, fallback string) string {
 	for i := range k.c.Diagnoses {
 		d := &k.c.Diagnoses[i]
-		if k.dx(d.Code).supporting != nil && !pointsTo(l, i+1) {
+		if k.dx(d.Code).Supporting != nil && !pointsTo(l, i+1) {
 			return itoa(i+1) + " (" + d.Code + ")"
 		}
 	}
@@ -147,17 +148,17 @@ func (k *claimCheck) pointedDiagnoses(l *Line) {
 	// supporting: index in pts of the first supporting diagnosis. The
 	// source of DX-PRIMARY-NOT-SUPPORTING is seed when a seed entry supports
 	// a later pointed diagnosis (the finding stands on the seed alone).
-	supporting, supportSource := -1, ""
+	supporting, supportSource := -1, pack.Source("")
 	for i := range pts {
-		e := k.dx(pts[i].dx.Code).supporting
+		e := k.dx(pts[i].dx.Code).Supporting
 		if e == nil {
 			continue
 		}
 		if supporting < 0 {
 			supporting, supportSource = i, e.Source
 		}
-		if e.Source == SourceSeed {
-			supportSource = SourceSeed
+		if e.Source == pack.SourceSeed {
+			supportSource = pack.SourceSeed
 			break
 		}
 	}
@@ -179,7 +180,7 @@ func (k *claimCheck) pointedDiagnoses(l *Line) {
 		for _, pt := range pts {
 			code := pt.dx.Code
 			f := k.dx(code)
-			min, src := f.minLength, f.minSource
+			min, src := f.MinLength, f.MinLengthSource
 			if len(code) >= min {
 				continue
 			}
@@ -263,7 +264,7 @@ func (k *claimCheck) lateralityConflict(l *Line, pts []pointedDx) {
 		return
 	}
 	var dxSides uint8
-	sided, source := 0, ""
+	sided, source := 0, pack.Source("")
 	for _, pt := range pts {
 		s, src := k.side(pt.dx.Code)
 		if s == 0 {
@@ -298,15 +299,15 @@ func (k *claimCheck) lateralityConflict(l *Line, pts []pointedDx) {
 
 // side is the side of a claim diagnosis as side bits, with the source of
 // the pack entry that gives it.
-func (k *claimCheck) side(code string) (uint8, string) {
+func (k *claimCheck) side(code string) (uint8, pack.Source) {
 	f := k.dx(code)
-	s, src := f.side, f.sideSource
+	s, src := f.Side, f.SideSource
 	switch s {
-	case SideLeft:
+	case pack.SideLeft:
 		return sideLeft, src
-	case SideRight:
+	case pack.SideRight:
 		return sideRight, src
-	case SideBoth:
+	case pack.SideBoth:
 		return sideBoth, src
 	}
 	return 0, ""
@@ -316,7 +317,7 @@ func (k *claimCheck) side(code string) (uint8, string) {
 // diagnosis means (seed and ICD-10-CM when they disagree); "" when the
 // pack does not list it.
 func (k *claimCheck) diagnosisDescription(code string) string {
-	e := k.dx(code).supporting
+	e := k.dx(code).Supporting
 	if e == nil {
 		return ""
 	}
@@ -413,7 +414,7 @@ func (k *claimCheck) claimDiagnoses() {
 		for i := range c.Diagnoses {
 			for j := i + 1; j < len(c.Diagnoses); j++ {
 				a, b := &c.Diagnoses[i], &c.Diagnoses[j]
-				pair, ok := k.dx(a.Code).excludes1With(k.dx(b.Code))
+				pair, ok := k.dx(a.Code).Excludes1With(k.dx(b.Code))
 				if !ok {
 					continue
 				}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
@@ -20,7 +21,7 @@ import (
 // scrubRuleFixtures scrubs the named fixtures as one run, in the order
 // given for scrubbing, and returns the results in input order (index =
 // position in names).
-func scrubRuleFixtures(t *testing.T, p *Pack, names []string, scrubOrder []int) []*FileResult {
+func scrubRuleFixtures(t *testing.T, p *pack.Pack, names []string, scrubOrder []int) []*FileResult {
 	t.Helper()
 	s := New(p)
 	results := make([]*FileResult, len(names))

@@ -3,6 +3,7 @@ package scrubber
 import (
 	"strings"
 
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
@@ -25,8 +26,8 @@ func (k *claimCheck) modifiers(i int) {
 			continue
 		}
 		k.modifierListed(l, m)
-		if src, ok := k.p.IsAnesthesiaModifier(m); ok {
-			k.fire(rules.ModAnesthesia, l, l.SV1Pos, src,
+		if e, ok := k.p.AnesthesiaModifier(m); ok {
+			k.fire(rules.ModAnesthesia, l, l.SV1Pos, e.Source,
 				"modifier "+m+" on "+proc+" line "+line+" is an anesthesia medical-direction modifier ("+k.modifierMeaning(m)+"), not one for a surgical line",
 				"remove "+m+" from the "+proc+" line; an assisting surgeon bills with 80, 81, 82 or AS on their own claim")
 		}
@@ -35,7 +36,7 @@ func (k *claimCheck) modifiers(i int) {
 			if indexOf(mods[:t], n) >= 0 {
 				continue // m itself, or a repeat: judged once
 			}
-			if pair, ok := k.p.ModifierConflictPair(m, n); ok {
+			if pair, ok := k.p.ModifierConflict(m, n); ok {
 				k.fire(rules.ModConflict, l, l.SV1Pos, pair.Source,
 					"modifiers "+m+" and "+n+" may not be used together on "+proc+" line "+line+parenthesized(pair.Reason),
 					"keep the one the operative note supports and remove the other ("+m+" or "+n+")")
@@ -128,7 +129,7 @@ func (k *claimCheck) singleProcedure51(i int) {
 		return
 	}
 	c := k.c
-	source := ""
+	var source pack.Source
 	var bundled []string
 	for j := range c.Lines {
 		o := &c.Lines[j]
@@ -139,7 +140,7 @@ func (k *claimCheck) singleProcedure51(i int) {
 			continue
 		}
 		rel, ok := k.related(o)
-		if !ok || rel.Relationship != RelIncluded {
+		if !ok || rel.Relationship != pack.RelIncluded {
 			return // another procedure that day
 		}
 		source = combineSource(source, rel.Source)

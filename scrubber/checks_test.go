@@ -1,6 +1,8 @@
 package scrubber
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -8,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 	"github.com/scrub837/scrub837/x12io"
 )
@@ -18,18 +21,27 @@ import (
 
 var (
 	packOnce  [2]sync.Once
-	packCache [2]*Pack
+	packCache [2]*pack.Pack
 	packErr   [2]error
 )
 
+// defaultPackYAML is the default pack's text, for tests that edit it.
+var defaultPackYAML = func() []byte {
+	b, err := os.ReadFile(filepath.Join("pack", "packs", "0620T.yaml"))
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
+
 // rulesPack is the embedded pack, loaded once per seed-only setting.
-func rulesPack(t testing.TB, seedOnly bool) *Pack {
+func rulesPack(t testing.TB, seedOnly bool) *pack.Pack {
 	t.Helper()
 	i := 0
 	if seedOnly {
 		i = 1
 	}
-	packOnce[i].Do(func() { packCache[i], packErr[i] = DefaultPack(seedOnly) })
+	packOnce[i].Do(func() { packCache[i], packErr[i] = pack.Default(seedOnly) })
 	if packErr[i] != nil {
 		t.Fatal(packErr[i])
 	}
@@ -106,7 +118,7 @@ func build(c *Claim) *Claim {
 	return c
 }
 
-func check(p *Pack, c *Claim) []finding.Finding { return checkClaim(p, build(c), nil) }
+func check(p *pack.Pack, c *Claim) []finding.Finding { return checkClaim(p, build(c), nil) }
 
 func ruleIDs(fs []finding.Finding) []string {
 	var ids []string
@@ -742,7 +754,7 @@ func TestCheckRuleIDsKnownToPack(t *testing.T) {
 // A rule the pack does not list never fires.
 func TestCheckRuleDisabled(t *testing.T) {
 	yaml := strings.Replace(string(defaultPackYAML), "  - {id: LINE-UNITS, severity: warning, source: seed}\n", "", 1)
-	p, err := ParsePack("no-units.yaml", []byte(yaml), false)
+	p, err := pack.Parse("no-units.yaml", []byte(yaml), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
@@ -48,9 +49,9 @@ type crossEntry struct {
 	dates       dateRange
 	fileIndex   int
 	claimOffset int64
-	lineSeg     int64        // SV1 offset: orders lines within a claim
-	rel         *RelatedCode // related line: the pack's entry for its code
-	override    string       // related line: its override modifier, if any
+	lineSeg     int64             // SV1 offset: orders lines within a claim
+	rel         *pack.RelatedCode // related line: the pack's entry for its code
+	override    string            // related line: its override modifier, if any
 	// cols are the line's report columns packed into one string (see
 	// packColumns): one small allocation per entry instead of a Finding,
 	// so the index stays compact on drops with many target lines.
@@ -66,14 +67,14 @@ type crossEntry struct {
 
 // add indexes a claim that has target lines or lines with related codes
 // (see appendCrossEntries).
-func (x *crossIndex) add(p *Pack, c *Claim) { x.entries = appendCrossEntries(x.entries, p, c) }
+func (x *crossIndex) add(p *pack.Pack, c *Claim) { x.entries = appendCrossEntries(x.entries, p, c) }
 
 // appendCrossEntries appends the entries of a claim that has target lines
 // or lines with related codes to dst. Lines without a usable date or member
 // ID cannot match and are left out; so are related lines that share a date
 // with a target line of their own claim (the per-claim BUNDLE-* rules
 // report those).
-func appendCrossEntries(dst []crossEntry, p *Pack, c *Claim) []crossEntry {
+func appendCrossEntries(dst []crossEntry, p *pack.Pack, c *Claim) []crossEntry {
 	first := len(dst)
 	dst, _ = packCrossEntries(dst, p, c, nil)
 	for i := first; i < len(dst); i++ {
@@ -86,7 +87,7 @@ func appendCrossEntries(dst []crossEntry, p *Pack, c *Claim) []crossEntry {
 // packed columns are appended to scratch and its colsRaw and sideText
 // refer to scratch and the claim until own is called. The store writes a
 // spilled entry straight from them.
-func packCrossEntries(dst []crossEntry, p *Pack, c *Claim, scratch []byte) ([]crossEntry, []byte) {
+func packCrossEntries(dst []crossEntry, p *pack.Pack, c *Claim, scratch []byte) ([]crossEntry, []byte) {
 	if c.MemberID == "" {
 		return dst, scratch
 	}
@@ -120,7 +121,7 @@ func packCrossEntries(dst []crossEntry, p *Pack, c *Claim, scratch []byte) ([]cr
 		default:
 			continue
 		}
-		tmpl := lineFindingView(c, l, RuleSpec{}, l.SV1Pos, "", "")
+		tmpl := lineFindingView(c, l, pack.Rule{}, l.SV1Pos, "", "")
 		e.fileIndex, e.claimOffset = tmpl.FileIndex, tmpl.ClaimOffset
 		e.member, e.npi = c.MemberID, c.BillingNPI
 		spans = append(spans, len(scratch))
@@ -176,7 +177,7 @@ func (e *crossEntry) sameClaim(o *crossEntry) bool {
 //
 // The result does not depend on the order files were scrubbed in: entries
 // are sorted by patient and date, and ties resolved by input order.
-func crossClaimFindings(p *Pack, files []*crossIndex) []finding.Finding {
+func crossClaimFindings(p *pack.Pack, files []*crossIndex) []finding.Finding {
 	var all []*crossEntry
 	for _, x := range files {
 		if x == nil {
@@ -198,7 +199,7 @@ func crossClaimFindings(p *Pack, files []*crossIndex) []finding.Finding {
 // findings to out, unsorted. Entries only match within one patient (member
 // ID and patient flag), so any set of entries that holds every entry of its
 // patients (a spill partition) can be matched on its own. It reorders all.
-func crossMatch(p *Pack, all []*crossEntry, out []crossFound) []crossFound {
+func crossMatch(p *pack.Pack, all []*crossEntry, out []crossFound) []crossFound {
 	for _, e := range all {
 		e.other = nil
 	}
@@ -268,7 +269,7 @@ type crossFound struct {
 }
 
 // crossFinding builds the finding for entry e, which matched e.other.
-func crossFinding(p *Pack, e *crossEntry) (crossFound, bool) {
+func crossFinding(p *pack.Pack, e *crossEntry) (crossFound, bool) {
 	o := e.other
 	id := rules.LineDuplicate
 	if e.kind == crossRelated {
@@ -279,7 +280,7 @@ func crossFinding(p *Pack, e *crossEntry) (crossFound, bool) {
 		return crossFound{}, false
 	}
 	f := crossFound{Finding: unpackColumns(e.cols), target: e.target, claimWorst: e.claimWorst} // copies: keeps no spill partition alive
-	f.RuleID, f.Severity, f.Source = rs.ID.String(), rs.Severity, rs.Source
+	f.RuleID, f.Severity, f.Source = rs.ID.String(), rs.Severity, string(rs.Source)
 	otherCols := unpackColumns(o.cols)
 	other := claimName(&otherCols)
 	proc := p.Procedure
@@ -291,11 +292,11 @@ func crossFinding(p *Pack, e *crossEntry) (crossFound, bool) {
 		return f, true
 	}
 	rel, code := e.rel, f.Procedure
-	f.Source = rel.Source
+	f.Source = string(rel.Source)
 	f.Message = code + " on line " + itoa(f.LineNumber) + parenthesized(describeRelated(rel)) +
 		" is billed for the same patient, billing provider and date (" + formatRange(e.dates) + ") as " + proc + " on " + other
 	switch rel.Relationship {
-	case RelIncluded:
+	case pack.RelIncluded:
 		f.Message += ", which includes it"
 		if e.override != "" {
 			f.Message += "; it carries " + e.override + " as a distinct service"

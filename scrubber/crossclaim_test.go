@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
@@ -31,7 +32,7 @@ func xclaim(fileIndex int, off int64, id string, lines ...Line) *Claim {
 
 // crossRun indexes claims per file (in the order given) and returns the
 // cross-claim findings for files 0..n-1.
-func crossRun(p *Pack, files int, claims ...*Claim) []finding.Finding {
+func crossRun(p *pack.Pack, files int, claims ...*Claim) []finding.Finding {
 	idx := make([]*crossIndex, files)
 	for i := range idx {
 		idx[i] = &crossIndex{}
@@ -106,7 +107,7 @@ func TestCrossLineDuplicate(t *testing.T) {
 			fs := crossRun(p, 2, tc.claims...)
 			var got []string
 			for _, f := range fs {
-				if f.RuleID != rules.LineDuplicate.String() || f.Severity != finding.Error || f.Source != SourceSeed {
+				if f.RuleID != rules.LineDuplicate.String() || f.Severity != finding.Error || f.Source != string(pack.SourceSeed) {
 					t.Errorf("unexpected finding:%s", dump([]finding.Finding{f}))
 				}
 				got = append(got, fmt.Sprintf("%d:%s:%d", f.FileIndex, f.ClaimID, f.LineNumber))
@@ -275,7 +276,7 @@ func TestCrossPack(t *testing.T) {
 			xclaim(0, 9000, "C", tline("0620T", "RT"))}
 	}
 	def := crossRun(rulesPack(t, false), 1, claims()...)
-	if got := ruleIDs(def); !slices.Equal(got, []string{rules.BundleCrossClaim.String(), rules.LineDuplicate.String()}) || def[0].Source != SourceCodeset {
+	if got := ruleIDs(def); !slices.Equal(got, []string{rules.BundleCrossClaim.String(), rules.LineDuplicate.String()}) || def[0].Source != string(pack.SourceCodeset) {
 		t.Errorf("default pack: %v:%s", got, dump(def))
 	}
 	seed := crossRun(rulesPack(t, true), 1, claims()...)
@@ -286,7 +287,7 @@ func TestCrossPack(t *testing.T) {
 	for _, id := range []string{rules.BundleCrossClaim.String(), rules.LineDuplicate.String()} {
 		yaml = strings.Replace(yaml, "  - {id: "+id+", severity: "+map[string]string{rules.BundleCrossClaim.String(): "warning", rules.LineDuplicate.String(): "error"}[id]+", source: seed}\n", "", 1)
 	}
-	p, err := ParsePack("no-cross.yaml", []byte(yaml), false)
+	p, err := pack.Parse("no-cross.yaml", []byte(yaml), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"unsafe"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 )
 
 // The cross-claim store holds the cross-index entries of every Scrub of a
@@ -84,7 +85,7 @@ type spillPart struct {
 //
 // scratch is the caller's packing buffer, reused from claim to claim: a
 // spilled entry goes from it to its file without becoming strings.
-func (s *crossStore) add(p *Pack, c *Claim, scrub uint32, target bool, worst finding.Severity, scratch *[]byte) {
+func (s *crossStore) add(p *pack.Pack, c *Claim, scrub uint32, target bool, worst finding.Severity, scratch *[]byte) {
 	var buf [4]crossEntry
 	es, packed := packCrossEntries(buf[:0], p, c, (*scratch)[:0])
 	*scratch = packed
@@ -275,7 +276,7 @@ func (s *crossStore) write(e *crossEntry) {
 // findings matches the entries that keep accepts and returns their
 // cross-claim findings in report order. It empties the store, spilled or
 // not, and removes its files.
-func (s *crossStore) findings(p *Pack, keep func(*crossEntry) bool) ([]crossFound, error) {
+func (s *crossStore) findings(p *pack.Pack, keep func(*crossEntry) bool) ([]crossFound, error) {
 	var out []crossFound
 	if err := s.eachFindings(p, keep, func(fs []crossFound) { out = append(out, fs...) }); err != nil {
 		return nil, err
@@ -289,7 +290,7 @@ func (s *crossStore) findings(p *Pack, keep func(*crossEntry) bool) ([]crossFoun
 // partition order, so that they need not all be in memory at once. On an
 // error, emit may have had some of them. It empties the store, spilled or
 // not, and removes its files.
-func (s *crossStore) eachFindings(p *Pack, keep func(*crossEntry) bool, emit func([]crossFound)) error {
+func (s *crossStore) eachFindings(p *pack.Pack, keep func(*crossEntry) bool, emit func([]crossFound)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	err := s.match(p, keep, emit)
@@ -297,7 +298,7 @@ func (s *crossStore) eachFindings(p *Pack, keep func(*crossEntry) bool, emit fun
 	return err
 }
 
-func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool, emit func([]crossFound)) error {
+func (s *crossStore) match(p *pack.Pack, keep func(*crossEntry) bool, emit func([]crossFound)) error {
 	if s.err != nil {
 		return s.err
 	}
@@ -339,7 +340,7 @@ func (s *crossStore) match(p *Pack, keep func(*crossEntry) bool, emit func([]cro
 
 // matchPartition splits partition i if it is big (splitPart), then loads
 // and matches its pieces one at a time.
-func (sp *crossSpill) matchPartition(p *Pack, i, loadMax int, dir string, keep func(*crossEntry) bool) ([]crossFound, error) {
+func (sp *crossSpill) matchPartition(p *pack.Pack, i, loadMax int, dir string, keep func(*crossEntry) bool) ([]crossFound, error) {
 	pieces, err := splitPart(&sp.parts[i], loadMax, dir)
 	if err != nil {
 		return nil, fmt.Errorf("cross-claim rules: splitting the spilled index: %w", err)
@@ -357,7 +358,7 @@ func (sp *crossSpill) matchPartition(p *Pack, i, loadMax int, dir string, keep f
 }
 
 // matchKept appends the cross-claim findings of the entries keep accepts.
-func matchKept(p *Pack, entries []crossEntry, keep func(*crossEntry) bool, out []crossFound) []crossFound {
+func matchKept(p *pack.Pack, entries []crossEntry, keep func(*crossEntry) bool, out []crossFound) []crossFound {
 	all := make([]*crossEntry, 0, len(entries))
 	for k := range entries {
 		if keep(&entries[k]) {
@@ -368,7 +369,7 @@ func matchKept(p *Pack, entries []crossEntry, keep func(*crossEntry) bool, out [
 }
 
 // loadPart reads a part file back, then closes it.
-func loadPart(p *Pack, part *spillPart) ([]crossEntry, error) {
+func loadPart(p *pack.Pack, part *spillPart) ([]crossEntry, error) {
 	if part.f == nil {
 		return nil, nil
 	}
@@ -445,7 +446,7 @@ func (r *spillReader) string() string {
 	return str
 }
 
-func (r *spillReader) entry(p *Pack, e *crossEntry) error {
+func (r *spillReader) entry(p *pack.Pack, e *crossEntry) error {
 	e.kind, e.sides = r.byte(), r.byte()
 	flags := r.byte()
 	e.claimWorst = finding.Severity(r.byte())

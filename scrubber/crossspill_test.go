@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
@@ -366,7 +367,7 @@ func TestSplitPartKeepsRecordsAndKeys(t *testing.T) {
 
 // scrubSpilled scrubs data with a Scrubber whose cross-claim index spills
 // into tmp from the first entry, and fails the test if it did not spill.
-func scrubSpilled(t *testing.T, p *Pack, tmp string, data [][]byte) *Scrubber {
+func scrubSpilled(t *testing.T, p *pack.Pack, tmp string, data [][]byte) *Scrubber {
 	t.Helper()
 	s := New(p)
 	s.SetTempDir(tmp)
@@ -382,7 +383,7 @@ func scrubSpilled(t *testing.T, p *Pack, tmp string, data [][]byte) *Scrubber {
 
 // loadCopy returns the entries of part, formatted and sorted, read from a
 // copy of its file so that part itself stays open.
-func loadCopy(t *testing.T, p *Pack, part *spillPart) []string {
+func loadCopy(t *testing.T, p *pack.Pack, part *spillPart) []string {
 	t.Helper()
 	f, err := os.CreateTemp(t.TempDir(), "copy")
 	if err != nil {
@@ -498,7 +499,7 @@ func TestCrossMemory(t *testing.T) {
 	}
 	copies, _ := strconv.Atoi(os.Getenv("SCRUB837_MEMCHECK_COPIES"))
 	copies = max(copies, 1)
-	p, err := DefaultPack(false)
+	p, err := pack.Default(false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,12 +5,13 @@ import (
 	"strings"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 )
 
 // lineFinding fills a finding's columns from the claim and, when l is not
 // nil, the service line it is about. pos is the segment that proves it. The
 // finding owns its lists: the claim's are reused by the next claim.
-func lineFinding(c *Claim, l *Line, rule RuleSpec, pos Pos, message, suggestion string) finding.Finding {
+func lineFinding(c *Claim, l *Line, rule pack.Rule, pos Pos, message, suggestion string) finding.Finding {
 	f := lineFindingView(c, l, rule, pos, message, suggestion)
 	f.Modifiers = slices.Clip(slices.Clone(f.Modifiers))
 	f.DxPointers = slices.Clip(slices.Clone(f.DxPointers))
@@ -68,7 +69,7 @@ func detach(f *finding.Finding) {
 // lineFindingView is lineFinding whose Modifiers and DxPointers are the
 // line's own: valid only while the claim is, for callers that pack the
 // finding at once.
-func lineFindingView(c *Claim, l *Line, rule RuleSpec, pos Pos, message, suggestion string) finding.Finding {
+func lineFindingView(c *Claim, l *Line, rule pack.Rule, pos Pos, message, suggestion string) finding.Finding {
 	f := finding.Finding{
 		FileIndex:         c.FileIndex,
 		ClaimOffset:       c.Pos.Offset,
@@ -81,7 +82,7 @@ func lineFindingView(c *Claim, l *Line, rule RuleSpec, pos Pos, message, suggest
 		ByteOffset:        pos.Offset,
 		RuleID:            rule.ID.String(),
 		Severity:          rule.Severity,
-		Source:            rule.Source,
+		Source:            string(rule.Source),
 		Message:           message,
 		Suggestion:        suggestion,
 		PlaceOfService:    c.PlaceOfService,

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/x12io"
 )
 
@@ -113,7 +114,7 @@ type subscriberContext struct {
 // walker is the per-file state.
 type walker struct {
 	s   *Scrubber
-	p   *Pack
+	p   *pack.Pack
 	res *FileResult
 	r   *x12io.Reader
 

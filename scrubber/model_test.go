@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/x12io"
 )
 
 // testPack is the default rule pack (0620T).
-func testPack(t testing.TB) *Pack {
+func testPack(t testing.TB) *pack.Pack {
 	t.Helper()
-	p, err := DefaultPack(false)
+	p, err := pack.Default(false)
 	if err != nil {
 		t.Fatal(err)
 	}

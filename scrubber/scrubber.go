@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/x12io"
 )
 
@@ -26,7 +27,7 @@ import (
 // concurrent use: per-file state lives in each Scrub call, and the
 // cross-claim index they share is locked.
 type Scrubber struct {
-	pack *Pack
+	pack *pack.Pack
 	// onClaim, when set (tests), is handed every claim the walker
 	// materializes: target claims and claims with related-code lines.
 	onClaim func(*Claim)
@@ -68,11 +69,8 @@ func (s *Scrubber) SetFindingSink(every int, sink func(index int, run []finding.
 // Scrub.
 func (s *Scrubber) SetOverlap(on bool) { s.overlap = on }
 
-// New returns a Scrubber for pack.
-func New(pack *Pack) *Scrubber { return &Scrubber{pack: pack} }
-
-// Pack is the rule pack the Scrubber applies.
-func (s *Scrubber) Pack() *Pack { return s.pack }
+// New returns a Scrubber for pack p.
+func New(p *pack.Pack) *Scrubber { return &Scrubber{pack: p} }
 
 // SetTempDir sets the folder where a large run's cross-claim index is
 // spilled (in files unlinked as soon as they are open, so nothing is left

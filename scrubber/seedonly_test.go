@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 )
 
 // --seed-only drops every codeset entry, codeset description and codeset
@@ -195,7 +196,7 @@ func TestSeedOnlyDifferences(t *testing.T) {
 	// Under --seed-only nothing is sourced from the code set, and no
 	// message quotes a code-set description.
 	for _, f := range seed {
-		if f.Source == SourceCodeset {
+		if f.Source == string(pack.SourceCodeset) {
 			t.Errorf("codeset finding under --seed-only:%s", dump([]finding.Finding{f}))
 		}
 		for _, cs := range []string{"ICD-10-CM:", "CPT:", "CMS:", "; CMS", "consultation on X-ray"} {

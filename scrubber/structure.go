@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 	"github.com/scrub837/scrub837/x12io"
 )
@@ -19,7 +20,7 @@ var (
 )
 
 // builtin is a built-in rule at its catalogue severity.
-func builtin(id rules.ID) RuleSpec { return RuleSpec{ID: id, Severity: id.Rule().Severity} }
+func builtin(id rules.ID) pack.Rule { return pack.Rule{ID: id, Severity: id.Rule().Severity} }
 
 // The 837P implementation guide HIPAA adopted, and its family.
 const (
@@ -29,7 +30,7 @@ const (
 
 // structureFinding records a structure finding. inClaim attributes it to
 // the open claim (claim ID and offset, and the claim's worst severity).
-func (w *walker) structureFinding(rule RuleSpec, env x12io.Envelope, pos Pos, inClaim bool, message, suggestion string) {
+func (w *walker) structureFinding(rule pack.Rule, env x12io.Envelope, pos Pos, inClaim bool, message, suggestion string) {
 	f := finding.Finding{
 		FileIndex:     w.res.Index,
 		File:          w.res.Name,
@@ -40,7 +41,7 @@ func (w *walker) structureFinding(rule RuleSpec, env x12io.Envelope, pos Pos, in
 		ByteOffset:    pos.Offset,
 		RuleID:        rule.ID.String(),
 		Severity:      rule.Severity,
-		Source:        rule.Source,
+		Source:        string(rule.Source),
 		Message:       message,
 		Suggestion:    suggestion,
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/scrub837/scrub837/scrubber"
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
@@ -48,7 +49,7 @@ func scrubDrop(t testing.TB, bufs []*bytes.Buffer) (map[string][]string, []*scru
 // (Scrubber.SetOverlap) or not.
 func scrubDropOverlap(t testing.TB, bufs []*bytes.Buffer, overlap bool) (map[string][]string, []*scrubber.FileResult) {
 	t.Helper()
-	pack, err := scrubber.DefaultPack(false)
+	pack, err := pack.Default(false)
 	if err != nil {
 		t.Fatalf("DefaultPack: %v", err)
 	}

@@ -80,7 +80,7 @@ func (e *env) scrub(o *options) int {
 	sink := &logSink{w: e.stderr}
 	log := newLogger(o, e.stderrIsTerminal, sink)
 
-	pack, err := loadPack(o.rules, o.seedOnly)
+	rulePack, err := loadPack(o.rules, o.seedOnly)
 	if err != nil {
 		// The error names the pack file and line; it never holds claim data.
 		log.Error().Str("rules", o.rules).Msg(err.Error())
@@ -103,7 +103,7 @@ func (e *env) scrub(o *options) int {
 		prog = newProgress(sink, inputs)
 		sink.setProgress(prog)
 	}
-	s := scrubber.New(pack)
+	s := scrubber.New(rulePack)
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
 	// Fewer files at once than CPUs: let each file use more goroutines.
 	spareCPU := min(o.workers, len(inputs)) < runtime.GOMAXPROCS(0)
@@ -141,7 +141,7 @@ func (e *env) scrub(o *options) int {
 
 	report := buildReport(results, metas, reportMeta{
 		runID:    runID,
-		pack:     pack,
+		pack:     rulePack,
 		started:  started,
 		finished: clock.now(),
 		showIDs:  o.showIDs,
@@ -157,7 +157,7 @@ func (e *env) scrub(o *options) int {
 	code := exitCode(report, o.failLevel)
 	logRun(log, report, written, time.Since(wallStart), code)
 	if !o.quiet {
-		fmt.Fprint(e.stdout, summaryText(report, pack.Procedure, written))
+		fmt.Fprint(e.stdout, summaryText(report, rulePack.Procedure, written))
 	}
 	return code
 }

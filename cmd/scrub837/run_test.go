@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/pack"
 )
 
 func TestRunClock(t *testing.T) {
@@ -39,7 +40,7 @@ func TestRunClock(t *testing.T) {
 }
 
 func TestScrubAllKeepsInputOrder(t *testing.T) {
-	pack, err := scrubber.DefaultPack(false)
+	pack, err := pack.Default(false)
 	if err != nil {
 		t.Fatal(err)
 	}

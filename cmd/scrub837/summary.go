@@ -9,12 +9,13 @@ import (
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 )
 
 // reportMeta is what the report needs besides the scrub results.
 type reportMeta struct {
 	runID    string
-	pack     *scrubber.Pack
+	pack     *pack.Pack
 	started  time.Time
 	finished time.Time
 	showIDs  bool

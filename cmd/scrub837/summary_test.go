@@ -7,6 +7,7 @@ import (
 
 	"github.com/scrub837/scrub837/scrubber"
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 )
 
 func mkFinding(file int, offset int64, rule string, sev finding.Severity) finding.Finding {
@@ -48,8 +49,8 @@ func sampleResults() ([]*scrubber.FileResult, []fileMeta) {
 func TestBuildReportSummary(t *testing.T) {
 	results, metas := sampleResults()
 	start := time.Unix(0, 0).UTC()
-	pack := &scrubber.Pack{Name: "0620T", Version: "7", SHA256: "ff", SeedOnly: true}
-	r := buildReport(results, metas, reportMeta{runID: "golden", pack: pack, started: start, finished: start, showIDs: true})
+	p := &pack.Pack{Name: "0620T", Version: "7", SHA256: "ff", SeedOnly: true}
+	r := buildReport(results, metas, reportMeta{runID: "golden", pack: p, started: start, finished: start, showIDs: true})
 
 	s := r.Summary
 	if s.Files != 3 || s.FilesFailed != 1 || s.Interchanges != 2 || s.Transactions != 3 || s.TransactionsSkipped != 1 ||

@@ -1,10 +1,12 @@
-package scrubber
+package pack
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,11 +14,31 @@ import (
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
+// The old lookups' shapes, on Diagnosis.
+func supporting(p *Pack, dx string) (*CodeEntry, bool) {
+	e := p.Diagnosis(dx).Supporting
+	return e, e != nil
+}
+
+func side(p *Pack, dx string) (Side, Source) {
+	f := p.Diagnosis(dx)
+	return f.Side, f.SideSource
+}
+
+func minLength(p *Pack, dx string) (int, Source, bool) {
+	f := p.Diagnosis(dx)
+	return f.MinLength, f.MinLengthSource, f.MinLength > 0
+}
+
+func excludes1(p *Pack, a, b string) (*CodePair, bool) {
+	return p.Diagnosis(a).Excludes1With(p.Diagnosis(b))
+}
+
 func mustDefaultPack(t *testing.T, seedOnly bool) *Pack {
 	t.Helper()
-	p, err := DefaultPack(seedOnly)
+	p, err := Default(seedOnly)
 	if err != nil {
-		t.Fatalf("DefaultPack(%v): %v", seedOnly, err)
+		t.Fatalf("Default(%v): %v", seedOnly, err)
 	}
 	return p
 }
@@ -25,7 +47,7 @@ func mustDefaultPack(t *testing.T, seedOnly bool) *Pack {
 // source. The default pack must say exactly this.
 var wantPackRules = map[string]struct {
 	sev    finding.Severity
-	source string
+	source Source
 }{
 	"DX-POINTER-MISSING":        {finding.Error, SourceSeed},
 	"DX-POINTER-INVALID":        {finding.Error, SourceSeed},
@@ -77,8 +99,8 @@ func TestPackDefaultLoads(t *testing.T) {
 			configured++
 		}
 	}
-	if len(p.Rules()) != len(wantPackRules) || configured != len(wantPackRules) {
-		t.Errorf("pack has %d rules, the catalogue %d, RULES.md has %d", len(p.Rules()), configured, len(wantPackRules))
+	if len(p.ruleOrder) != len(wantPackRules) || configured != len(wantPackRules) {
+		t.Errorf("pack has %d rules, the catalogue %d, RULES.md has %d", len(p.ruleOrder), configured, len(wantPackRules))
 	}
 	for name, want := range wantPackRules {
 		id, _ := rules.Lookup(name)
@@ -101,7 +123,10 @@ func TestPackDefaultLoads(t *testing.T) {
 
 func TestPackDiagnoses(t *testing.T) {
 	p := mustDefaultPack(t, false)
-	supporting := []struct{ dx, entry, source string }{
+	supports := []struct {
+		dx, entry string
+		source    Source
+	}{
 		{"I70234", "I70.23", SourceSeed}, // category match
 		{"I70.234", "I70.23", SourceSeed},
 		{"i70241", "I70.24", SourceSeed},
@@ -115,18 +140,18 @@ func TestPackDiagnoses(t *testing.T) {
 		{"I70263", "I70.26", SourceCodeset},
 		{"E1152", "E11.52", SourceCodeset},
 	}
-	for _, c := range supporting {
-		e, ok := p.Supporting(c.dx)
+	for _, c := range supports {
+		e, ok := supporting(p, c.dx)
 		if !ok || e.Code != c.entry || e.Source != c.source {
 			t.Errorf("Supporting(%s) = %+v, %v; want %s (%s)", c.dx, e, ok, c.entry, c.source)
 		}
 	}
 	for _, dx := range []string{"I7025", "I70211", "E1159", "I9", "I70", "Z992", ""} {
-		if e, ok := p.Supporting(dx); ok {
+		if e, ok := supporting(p, dx); ok {
 			t.Errorf("Supporting(%s) = %+v, want none", dx, e)
 		}
 	}
-	if e, _ := p.Supporting("E1151"); e.CodesetDescription == "" || !strings.Contains(e.Description, "with gangrene") {
+	if e, _ := supporting(p, "E1151"); e.CodesetDescription == "" || !strings.Contains(e.Description, "with gangrene") {
 		t.Errorf("E11.51 descriptions: %+v", e)
 	}
 
@@ -134,7 +159,7 @@ func TestPackDiagnoses(t *testing.T) {
 	sides := []struct {
 		dx     string
 		side   Side
-		source string
+		source Source
 	}{
 		{"I70234", SideRight, SourceSeed},
 		{"I70245", SideLeft, SourceSeed},
@@ -152,7 +177,7 @@ func TestPackDiagnoses(t *testing.T) {
 		{"I96", SideNone, ""},
 	}
 	for _, c := range sides {
-		if s, src := p.Side(c.dx); s != c.side || src != c.source {
+		if s, src := side(p, c.dx); s != c.side || src != c.source {
 			t.Errorf("Side(%s) = %q %s, want %q %s", c.dx, s, src, c.side, c.source)
 		}
 	}
@@ -168,7 +193,7 @@ func TestPackDiagnoses(t *testing.T) {
 		{"Z992", 0, false},
 	}
 	for _, c := range lengths {
-		n, src, ok := p.MinLength(c.dx)
+		n, src, ok := minLength(p, c.dx)
 		if n != c.n || ok != c.ok || (ok && src != SourceCodeset) {
 			t.Errorf("MinLength(%s) = %d %s %v, want %d %v", c.dx, n, src, ok, c.n, c.ok)
 		}
@@ -182,12 +207,12 @@ func TestPackDiagnoses(t *testing.T) {
 		{"I96", "I70234", false}, {"I96", "I96", false}, {"I70261", "I70262", false},
 	}
 	for _, c := range excl {
-		src, ok := p.Excludes1(c.a, c.b)
-		if ok != c.ok || (ok && src != SourceCodeset) {
-			t.Errorf("Excludes1(%s, %s) = %s %v, want %v", c.a, c.b, src, ok, c.ok)
+		e, ok := excludes1(p, c.a, c.b)
+		if ok != c.ok || (ok && e.Source != SourceCodeset) {
+			t.Errorf("Excludes1(%s, %s) = %+v %v, want %v", c.a, c.b, e, ok, c.ok)
 		}
 	}
-	if e, ok := p.Excludes1Pair("I96", "I70261"); !ok || e.Reason == "" {
+	if e, ok := excludes1(p, "I96", "I70261"); !ok || e.Reason == "" {
 		t.Errorf("Excludes1Pair: %+v %v", e, ok)
 	}
 }
@@ -231,43 +256,49 @@ func TestPackModifiers(t *testing.T) {
 		{"50", "LT", false}, {"XE", "XS", false}, {"59", "59", false},
 	}
 	for _, c := range conflicts {
-		src, ok := p.ModifierConflict(c.a, c.b)
-		if ok != c.ok || (ok && src != SourceCodeset) {
-			t.Errorf("ModifierConflict(%s, %s) = %s %v, want %v", c.a, c.b, src, ok, c.ok)
+		e, ok := p.ModifierConflict(c.a, c.b)
+		if ok != c.ok || (ok && e.Source != SourceCodeset) {
+			t.Errorf("ModifierConflict(%s, %s) = %+v %v, want %v", c.a, c.b, e, ok, c.ok)
 		}
 	}
 	for _, m := range strings.Fields("59 XE XS XP XU") {
-		if !p.IsOverrideModifier(m) {
-			t.Errorf("IsOverrideModifier(%s) = false", m)
+		if _, ok := p.OverrideModifier(m); !ok {
+			t.Errorf("OverrideModifier(%s) not found", m)
 		}
 	}
-	if p.IsOverrideModifier("51") {
+	if _, ok := p.OverrideModifier("51"); ok {
 		t.Error("51 is an override modifier")
 	}
 	for _, m := range strings.Fields("QK QX QY QZ") {
-		if src, ok := p.IsAnesthesiaModifier(m); !ok || src != SourceCodeset {
-			t.Errorf("IsAnesthesiaModifier(%s) = %s %v", m, src, ok)
+		if e, ok := p.AnesthesiaModifier(m); !ok || e.Source != SourceCodeset {
+			t.Errorf("AnesthesiaModifier(%s) = %+v %v", m, e, ok)
 		}
 	}
-	if _, ok := p.IsAnesthesiaModifier("AS"); ok {
+	if _, ok := p.AnesthesiaModifier("AS"); ok {
 		t.Error("AS is an anesthesia modifier")
 	}
 }
 
 func TestPackRelatedAndValidity(t *testing.T) {
 	p := mustDefaultPack(t, false)
-	want := map[string][2]string{
+	want := map[string]struct {
+		rel    Relationship
+		source Source
+	}{
 		"36200": {RelIncluded, SourceSeed}, "75710": {RelIncluded, SourceSeed}, "76140": {RelIncluded, SourceSeed},
 		"76937": {RelIncluded, SourceCodeset}, "75820": {RelIncluded, SourceCodeset}, "75822": {RelIncluded, SourceCodeset},
 		"37252": {RelIncluded, SourceCodeset}, "37253": {RelIncluded, SourceCodeset},
 		"37224": {RelReview, SourceSeed}, "36475": {RelReview, SourceSeed},
 	}
 	for code := 37280; code <= 37295; code++ {
-		want[fmt.Sprint(code)] = [2]string{RelReview, SourceCodeset}
+		want[fmt.Sprint(code)] = struct {
+			rel    Relationship
+			source Source
+		}{RelReview, SourceCodeset}
 	}
 	for code, w := range want {
 		r, ok := p.Related(code)
-		if !ok || r.Code != code || r.Relationship != w[0] || r.Source != w[1] || r.Description == "" || r.Text == "" {
+		if !ok || r.Code != code || r.Relationship != w.rel || r.Source != w.source || r.Description == "" || r.Text == "" {
 			t.Errorf("Related(%s) = %+v, %v; want %v", code, r, ok, w)
 		}
 	}
@@ -286,7 +317,7 @@ func TestPackRelatedAndValidity(t *testing.T) {
 	valid := []struct {
 		code, date string
 		ok         bool
-		source     string
+		source     Source
 	}{
 		{"37224", "20251231", true, ""},
 		{"37224", "20260101", false, SourceCodeset},
@@ -332,8 +363,8 @@ func TestPackPlacesTaxonomiesUnits(t *testing.T) {
 	if p.MaxUnits() != 1 {
 		t.Errorf("MaxUnits = %v", p.MaxUnits())
 	}
-	if len(p.PlacesOfService()) != 3 || len(p.Taxonomies()) != 10 || len(p.SupportingDiagnoses()) != 11 {
-		t.Errorf("lists: %d places, %d taxonomies, %d diagnoses", len(p.PlacesOfService()), len(p.Taxonomies()), len(p.SupportingDiagnoses()))
+	if len(p.PlacesOfService()) != 3 || len(p.doc.Taxonomies) != 10 || len(p.SupportingDiagnoses()) != 11 {
+		t.Errorf("lists: %d places, %d taxonomies, %d diagnoses", len(p.PlacesOfService()), len(p.doc.Taxonomies), len(p.SupportingDiagnoses()))
 	}
 }
 
@@ -388,7 +419,7 @@ func TestPackSeedOnly(t *testing.T) {
 	// Exactly the seed entries remain in every list.
 	count := func(d *packDoc) map[string][2]int { // list -> seed, codeset
 		m := map[string][2]int{}
-		add := func(list string, sources ...string) {
+		add := func(list string, sources ...Source) {
 			c := m[list]
 			for _, s := range sources {
 				if s == SourceSeed {
@@ -460,20 +491,20 @@ func TestPackSeedOnly(t *testing.T) {
 		t.Errorf("Rule(DX-NOT-SUPPORTING) = %+v %v", r, ok)
 	}
 	for _, dx := range []string{"E1152", "I70221", "I70261"} {
-		if _, ok := p.Supporting(dx); ok {
+		if _, ok := supporting(p, dx); ok {
 			t.Errorf("Supporting(%s) with seed-only", dx)
 		}
 	}
-	if e, ok := p.Supporting("E1151"); !ok || e.CodesetDescription != "" {
+	if e, ok := supporting(p, "E1151"); !ok || e.CodesetDescription != "" {
 		t.Errorf("Supporting(E1151) = %+v %v", e, ok)
 	}
-	if s, src := p.Side("I70312"); s != SideRight || src != SourceSeed {
+	if s, src := side(p, "I70312"); s != SideRight || src != SourceSeed {
 		t.Errorf("Side(I70312) = %q %s, want R seed", s, src)
 	}
-	if _, _, ok := p.MinLength("I70234"); ok {
+	if _, _, ok := minLength(p, "I70234"); ok {
 		t.Error("MinLength with seed-only")
 	}
-	if _, ok := p.Excludes1("I96", "I70261"); ok {
+	if _, ok := excludes1(p, "I96", "I70261"); ok {
 		t.Error("Excludes1 with seed-only")
 	}
 	for _, m := range []string{"79", "RT", "QY"} {
@@ -490,11 +521,11 @@ func TestPackSeedOnly(t *testing.T) {
 	if _, ok := p.ModifierConflict("52", "53"); ok {
 		t.Error("ModifierConflict with seed-only")
 	}
-	if p.IsOverrideModifier("59") {
-		t.Error("IsOverrideModifier(59) with seed-only")
+	if _, ok := p.OverrideModifier("59"); ok {
+		t.Error("OverrideModifier(59) with seed-only")
 	}
-	if _, ok := p.IsAnesthesiaModifier("QK"); ok {
-		t.Error("IsAnesthesiaModifier(QK) with seed-only")
+	if _, ok := p.AnesthesiaModifier("QK"); ok {
+		t.Error("AnesthesiaModifier(QK) with seed-only")
 	}
 	if ok, e := p.ValidOn("37224", "20260115"); !ok {
 		t.Errorf("37224 not valid in 2026 with seed-only: %+v", e)
@@ -526,11 +557,11 @@ func TestPackEffectiveYAMLRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, err := ParsePack("effective.yaml", y, false)
+		q, err := Parse("effective.yaml", y, false)
 		if err != nil {
 			t.Fatalf("seedOnly=%v: effective YAML does not load: %v\n%s", seedOnly, err, y)
 		}
-		if !reflect.DeepEqual(p.doc, q.doc) || !reflect.DeepEqual(p.Rules(), q.Rules()) {
+		if !reflect.DeepEqual(p.doc, q.doc) || !reflect.DeepEqual(p.ruleOrder, q.ruleOrder) {
 			t.Errorf("seedOnly=%v: round trip changed the pack", seedOnly)
 		}
 		y2, err := q.EffectiveYAML()
@@ -554,7 +585,7 @@ func stripComments(b []byte) string {
 }
 
 func TestPackOtherProcedure(t *testing.T) {
-	p, err := LoadPackFile("testdata/packs/other-procedure.yaml", false)
+	p, err := Load("testdata/packs/other-procedure.yaml", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -580,7 +611,7 @@ payer_groups:
   - {group: X, payer_ids: [00123], names: [NO], source: seed}
 max_units: {value: 2, source: seed}
 `
-	p, err := ParsePack("t.yaml", []byte(data), false)
+	p, err := Parse("t.yaml", []byte(data), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -653,13 +684,13 @@ func TestPackValidationErrors(t *testing.T) {
 			if strings.HasPrefix(c.yaml, "!") {
 				data = c.yaml[1:]
 			}
-			_, err := ParsePack("bad.yaml", []byte(data), false)
+			_, err := Parse("bad.yaml", []byte(data), false)
 			if err == nil {
 				t.Fatalf("loaded:\n%s", data)
 			}
-			prefix := fmt.Sprintf("bad.yaml:%d: ", c.line)
-			if !strings.HasPrefix(err.Error(), prefix) || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error:\n%v\nwant %q ... %q", err, prefix, c.want)
+			first := problems(t, err, "bad.yaml")[0]
+			if first.Line != c.line || !strings.Contains(first.Path+": "+first.Message, c.want) {
+				t.Errorf("problem %+v, want line %d and %q", first, c.line, c.want)
 			}
 		})
 	}
@@ -667,23 +698,65 @@ func TestPackValidationErrors(t *testing.T) {
 
 func TestPackValidationReportsEveryProblem(t *testing.T) {
 	data := packHead + "laterality:\n  - {code: I70.23, side: Q, source: seed}\n  - {code: I70.24, side: L, source: other}\n"
-	_, err := ParsePack("bad.yaml", []byte(data), false)
+	_, err := Parse("bad.yaml", []byte(data), false)
 	if err == nil {
 		t.Fatal("loaded")
 	}
+	ps := problems(t, err, "bad.yaml")
+	if len(ps) != 2 || ps[0].Line != 7 || ps[0].Path != "laterality[0].side" || ps[1].Line != 8 || ps[1].Path != "laterality[1].source" {
+		t.Errorf("problems %+v", ps)
+	}
 	lines := strings.Split(err.Error(), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "bad.yaml:7: laterality[0].side") || !strings.HasPrefix(lines[1], "bad.yaml:8: laterality[1].source") {
-		t.Errorf("error:\n%v", err)
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "bad.yaml:7: laterality[0].side: ") || !strings.HasPrefix(lines[1], "bad.yaml:8: laterality[1].source: ") {
+		t.Errorf("error text:\n%v", err)
+	}
+}
+
+// problems is the problem list of a pack error, which must be an *Error
+// naming file.
+func problems(t *testing.T, err error, file string) []Problem {
+	t.Helper()
+	var pe *Error
+	if !errors.As(err, &pe) || pe.File != file || len(pe.Problems) == 0 {
+		t.Fatalf("error %v (%T) is not a pack error about %s", err, err, file)
+	}
+	return pe.Problems
+}
+
+// A quote left open is reported on its own line, not where the YAML it
+// swallowed breaks further down (issue 14).
+func TestPackUnclosedQuote(t *testing.T) {
+	lines := strings.Split(string(defaultPackYAML), "\n")
+	for _, quote := range []string{`"`, `'`} {
+		at := slices.Index(lines, `version: "2026.1"`)
+		if at < 0 {
+			t.Fatal("no version line in the default pack")
+		}
+		broken := slices.Clone(lines)
+		broken[at] = "version: " + quote + "2026.1"
+		_, err := Parse("quote.yaml", []byte(strings.Join(broken, "\n")), false)
+		if err == nil {
+			t.Fatalf("%s: loaded", quote)
+		}
+		p := problems(t, err, "quote.yaml")[0]
+		if p.Line != at+1 || !strings.Contains(p.Message, "quote opened on this line is not closed") {
+			t.Errorf("%s: %+v, want line %d", quote, p, at+1)
+		}
+	}
+	// A quote that runs to the end of the file is found where it opens too.
+	if _, err := Parse("end.yaml", []byte("name: t\nversion: \"1\nprocedure: 0620T\n"), false); problems(t, err, "end.yaml")[0].Line != 2 {
+		t.Errorf("quote to the end: %v", err)
 	}
 }
 
 func TestPackEmpty(t *testing.T) {
 	for _, data := range []string{"", "# nothing\n"} {
-		if _, err := ParsePack("empty.yaml", []byte(data), false); err == nil || err.Error() != "empty.yaml: the rule pack is empty" {
+		_, err := Parse("empty.yaml", []byte(data), false)
+		if p := problems(t, err, "empty.yaml"); p[0].Line != 0 || p[0].Message != "the rule pack is empty" || err.Error() != "empty.yaml: the rule pack is empty" {
 			t.Errorf("%q: %v", data, err)
 		}
 	}
-	if _, err := ParsePack("syntax.yaml", []byte("name: [\n"), false); err == nil || !strings.HasPrefix(err.Error(), "syntax.yaml:1: ") {
+	if _, err := Parse("syntax.yaml", []byte("name: [\n"), false); problems(t, err, "syntax.yaml")[0].Line != 1 {
 		t.Errorf("syntax error: %v", err)
 	}
 }
@@ -694,12 +767,12 @@ func TestPackLoadFileErrors(t *testing.T) {
 		{"testdata/packs/unknown-field.yaml", `testdata/packs/unknown-field.yaml:9: unknown field "descripton"`},
 	}
 	for _, c := range cases {
-		_, err := LoadPackFile(c.file, false)
+		_, err := Load(c.file, false)
 		if err == nil || err.Error() != c.want {
-			t.Errorf("LoadPackFile(%s) = %v, want %s", c.file, err, c.want)
+			t.Errorf("Load(%s) = %v, want %s", c.file, err, c.want)
 		}
 	}
-	if _, err := LoadPackFile("testdata/packs/no-such-pack.yaml", false); err == nil || !strings.Contains(err.Error(), "no-such-pack.yaml") {
+	if _, err := Load("testdata/packs/no-such-pack.yaml", false); err == nil || !strings.Contains(err.Error(), "no-such-pack.yaml") {
 		t.Errorf("missing file: %v", err)
 	}
 }
@@ -713,18 +786,17 @@ func TestPackNormalizeDiagnosis(t *testing.T) {
 }
 
 // The per-line lookups must not allocate: they run for every claim line.
+// (Diagnosis does, once per code: the checks keep its result.)
 func TestPackLookupsDoNotAllocate(t *testing.T) {
 	p := mustDefaultPack(t, false)
+	i96, i70261 := p.Diagnosis("I96"), p.Diagnosis("I70261")
 	allocs := testing.AllocsPerRun(100, func() {
-		p.Supporting("I70234")
-		p.Side("I70312")
-		p.MinLength("I70234")
-		p.Excludes1("I96", "I70261")
+		i96.Excludes1With(i70261)
 		p.Modifier("LT")
 		p.ModifierDescription("79")
 		p.ModifierConflict("52", "53")
-		p.IsOverrideModifier("59")
-		p.IsAnesthesiaModifier("QK")
+		p.OverrideModifier("59")
+		p.AnesthesiaModifier("QK")
 		p.Related("37224")
 		p.ValidOn("37224", "20260101")
 		p.TypicalPOS("21")
