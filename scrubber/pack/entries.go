@@ -173,6 +173,10 @@ type ruleEntry struct {
 	Source   Source            `yaml:"source"`
 }
 
+// codeList is a list of code entries: supporting diagnoses, modifiers,
+// places of service, taxonomies.
+type codeList []*CodeEntry
+
 // packDoc is the pack file. Field order is the order EffectiveYAML writes.
 type packDoc struct {
 	Name                string            `yaml:"name"`
@@ -180,18 +184,18 @@ type packDoc struct {
 	Procedure           string            `yaml:"procedure"`
 	Description         string            `yaml:"description,omitempty"`
 	Rules               []*ruleEntry      `yaml:"rules"`
-	Diagnoses           []*CodeEntry      `yaml:"diagnoses,omitempty"`
+	Diagnoses           codeList          `yaml:"diagnoses,omitempty"`
 	Laterality          []*sideEntry      `yaml:"laterality,omitempty"`
 	MinLength           []*minLengthEntry `yaml:"min_length,omitempty"`
 	Excludes1           []*CodePair       `yaml:"excludes1,omitempty"`
-	Modifiers           []*CodeEntry      `yaml:"modifiers,omitempty"`
+	Modifiers           codeList          `yaml:"modifiers,omitempty"`
 	ModifierConflicts   []*CodePair       `yaml:"modifier_conflicts,omitempty"`
-	OverrideModifiers   []*CodeEntry      `yaml:"override_modifiers,omitempty"`
-	AnesthesiaModifiers []*CodeEntry      `yaml:"anesthesia_modifiers,omitempty"`
+	OverrideModifiers   codeList          `yaml:"override_modifiers,omitempty"`
+	AnesthesiaModifiers codeList          `yaml:"anesthesia_modifiers,omitempty"`
 	Related             []*RelatedCode    `yaml:"related,omitempty"`
 	Validity            []*Validity       `yaml:"validity,omitempty"`
-	PlacesOfService     []*CodeEntry      `yaml:"places_of_service,omitempty"`
-	Taxonomies          []*CodeEntry      `yaml:"taxonomies,omitempty"`
+	PlacesOfService     codeList          `yaml:"places_of_service,omitempty"`
+	Taxonomies          codeList          `yaml:"taxonomies,omitempty"`
 	MaxUnits            *maxUnitsEntry    `yaml:"max_units,omitempty"`
 	PayerGroups         []*payerGroup     `yaml:"payer_groups,omitempty"`
 }

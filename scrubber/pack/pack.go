@@ -175,14 +175,14 @@ func keepText(n ast.Node, numeric bool) ast.Node {
 func (d *packDoc) seedOnly() *packDoc {
 	out := *d
 	out.Rules = seedEntries(d.Rules)
-	out.Diagnoses = seedCodeEntries(d.Diagnoses)
+	out.Diagnoses = d.Diagnoses.seedOnly()
 	out.Laterality = seedEntries(d.Laterality)
 	out.MinLength = seedEntries(d.MinLength)
 	out.Excludes1 = seedEntries(d.Excludes1)
-	out.Modifiers = seedCodeEntries(d.Modifiers)
+	out.Modifiers = d.Modifiers.seedOnly()
 	out.ModifierConflicts = seedEntries(d.ModifierConflicts)
-	out.OverrideModifiers = seedCodeEntries(d.OverrideModifiers)
-	out.AnesthesiaModifiers = seedCodeEntries(d.AnesthesiaModifiers)
+	out.OverrideModifiers = d.OverrideModifiers.seedOnly()
+	out.AnesthesiaModifiers = d.AnesthesiaModifiers.seedOnly()
 	out.Related = nil
 	for _, r := range seedEntries(d.Related) {
 		c := *r
@@ -190,8 +190,8 @@ func (d *packDoc) seedOnly() *packDoc {
 		out.Related = append(out.Related, &c)
 	}
 	out.Validity = seedEntries(d.Validity)
-	out.PlacesOfService = seedCodeEntries(d.PlacesOfService)
-	out.Taxonomies = seedCodeEntries(d.Taxonomies)
+	out.PlacesOfService = d.PlacesOfService.seedOnly()
+	out.Taxonomies = d.Taxonomies.seedOnly()
 	if d.MaxUnits != nil && d.MaxUnits.Source != SourceSeed {
 		out.MaxUnits = nil
 	}
@@ -221,9 +221,10 @@ func seedEntries[T sourced](list []T) []T {
 	return out
 }
 
-func seedCodeEntries(list []*CodeEntry) []*CodeEntry {
-	var out []*CodeEntry
-	for _, e := range seedEntries(list) {
+// seedOnly is the list without codeset entries and codeset descriptions.
+func (l codeList) seedOnly() codeList {
+	var out codeList
+	for _, e := range seedEntries(l) {
 		c := *e
 		c.CodesetDescription = ""
 		out = append(out, &c)
@@ -277,9 +278,9 @@ func (p *Pack) index(d *packDoc) {
 	}
 	p.excludes1 = newPrefixMap(excludes1)
 
-	p.modifiers = codeMap(d.Modifiers)
-	p.overrides = codeMap(d.OverrideModifiers)
-	p.anesthesia = codeMap(d.AnesthesiaModifiers)
+	p.modifiers = d.Modifiers.byCode()
+	p.overrides = d.OverrideModifiers.byCode()
+	p.anesthesia = d.AnesthesiaModifiers.byCode()
 	// A modifier is described if any entry in any modifier list describes it.
 	p.modDesc = map[string][2]string{}
 	for _, list := range [][]*CodeEntry{d.Modifiers, d.OverrideModifiers, d.AnesthesiaModifiers} {
@@ -321,8 +322,8 @@ func (p *Pack) index(d *packDoc) {
 		}
 	}
 
-	p.pos = codeMap(d.PlacesOfService)
-	p.taxonomies = codeMap(d.Taxonomies)
+	p.pos = d.PlacesOfService.byCode()
+	p.taxonomies = d.Taxonomies.byCode()
 	if d.MaxUnits != nil {
 		p.maxUnits = d.MaxUnits.Value
 	}
@@ -344,9 +345,10 @@ func (p *Pack) addValidity(v *Validity) {
 	p.validity[v.Code] = append(p.validity[v.Code], v)
 }
 
-func codeMap(list []*CodeEntry) map[string]*CodeEntry {
-	m := make(map[string]*CodeEntry, len(list))
-	for _, e := range list {
+// byCode indexes the list by code.
+func (l codeList) byCode() map[string]*CodeEntry {
+	m := make(map[string]*CodeEntry, len(l))
+	for _, e := range l {
 		m[e.Code] = e
 	}
 	return m

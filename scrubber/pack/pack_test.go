@@ -419,47 +419,18 @@ func TestPackSeedOnly(t *testing.T) {
 	// Exactly the seed entries remain in every list.
 	count := func(d *packDoc) map[string][2]int { // list -> seed, codeset
 		m := map[string][2]int{}
-		add := func(list string, sources ...Source) {
-			c := m[list]
-			for _, s := range sources {
-				if s == SourceSeed {
-					c[0]++
-				} else {
-					c[1]++
-				}
-			}
-			m[list] = c
-		}
-		for _, e := range d.Rules {
-			add("rules", e.Source)
-		}
-		for name, l := range map[string][]*CodeEntry{"diagnoses": d.Diagnoses, "modifiers": d.Modifiers,
+		countSources(m, "rules", d.Rules)
+		for name, l := range map[string]codeList{"diagnoses": d.Diagnoses, "modifiers": d.Modifiers,
 			"override": d.OverrideModifiers, "anesthesia": d.AnesthesiaModifiers, "pos": d.PlacesOfService, "taxonomies": d.Taxonomies} {
-			for _, e := range l {
-				add(name, e.Source)
-			}
+			countSources(m, name, l)
 		}
-		for _, e := range d.Laterality {
-			add("laterality", e.Source)
-		}
-		for _, e := range d.MinLength {
-			add("min_length", e.Source)
-		}
-		for _, e := range d.Excludes1 {
-			add("excludes1", e.Source)
-		}
-		for _, e := range d.ModifierConflicts {
-			add("conflicts", e.Source)
-		}
-		for _, e := range d.Related {
-			add("related", e.Source)
-		}
-		for _, e := range d.Validity {
-			add("validity", e.Source)
-		}
-		for _, e := range d.PayerGroups {
-			add("payer_groups", e.Source)
-		}
+		countSources(m, "laterality", d.Laterality)
+		countSources(m, "min_length", d.MinLength)
+		countSources(m, "excludes1", d.Excludes1)
+		countSources(m, "conflicts", d.ModifierConflicts)
+		countSources(m, "related", d.Related)
+		countSources(m, "validity", d.Validity)
+		countSources(m, "payer_groups", d.PayerGroups)
 		return m
 	}
 	fc, sc := count(full.doc), count(p.doc)
@@ -710,6 +681,19 @@ func TestPackValidationReportsEveryProblem(t *testing.T) {
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "bad.yaml:7: laterality[0].side: ") || !strings.HasPrefix(lines[1], "bad.yaml:8: laterality[1].source: ") {
 		t.Errorf("error text:\n%v", err)
 	}
+}
+
+// countSources adds the seed and codeset entries of list to m[name].
+func countSources[T sourced](m map[string][2]int, name string, list []T) {
+	c := m[name]
+	for _, e := range list {
+		if e.source() == SourceSeed {
+			c[0]++
+		} else {
+			c[1]++
+		}
+	}
+	m[name] = c
 }
 
 // problems is the problem list of a pack error, which must be an *Error
