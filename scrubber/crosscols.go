@@ -2,6 +2,7 @@ package scrubber
 
 import (
 	"encoding/binary"
+	"unsafe"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
 )
@@ -35,23 +36,9 @@ func packedKey(cols string) (member, npi string, ok bool) {
 	return s[0], s[1], true
 }
 
-// uvarintString is binary.Uvarint over a string: the value and the number
-// of bytes read, or 0 bytes when s ends first or the value overflows.
+// uvarintString is binary.Uvarint over a string (whose bytes it reads only).
 func uvarintString(s string) (uint64, int) {
-	var x uint64
-	var shift uint
-	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
-		b := s[i]
-		if b < 0x80 {
-			if i == binary.MaxVarintLen64-1 && b > 1 {
-				return 0, 0
-			}
-			return x | uint64(b)<<shift, i + 1
-		}
-		x |= uint64(b&0x7f) << shift
-		shift += 7
-	}
-	return 0, 0
+	return binary.Uvarint(unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
 // unpackColumns reverses packColumns.

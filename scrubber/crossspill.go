@@ -1,21 +1,17 @@
 package scrubber
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"unsafe"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
+	"github.com/scrub837/scrub837/scrubber/spill"
 )
 
 // The cross-claim store holds the cross-index entries of every Scrub of a
@@ -58,26 +54,14 @@ type crossStore struct {
 	mu      sync.Mutex
 	limit   int    // spill above this many bytes in memory; 0: crossSpillAt
 	loadMax int    // split partitions above this many bytes; 0: crossLoadMax
-	dir     string // where spill folders go; "": os.TempDir()
+	dir     string // where spill files go; "": os.TempDir()
 
 	mem      []crossEntry // before spilling
 	memBytes int
 
-	spill *crossSpill // once spilling: every entry goes there
-	err   error       // the first spill error; later entries are dropped
-	buf   []byte      // encoding scratch
-}
-
-// crossSpill is the open partition files (unlinked: see createSpill).
-type crossSpill struct {
-	parts [crossPartitions]spillPart
-}
-
-type spillPart struct {
-	f    *os.File
-	w    *bufio.Writer
-	n    int   // entries written
-	size int64 // bytes written
+	parts []*spill.File // once spilling, crossPartitions of them: every entry goes there
+	err   error         // the first spill error; later entries are dropped
+	buf   []byte        // encoding scratch
 }
 
 // add indexes the claim's target and related-code lines (see
@@ -100,7 +84,7 @@ func (s *crossStore) add(p *pack.Pack, c *Claim, scrub uint32, target bool, wors
 	switch {
 	case s.err != nil:
 		// Finish reports the error: the rest of the entries do not matter.
-	case s.spill == nil:
+	case s.parts == nil:
 		for i := range es {
 			es[i].own()
 		}
@@ -122,74 +106,19 @@ func (s *crossStore) add(p *pack.Pack, c *Claim, scrub uint32, target bool, wors
 	}
 }
 
-// startSpill creates the spill files and moves the in-memory entries there.
+// startSpill creates the partition files and moves the in-memory entries
+// there.
 func (s *crossStore) startSpill() {
 	mem := s.mem
 	s.mem, s.memBytes = nil, 0
-	sp, err := createSpill(s.dir)
+	parts, err := spill.CreateN(s.dir, "scrub837-cross-", crossPartitions, crossSpillBuffer)
 	if err != nil {
 		s.fail(err)
 		return
 	}
-	s.spill = sp
+	s.parts = parts
 	for i := range mem {
 		s.write(&mem[i])
-	}
-}
-
-// createSpill opens the partition files in a new folder under dir (see
-// createParts).
-func createSpill(dir string) (*crossSpill, error) {
-	parts, err := createParts(dir, "scrub837-cross-", crossPartitions, crossSpillBuffer)
-	if err != nil {
-		return nil, err
-	}
-	sp := &crossSpill{}
-	copy(sp.parts[:], parts)
-	return sp, nil
-}
-
-// createParts opens n part files in a new folder under dir, then removes
-// the folder: the open files stay usable and their space is freed when
-// they are closed, so a run that is killed (a cron timeout, say) leaves
-// nothing behind in the temporary folder.
-func createParts(dir, prefix string, n, bufSize int) ([]spillPart, error) {
-	folder, err := os.MkdirTemp(dir, prefix)
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(folder)
-	parts := make([]spillPart, n)
-	for i := range parts {
-		f, err := os.Create(filepath.Join(folder, fmt.Sprintf("part-%02d", i)))
-		if err != nil {
-			closeParts(parts)
-			return nil, err
-		}
-		parts[i] = spillPart{f: f, w: bufio.NewWriterSize(f, bufSize)}
-	}
-	return parts, nil
-}
-
-// close closes the partition files still open (their space is freed).
-func (sp *crossSpill) close() { closeParts(sp.parts[:]) }
-
-// rewind flushes what part buffered and goes back to its first byte, for
-// reading it back.
-func (part *spillPart) rewind() error {
-	if err := part.w.Flush(); err != nil {
-		return err
-	}
-	_, err := part.f.Seek(0, io.SeekStart)
-	return err
-}
-
-func closeParts(parts []spillPart) {
-	for i := range parts {
-		if f := parts[i].f; f != nil {
-			f.Close()
-			parts[i] = spillPart{}
-		}
 	}
 }
 
@@ -225,16 +154,13 @@ const (
 	spillTarget
 )
 
-// write appends e to its partition's file. A record is: kind, sides, flags,
-// the claim's worst severity (bytes); dates From and To, claim offset and line offset (varints); file
-// index and scrub serial (uvarints); then the related code (the pack entry's
-// code, "" for none), override modifier, side text and packed columns, each
-// as a uvarint length and its bytes. Member ID and billing NPI are read back
-// from the columns.
-func (s *crossStore) write(e *crossEntry) {
-	if s.err != nil {
-		return
-	}
+// appendRecord appends e's spill record to b: kind, sides, flags, the
+// claim's worst severity (bytes); dates From and To, claim offset and line
+// offset (varints); file index and scrub serial (uvarints); then the
+// related code (the pack entry's code, "" for none), override modifier,
+// side text and packed columns, each as a uvarint length and its bytes.
+// Member ID and billing NPI are read back from the columns.
+func appendRecord(b []byte, e *crossEntry) []byte {
 	var flags byte
 	if e.patient {
 		flags |= spillPatient
@@ -249,7 +175,7 @@ func (s *crossStore) write(e *crossEntry) {
 	if e.rel != nil {
 		relCode = e.rel.Code
 	}
-	b := append(s.buf[:0], e.kind, e.sides, flags, byte(e.claimWorst))
+	b = append(b, e.kind, e.sides, flags, byte(e.claimWorst))
 	b = binary.AppendVarint(b, int64(e.dates.From))
 	b = binary.AppendVarint(b, int64(e.dates.To))
 	b = binary.AppendVarint(b, e.claimOffset)
@@ -262,15 +188,18 @@ func (s *crossStore) write(e *crossEntry) {
 	}
 	// The columns are in one of the two: colsRaw until own, cols after.
 	b = binary.AppendUvarint(b, uint64(len(e.colsRaw)+len(e.cols)))
-	b = append(append(b, e.colsRaw...), e.cols...)
-	s.buf = b
-	part := &s.spill.parts[crossPartition(e.member, e.patient)]
-	if _, err := part.w.Write(b); err != nil {
-		s.fail(err)
+	return append(append(b, e.colsRaw...), e.cols...)
+}
+
+// write appends e to its partition's file.
+func (s *crossStore) write(e *crossEntry) {
+	if s.err != nil {
 		return
 	}
-	part.n++
-	part.size += int64(len(b))
+	s.buf = appendRecord(s.buf[:0], e)
+	if err := s.parts[crossPartition(e.member, e.patient)].Append(s.buf); err != nil {
+		s.fail(err)
+	}
 }
 
 // findings matches the entries that keep accepts and returns their
@@ -302,9 +231,12 @@ func (s *crossStore) match(p *pack.Pack, keep func(*crossEntry) bool, emit func(
 	if s.err != nil {
 		return s.err
 	}
-	if s.spill == nil {
+	if s.parts == nil {
 		emit(matchKept(p, s.mem, keep, nil))
 		return nil
+	}
+	if err := flushAll(s.parts); err != nil {
+		return fmt.Errorf("cross-claim rules: spilling the index to disk: %w", err)
 	}
 	loadMax := s.loadMax
 	if loadMax <= 0 {
@@ -316,12 +248,14 @@ func (s *crossStore) match(p *pack.Pack, keep func(*crossEntry) bool, emit func(
 	workers := min(runtime.GOMAXPROCS(0), crossMatchWorkers)
 	outs := make([][]crossFound, workers)
 	errs := make([]error, workers)
-	for first := 0; first < len(s.spill.parts); first += workers {
-		n := min(workers, len(s.spill.parts)-first)
+	for first := 0; first < len(s.parts); first += workers {
+		n := min(workers, len(s.parts)-first)
 		var wg sync.WaitGroup
 		for k := range n {
+			part := s.parts[first+k]
+			s.parts[first+k] = nil // matchPartition closes it
 			wg.Go(func() {
-				outs[k], errs[k] = s.spill.matchPartition(p, first+k, loadMax, s.dir, keep)
+				outs[k], errs[k] = matchPartition(p, part, loadMax, s.dir, keep)
 			})
 		}
 		wg.Wait()
@@ -338,23 +272,61 @@ func (s *crossStore) match(p *pack.Pack, keep func(*crossEntry) bool, emit func(
 	return nil
 }
 
-// matchPartition splits partition i if it is big (splitPart), then loads
-// and matches its pieces one at a time.
-func (sp *crossSpill) matchPartition(p *pack.Pack, i, loadMax int, dir string, keep func(*crossEntry) bool) ([]crossFound, error) {
-	pieces, err := splitPart(&sp.parts[i], loadMax, dir)
+func flushAll(files []*spill.File) error {
+	for _, f := range files {
+		if err := f.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// matchPartition splits a partition if it is big (splitPart), then loads
+// and matches its pieces one at a time. It closes the partition's files.
+func matchPartition(p *pack.Pack, part *spill.File, loadMax int, dir string, keep func(*crossEntry) bool) ([]crossFound, error) {
+	pieces, err := splitPart(part, loadMax, dir)
 	if err != nil {
 		return nil, fmt.Errorf("cross-claim rules: splitting the spilled index: %w", err)
 	}
+	defer spill.CloseAll(pieces)
 	var out []crossFound
 	for k := range pieces {
-		entries, err := loadPart(p, &pieces[k])
+		entries, err := loadPart(p, pieces[k])
 		if err != nil {
-			closeParts(pieces)
 			return nil, fmt.Errorf("cross-claim rules: reading the spilled index: %w", err)
 		}
 		out = matchKept(p, entries, keep, out)
 	}
 	return out, nil
+}
+
+// splitPart returns part as pieces of about loadMax bytes each, so that
+// Finish loads one piece at a time. A part that is small enough is its own
+// only piece. A bigger one is split by the rest of its match key's hash
+// (crossKeyHash): entries only match within one key, so matching piece by
+// piece finds what matching the whole part would.
+func splitPart(part *spill.File, loadMax int, dir string) ([]*spill.File, error) {
+	if part.Size() <= int64(loadMax) {
+		return []*spill.File{part}, nil
+	}
+	n := splitPieces(part.Size(), loadMax)
+	// The write buffers share crossSplitBuffer: big buffers mean few
+	// write calls (the calls were most of the split's time with 8 KiB).
+	pieceBuffer := min(max(crossSplitBuffer/n, 4<<10), 64<<10)
+	return part.Split(n, dir, "scrub837-cross-split-", pieceBuffer, func(rec []byte) (int, error) {
+		// The string only lives for this call.
+		var e crossEntry
+		if _, err := decodeRecord(unsafe.String(unsafe.SliceData(rec), len(rec)), &e); err != nil {
+			return 0, err
+		}
+		return int((crossKeyHash(e.member, e.patient) / crossPartitions) % uint64(n)), nil
+	})
+}
+
+// splitPieces is how many pieces a part of size bytes is split into: one
+// per loadMax bytes, but at most crossSplitMaxPieces (each is an open file).
+func splitPieces(size int64, loadMax int) int {
+	return int(min((size+int64(loadMax)-1)/int64(loadMax), crossSplitMaxPieces))
 }
 
 // matchKept appends the cross-claim findings of the entries keep accepts.
@@ -368,50 +340,63 @@ func matchKept(p *pack.Pack, entries []crossEntry, keep func(*crossEntry) bool, 
 	return crossMatch(p, all, out)
 }
 
-// loadPart reads a part file back, then closes it.
-func loadPart(p *pack.Pack, part *spillPart) ([]crossEntry, error) {
-	if part.f == nil {
-		return nil, nil
-	}
-	defer func() {
-		part.f.Close()
-		*part = spillPart{}
-	}()
-	if part.n == 0 {
-		return nil, nil
-	}
-	if err := part.rewind(); err != nil {
+// loadPart reads a part's entries back; their strings are substrings of
+// one string for the part. It closes the part.
+func loadPart(p *pack.Pack, part *spill.File) ([]crossEntry, error) {
+	defer part.Close()
+	recs, err := part.Load()
+	if err != nil {
 		return nil, err
 	}
-	// One string for the partition: the entries' strings are substrings.
-	var b strings.Builder
-	b.Grow(int(part.size))
-	if _, err := io.CopyN(&b, part.f, part.size); err != nil {
-		return nil, err
-	}
-	r := spillReader{s: b.String()}
-	entries := make([]crossEntry, part.n)
-	for k := range entries {
-		if err := r.entry(p, &entries[k]); err != nil {
-			return nil, fmt.Errorf("%s: entry %d: %w", part.f.Name(), k, err)
+	entries := make([]crossEntry, len(recs))
+	for k, rec := range recs {
+		relCode, err := decodeRecord(rec, &entries[k])
+		if err == nil && relCode != "" {
+			var ok bool
+			if entries[k].rel, ok = p.Related(relCode); !ok {
+				err = fmt.Errorf("related code %q is not in the rule pack", relCode)
+			}
 		}
-	}
-	if r.pos != len(r.s) {
-		return nil, fmt.Errorf("%s: %d bytes after the last entry", part.f.Name(), len(r.s)-r.pos)
+		if err != nil {
+			return nil, fmt.Errorf("entry %d: %w", k, err)
+		}
 	}
 	return entries, nil
 }
 
 var errSpillCorrupt = errors.New("corrupt spill record")
 
-// spillReader decodes the records write wrote.
-type spillReader struct {
+// decodeRecord reads the record appendRecord wrote into e, whose strings
+// are substrings of rec, and returns its related code.
+func decodeRecord(rec string, e *crossEntry) (relCode string, err error) {
+	r := recordReader{s: rec}
+	e.kind, e.sides = r.byte(), r.byte()
+	flags := r.byte()
+	e.claimWorst = finding.Severity(r.byte())
+	e.patient, e.dupInClaim, e.target = flags&spillPatient != 0, flags&spillDupInClaim != 0, flags&spillTarget != 0
+	e.dates.From, e.dates.To = int32(r.varint()), int32(r.varint())
+	e.claimOffset, e.lineSeg = r.varint(), r.varint()
+	e.fileIndex, e.scrub = int(r.uvarint()), uint32(r.uvarint())
+	relCode, e.override = r.string(), r.string()
+	e.sideText, e.cols = r.string(), r.string()
+	if r.bad || r.pos != len(r.s) {
+		return "", errSpillCorrupt
+	}
+	var ok bool
+	if e.member, e.npi, ok = packedKey(e.cols); !ok {
+		return "", errSpillCorrupt
+	}
+	return relCode, nil
+}
+
+// recordReader decodes the fields of a record.
+type recordReader struct {
 	s   string
 	pos int
 	bad bool
 }
 
-func (r *spillReader) byte() byte {
+func (r *recordReader) byte() byte {
 	if r.pos >= len(r.s) {
 		r.bad = true
 		return 0
@@ -420,7 +405,7 @@ func (r *spillReader) byte() byte {
 	return r.s[r.pos-1]
 }
 
-func (r *spillReader) uvarint() uint64 {
+func (r *recordReader) uvarint() uint64 {
 	v, n := uvarintString(r.s[r.pos:])
 	if n <= 0 {
 		r.bad = true
@@ -430,12 +415,12 @@ func (r *spillReader) uvarint() uint64 {
 	return v
 }
 
-func (r *spillReader) varint() int64 {
+func (r *recordReader) varint() int64 {
 	u := r.uvarint()
 	return int64(u>>1) ^ -int64(u&1)
 }
 
-func (r *spillReader) string() string {
+func (r *recordReader) string() string {
 	n := r.uvarint()
 	if r.bad || n > uint64(len(r.s)-r.pos) {
 		r.bad = true
@@ -446,39 +431,9 @@ func (r *spillReader) string() string {
 	return str
 }
 
-func (r *spillReader) entry(p *pack.Pack, e *crossEntry) error {
-	e.kind, e.sides = r.byte(), r.byte()
-	flags := r.byte()
-	e.claimWorst = finding.Severity(r.byte())
-	e.patient, e.dupInClaim, e.target = flags&spillPatient != 0, flags&spillDupInClaim != 0, flags&spillTarget != 0
-	e.dates.From, e.dates.To = int32(r.varint()), int32(r.varint())
-	e.claimOffset, e.lineSeg = r.varint(), r.varint()
-	e.fileIndex, e.scrub = int(r.uvarint()), uint32(r.uvarint())
-	relCode, override := r.string(), r.string()
-	e.sideText, e.cols = r.string(), r.string()
-	if r.bad {
-		return errSpillCorrupt
-	}
-	e.override = override
-	if relCode != "" {
-		rel, ok := p.Related(relCode)
-		if !ok {
-			return fmt.Errorf("related code %q is not in the rule pack", relCode)
-		}
-		e.rel = rel
-	}
-	var ok bool
-	if e.member, e.npi, ok = packedKey(e.cols); !ok {
-		return errSpillCorrupt
-	}
-	return nil
-}
-
 // reset empties the store and removes its spill files. The settings (limit,
 // dir) stay.
 func (s *crossStore) reset() {
-	if s.spill != nil {
-		s.spill.close()
-	}
-	s.mem, s.memBytes, s.spill, s.err, s.buf = nil, 0, nil, nil, nil
+	spill.CloseAll(s.parts)
+	s.mem, s.memBytes, s.parts, s.err, s.buf = nil, 0, nil, nil, nil
 }

@@ -1,11 +1,9 @@
 package scrubber
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/rand"
 	"os"
@@ -16,13 +14,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
+	"github.com/scrub837/scrub837/scrubber/spill"
 )
 
 // spillDrop generates files of 837P claims that give many cross-claim
@@ -158,7 +156,7 @@ func TestCrossSpillSameFindings(t *testing.T) {
 
 	mem := New(p)
 	want := spillRun(t, mem, data, inOrder, func() {
-		if mem.cross.spill != nil || len(mem.cross.mem) == 0 {
+		if mem.cross.parts != nil || len(mem.cross.mem) == 0 {
 			t.Fatalf("the in-memory run spilled (or indexed nothing): %d entries", len(mem.cross.mem))
 		}
 	})
@@ -185,14 +183,11 @@ func TestCrossSpillSameFindings(t *testing.T) {
 		s.cross.loadMax = loadMaxes[run]
 		order := slicesPerm(r, len(data))
 		got := spillRun(t, s, data, order, func() {
-			if s.cross.spill == nil {
-				t.Fatalf("limit %d: the index did not spill", limit)
-			}
 			// Spilled into unlinked files: a killed run leaves nothing.
+			assertSpilled(t, s.cross.parts)
 			if files := dirEntries(t, tmp); len(files) != 0 {
 				t.Fatalf("limit %d: the spill left %v in the temp folder", limit, files)
 			}
-			assertUnlinkedSpill(t, s.cross.spill)
 		})
 		if got != want {
 			t.Fatalf("run %d (limit %d, order %v): spilled findings differ:\n%s\nwant:\n%s", run, limit, order, got, want)
@@ -245,7 +240,7 @@ func TestCrossSpillShuffled(t *testing.T) {
 		for _, c := range claims {
 			st.add(p, c, 1, true, 0, &scratch)
 		}
-		if st.spill == nil || st.err != nil {
+		if st.parts == nil || st.err != nil {
 			t.Fatalf("not spilled: %v", st.err)
 		}
 		fs, err := st.findings(p, func(*crossEntry) bool { return true })
@@ -286,7 +281,7 @@ func TestCrossSpillRoundTrip(t *testing.T) {
 		t.Fatal(st.err)
 	}
 	part := crossPartition(c.MemberID, true)
-	got, err := loadPart(p, &st.spill.parts[part])
+	got, err := loadPart(p, st.parts[part])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,32 +303,27 @@ func TestSplitPartKeepsRecordsAndKeys(t *testing.T) {
 	for _, max := range []int{50, 150, 1000, 1 << 30} {
 		tmp := t.TempDir()
 		s := scrubSpilled(t, p, tmp, data)
-		sp := s.cross.spill
 		split := 0
-		for i := range sp.parts {
-			part := sp.parts[i]
-			if part.n == 0 {
+		for i, part := range s.cross.parts {
+			if part.Len() == 0 {
 				continue
 			}
-			// The partition's entries as load reads them, from a copy of its file.
-			whole := loadCopy(t, p, &part)
-			pieces, err := splitPart(&sp.parts[i], max, tmp)
+			whole := loadedEntries(t, part)
+			pieces, err := splitPart(part, max, tmp)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if wantN := min(int((part.size+int64(max)-1)/int64(max)), crossSplitMaxPieces); len(pieces) != wantN {
-				t.Fatalf("max %d: %d bytes in %d pieces, want %d", max, part.size, len(pieces), wantN)
+			s.cross.parts[i] = nil // splitPart closed it, or it is its only piece
+			if wantN := min(int((part.Size()+int64(max)-1)/int64(max)), crossSplitMaxPieces); len(pieces) != wantN {
+				t.Fatalf("max %d: %d bytes in %d pieces, want %d", max, part.Size(), len(pieces), wantN)
 			}
 			if len(pieces) > 1 {
 				split++
-				if sp.parts[i].f != nil {
-					t.Fatalf("max %d: the split partition's file is still open", max)
-				}
 			}
 			var got []string
 			keyPiece := map[string]int{}
 			for k := range pieces {
-				entries, err := loadPart(p, &pieces[k])
+				entries, err := loadPart(p, pieces[k])
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -343,15 +333,16 @@ func TestSplitPartKeepsRecordsAndKeys(t *testing.T) {
 						t.Fatalf("max %d: key %s in pieces %d and %d", max, key, prev, k)
 					}
 					keyPiece[key] = k
+					e.rel = nil // loadedEntries does not look the code up
 					got = append(got, fmt.Sprintf("%+v", e))
 				}
 			}
 			slices.Sort(got)
-			if want := whole; !slices.Equal(got, want) {
-				t.Fatalf("max %d, partition %d: split entries differ:\n%v\nwant:\n%v", max, i, got, want)
+			if !slices.Equal(got, whole) {
+				t.Fatalf("max %d, partition %d: split entries differ:\n%v\nwant:\n%v", max, i, got, whole)
 			}
 		}
-		t.Logf("max %d: %d of %d partitions split", max, split, len(sp.parts))
+		t.Logf("max %d: %d of %d partitions split", max, split, crossPartitions)
 		if max <= 150 && split == 0 {
 			t.Fatalf("max %d: no partition was split", max)
 		}
@@ -375,66 +366,49 @@ func scrubSpilled(t *testing.T, p *pack.Pack, tmp string, data [][]byte) *Scrubb
 	for i := range data {
 		s.Scrub(i, "f", bytes.NewReader(data[i]))
 	}
-	if s.cross.spill == nil || s.cross.err != nil {
+	if s.cross.parts == nil || s.cross.err != nil {
 		t.Fatalf("nothing spilled: %v", s.cross.err)
 	}
 	return s
 }
 
-// loadCopy returns the entries of part, formatted and sorted, read from a
-// copy of its file so that part itself stays open.
-func loadCopy(t *testing.T, p *pack.Pack, part *spillPart) []string {
+// loadedEntries returns the entries of part, formatted and sorted, without
+// closing it.
+func loadedEntries(t *testing.T, part *spill.File) []string {
 	t.Helper()
-	f, err := os.CreateTemp(t.TempDir(), "copy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := part.rewind(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(f, part.f); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := part.f.Seek(0, io.SeekEnd); err != nil {
-		t.Fatal(err)
-	}
-	cp := spillPart{f: f, w: bufio.NewWriter(f), n: part.n, size: part.size}
-	entries, err := loadPart(p, &cp)
+	recs, err := part.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []string
-	for _, e := range entries {
+	for _, rec := range recs {
+		var e crossEntry
+		if _, err := decodeRecord(rec, &e); err != nil {
+			t.Fatal(err)
+		}
 		out = append(out, fmt.Sprintf("%+v", e))
 	}
 	slices.Sort(out)
 	return out
 }
 
-// A cut or oversized record is an error that names the file and entry.
-func TestReadSpillRecordRejectsCorruptRecords(t *testing.T) {
+// A record cut short, or with bytes after it, is corrupt.
+func TestDecodeRecordRejectsCorruptRecords(t *testing.T) {
 	p := rulesPack(t, false)
 	c := xclaim(3, 1<<33, "A", tline("0620T", "RT"), dated(tline("36200", "XS"), "20260116"))
 	es := appendCrossEntries(nil, p, c)
-	st := &crossStore{dir: t.TempDir()}
-	defer st.reset()
-	st.startSpill()
-	st.write(&es[0])
-	rec := append([]byte(nil), st.buf...)
-	got, colsAt, err := readSpillRecord(bufio.NewReader(bytes.NewReader(rec)), nil, int64(len(rec)))
-	if err != nil || !bytes.Equal(got, rec) || colsAt <= 0 || colsAt >= len(rec) {
-		t.Fatalf("whole record: %v, %d bytes of %d, columns at %d", err, len(got), len(rec), colsAt)
+	rec := string(appendRecord(nil, &es[1]))
+	var e crossEntry
+	if rel, err := decodeRecord(rec, &e); err != nil || rel != "36200" || e.override != "XS" || e.member != c.MemberID {
+		t.Fatalf("whole record: %v, %q, %+v", err, rel, e)
 	}
-	if _, _, err := readSpillRecord(bufio.NewReader(bytes.NewReader(nil)), nil, 10); err != io.EOF {
-		t.Fatalf("no record: %v, want io.EOF", err)
-	}
-	for cut := 1; cut < len(rec); cut++ {
-		if _, _, err := readSpillRecord(bufio.NewReader(bytes.NewReader(rec[:cut])), nil, int64(len(rec))); !errors.Is(err, errSpillCorrupt) {
+	for cut := 0; cut < len(rec); cut++ {
+		if _, err := decodeRecord(rec[:cut], &e); !errors.Is(err, errSpillCorrupt) {
 			t.Fatalf("record cut at %d of %d: %v", cut, len(rec), err)
 		}
 	}
-	if _, _, err := readSpillRecord(bufio.NewReader(bytes.NewReader(rec)), nil, 2); !errors.Is(err, errSpillCorrupt) {
-		t.Fatalf("fields longer than the bound: %v", err)
+	if _, err := decodeRecord(rec+"x", &e); !errors.Is(err, errSpillCorrupt) {
+		t.Fatalf("a byte after the record: %v", err)
 	}
 }
 
@@ -446,7 +420,7 @@ func TestCrossSpillCloseAndErrors(t *testing.T) {
 	data := spillDrop(2, 40, 3)
 	tmp := t.TempDir()
 	s := scrubSpilled(t, p, tmp, data)
-	assertUnlinkedSpill(t, s.cross.spill)
+	assertSpilled(t, s.cross.parts)
 	if files := dirEntries(t, tmp); len(files) != 0 {
 		t.Fatalf("the spill left %v in the temp folder", files)
 	}
@@ -553,11 +527,9 @@ func TestCrossMemory(t *testing.T) {
 		})
 		afterScrub := heap()
 		var spilled, biggest int64
-		if sp := s.cross.spill; sp != nil {
-			for i := range sp.parts {
-				spilled += sp.parts[i].size
-				biggest = max(biggest, sp.parts[i].size)
-			}
+		for _, part := range s.cross.parts {
+			spilled += part.Size()
+			biggest = max(biggest, part.Size())
 		}
 		memEntries, memBytes := len(s.cross.mem), s.cross.memBytes
 		var finishTime time.Duration
@@ -600,23 +572,15 @@ func TestCrossMemory(t *testing.T) {
 func mb(n uint64) float64 { return float64(n) / (1 << 20) }
 
 // assertUnlinkedSpill requires every partition file to be open, written
-// to and linked nowhere.
-func assertUnlinkedSpill(t *testing.T, sp *crossSpill) {
+// assertSpilled fails unless the index spilled into its partition files.
+func assertSpilled(t *testing.T, parts []*spill.File) {
 	t.Helper()
+	if len(parts) != crossPartitions {
+		t.Fatalf("%d partition files, want %d", len(parts), crossPartitions)
+	}
 	written := 0
-	for i := range sp.parts {
-		part := &sp.parts[i]
-		if part.f == nil {
-			t.Fatalf("partition %d is not open", i)
-		}
-		info, err := part.f.Stat()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if st, ok := info.Sys().(*syscall.Stat_t); !ok || st.Nlink != 0 {
-			t.Fatalf("partition %d still has a name (%s)", i, part.f.Name())
-		}
-		written += part.n
+	for _, part := range parts {
+		written += part.Len()
 	}
 	if written == 0 {
 		t.Fatal("no entry was written to the spill files")

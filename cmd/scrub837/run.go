@@ -133,9 +133,9 @@ func (e *env) scrub(o *options) int {
 		log.Error().Err(err).Msg("cannot run the cross-claim rules")
 		return exitInputFailed
 	}
-	if spool.err != nil {
+	if err := spool.flush(); err != nil {
 		// Findings were lost on the way to disk: reports would be wrong.
-		log.Error().Err(spool.err).Msg("cannot keep the findings")
+		log.Error().Err(err).Msg("cannot keep the findings")
 		return exitInputFailed
 	}
 

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bufio"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/scrub837/scrub837/scrubber"
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/spill"
 )
 
 // findingSpool keeps the findings of scrubbed files on disk, so that a
@@ -22,10 +19,10 @@ import (
 // findings a result still holds.
 type findingSpool struct {
 	mu   sync.Mutex
-	f    *os.File
-	size int64
+	f    *spill.File
 	runs [][]spoolBlock // by input index
 	err  error          // the first write error: the run cannot report
+	rec  []byte         // encoding scratch
 	// counts of the spooled findings: the run's, for the summary (a file's
 	// join them when it is done), and each file's so far
 	bySeverity map[string]int
@@ -64,19 +61,14 @@ func (c *findingCounts) add(fs []finding.Finding) {
 // go to the spool as a run (a variable: tests make it small).
 var spoolRunFindings = 4096
 
-// maxSpoolRecord bounds one spooled finding (its messages and values are a
-// few hundred bytes): a longer length can only come from a corrupt spool.
-const maxSpoolRecord = 16 << 20
-
 // newFindingSpool makes a spool for inputs files in dir ("" for the
 // system's temporary folder). The file is unlinked at once where the system
 // allows it, so nothing is left behind even if the run is killed.
 func newFindingSpool(dir string, inputs int) (*findingSpool, error) {
-	f, err := os.CreateTemp(dir, "scrub837-findings-*")
+	f, err := spill.Create(dir, "scrub837-findings-", 32<<10)
 	if err != nil {
 		return nil, fmt.Errorf("cannot create the findings spool: %w", err)
 	}
-	os.Remove(f.Name()) // Unix: gone from the folder, still ours to use
 	return &findingSpool{f: f, runs: make([][]spoolBlock, inputs), perFile: make([]findingCounts, inputs), done: make([]bool, inputs),
 		bySeverity: map[string]int{}, byRule: map[string]int{}}, nil
 }
@@ -87,12 +79,6 @@ func newFindingSpool(dir string, inputs int) (*findingSpool, error) {
 func (sp *findingSpool) putRun(index int, run []finding.Finding) {
 	if len(run) == 0 {
 		return
-	}
-	var buf, rec []byte
-	for i := range run {
-		rec = finding.Append(rec[:0], &run[i])
-		buf = binary.AppendUvarint(buf, uint64(len(rec)))
-		buf = append(buf, rec...)
 	}
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
@@ -107,12 +93,27 @@ func (sp *findingSpool) putRun(index int, run []finding.Finding) {
 	if sp.err != nil {
 		return
 	}
-	if _, err := sp.f.WriteAt(buf, sp.size); err != nil {
-		sp.err = fmt.Errorf("cannot write the findings spool: %w", err)
-		return
+	off := sp.f.Size()
+	for i := range run {
+		sp.rec = finding.Append(sp.rec[:0], &run[i])
+		if err := sp.f.Append(sp.rec); err != nil {
+			sp.err = fmt.Errorf("cannot write the findings spool: %w", err)
+			return
+		}
 	}
-	sp.runs[index] = append(sp.runs[index], spoolBlock{off: sp.size, size: int64(len(buf))})
-	sp.size += int64(len(buf))
+	sp.runs[index] = append(sp.runs[index], spoolBlock{off: off, size: sp.f.Size() - off})
+}
+
+// flush writes what the spool buffers, before the reports read it.
+func (sp *findingSpool) flush() error {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if sp.err == nil {
+		if err := sp.f.Flush(); err != nil {
+			sp.err = fmt.Errorf("cannot write the findings spool: %w", err)
+		}
+	}
+	return sp.err
 }
 
 // put moves the findings res still holds into the spool as its last run
@@ -152,12 +153,7 @@ func (sp *findingSpool) drop(index int) {
 	sp.runs[index] = nil
 }
 
-func (sp *findingSpool) close() error {
-	name := sp.f.Name()
-	err := sp.f.Close()
-	os.Remove(name) // where the early unlink was not allowed; harmless otherwise
-	return err
-}
+func (sp *findingSpool) close() error { return sp.f.Close() }
 
 // spoolSource gives the report's findings: each file's spooled runs merged
 // with the findings its result still holds (those Finish added).
@@ -171,6 +167,9 @@ func (s spoolSource) Len() int { return s.n }
 
 // Each may run on several goroutines at once: it only reads the spool.
 func (s spoolSource) Each(fn func(*finding.Finding) error) error {
+	if err := s.sp.flush(); err != nil {
+		return err
+	}
 	for i, res := range s.results {
 		if err := s.eachOfFile(i, res.Findings, fn); err != nil {
 			return err
@@ -180,76 +179,34 @@ func (s spoolSource) Each(fn func(*finding.Finding) error) error {
 }
 
 // eachOfFile calls fn for input i's spooled runs and late findings (sorted),
-// merged in report order.
+// merged in report order: on a tie the earlier run, then the spool before
+// late.
 func (s spoolSource) eachOfFile(i int, late []finding.Finding, fn func(*finding.Finding) error) error {
-	runs := s.sp.runs[i]
-	readers := make([]*runReader, 0, len(runs))
-	for _, blk := range runs {
-		rr := &runReader{r: bufio.NewReaderSize(io.NewSectionReader(s.sp.f, blk.off, blk.size), 32<<10)}
-		if err := rr.advance(); err != nil {
-			return err
-		}
-		if rr.ok {
-			readers = append(readers, rr)
-		}
+	runs := make([]spill.Run[finding.Finding], 0, len(s.sp.runs[i])+1)
+	for _, blk := range s.sp.runs[i] {
+		runs = append(runs, findingRun(s.sp.f.Records(blk.off, blk.size)))
 	}
-	for {
-		// The next finding: the least of the runs' heads and late's;
-		// on a tie the earlier run, then the spool before late.
-		var best *finding.Finding
-		from := -1
-		for k, rr := range readers {
-			if rr.ok && (best == nil || finding.Less(&rr.next, best)) {
-				best, from = &rr.next, k
+	return spill.Merge(append(runs, spill.SliceRun(late)), finding.Less, fn)
+}
+
+// findingRun decodes the findings of a spooled run.
+func findingRun(r *spill.Reader) spill.Run[finding.Finding] {
+	var f finding.Finding
+	return func() (*finding.Finding, error) {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return nil, nil
+		}
+		if err == nil {
+			var rest []byte
+			f, rest, err = finding.Read(rec)
+			if err == nil && len(rest) != 0 {
+				err = finding.ErrCorrupt
 			}
 		}
-		if len(late) > 0 && (best == nil || finding.Less(&late[0], best)) {
-			best, from = &late[0], -1
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the findings spool: %w", err)
 		}
-		if best == nil {
-			return nil
-		}
-		if err := fn(best); err != nil {
-			return err
-		}
-		if from < 0 {
-			late = late[1:]
-		} else if err := readers[from].advance(); err != nil {
-			return err
-		}
+		return &f, nil
 	}
-}
-
-var errSpoolCorrupt = errors.New("the findings spool is cut short or corrupt")
-
-// runReader streams one spooled run: length-prefixed encoded findings.
-type runReader struct {
-	r    *bufio.Reader
-	buf  []byte
-	next finding.Finding
-	ok   bool // next holds a finding
-}
-
-func (rr *runReader) advance() error {
-	n, err := binary.ReadUvarint(rr.r)
-	if err == io.EOF {
-		rr.ok = false
-		return nil
-	}
-	if err != nil || n > maxSpoolRecord {
-		return fmt.Errorf("cannot read the findings spool: %w", errSpoolCorrupt)
-	}
-	if uint64(cap(rr.buf)) < n {
-		rr.buf = make([]byte, n)
-	}
-	rr.buf = rr.buf[:n]
-	if _, err := io.ReadFull(rr.r, rr.buf); err != nil {
-		return fmt.Errorf("cannot read the findings spool: %w", err)
-	}
-	f, rest, err := finding.Read(rr.buf)
-	if err != nil || len(rest) != 0 {
-		return fmt.Errorf("cannot read the findings spool: %w", errSpoolCorrupt)
-	}
-	rr.next, rr.ok = f, true
-	return nil
 }
