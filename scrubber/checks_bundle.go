@@ -3,6 +3,7 @@ package scrubber
 import (
 	"strings"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
@@ -54,14 +55,14 @@ func (k *claimCheck) bundles() {
 
 // relatedLine returns the related-code entry of line l's procedure; only
 // HCPCS/CPT lines (SV101-1 HC) are related codes.
-func relatedLine(p *pack.Pack, l *Line) (*pack.RelatedCode, bool) {
+func relatedLine(p *pack.Pack, l *claim.Line) (*pack.RelatedCode, bool) {
 	if l.Qualifier != "HC" || l.Procedure == "" {
 		return nil, false
 	}
 	return p.Related(l.Procedure)
 }
 
-func (k *claimCheck) related(l *Line) (*pack.RelatedCode, bool) { return relatedLine(k.p, l) }
+func (k *claimCheck) related(l *claim.Line) (*pack.RelatedCode, bool) { return relatedLine(k.p, l) }
 
 // describeRelated is what a related code means, with both the seed's and
 // CPT's words when they disagree.
@@ -80,7 +81,7 @@ func textAfter(text string) string {
 
 // sameDateTargets lists the target lines (indexes) other than line j on
 // the same date as line j; none when j's date is unusable.
-func sameDateTargets(p *pack.Pack, lines []Line, dates []dateRange, j int) []int {
+func sameDateTargets(p *pack.Pack, lines []claim.Line, dates []dateRange, j int) []int {
 	var out []int
 	for i := range lines {
 		if i != j && isTargetLine(p, &lines[i]) && dates[i].overlaps(dates[j]) {
@@ -94,7 +95,7 @@ func sameDateTargets(p *pack.Pack, lines []Line, dates []dateRange, j int) []int
 // the same date and side (LINE-DUPLICATE), or -1. Sides are sets (LT left,
 // RT right, 50 both; no side modifier is unknown and matches any side), so
 // 0620T-50 and 0620T-LT on one date bill the left leg twice.
-func earlierDuplicate(p *pack.Pack, lines []Line, dates []dateRange, i int) int {
+func earlierDuplicate(p *pack.Pack, lines []claim.Line, dates []dateRange, i int) int {
 	side := lineSides(&lines[i])
 	for j := 0; j < i; j++ {
 		if isTargetLine(p, &lines[j]) && dates[i].overlaps(dates[j]) && lineSides(&lines[j])&side != 0 {
@@ -123,7 +124,7 @@ func (k *claimCheck) describeTargets(j int) string {
 
 // overrideModifier is the entry of l's first modifier that overrides
 // bundling, or nil.
-func overrideModifier(p *pack.Pack, l *Line) *pack.CodeEntry {
+func overrideModifier(p *pack.Pack, l *claim.Line) *pack.CodeEntry {
 	for _, m := range l.Modifiers {
 		if e, ok := p.OverrideModifier(m); ok {
 			return e
@@ -148,7 +149,7 @@ func (k *claimCheck) duplicateLine(i int) {
 
 // lineSides is the set of legs a line's modifiers name; with none, the side
 // is unknown and counts as either.
-func lineSides(l *Line) uint8 {
+func lineSides(l *claim.Line) uint8 {
 	var s uint8
 	for _, m := range l.Modifiers {
 		s |= modifierSide(m)
@@ -160,7 +161,7 @@ func lineSides(l *Line) uint8 {
 }
 
 // sideText describes a line's side modifiers for messages.
-func sideText(l *Line) string {
+func sideText(l *claim.Line) string {
 	var mods []string
 	for _, m := range l.Modifiers {
 		if modifierSide(m) != 0 {

@@ -3,6 +3,7 @@ package scrubber
 import (
 	"strings"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
@@ -27,7 +28,7 @@ func pointerValue(s string) int {
 // pointers checks SV107 of target line l: DX-POINTER-MISSING, -INVALID,
 // -DANGLING and -DUPLICATE. An empty pointer before another one ("1::2",
 // or ":1") is invalid; the walker drops trailing empty ones.
-func (k *claimCheck) pointers(l *Line) {
+func (k *claimCheck) pointers(l *claim.Line) {
 	c := k.c
 	if len(l.Pointers) == 0 {
 		if rs, ok := k.p.Rule(rules.DxPointerMissing); ok {
@@ -71,7 +72,7 @@ func (k *claimCheck) pointers(l *Line) {
 // pointerFix is what SV107 should read: the usable pointers (1-12, naming
 // a diagnosis, first time seen) in their order; with none, a supporting
 // diagnosis of the claim.
-func (k *claimCheck) pointerFix(l *Line) string {
+func (k *claimCheck) pointerFix(l *claim.Line) string {
 	var keep []string
 	var seen uint16
 	for _, s := range l.Pointers {
@@ -91,7 +92,7 @@ func (k *claimCheck) pointerFix(l *Line) string {
 // supportingTarget names a claim diagnosis that supports the procedure and
 // that l does not point to yet, as "3 (I70234)"; otherwise it returns
 // fallback.
-func (k *claimCheck) supportingTarget(l *Line, fallback string) string {
+func (k *claimCheck) supportingTarget(l *claim.Line, fallback string) string {
 	for i := range k.c.Diagnoses {
 		d := &k.c.Diagnoses[i]
 		if k.dx(d.Code).Supporting != nil && !pointsTo(l, i+1) {
@@ -101,7 +102,7 @@ func (k *claimCheck) supportingTarget(l *Line, fallback string) string {
 	return fallback
 }
 
-func pointsTo(l *Line, n int) bool {
+func pointsTo(l *claim.Line, n int) bool {
 	for _, s := range l.Pointers {
 		if pointerValue(s) == n {
 			return true
@@ -113,12 +114,12 @@ func pointsTo(l *Line, n int) bool {
 // pointedDx is a diagnosis a target line's pointer resolves to.
 type pointedDx struct {
 	n  int // pointer value
-	dx *Diagnosis
+	dx *claim.Diagnosis
 }
 
 // resolved returns the diagnoses l's pointers name, in pointer order, each
 // once; first is whether the line's first pointer is among them.
-func (k *claimCheck) resolved(l *Line, buf []pointedDx) (out []pointedDx, first bool) {
+func (k *claimCheck) resolved(l *claim.Line, buf []pointedDx) (out []pointedDx, first bool) {
 	out = buf[:0]
 	var seen uint16
 	for i, s := range l.Pointers {
@@ -139,7 +140,7 @@ func (k *claimCheck) resolved(l *Line, buf []pointedDx) (out []pointedDx, first 
 // to: DX-NOT-SUPPORTING, DX-PRIMARY-NOT-SUPPORTING, DX-CODE-INCOMPLETE and
 // DX-LATERALITY-CONFLICT. Pointers that name nothing are the pointer rules'
 // business; with none usable these rules stay quiet.
-func (k *claimCheck) pointedDiagnoses(l *Line) {
+func (k *claimCheck) pointedDiagnoses(l *claim.Line) {
 	var buf [4]pointedDx
 	pts, first := k.resolved(l, buf[:])
 	if len(pts) == 0 {
@@ -195,7 +196,7 @@ func (k *claimCheck) pointedDiagnoses(l *Line) {
 
 // notSupportingFix is the DX-NOT-SUPPORTING suggestion: point to the
 // claim's supporting diagnosis, or add one.
-func (k *claimCheck) notSupportingFix(l *Line) string {
+func (k *claimCheck) notSupportingFix(l *claim.Line) string {
 	if t := k.supportingTarget(l, ""); t != "" {
 		return "point SV107 to " + t
 	}
@@ -244,7 +245,7 @@ const (
 // perhaps a missing diagnosis). Bilateral or unsided diagnoses never
 // conflict. The source is codeset when any side that decided came from a
 // codeset entry (the ICD-10-CM 6th character), else seed.
-func (k *claimCheck) lateralityConflict(l *Line, pts []pointedDx) {
+func (k *claimCheck) lateralityConflict(l *claim.Line, pts []pointedDx) {
 	mod, lineSide := "", uint8(0)
 	for _, m := range l.Modifiers {
 		s := modifierSide(m)
@@ -431,7 +432,7 @@ func (k *claimCheck) claimDiagnoses() {
 // letter or digit, then up to four letters or digits (3-7 characters);
 // ICD-9 qualifiers (BK, BF) are wrong on services from 2015-10-01 on.
 // latest is the claim's latest service date (0 when none is usable).
-func dxCodeProblem(d *Diagnosis, latest int32) (message, suggestion string) {
+func dxCodeProblem(d *claim.Diagnosis, latest int32) (message, suggestion string) {
 	icd9 := d.Qualifier == "BK" || d.Qualifier == "BF"
 	if strings.IndexByte(d.Code, '.') < 0 && (icd9 && latest < icd10Start || !icd9 && wellFormedICD10(d.Code)) {
 		return "", "" // the common case: built no strings
@@ -495,6 +496,6 @@ func countDiagnoses(n int) string {
 }
 
 // sv107 is the line's pointers as written.
-func sv107(l *Line) string { return strings.Join(l.Pointers, ":") }
+func sv107(l *claim.Line) string { return strings.Join(l.Pointers, ":") }
 
 func quote(s string) string { return "\"" + s + "\"" }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
@@ -127,7 +128,7 @@ func dateProblem(qualifier, value string) string {
 
 // units is LINE-UNITS: SV104 missing, not a positive number, or above the
 // pack's max_units.
-func (k *claimCheck) units(l *Line) {
+func (k *claimCheck) units(l *claim.Line) {
 	rs, ok := k.p.Rule(rules.LineUnits)
 	if !ok {
 		return
@@ -182,7 +183,7 @@ func (k *claimCheck) chargeBalance() {
 	}
 	c := k.c
 	var sum int64
-	var bad *Line
+	var bad *claim.Line
 	for i := range c.Lines {
 		l := &c.Lines[i]
 		v, ok := parseFixed(l.Charge, centsDecimals)

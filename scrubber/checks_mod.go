@@ -3,6 +3,7 @@ package scrubber
 import (
 	"strings"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
@@ -57,7 +58,7 @@ func (k *claimCheck) modifiers(i int) {
 }
 
 // modifierListed is MOD-UNLISTED and MOD-NO-GUIDANCE for modifier m.
-func (k *claimCheck) modifierListed(l *Line, m string) {
+func (k *claimCheck) modifierListed(l *claim.Line, m string) {
 	proc, line := k.p.Procedure, lineNumber(l)
 	e, listed := k.p.Modifier(m)
 	if !listed {
@@ -74,7 +75,7 @@ func (k *claimCheck) modifierListed(l *Line, m string) {
 }
 
 // lateralityModifiers is MOD-LATERALITY-MISSING and -CONFLICT.
-func (k *claimCheck) lateralityModifiers(l *Line) {
+func (k *claimCheck) lateralityModifiers(l *claim.Line) {
 	proc, line := k.p.Procedure, lineNumber(l)
 	has := func(m string) bool { return indexOf(l.Modifiers, m) >= 0 }
 	lt, rt, bi := has("LT"), has("RT"), has("50")
@@ -103,7 +104,7 @@ func (k *claimCheck) lateralityModifiers(l *Line) {
 
 // lateralitySuggestion proposes the side modifier the pointed diagnoses
 // show, when they all show one.
-func (k *claimCheck) lateralitySuggestion(l *Line) string {
+func (k *claimCheck) lateralitySuggestion(l *claim.Line) string {
 	var buf [4]pointedDx
 	pts, _ := k.resolved(l, buf[:])
 	var s uint8

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
@@ -67,14 +68,16 @@ type crossEntry struct {
 
 // add indexes a claim that has target lines or lines with related codes
 // (see appendCrossEntries).
-func (x *crossIndex) add(p *pack.Pack, c *Claim) { x.entries = appendCrossEntries(x.entries, p, c) }
+func (x *crossIndex) add(p *pack.Pack, c *claim.Claim) {
+	x.entries = appendCrossEntries(x.entries, p, c)
+}
 
 // appendCrossEntries appends the entries of a claim that has target lines
 // or lines with related codes to dst. Lines without a usable date or member
 // ID cannot match and are left out; so are related lines that share a date
 // with a target line of their own claim (the per-claim BUNDLE-* rules
 // report those).
-func appendCrossEntries(dst []crossEntry, p *pack.Pack, c *Claim) []crossEntry {
+func appendCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim) []crossEntry {
 	first := len(dst)
 	dst, _ = packCrossEntries(dst, p, c, nil)
 	for i := first; i < len(dst); i++ {
@@ -87,7 +90,7 @@ func appendCrossEntries(dst []crossEntry, p *pack.Pack, c *Claim) []crossEntry {
 // packed columns are appended to scratch and its colsRaw and sideText
 // refer to scratch and the claim until own is called. The store writes a
 // spilled entry straight from them.
-func packCrossEntries(dst []crossEntry, p *pack.Pack, c *Claim, scratch []byte) ([]crossEntry, []byte) {
+func packCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim, scratch []byte) ([]crossEntry, []byte) {
 	if c.MemberID == "" {
 		return dst, scratch
 	}

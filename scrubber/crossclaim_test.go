@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
@@ -14,14 +15,14 @@ import (
 
 // xclaim is tclaim as claim id of file fileIndex, its CLM at byte offset
 // off, with the given lines (a clean 0620T-RT line when none).
-func xclaim(fileIndex int, off int64, id string, lines ...Line) *Claim {
+func xclaim(fileIndex int, off int64, id string, lines ...claim.Line) *claim.Claim {
 	c := tclaim()
 	c.ID, c.FileIndex, c.File = id, fileIndex, fmt.Sprintf("file%d.837", fileIndex)
 	if len(lines) > 0 {
 		c.Lines = lines
 	}
 	build(c)
-	c.Pos = Pos{Segment: off / 10, Offset: off}
+	c.Pos = claim.Pos{Segment: off / 10, Offset: off}
 	for i := range c.Lines {
 		l := &c.Lines[i]
 		l.SV1Pos.Offset += off
@@ -32,7 +33,7 @@ func xclaim(fileIndex int, off int64, id string, lines ...Line) *Claim {
 
 // crossRun indexes claims per file (in the order given) and returns the
 // cross-claim findings for files 0..n-1.
-func crossRun(p *pack.Pack, files int, claims ...*Claim) []finding.Finding {
+func crossRun(p *pack.Pack, files int, claims ...*claim.Claim) []finding.Finding {
 	idx := make([]*crossIndex, files)
 	for i := range idx {
 		idx[i] = &crossIndex{}
@@ -43,7 +44,7 @@ func crossRun(p *pack.Pack, files int, claims ...*Claim) []finding.Finding {
 	return crossClaimFindings(p, idx)
 }
 
-func dated(l Line, date string) Line {
+func dated(l claim.Line, date string) claim.Line {
 	l.ServiceDate = date
 	return l
 }
@@ -56,48 +57,48 @@ func TestCrossLineDuplicate(t *testing.T) {
 	bi := tline("0620T", "50")
 	for _, tc := range []struct {
 		name   string
-		claims []*Claim
+		claims []*claim.Claim
 		want   []string // "file:claim:line" of each finding
 		text   []string
 	}{
-		{"same file, two claims", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", rt)},
+		{"same file, two claims", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", rt)},
 			[]string{"0:B:1"}, []string{"0620T on line 1 (RT, 2026-01-15) repeats 0620T for the same patient, leg and date on claim A line 1 in file file0.837 (RT, 2026-01-15)"}},
-		{"two files: on the later file", []*Claim{xclaim(1, 1000, "B", rt), xclaim(0, 9000, "A", rt)},
+		{"two files: on the later file", []*claim.Claim{xclaim(1, 1000, "B", rt), xclaim(0, 9000, "A", rt)},
 			[]string{"1:B:1"}, []string{"claim A line 1 in file file0.837"}},
-		{"three claims: both later ones name the first", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", rt), xclaim(1, 100, "C", rt)},
+		{"three claims: both later ones name the first", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", rt), xclaim(1, 100, "C", rt)},
 			[]string{"0:B:1", "1:C:1"}, []string{"claim A line 1"}},
-		{"no side matches RT", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", none)}, []string{"0:B:1"}, nil},
-		{"50 matches LT", []*Claim{xclaim(0, 1000, "A", bi), xclaim(0, 5000, "B", lt)}, []string{"0:B:1"}, nil},
-		{"RD8 overlapping", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", func() Line {
+		{"no side matches RT", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", none)}, []string{"0:B:1"}, nil},
+		{"50 matches LT", []*claim.Claim{xclaim(0, 1000, "A", bi), xclaim(0, 5000, "B", lt)}, []string{"0:B:1"}, nil},
+		{"RD8 overlapping", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", func() claim.Line {
 			l := rt
 			l.DateQualifier, l.ServiceDate = "RD8", "20260110-20260120"
 			return l
 		}())}, []string{"0:B:1"}, nil},
-		{"LT and RT", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", lt)}, nil, nil},
-		{"other date", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", dated(rt, "20260116"))}, nil, nil},
-		{"other member", []*Claim{xclaim(0, 1000, "A", rt), func() *Claim {
+		{"LT and RT", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", lt)}, nil, nil},
+		{"other date", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", dated(rt, "20260116"))}, nil, nil},
+		{"other member", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", rt)
 			c.MemberID = "W00000002"
 			return c
 		}()}, nil, nil},
-		{"subscriber and a 2000C dependant under one member ID", []*Claim{xclaim(0, 1000, "A", rt), func() *Claim {
+		{"subscriber and a 2000C dependant under one member ID", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", rt)
 			c.HasPatient = true
 			return c
 		}()}, nil, nil},
-		{"no member ID", []*Claim{func() *Claim {
+		{"no member ID", []*claim.Claim{func() *claim.Claim {
 			c := xclaim(0, 1000, "A", rt)
 			c.MemberID = ""
 			return c
-		}(), func() *Claim {
+		}(), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", rt)
 			c.MemberID = ""
 			return c
 		}()}, nil, nil},
-		{"same claim: the per-claim rule's", []*Claim{xclaim(0, 1000, "A", rt, rt)}, nil, nil},
-		{"repeat within claim B is not reported again", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", rt, rt)}, []string{"0:B:1"}, nil},
-		{"same claim ID in two files (resubmitted)", []*Claim{xclaim(0, 1000, "A", rt), xclaim(1, 1000, "A", rt)}, []string{"1:A:1"}, nil},
-		{"different billing NPI still duplicates", []*Claim{xclaim(0, 1000, "A", rt), func() *Claim {
+		{"same claim: the per-claim rule's", []*claim.Claim{xclaim(0, 1000, "A", rt, rt)}, nil, nil},
+		{"repeat within claim B is not reported again", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", rt, rt)}, []string{"0:B:1"}, nil},
+		{"same claim ID in two files (resubmitted)", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(1, 1000, "A", rt)}, []string{"1:A:1"}, nil},
+		{"different billing NPI still duplicates", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", rt)
 			c.BillingNPI = "1999999999"
 			return c
@@ -130,37 +131,37 @@ func TestCrossBundle(t *testing.T) {
 	other := tline("93922")
 	for _, tc := range []struct {
 		name   string
-		claims []*Claim
+		claims []*claim.Claim
 		want   []string // "file:claim:line:procedure:source"
 		text   []string
 	}{
-		{"36200 on another claim", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", other, tline("36200"))},
+		{"36200 on another claim", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", other, tline("36200"))},
 			[]string{"0:B:2:36200:seed"}, []string{"36200 on line 2 (Introduction of catheter", "same patient, billing provider and date (2026-01-15) as 0620T on claim A line 1 in file file0.837, which includes it", "remove 36200: included in 0620T (claim A line 1 in file file0.837)"}},
-		{"36200 on an earlier claim in another file", []*Claim{xclaim(1, 1000, "A", rt), xclaim(0, 5000, "B", tline("36200"))},
+		{"36200 on an earlier claim in another file", []*claim.Claim{xclaim(1, 1000, "A", rt), xclaim(0, 5000, "B", tline("36200"))},
 			[]string{"0:B:1:36200:seed"}, []string{"claim A line 1 in file file1.837"}},
-		{"76937 (codeset)", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("76937"))}, []string{"0:B:1:76937:codeset"}, nil},
-		{"36200-XS", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("36200", "XS"))}, []string{"0:B:1:36200:seed"}, []string{"it carries XS"}},
-		{"37224 review (2025)", []*Claim{xclaim(0, 1000, "A", dated(rt, "20251201")), xclaim(0, 5000, "B", dated(tline("37224"), "20251201"))},
+		{"76937 (codeset)", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("76937"))}, []string{"0:B:1:76937:codeset"}, nil},
+		{"36200-XS", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("36200", "XS"))}, []string{"0:B:1:36200:seed"}, []string{"it carries XS"}},
+		{"37224 review (2025)", []*claim.Claim{xclaim(0, 1000, "A", dated(rt, "20251201")), xclaim(0, 5000, "B", dated(tline("37224"), "20251201"))},
 			[]string{"0:B:1:37224:seed"}, []string{`the rule pack says: "May be performed`, "confirm in the operative note"}},
-		{"two target claims: names the first", []*Claim{xclaim(0, 9000, "C", tline("0620T", "LT")), xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("36200"))},
+		{"two target claims: names the first", []*claim.Claim{xclaim(0, 9000, "C", tline("0620T", "LT")), xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("36200"))},
 			[]string{"0:B:1:36200:seed"}, []string{"claim A line 1"}},
-		{"36200 on the target claim's other date, and on another claim", []*Claim{xclaim(0, 1000, "A", rt, dated(tline("36200"), "20260301")), xclaim(0, 5000, "B", dated(rt, "20260301"))},
+		{"36200 on the target claim's other date, and on another claim", []*claim.Claim{xclaim(0, 1000, "A", rt, dated(tline("36200"), "20260301")), xclaim(0, 5000, "B", dated(rt, "20260301"))},
 			[]string{"0:A:2:36200:seed"}, []string{"as 0620T on claim B line 1"}},
-		{"same claim: the per-claim rule's", []*Claim{xclaim(0, 1000, "A", rt, tline("36200"))}, nil, nil},
-		{"same date on its own claim's 0620T too: per-claim only", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("0620T", "LT"), tline("36200"))}, nil, nil},
-		{"other billing NPI", []*Claim{xclaim(0, 1000, "A", rt), func() *Claim {
+		{"same claim: the per-claim rule's", []*claim.Claim{xclaim(0, 1000, "A", rt, tline("36200"))}, nil, nil},
+		{"same date on its own claim's 0620T too: per-claim only", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("0620T", "LT"), tline("36200"))}, nil, nil},
+		{"other billing NPI", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", tline("36200"))
 			c.BillingNPI = "1999999999"
 			return c
 		}()}, nil, nil},
-		{"other date", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", dated(tline("36200"), "20260114"))}, nil, nil},
-		{"other member", []*Claim{xclaim(0, 1000, "A", rt), func() *Claim {
+		{"other date", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", dated(tline("36200"), "20260114"))}, nil, nil},
+		{"other member", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", tline("36200"))
 			c.MemberID = "X"
 			return c
 		}()}, nil, nil},
-		{"unrelated code", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", other)}, nil, nil},
-		{"36200 not HC", []*Claim{xclaim(0, 1000, "A", rt), func() *Claim {
+		{"unrelated code", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", other)}, nil, nil},
+		{"36200 not HC", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", tline("36200"))
 			c.Lines[0].Qualifier = "ER"
 			return c
@@ -235,18 +236,18 @@ func TestCrossIndexCopies(t *testing.T) {
 // scrubbed in and the claims indexed.
 func TestCrossDeterministic(t *testing.T) {
 	p := rulesPack(t, false)
-	var claims []*Claim
+	var claims []*claim.Claim
 	for f := range 3 {
 		for i := range 6 {
 			id := fmt.Sprintf("F%dC%d", f, i)
-			var lines []Line
+			var lines []claim.Line
 			switch i % 3 {
 			case 0:
-				lines = []Line{tline("0620T", "RT")}
+				lines = []claim.Line{tline("0620T", "RT")}
 			case 1:
-				lines = []Line{tline("36200"), dated(tline("0620T"), "20260116")}
+				lines = []claim.Line{tline("36200"), dated(tline("0620T"), "20260116")}
 			case 2:
-				lines = []Line{dated(tline("37224"), "20260116"), tline("76937")}
+				lines = []claim.Line{dated(tline("37224"), "20260116"), tline("76937")}
 			}
 			c := xclaim(f, int64(1000*(i+1)), id, lines...)
 			if i >= 4 {
@@ -271,8 +272,8 @@ func TestCrossDeterministic(t *testing.T) {
 // Cross-claim rules respect the pack: seed-only drops codeset related codes,
 // and a pack without the rules reports nothing.
 func TestCrossPack(t *testing.T) {
-	claims := func() []*Claim {
-		return []*Claim{xclaim(0, 1000, "A", tline("0620T", "RT")), xclaim(0, 5000, "B", tline("76937"), tline("93922")),
+	claims := func() []*claim.Claim {
+		return []*claim.Claim{xclaim(0, 1000, "A", tline("0620T", "RT")), xclaim(0, 5000, "B", tline("76937"), tline("93922")),
 			xclaim(0, 9000, "C", tline("0620T", "RT"))}
 	}
 	def := crossRun(rulesPack(t, false), 1, claims()...)

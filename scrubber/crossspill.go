@@ -9,6 +9,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/spill"
@@ -69,7 +70,7 @@ type crossStore struct {
 //
 // scratch is the caller's packing buffer, reused from claim to claim: a
 // spilled entry goes from it to its file without becoming strings.
-func (s *crossStore) add(p *pack.Pack, c *Claim, scrub uint32, target bool, worst finding.Severity, scratch *[]byte) {
+func (s *crossStore) add(p *pack.Pack, c *claim.Claim, scrub uint32, target bool, worst finding.Severity, scratch *[]byte) {
 	var buf [4]crossEntry
 	es, packed := packCrossEntries(buf[:0], p, c, (*scratch)[:0])
 	*scratch = packed

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
@@ -208,19 +209,19 @@ func slicesPerm(r *rand.Rand, n int) []int { return r.Perm(n) }
 // partition written in a different order.
 func TestCrossSpillShuffled(t *testing.T) {
 	p := rulesPack(t, false)
-	var claims []*Claim
+	var claims []*claim.Claim
 	for f := range 3 {
 		for i := range 12 {
-			var lines []Line
+			var lines []claim.Line
 			switch i % 4 {
 			case 0:
-				lines = []Line{tline("0620T", "RT")}
+				lines = []claim.Line{tline("0620T", "RT")}
 			case 1:
-				lines = []Line{tline("36200"), dated(tline("0620T"), "20260116")}
+				lines = []claim.Line{tline("36200"), dated(tline("0620T"), "20260116")}
 			case 2:
-				lines = []Line{dated(tline("37224"), "20251201"), tline("76937"), tline("36200", "XS")}
+				lines = []claim.Line{dated(tline("37224"), "20251201"), tline("76937"), tline("36200", "XS")}
 			case 3:
-				lines = []Line{dated(tline("0620T", "50"), "20251201"), tline("0620T", "LT"), tline("0620T", "LT")}
+				lines = []claim.Line{dated(tline("0620T", "50"), "20251201"), tline("0620T", "LT"), tline("0620T", "LT")}
 			}
 			c := xclaim(f, int64(1000*(i+1)), fmt.Sprintf("F%dC%d", f, i), lines...)
 			c.MemberID = fmt.Sprintf("W%08d", 1+i%3)

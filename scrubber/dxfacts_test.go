@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
@@ -69,14 +70,14 @@ func TestDetachKeepsNoClaimBytes(t *testing.T) {
 		at += i + len(s)
 		return arena[at-len(s) : at]
 	}
-	c := &Claim{ID: next("C1"), File: "drop.837", PayerGroup: "Other"}
-	l := Line{Number: 1, Procedure: next("0620T"), Modifiers: []string{next("LT"), next("RT")}, Pointers: []string{next("1"), next("2")},
+	c := &claim.Claim{ID: next("C1"), File: "drop.837", PayerGroup: "Other"}
+	l := claim.Line{Number: 1, Procedure: next("0620T"), Modifiers: []string{next("LT"), next("RT")}, Pointers: []string{next("1"), next("2")},
 		Charge: next("1500"), ServiceDate: next("20260115"), PlaceOfService: next("11"), Units: "1"}
 	c.PayerName, c.PayerID, c.BillingNPI, c.RenderingNPI = next("PAYER"), next("P1"), next("NPI1"), next("NPI2")
 	c.RenderingTaxonomy, c.MemberID = next("TAX"), next("MEMBER")
-	c.Diagnoses = []Diagnosis{{Code: next("I70234")}, {Code: next("I10")}}
-	c.Lines = []Line{l}
-	f := lineFinding(c, &c.Lines[0], pack.Rule{ID: rules.X12Syntax}, Pos{}, "message", "suggestion")
+	c.Diagnoses = []claim.Diagnosis{{Code: next("I70234")}, {Code: next("I10")}}
+	c.Lines = []claim.Line{l}
+	f := lineFinding(c, &c.Lines[0], pack.Rule{ID: rules.X12Syntax}, claim.Pos{}, "message", "suggestion")
 	want := f
 	want.Modifiers = slices.Clone(f.Modifiers)
 	want.DxPointers = slices.Clone(f.DxPointers)

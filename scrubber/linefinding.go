@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 )
@@ -11,7 +12,7 @@ import (
 // lineFinding fills a finding's columns from the claim and, when l is not
 // nil, the service line it is about. pos is the segment that proves it. The
 // finding owns its lists: the claim's are reused by the next claim.
-func lineFinding(c *Claim, l *Line, rule pack.Rule, pos Pos, message, suggestion string) finding.Finding {
+func lineFinding(c *claim.Claim, l *claim.Line, rule pack.Rule, pos claim.Pos, message, suggestion string) finding.Finding {
 	f := lineFindingView(c, l, rule, pos, message, suggestion)
 	f.Modifiers = slices.Clip(slices.Clone(f.Modifiers))
 	f.DxPointers = slices.Clip(slices.Clone(f.DxPointers))
@@ -69,7 +70,7 @@ func detach(f *finding.Finding) {
 // lineFindingView is lineFinding whose Modifiers and DxPointers are the
 // line's own: valid only while the claim is, for callers that pack the
 // finding at once.
-func lineFindingView(c *Claim, l *Line, rule pack.Rule, pos Pos, message, suggestion string) finding.Finding {
+func lineFindingView(c *claim.Claim, l *claim.Line, rule pack.Rule, pos claim.Pos, message, suggestion string) finding.Finding {
 	f := finding.Finding{
 		FileIndex:         c.FileIndex,
 		ClaimOffset:       c.Pos.Offset,
@@ -118,24 +119,4 @@ func lineFindingView(c *Claim, l *Line, rule pack.Rule, pos Pos, message, sugges
 		f.RenderingTaxonomy = l.RenderingTaxonomy
 	}
 	return f
-}
-
-// PointedDiagnoses are the codes the line's pointers name, in pointer
-// order; pointers that name nothing are left out.
-func (c *Claim) PointedDiagnoses(l *Line) []string {
-	var out []string
-	for _, p := range l.Pointers {
-		n := 0
-		for _, ch := range []byte(p) {
-			if ch < '0' || ch > '9' {
-				n = 0
-				break
-			}
-			n = n*10 + int(ch-'0')
-		}
-		if n >= 1 && n <= len(c.Diagnoses) {
-			out = append(out, c.Diagnoses[n-1].Code)
-		}
-	}
-	return out
 }

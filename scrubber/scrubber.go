@@ -18,6 +18,7 @@ import (
 	"io"
 	"sync/atomic"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/x12io"
@@ -30,7 +31,7 @@ type Scrubber struct {
 	pack *pack.Pack
 	// onClaim, when set (tests), is handed every claim the walker
 	// materializes: target claims and claims with related-code lines.
-	onClaim func(*Claim)
+	onClaim func(*claim.Claim)
 
 	// cross holds the cross-claim index entries of every Scrub since the
 	// last Finish, in memory or spilled to disk.
@@ -138,18 +139,30 @@ type FileResult struct {
 // the file; index is its place in the run (findings sort by it).
 func (s *Scrubber) Scrub(index int, name string, r io.Reader) *FileResult {
 	res := &FileResult{Index: index, Name: name, Status: StatusOK, scrub: s.scrubs.Add(1)}
-	w := newWalker(s, res)
-	if s.overlap {
-		w.startClaims()
+	f := &fileScrub{s: s, res: res}
+	o := claim.Options{File: name, FileIndex: index, Concurrent: s.overlap}
+	if s.pack != nil {
+		o.Procedure, o.Related, o.PayerGroup = s.pack.Procedure, f.related, f.payerGroup
 	}
-	func() {
-		defer w.joinClaims() // on a panic too: the worker must not be left waiting
-		xr := x12io.NewReader(r)
-		if !s.readAll {
-			xr.Want(walkedSegments...)
+	cr := claim.NewReader(x12io.NewReader(r), o)
+	defer cr.Close() // on a panic too: a concurrent walk must not be left waiting
+	for {
+		c, err := cr.Next()
+		if err == io.EOF {
+			break
 		}
-		w.run(xr)
-	}()
+		if err != nil {
+			f.problem(err.(*claim.Error))
+			continue
+		}
+		f.check(c)
+	}
+	n := cr.Counts()
+	res.Interchanges, res.Transactions, res.TransactionsSkipped = n.Interchanges, n.Transactions, n.TransactionsSkipped
+	res.Claims, res.ServiceLines, res.TargetLines, res.Bytes = n.Claims, n.ServiceLines, n.TargetLines, n.Bytes
+	if res.Status == StatusOK && !n.Professional {
+		res.Status = StatusSkipped
+	}
 	finding.Sort(res.Findings)
 	return res
 }

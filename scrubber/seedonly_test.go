@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 )
@@ -20,10 +21,10 @@ import (
 // seedOnlyClaims are target claims for member W00000001 (and one related
 // claim), each named for what it exercises. Their base is clean under both
 // packs: LT, a left-leg diagnosis, a seed taxonomy.
-func seedOnlyClaims() []*Claim {
-	var claims []*Claim
+func seedOnlyClaims() []*claim.Claim {
+	var claims []*claim.Claim
 	off := int64(1000)
-	add := func(id string, edit func(c *Claim)) {
+	add := func(id string, edit func(c *claim.Claim)) {
 		c := tclaim()
 		c.ID = id
 		c.Lines[0].Modifiers = []string{"LT"}
@@ -43,8 +44,8 @@ func seedOnlyClaims() []*Claim {
 		claims = append(claims, c)
 	}
 	// Unchanged: seed rules and seed entries only.
-	add("SEED", func(c *Claim) {
-		c.Diagnoses = append(c.Diagnoses, tdx("I10"), tdx("I96"), Diagnosis{Qualifier: "BF", Code: "44023"})
+	add("SEED", func(c *claim.Claim) {
+		c.Diagnoses = append(c.Diagnoses, tdx("I10"), tdx("I96"), claim.Diagnosis{Qualifier: "BF", Code: "44023"})
 		c.Lines[0].Modifiers = []string{"LT", "LT", "80", "51", "22"}
 		c.Lines[0].Pointers = []string{"2", "1", "", "9"}
 		c.Lines[0].Units = "2"
@@ -52,41 +53,41 @@ func seedOnlyClaims() []*Claim {
 		c.Lines = append(c.Lines, tline("36200"), tline("75710", "22"), tline("76140"), tline("36475"), tline("0620T", "LT"))
 		c.TotalCharge = "1"
 	})
-	add("TAXONOMY", func(c *Claim) { c.BillingTaxonomy = "2086S0129X" })      // NUCC code (codeset)
-	add("79", func(c *Claim) { c.Lines[0].Modifiers = []string{"LT", "79"} }) // CMS meaning (codeset)
-	add("RT", func(c *Claim) { c.Lines[0].Modifiers = []string{"RT"}; c.Diagnoses[0].Code = "I70234" })
-	add("QY", func(c *Claim) { c.Lines[0].Modifiers = []string{"LT", "QY"} })                // anesthesia (codeset), CMS meaning
-	add("QK", func(c *Claim) { c.Lines[0].Modifiers = []string{"LT", "QK"} })                // anesthesia (codeset)
-	add("MODCONFLICT", func(c *Claim) { c.Lines[0].Modifiers = []string{"LT", "22", "53"} }) // pairs (codeset)
-	add("INCOMPLETE", func(c *Claim) { c.Diagnoses[0].Code = "I7024" })                      // min_length (codeset)
-	add("E1152", func(c *Claim) { c.Diagnoses[0].Code = "E1152" })                           // supporting (codeset)
-	add("EXCLUDES1", func(c *Claim) {                                                        // pair (codeset); I70.26 (codeset)
-		c.Diagnoses = []Diagnosis{tdx("I70262"), tdx("I96")}
+	add("TAXONOMY", func(c *claim.Claim) { c.BillingTaxonomy = "2086S0129X" })      // NUCC code (codeset)
+	add("79", func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"LT", "79"} }) // CMS meaning (codeset)
+	add("RT", func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"RT"}; c.Diagnoses[0].Code = "I70234" })
+	add("QY", func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"LT", "QY"} })                // anesthesia (codeset), CMS meaning
+	add("QK", func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"LT", "QK"} })                // anesthesia (codeset)
+	add("MODCONFLICT", func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"LT", "22", "53"} }) // pairs (codeset)
+	add("INCOMPLETE", func(c *claim.Claim) { c.Diagnoses[0].Code = "I7024" })                      // min_length (codeset)
+	add("E1152", func(c *claim.Claim) { c.Diagnoses[0].Code = "E1152" })                           // supporting (codeset)
+	add("EXCLUDES1", func(c *claim.Claim) {                                                        // pair (codeset); I70.26 (codeset)
+		c.Diagnoses = []claim.Diagnosis{tdx("I70262"), tdx("I96")}
 		c.Lines[0].Pointers = []string{"1", "2"}
 	})
-	add("SIDE", func(c *Claim) { c.Diagnoses[0].Code = "I70312" }) // LT: left by the 6th character (codeset), right by the seed's I70.31
-	add("76937", func(c *Claim) { c.Lines = append(c.Lines, tline("76937"), tline("37252", "XS")) })
-	add("OVERRIDE", func(c *Claim) { c.Lines = append(c.Lines, tline("36200", "XU")) }) // override modifiers (codeset)
-	add("51", func(c *Claim) {
+	add("SIDE", func(c *claim.Claim) { c.Diagnoses[0].Code = "I70312" }) // LT: left by the 6th character (codeset), right by the seed's I70.31
+	add("76937", func(c *claim.Claim) { c.Lines = append(c.Lines, tline("76937"), tline("37252", "XS")) })
+	add("OVERRIDE", func(c *claim.Claim) { c.Lines = append(c.Lines, tline("36200", "XU")) }) // override modifiers (codeset)
+	add("51", func(c *claim.Claim) {
 		c.Lines[0].Modifiers = []string{"LT", "51"}
 		c.Lines = append(c.Lines, tline("75820")) // included (codeset)
 	})
-	add("37224", func(c *Claim) { // valid_to (codeset)
+	add("37224", func(c *claim.Claim) { // valid_to (codeset)
 		o := tline("37224")
 		o.ServiceDate = "20260316"
 		c.Lines = append(c.Lines, o)
 	})
-	add("37224-2025", func(c *Claim) {
+	add("37224-2025", func(c *claim.Claim) {
 		c.Lines[0].ServiceDate = "20251215"
 		o := tline("37224")
 		o.ServiceDate = "20251215"
 		c.Lines = append(c.Lines, o)
 	})
-	add("37285", func(c *Claim) { c.Lines = append(c.Lines, tline("37285")) }) // review (codeset)
+	add("37285", func(c *claim.Claim) { c.Lines = append(c.Lines, tline("37285")) }) // review (codeset)
 	// Cross-claim: CROSS-A's 0620T date, with 76937 and 36200 on CROSS-B.
-	add("CROSS-A", func(c *Claim) { c.Lines[0].ServiceDate = "20260401" })
-	add("CROSS-B", func(c *Claim) {
-		c.Lines = []Line{tline("76937"), tline("36200")}
+	add("CROSS-A", func(c *claim.Claim) { c.Lines[0].ServiceDate = "20260401" })
+	add("CROSS-B", func(c *claim.Claim) {
+		c.Lines = []claim.Line{tline("76937"), tline("36200")}
 		c.Lines[0].ServiceDate, c.Lines[1].ServiceDate = "20260401", "20260401"
 	})
 	return claims
@@ -101,7 +102,7 @@ func seedOnlyFindings(t *testing.T, seedOnly bool) []finding.Finding {
 	for _, c := range seedOnlyClaims() {
 		for i := range c.Lines {
 			if isTargetLine(p, &c.Lines[i]) {
-				fs = checkClaim(p, c, fs)
+				fs = checkClaim(p, nil, c, fs)
 				break
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
@@ -39,7 +40,7 @@ func TestStructureRules(t *testing.T) {
 	if fs := structureFindings(res.Findings); len(fs) != 0 || res.Status != StatusOK {
 		t.Fatalf("well-formed base: status %s, findings %+v", res.Status, fs)
 	}
-	at := func(data []byte, n int) Pos { return linePos(data, n) }
+	at := func(data []byte, n int) claim.Pos { return linePos(data, n) }
 
 	cases := []struct {
 		name     string

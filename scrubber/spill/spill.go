@@ -29,6 +29,7 @@ type File struct {
 	w     *bufio.Writer
 	n     int   // records appended
 	size  int64 // bytes appended, length prefixes included
+	head  []byte
 }
 
 // Create makes a File in dir ("" for the system's temporary folder), its
@@ -69,16 +70,15 @@ func CloseAll(files []*File) {
 
 // Append adds a record.
 func (f *File) Append(rec []byte) error {
-	var head [binary.MaxVarintLen64]byte
-	h := binary.PutUvarint(head[:], uint64(len(rec)))
-	if _, err := f.w.Write(head[:h]); err != nil {
+	f.head = binary.AppendUvarint(f.head[:0], uint64(len(rec))) // a field: a local would escape
+	if _, err := f.w.Write(f.head); err != nil {
 		return err
 	}
 	if _, err := f.w.Write(rec); err != nil {
 		return err
 	}
 	f.n++
-	f.size += int64(h + len(rec))
+	f.size += int64(len(f.head) + len(rec))
 	return nil
 }
 

@@ -1,10 +1,19 @@
-package scrubber
+// Package claim reads 837P (005010X222A1) claims from X12 segments: the
+// HL loops of billing provider, subscriber and patient, the 2300 claim and
+// its 2400 service lines, as the checks need them.
+//
+// A Reader streams: it holds the header context of the open loops and the
+// segments of the open claim, nothing more, and builds no strings while it
+// reads. It returns only the claims the caller asked for (a line billing
+// the procedure of interest, or a related code); every other claim costs a
+// few byte copies and is only counted. Problems of the claims' structure
+// (an HL whose parent is missing, a claim outside a subscriber, a service
+// line without LX, a transaction that is not 837P) and the X12 reader's own
+// errors come from Next as *Error, positioned, in file order with the
+// claims.
+package claim
 
-import (
-	"slices"
-
-	"github.com/scrub837/scrub837/x12io"
-)
+import "github.com/scrub837/scrub837/x12io"
 
 // Pos is where a value was read: the segment's 1-based number in the file
 // and the byte offset of its first byte. A finding points at the Pos of the
@@ -17,11 +26,11 @@ type Pos struct {
 // IsZero reports whether the value was absent.
 func (p Pos) IsZero() bool { return p.Segment == 0 }
 
-// Claim is one 2300 claim with its context, as the checks see it. Values are
-// as written in the file (trimmed of nothing); absent values are "".
+// Claim is one 2300 claim with its context. Values are as written in the
+// file (trimmed of nothing); absent values are "".
 type Claim struct {
-	File      string // input name as given by the user
-	FileIndex int
+	File      string         // Options.File
+	FileIndex int            // Options.FileIndex
 	Envelope  x12io.Envelope // ISA13, GS06/GS08, ST01/ST02/ST03
 
 	// 2000A billing provider
@@ -37,7 +46,7 @@ type Claim struct {
 	PayerName   string // 2010BB NM1*PR NM103
 	PayerID     string // 2010BB NM1*PR NM109
 	PayerPos    Pos
-	PayerGroup  string // from the pack's payer-group patterns
+	PayerGroup  string // Options.PayerGroup of the payer
 
 	// 2300 claim
 	ID             string      // CLM01
@@ -53,6 +62,8 @@ type Claim struct {
 	RenderingTaxonomyPos Pos
 
 	Lines []Line
+	// TargetLines is how many lines bill Options.Procedure (SV101 HC:code).
+	TargetLines int
 }
 
 // Diagnosis is one HI code. Pointer is its 1-based position among the
@@ -90,14 +101,22 @@ type Line struct {
 	RenderingTaxonomyPos Pos
 }
 
-// clone is a deep copy of c, whose lists may live in the walker's scratch.
-func (c *Claim) clone() *Claim {
-	out := *c
-	out.Diagnoses = slices.Clone(c.Diagnoses)
-	out.Lines = slices.Clone(c.Lines)
-	for i := range out.Lines {
-		out.Lines[i].Modifiers = slices.Clip(slices.Clone(out.Lines[i].Modifiers))
-		out.Lines[i].Pointers = slices.Clip(slices.Clone(out.Lines[i].Pointers))
+// PointedDiagnoses are the codes the line's pointers name, in pointer
+// order; pointers that name nothing are left out.
+func (c *Claim) PointedDiagnoses(l *Line) []string {
+	var out []string
+	for _, p := range l.Pointers {
+		n := 0
+		for _, ch := range []byte(p) {
+			if ch < '0' || ch > '9' {
+				n = 0
+				break
+			}
+			n = n*10 + int(ch-'0')
+		}
+		if n >= 1 && n <= len(c.Diagnoses) {
+			out = append(out, c.Diagnoses[n-1].Code)
+		}
 	}
-	return &out
+	return out
 }

@@ -2,22 +2,20 @@ package scrubber
 
 import (
 	"bytes"
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/internal/claimtest"
 )
 
-// Checking claims on a second goroutine gives the result of checking them
-// on the walker's: on a drop of many batches, and on the sample files
-// (which fire every rule).
+// Reading claims on a goroutine of their own (SetOverlap) gives the result
+// of reading them on the one that checks them: on a drop of many batches,
+// and on the sample files (which fire every rule).
 func TestOverlapGivesTheSameResult(t *testing.T) {
 	samples, _ := filepath.Glob(filepath.Join("..", "testdata", "*.837"))
 	if len(samples) < 5 {
@@ -34,93 +32,25 @@ func TestOverlapGivesTheSameResult(t *testing.T) {
 	if findings < 30 {
 		t.Fatalf("the samples gave only %d findings", findings)
 	}
-	sameWithOverlap(t, buildDrop(t, 3000, 3))
+	sameWithOverlap(t, claimtest.Drop(3000, 3))
 }
 
 func sameWithOverlap(t *testing.T, data []byte) int {
-	scrub := func(overlap bool) (*FileResult, int) {
+	scrub := func(overlap bool) *FileResult {
 		s := New(testPack(t))
 		s.SetOverlap(overlap)
-		claims := 0
-		s.onClaim = func(*Claim) { claims++ }
 		res := s.Scrub(0, "drop", bytes.NewReader(data))
 		if err := s.Finish([]*FileResult{res}); err != nil {
 			t.Fatal(err)
 		}
-		return res, claims
+		return res
 	}
-	want, wantClaims := scrub(false)
-	got, gotClaims := scrub(true)
-	if gotClaims != wantClaims || !reflect.DeepEqual(got, want) {
-		t.Fatalf("overlapped: %d claims, %d findings, %v; on the walker: %d, %d, %v",
-			gotClaims, len(got.Findings), got.Targets, wantClaims, len(want.Findings), want.Targets)
+	want, got := scrub(false), scrub(true)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("overlapped: %d claims, %d findings, %v; not: %d, %d, %v",
+			got.Claims, len(got.Findings), got.Targets, want.Claims, len(want.Findings), want.Targets)
 	}
 	return len(want.Findings)
-}
-
-// A panic while checking a claim on the worker reaches the caller of Scrub
-// (which reports the file as failed), instead of ending the process or
-// leaving the walker waiting.
-func TestOverlapPanicReachesTheCaller(t *testing.T) {
-	s := New(testPack(t))
-	s.SetOverlap(true)
-	s.onClaim = func(*Claim) { panic("checker bug") }
-	defer func() {
-		if p := recover(); p == nil || !strings.Contains(p.(string), "checker bug") {
-			t.Fatalf("recovered %v, want the worker's panic", p)
-		}
-	}()
-	s.Scrub(0, "drop", bytes.NewReader(buildDrop(t, 3000, 3)))
-	t.Fatal("Scrub returned")
-}
-
-// The walker looks only at walkedSegments, so letting the reader skip the
-// rest changes nothing: on the samples, the public files of the corpus
-// and a drop of many claims.
-func TestSkippingSegmentsGivesTheSameResult(t *testing.T) {
-	var paths []string
-	for _, pattern := range []string{"*.837*", "corpus/*/*.txt", "corpus/*/*.edi"} {
-		found, _ := filepath.Glob(filepath.Join("..", "testdata", pattern))
-		paths = append(paths, found...)
-	}
-	if len(paths) < 10 {
-		t.Fatalf("only %d test files", len(paths))
-	}
-	inputs := [][]byte{buildDrop(t, 3000, 3)}
-	for _, path := range paths {
-		data, err := os.ReadFile(path)
-		if err == nil && strings.HasSuffix(path, ".gz") {
-			var zr *gzip.Reader
-			if zr, err = gzip.NewReader(bytes.NewReader(data)); err == nil {
-				data, err = io.ReadAll(zr)
-			}
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		inputs = append(inputs, data)
-	}
-	findings := 0
-	for i, data := range inputs {
-		scrub := func(readAll bool) *FileResult {
-			s := New(testPack(t))
-			s.readAll = readAll
-			res := s.Scrub(0, "drop", bytes.NewReader(data))
-			if err := s.Finish([]*FileResult{res}); err != nil {
-				t.Fatal(err)
-			}
-			return res
-		}
-		want, got := scrub(true), scrub(false)
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("input %d: skipping segments gave %d claims, %d findings; reading all %d, %d",
-				i, got.Claims, len(got.Findings), want.Claims, len(want.Findings))
-		}
-		findings += len(want.Findings)
-	}
-	if findings < 50 {
-		t.Fatalf("the inputs gave only %d findings", findings)
-	}
 }
 
 // A Scrub and Finish with a finding sink hand over sorted runs whose
@@ -128,7 +58,7 @@ func TestSkippingSegmentsGivesTheSameResult(t *testing.T) {
 // of a Scrub and Finish without one, with and without the claim worker.
 func TestFindingSinkRunsAddUp(t *testing.T) {
 	samples, _ := filepath.Glob(filepath.Join("..", "testdata", "*.837"))
-	inputs := [][]byte{buildDrop(t, 3000, 3)}
+	inputs := [][]byte{claimtest.Drop(3000, 3)}
 	for _, path := range samples {
 		data, err := os.ReadFile(path)
 		if err != nil {
