@@ -23,7 +23,7 @@ import (
 // position in names).
 func scrubRuleFixtures(t *testing.T, p *pack.Pack, names []string, scrubOrder []int) []*FileResult {
 	t.Helper()
-	s := New(p)
+	s := New(p, Options{})
 	results := make([]*FileResult, len(names))
 	claims := 0
 	for _, i := range scrubOrder {

@@ -10,19 +10,16 @@ import (
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
-// crossIndex keeps only what the cross-claim rules need: the target lines
-// and related-code lines with their patient, provider and date. A Scrubber
-// keeps its entries in a crossStore (crossspill.go), which spills them to
-// disk on large runs; crossIndex is the plain in-memory list.
+// The cross-claim index keeps only what the cross-claim rules need: the
+// target lines and related-code lines with their patient, provider and
+// date. A Scrubber keeps its entries in a crossStore (crossstore.go), which
+// spills them to disk on large runs.
 //
 // Each entry is one line, with the key the rules match on (member ID,
 // whether the patient is a 2000C dependant, billing NPI, dates, side) and a
 // Finding template holding the report columns of that line. Strings are
-// copied out of the claim: the walker's values share one buffer per claim,
+// copied out of the claim: the reader's values share one buffer per claim,
 // and the index must not keep whole claims alive.
-type crossIndex struct {
-	entries []crossEntry
-}
 
 // Kinds of cross-index entries.
 const (
@@ -53,9 +50,10 @@ type crossEntry struct {
 	lineSeg     int64             // SV1 offset: orders lines within a claim
 	rel         *pack.RelatedCode // related line: the pack's entry for its code
 	override    string            // related line: its override modifier, if any
-	// cols are the line's report columns packed into one string (see
-	// packColumns): one small allocation per entry instead of a Finding,
-	// so the index stays compact on drops with many target lines.
+	// cols are the line's report columns packed into one string (an
+	// encoded Finding, see crosscols.go): one small allocation per entry
+	// instead of a Finding, so the index stays compact on drops with many
+	// target lines.
 	cols string
 
 	// colsRaw are the packed columns in the packer's scratch, until own
@@ -66,30 +64,13 @@ type crossEntry struct {
 	other *crossEntry
 }
 
-// add indexes a claim that has target lines or lines with related codes
-// (see appendCrossEntries).
-func (x *crossIndex) add(p *pack.Pack, c *claim.Claim) {
-	x.entries = appendCrossEntries(x.entries, p, c)
-}
-
-// appendCrossEntries appends the entries of a claim that has target lines
-// or lines with related codes to dst. Lines without a usable date or member
-// ID cannot match and are left out; so are related lines that share a date
+// packCrossEntries appends the entries of a claim that has target lines or
+// lines with related codes to dst. Lines without a usable date or member ID
+// cannot match and are left out; so are related lines that share a date
 // with a target line of their own claim (the per-claim BUNDLE-* rules
-// report those).
-func appendCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim) []crossEntry {
-	first := len(dst)
-	dst, _ = packCrossEntries(dst, p, c, nil)
-	for i := first; i < len(dst); i++ {
-		dst[i].own()
-	}
-	return dst
-}
-
-// packCrossEntries is appendCrossEntries without the copies: each entry's
-// packed columns are appended to scratch and its colsRaw and sideText
-// refer to scratch and the claim until own is called. The store writes a
-// spilled entry straight from them.
+// report those). Each entry's packed columns are appended to scratch, and
+// its colsRaw and sideText refer to scratch and the claim until own is
+// called: the store writes a spilled entry straight from them.
 func packCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim, scratch []byte) ([]crossEntry, []byte) {
 	if c.MemberID == "" {
 		return dst, scratch
@@ -167,8 +148,8 @@ func (e *crossEntry) sameClaim(o *crossEntry) bool {
 	return e.fileIndex == o.fileIndex && e.claimOffset == o.claimOffset
 }
 
-// crossClaimFindings compares the indexes of every file of the run (in
-// input order) and returns the cross-claim findings:
+// crossMatch matches entries (in any order) and appends their cross-claim
+// findings to out, unsorted:
 //   - LINE-DUPLICATE: two target lines on different claims for the same
 //     patient (member ID, and subscriber or 2000C dependant), overlapping
 //     dates and sides (as in the per-claim rule); reported on the later
@@ -179,27 +160,7 @@ func (e *crossEntry) sameClaim(o *crossEntry) bool {
 //     reported on the related line, naming the earliest such target line.
 //
 // The result does not depend on the order files were scrubbed in: entries
-// are sorted by patient and date, and ties resolved by input order.
-func crossClaimFindings(p *pack.Pack, files []*crossIndex) []finding.Finding {
-	var all []*crossEntry
-	for _, x := range files {
-		if x == nil {
-			continue
-		}
-		for i := range x.entries {
-			all = append(all, &x.entries[i])
-		}
-	}
-	var out []finding.Finding
-	for _, f := range crossMatch(p, all, nil) {
-		out = append(out, f.Finding)
-	}
-	finding.Sort(out)
-	return out
-}
-
-// crossMatch matches entries (in any order) and appends their cross-claim
-// findings to out, unsorted. Entries only match within one patient (member
+// are sorted by patient and date, and ties resolved by input order. Entries only match within one patient (member
 // ID and patient flag), so any set of entries that holds every entry of its
 // patients (a spill partition) can be matched on its own. It reorders all.
 func crossMatch(p *pack.Pack, all []*crossEntry, out []crossFound) []crossFound {

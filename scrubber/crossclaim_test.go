@@ -31,17 +31,79 @@ func xclaim(fileIndex int, off int64, id string, lines ...claim.Line) *claim.Cla
 	return c
 }
 
-// crossRun indexes claims per file (in the order given) and returns the
-// cross-claim findings for files 0..n-1.
-func crossRun(p *pack.Pack, files int, claims ...*claim.Claim) []finding.Finding {
-	idx := make([]*crossIndex, files)
-	for i := range idx {
-		idx[i] = &crossIndex{}
+// crossRun indexes the claims (in the order given) in a store kept in
+// memory and returns their cross-claim findings in report order.
+func crossRun(p *pack.Pack, claims ...*claim.Claim) []finding.Finding {
+	var st crossStore
+	addClaims(&st, p, claims)
+	fs, err := allFindings(&st, p)
+	if err != nil {
+		panic(err) // in memory: cannot fail
 	}
+	return fs
+}
+
+// addClaims indexes the claims in st, in the order given.
+func addClaims(st *crossStore, p *pack.Pack, claims []*claim.Claim) {
+	var scratch []byte
 	for _, c := range claims {
-		idx[c.FileIndex].add(p, c)
+		st.add(p, c, 1, true, 0, &scratch)
 	}
-	return crossClaimFindings(p, idx)
+}
+
+// allFindings are the cross-claim findings of every entry of st.
+func allFindings(st *crossStore, p *pack.Pack) ([]finding.Finding, error) {
+	found, err := st.findings(p, func(*crossEntry) bool { return true })
+	out := make([]finding.Finding, len(found))
+	for i := range found {
+		out[i] = found[i].Finding
+	}
+	return out, err
+}
+
+// manyFindings are the cross-claim findings of claims (dumped), at least
+// least of them.
+func manyFindings(t *testing.T, p *pack.Pack, claims []*claim.Claim, least int) string {
+	t.Helper()
+	fs := crossRun(p, claims...)
+	if len(fs) < least {
+		t.Fatalf("expected many findings:%s", dump(fs))
+	}
+	return dump(fs)
+}
+
+// shuffles shuffles claims n times, calling check after each.
+func shuffles(claims []*claim.Claim, seed int64, n int, check func()) {
+	r := rand.New(rand.NewSource(seed))
+	for range n {
+		r.Shuffle(len(claims), func(i, j int) { claims[i], claims[j] = claims[j], claims[i] })
+		check()
+	}
+}
+
+// crossClaims are perFile claims in each of files files, claim i billing
+// lines[i%len(lines)], which edit may change.
+func crossClaims(files, perFile int, lines [][]claim.Line, edit func(c *claim.Claim, i int)) []*claim.Claim {
+	var claims []*claim.Claim
+	for f := range files {
+		for i := range perFile {
+			c := xclaim(f, int64(1000*(i+1)), fmt.Sprintf("F%dC%d", f, i), slices.Clone(lines[i%len(lines)])...)
+			edit(c, i)
+			claims = append(claims, c)
+		}
+	}
+	return claims
+}
+
+// appendCrossEntries appends the entries of c with their own strings, as
+// the store keeps them in memory.
+func appendCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim) []crossEntry {
+	first := len(dst)
+	dst, _ = packCrossEntries(dst, p, c, nil)
+	for i := first; i < len(dst); i++ {
+		dst[i].own()
+	}
+	return dst
 }
 
 func dated(l claim.Line, date string) claim.Line {
@@ -105,7 +167,7 @@ func TestCrossLineDuplicate(t *testing.T) {
 		}()}, []string{"0:B:1"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := crossRun(p, 2, tc.claims...)
+			fs := crossRun(p, tc.claims...)
 			var got []string
 			for _, f := range fs {
 				if f.RuleID != rules.LineDuplicate.String() || f.Severity != finding.Error || f.Source != string(pack.SourceSeed) {
@@ -168,7 +230,7 @@ func TestCrossBundle(t *testing.T) {
 		}()}, nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := crossRun(p, 2, tc.claims...)
+			fs := crossRun(p, tc.claims...)
 			var got []string
 			for _, f := range fs {
 				if f.RuleID != rules.BundleCrossClaim.String() || f.Severity != finding.Warning {
@@ -195,7 +257,7 @@ func TestCrossFindingColumns(t *testing.T) {
 	a := xclaim(0, 1000, "A", tline("0620T", "RT"))
 	b := xclaim(1, 5000, "B", tline("93922"), tline("36200", "XS"))
 	b.Envelope.ISAControl, b.Envelope.STControl = "000000777", "0042"
-	fs := crossRun(p, 2, a, b)
+	fs := crossRun(p, a, b)
 	if len(fs) != 1 {
 		t.Fatalf("want 1 finding:%s", dump(fs))
 	}
@@ -216,19 +278,19 @@ func TestCrossIndexCopies(t *testing.T) {
 	p := rulesPack(t, false)
 	a := xclaim(0, 1000, "A", tline("0620T", "RT"))
 	b := xclaim(0, 5000, "B", tline("0620T", "RT"))
-	x := &crossIndex{}
-	x.add(p, a)
-	x.add(p, b)
+	var st crossStore
+	addClaims(&st, p, []*claim.Claim{a, b})
 	b.ID, b.Lines[0].Modifiers[0], b.Lines[0].Pointers[0] = "Z", "LT", "9"
-	fs := crossClaimFindings(p, []*crossIndex{x})
+	fs, err := allFindings(&st, p)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(fs) != 1 || fs[0].ClaimID != "B" || fs[0].Modifiers[0] != "RT" || fs[0].DxPointers[0] != "1" {
 		t.Errorf("index shares the claim's memory:%s %+v", dump(fs), fs)
 	}
 	// Claims without target or related lines add nothing.
-	y := &crossIndex{}
-	y.add(p, xclaim(0, 1000, "C", tline("93922")))
-	if len(y.entries) != 0 {
-		t.Errorf("indexed %d entries of a claim without target or related lines", len(y.entries))
+	if es := appendCrossEntries(nil, p, xclaim(0, 1000, "C", tline("93922"))); len(es) != 0 {
+		t.Errorf("indexed %d entries of a claim without target or related lines", len(es))
 	}
 }
 
@@ -236,37 +298,21 @@ func TestCrossIndexCopies(t *testing.T) {
 // scrubbed in and the claims indexed.
 func TestCrossDeterministic(t *testing.T) {
 	p := rulesPack(t, false)
-	var claims []*claim.Claim
-	for f := range 3 {
-		for i := range 6 {
-			id := fmt.Sprintf("F%dC%d", f, i)
-			var lines []claim.Line
-			switch i % 3 {
-			case 0:
-				lines = []claim.Line{tline("0620T", "RT")}
-			case 1:
-				lines = []claim.Line{tline("36200"), dated(tline("0620T"), "20260116")}
-			case 2:
-				lines = []claim.Line{dated(tline("37224"), "20260116"), tline("76937")}
-			}
-			c := xclaim(f, int64(1000*(i+1)), id, lines...)
-			if i >= 4 {
-				c.MemberID = "W00000002"
-			}
-			claims = append(claims, c)
+	claims := crossClaims(3, 6, [][]claim.Line{
+		{tline("0620T", "RT")},
+		{tline("36200"), dated(tline("0620T"), "20260116")},
+		{dated(tline("37224"), "20260116"), tline("76937")},
+	}, func(c *claim.Claim, i int) {
+		if i >= 4 {
+			c.MemberID = "W00000002"
 		}
-	}
-	want := dump(crossRun(p, 3, claims...))
-	if strings.Count(want, "\n") < 10 {
-		t.Fatalf("expected many findings:%s", want)
-	}
-	r := rand.New(rand.NewSource(1))
-	for range 20 {
-		r.Shuffle(len(claims), func(i, j int) { claims[i], claims[j] = claims[j], claims[i] })
-		if got := dump(crossRun(p, 3, claims...)); got != want {
+	})
+	want := manyFindings(t, p, claims, 10)
+	shuffles(claims, 1, 20, func() {
+		if got := dump(crossRun(p, claims...)); got != want {
 			t.Fatalf("order changed the findings:%s\nwant:%s", got, want)
 		}
-	}
+	})
 }
 
 // Cross-claim rules respect the pack: seed-only drops codeset related codes,
@@ -276,11 +322,11 @@ func TestCrossPack(t *testing.T) {
 		return []*claim.Claim{xclaim(0, 1000, "A", tline("0620T", "RT")), xclaim(0, 5000, "B", tline("76937"), tline("93922")),
 			xclaim(0, 9000, "C", tline("0620T", "RT"))}
 	}
-	def := crossRun(rulesPack(t, false), 1, claims()...)
+	def := crossRun(rulesPack(t, false), claims()...)
 	if got := ruleIDs(def); !slices.Equal(got, []string{rules.BundleCrossClaim.String(), rules.LineDuplicate.String()}) || def[0].Source != string(pack.SourceCodeset) {
 		t.Errorf("default pack: %v:%s", got, dump(def))
 	}
-	seed := crossRun(rulesPack(t, true), 1, claims()...)
+	seed := crossRun(rulesPack(t, true), claims()...)
 	if got := ruleIDs(seed); !slices.Equal(got, []string{rules.LineDuplicate.String()}) {
 		t.Errorf("seed-only (76937 is a codeset entry): %v:%s", got, dump(seed))
 	}
@@ -295,7 +341,7 @@ func TestCrossPack(t *testing.T) {
 	if _, ok := p.Rule(rules.LineDuplicate); ok {
 		t.Fatal("LINE-DUPLICATE still in the edited pack")
 	}
-	if fs := crossRun(p, 1, claims()...); len(fs) != 0 {
+	if fs := crossRun(p, claims()...); len(fs) != 0 {
 		t.Errorf("rules not in the pack fired:%s", dump(fs))
 	}
 }

@@ -11,14 +11,6 @@ import (
 // (finding.Append): member ID and billing NPI come first, so the index can
 // compare them in place.
 
-// packColumns packs f for the cross-claim index; member and npi are
-// substrings of the result.
-func packColumns(f *finding.Finding) (cols, member, npi string) {
-	cols = string(finding.Append(make([]byte, 0, 256), f))
-	member, npi, _ = packedKey(cols)
-	return cols, member, npi
-}
-
 // packedKey returns the member ID and billing NPI of packed columns, as
 // substrings of cols.
 func packedKey(cols string) (member, npi string, ok bool) {
@@ -41,11 +33,11 @@ func uvarintString(s string) (uint64, int) {
 	return binary.Uvarint(unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
-// unpackColumns reverses packColumns.
+// unpackColumns decodes packed columns.
 func unpackColumns(cols string) finding.Finding {
 	f, _, err := finding.Read([]byte(cols))
 	if err != nil {
-		panic(err) // packColumns wrote it in this process: cannot happen
+		panic(err) // written in this process by finding.Append: cannot happen
 	}
 	return f
 }

@@ -82,12 +82,12 @@ func (f *fileScrub) add(fd finding.Finding) {
 // handOver gives the findings so far to the Scrubber's sink once there are
 // enough of them (see Options.FindingSink).
 func (f *fileScrub) handOver() {
-	s, res := f.s, f.res
-	if s.sink == nil || len(res.Findings) < s.sinkEvery {
+	o, res := &f.s.o, f.res
+	if o.FindingSink == nil || len(res.Findings) < o.SinkEvery {
 		return
 	}
 	finding.Sort(res.Findings)
-	s.sink(res.Index, res.Findings)
+	o.FindingSink(res.Index, res.Findings)
 	clear(res.Findings) // the strings are the sink's business now
 	res.Findings = res.Findings[:0]
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/scrub837/scrub837/scrubber/internal/claimtest"
 )
 
-// Reading claims on a goroutine of their own (SetOverlap) gives the result
+// Reading claims on a goroutine of their own (Options.Overlap) gives the result
 // of reading them on the one that checks them: on a drop of many batches,
 // and on the sample files (which fire every rule).
 func TestOverlapGivesTheSameResult(t *testing.T) {
@@ -37,8 +37,7 @@ func TestOverlapGivesTheSameResult(t *testing.T) {
 
 func sameWithOverlap(t *testing.T, data []byte) int {
 	scrub := func(overlap bool) *FileResult {
-		s := New(testPack(t))
-		s.SetOverlap(overlap)
+		s := New(testPack(t), Options{Overlap: overlap})
 		res := s.Scrub(0, "drop", bytes.NewReader(data))
 		if err := s.Finish([]*FileResult{res}); err != nil {
 			t.Fatal(err)
@@ -70,8 +69,7 @@ func TestFindingSinkRunsAddUp(t *testing.T) {
 	for i, data := range inputs {
 		for _, overlap := range []bool{false, true} {
 			for _, every := range []int{1, 3, 1000} {
-				plain := New(testPack(t))
-				plain.SetOverlap(overlap)
+				plain := New(testPack(t), Options{Overlap: overlap})
 				want := plain.Scrub(7, "drop", bytes.NewReader(data))
 				if err := plain.Finish([]*FileResult{want}); err != nil {
 					t.Fatal(err)
@@ -80,9 +78,7 @@ func TestFindingSinkRunsAddUp(t *testing.T) {
 				var mu sync.Mutex
 				var runs []finding.Finding
 				finishing := false // Finish's last run of a file may be short
-				s := New(testPack(t))
-				s.SetOverlap(overlap)
-				s.SetFindingSink(every, func(index int, run []finding.Finding) {
+				s := New(testPack(t), Options{Overlap: overlap, SinkEvery: every, FindingSink: func(index int, run []finding.Finding) {
 					if index != 7 {
 						t.Errorf("run for index %d", index)
 					}
@@ -106,7 +102,7 @@ func TestFindingSinkRunsAddUp(t *testing.T) {
 						finishRuns++
 					}
 					mu.Unlock()
-				})
+				}})
 				got := s.Scrub(7, "drop", bytes.NewReader(data))
 				finishing = true
 				if err := s.Finish([]*FileResult{got}); err != nil {

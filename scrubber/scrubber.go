@@ -1,6 +1,8 @@
-// Package scrubber reads 837P claims from X12 segments, checks every claim
-// that bills the rule pack's procedure (0620T by default) against the pack,
-// and returns findings. It knows nothing of report formats or the command
+// Package scrubber is the rule engine: it reads an input's 837P claims
+// (package claim), checks every claim that bills the rule pack's procedure
+// (0620T by default; package pack) with the rules of the catalogue
+// (package rules; the contract is scrubber/RULES.md), and returns findings
+// (package finding). It knows nothing of report formats or the command
 // line.
 //
 // Use: build one Scrubber for a run (defer its Close), call Scrub for each
@@ -29,58 +31,48 @@ import (
 // cross-claim index they share is locked.
 type Scrubber struct {
 	pack *pack.Pack
-	// onClaim, when set (tests), is handed every claim the walker
-	// materializes: target claims and claims with related-code lines.
-	onClaim func(*claim.Claim)
+	o    Options
 
 	// cross holds the cross-claim index entries of every Scrub since the
 	// last Finish, in memory or spilled to disk.
 	cross crossStore
 	// scrubs numbers the Scrub calls (FileResult.scrub).
 	scrubs atomic.Uint32
-	// overlap: each Scrub checks claims on a second goroutine.
-	overlap bool
-	// readAll hands the walker every segment, not only walkedSegments (a
-	// test compares the two).
-	readAll bool
-	// sink, when set, takes findings off a Scrub in sorted runs of at
-	// least sinkEvery (see SetFindingSink).
-	sink      func(index int, run []finding.Finding)
-	sinkEvery int
 }
 
-// SetFindingSink makes each Scrub hand its findings to sink as it goes,
-// in runs of at least every findings, each run sorted (SortFindings),
-// instead of keeping them all until it returns: the memory of one large
-// file then does not grow with its findings. index is the Scrub's index.
-// The runs of one file may overlap in report order, so a reader merges
-// them with the findings the result still holds when Scrub returns (the
-// last ones). Finish hands its cross-claim findings to sink too, in runs
-// per file after that file's own (a file's last one may be shorter).
-// sink must not keep run, and may be called from two goroutines of one
-// Scrub at once. Call it before the first Scrub.
-func (s *Scrubber) SetFindingSink(every int, sink func(index int, run []finding.Finding)) {
-	s.sink, s.sinkEvery = sink, max(1, every)
+// Options tune a Scrubber; the zero value keeps everything in memory and
+// on the calling goroutine. Reports are the same whatever they say.
+type Options struct {
+	// TempDir is the folder where a large run's cross-claim index is
+	// spilled, in files unlinked as soon as they are open (nothing is left
+	// there even if the process is killed; Finish and Close free their
+	// space). "" is os.TempDir().
+	TempDir string
+	// Overlap makes each Scrub read its file's claims on a goroutine of its
+	// own while it checks them: worth it when there are more CPUs than
+	// files being scrubbed at once, a cost (copying the claims) when there
+	// are not.
+	Overlap bool
+	// FindingSink, when set, takes each Scrub's findings as it goes, in
+	// runs of at least SinkEvery findings, each run sorted (finding.Sort),
+	// instead of keeping them all until it returns: the memory of one
+	// large file then does not grow with its findings. index is the
+	// Scrub's index. The runs of one file may overlap in report order, so
+	// a reader merges them with the findings the result still holds when
+	// Scrub returns (the last ones). Finish hands its cross-claim findings
+	// to the sink too, in runs per file after that file's own (a file's
+	// last one may be shorter). The sink must not keep run; Scrubs of
+	// several files call it at once.
+	FindingSink func(index int, run []finding.Finding)
+	SinkEvery   int
 }
-
-// SetOverlap makes each Scrub check its target claims on a goroutine of
-// its own while it goes on reading the file: worth it when there are more
-// CPUs than files being scrubbed at once, a cost (copying the claims) when
-// there are not. Reports are the same either way. Call it before the first
-// Scrub.
-func (s *Scrubber) SetOverlap(on bool) { s.overlap = on }
 
 // New returns a Scrubber for pack p.
-func New(p *pack.Pack) *Scrubber { return &Scrubber{pack: p} }
-
-// SetTempDir sets the folder where a large run's cross-claim index is
-// spilled (in files unlinked as soon as they are open, so nothing is left
-// there even if the process is killed; Finish and Close free their space).
-// The default, "", is os.TempDir(). Call it before the first Scrub.
-func (s *Scrubber) SetTempDir(dir string) {
-	s.cross.mu.Lock()
-	defer s.cross.mu.Unlock()
-	s.cross.dir = dir
+func New(p *pack.Pack, o Options) *Scrubber {
+	o.SinkEvery = max(1, o.SinkEvery)
+	s := &Scrubber{pack: p, o: o}
+	s.cross.dir = o.TempDir
+	return s
 }
 
 // Close drops the cross-claim index of any Scrub not yet finished and
@@ -95,11 +87,14 @@ func (s *Scrubber) Close() error {
 	return nil
 }
 
-// File status values.
+// Status is what became of a file.
+type Status string
+
+// File statuses, as reports show them.
 const (
-	StatusOK      = "ok"      // read to its end (it may still have findings)
-	StatusFailed  = "failed"  // could not be read to its end: unreadable, not X12, or truncated
-	StatusSkipped = "skipped" // read, but held no 837P transaction
+	StatusOK      Status = "ok"      // read to its end (it may still have findings)
+	StatusFailed  Status = "failed"  // could not be read to its end: unreadable, not X12, or truncated
+	StatusSkipped Status = "skipped" // read, but held no 837P transaction
 )
 
 // TargetTally counts target claims (claims that bill the pack's procedure)
@@ -114,7 +109,7 @@ type FileResult struct {
 	Index  int
 	Name   string
 	Bytes  int64 // X12 bytes read (after decompression)
-	Status string
+	Status Status
 	Error  string // why the file failed, when it did
 
 	Interchanges        int
@@ -127,7 +122,7 @@ type FileResult struct {
 	Targets             map[string]TargetTally // TargetClaims by payer group
 
 	// Findings in report order: byte offset, then rule ID. With a finding
-	// sink (SetFindingSink), only those not handed over yet.
+	// sink (Options.FindingSink), only those not handed over yet.
 	Findings []finding.Finding
 
 	// scrub is the serial of the Scrub call that gave the result (0 when
@@ -140,7 +135,7 @@ type FileResult struct {
 func (s *Scrubber) Scrub(index int, name string, r io.Reader) *FileResult {
 	res := &FileResult{Index: index, Name: name, Status: StatusOK, scrub: s.scrubs.Add(1)}
 	f := &fileScrub{s: s, res: res}
-	o := claim.Options{File: name, FileIndex: index, Concurrent: s.overlap}
+	o := claim.Options{File: name, FileIndex: index, Concurrent: s.o.Overlap}
 	if s.pack != nil {
 		o.Procedure, o.Related, o.PayerGroup = s.pack.Procedure, f.related, f.payerGroup
 	}
@@ -177,7 +172,7 @@ func (s *Scrubber) Unreadable(index int, name string, err error) *FileResult {
 // Finish runs the cross-claim rules (BUNDLE-CROSS-CLAIM, LINE-DUPLICATE
 // across claims) over results, which must be every result of the run in
 // input order. It adds their findings to the results they belong to and
-// re-sorts those; with a finding sink (SetFindingSink) it hands them to
+// re-sorts those; with a finding sink (Options.FindingSink) it hands them to
 // the sink instead, in sorted runs per file. No Scrub may run during
 // Finish.
 //
@@ -201,7 +196,7 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 	}
 	keep := func(e *crossEntry) bool { return scrubs[e.scrub] }
 	moves := crossMoves{}
-	if s.sink == nil {
+	if s.o.FindingSink == nil {
 		found, err := s.cross.findings(s.pack, keep)
 		if err != nil {
 			return err
@@ -214,7 +209,7 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 		}
 	} else {
 		// The findings go to the sink in sorted runs per file of at least
-		// sinkEvery, as Scrub's do: memory does not grow with them.
+		// SinkEvery, as Scrub's do: memory does not grow with them.
 		var buf []finding.Finding
 		flush := func() {
 			pending := buf
@@ -225,7 +220,7 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 					n++
 				}
 				if byIndex[pending[0].FileIndex] != nil {
-					s.sink(pending[0].FileIndex, pending[:n])
+					s.o.FindingSink(pending[0].FileIndex, pending[:n])
 				}
 				pending = pending[n:]
 			}
@@ -239,7 +234,7 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 				}
 				buf = append(buf, fs[i].Finding)
 			}
-			if len(buf) >= s.sinkEvery {
+			if len(buf) >= s.o.SinkEvery {
 				flush()
 			}
 		})

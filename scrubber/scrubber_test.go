@@ -30,7 +30,7 @@ func testPack(t testing.TB) *pack.Pack {
 func scrubBytes(t testing.TB, name string, data []byte) (*FileResult, []*claim.Claim) {
 	t.Helper()
 	p := testPack(t)
-	res := New(p).Scrub(0, name, bytes.NewReader(data))
+	res := New(p, Options{}).Scrub(0, name, bytes.NewReader(data))
 	o := claim.Options{Procedure: p.Procedure, File: name, Related: func(code []byte) bool {
 		_, ok := p.Related(string(code))
 		return ok
@@ -75,7 +75,7 @@ func BenchmarkScrub(b *testing.B) {
 	for _, every := range []int{10, 0} {
 		b.Run(fmt.Sprintf("target-every-%d", every), func(b *testing.B) {
 			data := claimtest.Drop(20000, every)
-			s := New(testPack(b))
+			s := New(testPack(b), Options{})
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			var res *FileResult

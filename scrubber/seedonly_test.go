@@ -98,17 +98,16 @@ func seedOnlyClaims() []*claim.Claim {
 func seedOnlyFindings(t *testing.T, seedOnly bool) []finding.Finding {
 	p := rulesPack(t, seedOnly)
 	var fs []finding.Finding
-	x := &crossIndex{}
-	for _, c := range seedOnlyClaims() {
+	claims := seedOnlyClaims()
+	for _, c := range claims {
 		for i := range c.Lines {
 			if isTargetLine(p, &c.Lines[i]) {
 				fs = checkClaim(p, nil, c, fs)
 				break
 			}
 		}
-		x.add(p, c)
 	}
-	fs = append(fs, crossClaimFindings(p, []*crossIndex{x})...)
+	fs = append(fs, crossRun(p, claims...)...)
 	finding.Sort(fs)
 	return fs
 }

@@ -50,7 +50,7 @@ func TestStructureRules(t *testing.T) {
 		segment  int // line = segment number of the finding (0: not checked)
 		message  []string
 		suggest  string
-		status   string
+		status   Status
 	}{
 		{
 			name: "bad SE01", data: mutate(t, base, "SE*22*0001~", "SE*34*0001~"),
@@ -290,7 +290,7 @@ func TestStructureFatalMidFile(t *testing.T) {
 }
 
 func TestUnreadable(t *testing.T) {
-	s := New(testPack(t))
+	s := New(testPack(t), Options{})
 	res := s.Unreadable(3, "lost.837", errors.New("open lost.837: permission denied"))
 	if res.Status != StatusFailed || res.Error == "" || res.Index != 3 || res.Name != "lost.837" {
 		t.Fatalf("%+v", res)
@@ -304,7 +304,7 @@ func TestUnreadable(t *testing.T) {
 // TestFinishKeepsOrder: Finish over several results leaves each sorted and
 // with its own findings.
 func TestFinishKeepsOrder(t *testing.T) {
-	s := New(testPack(t))
+	s := New(testPack(t), Options{})
 	base := readFixture(t, "base.txt")
 	var results []*FileResult
 	for i := 0; i < 3; i++ {
@@ -330,7 +330,7 @@ func TestFinishKeepsOrder(t *testing.T) {
 // cross-claim findings; Finish puts each in the result of its file and
 // raises that claim's worst severity.
 func TestFinishCrossClaim(t *testing.T) {
-	s := New(testPack(t))
+	s := New(testPack(t), Options{})
 	base := readFixture(t, "base.txt")
 	a := s.Scrub(0, "a", bytes.NewReader(base))
 	b := s.Scrub(1, "b", bytes.NewReader(base))

@@ -62,7 +62,7 @@ func BenchmarkScrubPerClaim(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := scrubber.New(pack)
+	s := scrubber.New(pack, scrubber.Options{})
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {

@@ -46,15 +46,14 @@ func scrubDrop(t testing.TB, bufs []*bytes.Buffer) (map[string][]string, []*scru
 }
 
 // scrubDropOverlap is scrubDrop with claims checked on a second goroutine
-// (Scrubber.SetOverlap) or not.
+// (scrubber.Options.Overlap) or not.
 func scrubDropOverlap(t testing.TB, bufs []*bytes.Buffer, overlap bool) (map[string][]string, []*scrubber.FileResult) {
 	t.Helper()
 	pack, err := pack.Default(false)
 	if err != nil {
 		t.Fatalf("DefaultPack: %v", err)
 	}
-	s := scrubber.New(pack)
-	s.SetOverlap(overlap)
+	s := scrubber.New(pack, scrubber.Options{Overlap: overlap})
 	results := make([]*scrubber.FileResult, len(bufs))
 	for i, b := range bufs {
 		results[i] = s.Scrub(i, fmt.Sprintf("drop-%04d.837", i+1), bytes.NewReader(b.Bytes()))
@@ -113,7 +112,7 @@ func TestOracle(t *testing.T) {
 			if !reflect.DeepEqual(overlapped, results) {
 				for i := range results {
 					if !reflect.DeepEqual(overlapped[i], results[i]) {
-						t.Errorf("file %d: with SetOverlap(true) the result differs: %d findings, %d target claims, %v; without: %d, %d, %v",
+						t.Errorf("file %d: with Overlap the result differs: %d findings, %d target claims, %v; without: %d, %d, %v",
 							i+1, len(overlapped[i].Findings), overlapped[i].TargetClaims, overlapped[i].Targets,
 							len(results[i].Findings), results[i].TargetClaims, results[i].Targets)
 					}

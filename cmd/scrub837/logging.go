@@ -99,7 +99,7 @@ func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMe
 	bySev := counts.bySev
 	ev = ev.Str("file", res.Name).
 		Int("index", res.Index).
-		Str("status", res.Status).
+		Str("status", string(res.Status)).
 		Int64("bytes", meta.bytes).
 		Bool("gzip", meta.gzipped).
 		Int("transactions", res.Transactions).

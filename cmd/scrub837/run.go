@@ -103,11 +103,8 @@ func (e *env) scrub(o *options) int {
 		prog = newProgress(sink, inputs)
 		sink.setProgress(prog)
 	}
-	s := scrubber.New(rulePack)
-	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
 	// Fewer files at once than CPUs: let each file use more goroutines.
 	spareCPU := min(o.workers, len(inputs)) < runtime.GOMAXPROCS(0)
-	s.SetOverlap(spareCPU)
 	spool, err := newFindingSpool("", len(inputs))
 	if err != nil {
 		log.Error().Err(err).Msg("cannot start the run")
@@ -115,7 +112,8 @@ func (e *env) scrub(o *options) int {
 	}
 	defer spool.close()
 	// A large file's findings go to the spool while it is scrubbed.
-	s.SetFindingSink(spoolRunFindings, spool.putRun)
+	s := scrubber.New(rulePack, scrubber.Options{Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolRunFindings})
+	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
 	stopTuning := tuneGC(e.getenv, min(o.workers, len(inputs)))
 	results, metas := scrubAll(s, inputs, o.workers, spareCPU, e.stdin, prog, log, spool)
 	if prog != nil {

@@ -44,7 +44,7 @@ func TestScrubAllKeepsInputOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := scrubber.New(pack)
+	s := scrubber.New(pack, scrubber.Options{})
 	dir := t.TempDir()
 	var inputs []input
 	for i := range 40 {

@@ -91,7 +91,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta)
 			Path:         res.Name,
 			Bytes:        meta.bytes,
 			SHA256:       meta.sha256,
-			Status:       res.Status,
+			Status:       string(res.Status),
 			Error:        res.Error,
 			Transactions: res.Transactions,
 			Claims:       res.Claims,
@@ -147,7 +147,7 @@ func summaryText(r *reports.Report, procedure string, written []string) string {
 	var b strings.Builder
 	skipped := 0
 	for _, f := range r.Files {
-		if f.Status == scrubber.StatusSkipped {
+		if f.Status == string(scrubber.StatusSkipped) {
 			skipped++
 		}
 	}
@@ -161,7 +161,7 @@ func summaryText(r *reports.Report, procedure string, written []string) string {
 		fmt.Fprintf(&b, "  top rules: %s\n", topCounts(s.FindingsByRule, 5))
 	}
 	for _, f := range r.Files {
-		if f.Status == scrubber.StatusFailed {
+		if f.Status == string(scrubber.StatusFailed) {
 			fmt.Fprintf(&b, "  failed: %s: %s\n", f.Path, safeError(f.Error))
 		}
 	}

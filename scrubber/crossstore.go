@@ -66,7 +66,7 @@ type crossStore struct {
 }
 
 // add indexes the claim's target and related-code lines (see
-// appendCrossEntries) for the Scrub call with serial scrub.
+// packCrossEntries) for the Scrub call with serial scrub.
 //
 // scratch is the caller's packing buffer, reused from claim to claim: a
 // spilled entry goes from it to its file without becoming strings.

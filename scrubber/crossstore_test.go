@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/scrub837/scrub837/scrubber/claim"
-	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 	"github.com/scrub837/scrub837/scrubber/spill"
@@ -155,7 +154,7 @@ func TestCrossSpillSameFindings(t *testing.T) {
 	data := spillDrop(5, 120, 7)
 	inOrder := []int{0, 1, 2, 3, 4}
 
-	mem := New(p)
+	mem := New(p, Options{})
 	want := spillRun(t, mem, data, inOrder, func() {
 		if mem.cross.parts != nil || len(mem.cross.mem) == 0 {
 			t.Fatalf("the in-memory run spilled (or indexed nothing): %d entries", len(mem.cross.mem))
@@ -178,8 +177,8 @@ func TestCrossSpillSameFindings(t *testing.T) {
 	loadMaxes := []int{0, 100, 0, 300, 0}
 	for run, limit := range []int{1, 1, 1, 2000, 20000} {
 		tmp := t.TempDir()
-		s := New(p)
-		s.SetTempDir(tmp)
+		s := New(p, Options{})
+		s.cross.dir = tmp
 		s.cross.limit = limit
 		s.cross.loadMax = loadMaxes[run]
 		order := slicesPerm(r, len(data))
@@ -204,61 +203,38 @@ func TestCrossSpillSameFindings(t *testing.T) {
 
 func slicesPerm(r *rand.Rand, n int) []int { return r.Perm(n) }
 
-// The spill store matches like crossClaimFindings, whatever order its
+// The spill store matches like the store in memory, whatever order its
 // entries arrive in: the claims of TestCrossDeterministic, shuffled, each
 // partition written in a different order.
 func TestCrossSpillShuffled(t *testing.T) {
 	p := rulesPack(t, false)
-	var claims []*claim.Claim
-	for f := range 3 {
-		for i := range 12 {
-			var lines []claim.Line
-			switch i % 4 {
-			case 0:
-				lines = []claim.Line{tline("0620T", "RT")}
-			case 1:
-				lines = []claim.Line{tline("36200"), dated(tline("0620T"), "20260116")}
-			case 2:
-				lines = []claim.Line{dated(tline("37224"), "20251201"), tline("76937"), tline("36200", "XS")}
-			case 3:
-				lines = []claim.Line{dated(tline("0620T", "50"), "20251201"), tline("0620T", "LT"), tline("0620T", "LT")}
-			}
-			c := xclaim(f, int64(1000*(i+1)), fmt.Sprintf("F%dC%d", f, i), lines...)
-			c.MemberID = fmt.Sprintf("W%08d", 1+i%3)
-			c.HasPatient = i%5 == 4
-			claims = append(claims, c)
-		}
-	}
-	want := dump(crossRun(p, 3, claims...))
-	if strings.Count(want, "\n") < 20 {
-		t.Fatalf("expected many findings:%s", want)
-	}
-	r := rand.New(rand.NewSource(2))
-	for range 10 {
-		r.Shuffle(len(claims), func(i, j int) { claims[i], claims[j] = claims[j], claims[i] })
+	claims := crossClaims(3, 12, [][]claim.Line{
+		{tline("0620T", "RT")},
+		{tline("36200"), dated(tline("0620T"), "20260116")},
+		{dated(tline("37224"), "20251201"), tline("76937"), tline("36200", "XS")},
+		{dated(tline("0620T", "50"), "20251201"), tline("0620T", "LT"), tline("0620T", "LT")},
+	}, func(c *claim.Claim, i int) {
+		c.MemberID = fmt.Sprintf("W%08d", 1+i%3)
+		c.HasPatient = i%5 == 4
+	})
+	want := manyFindings(t, p, claims, 20)
+	shuffles(claims, 2, 10, func() {
 		st := &crossStore{limit: 1, dir: t.TempDir()}
-		var scratch []byte
-		for _, c := range claims {
-			st.add(p, c, 1, true, 0, &scratch)
-		}
+		addClaims(st, p, claims)
 		if st.parts == nil || st.err != nil {
 			t.Fatalf("not spilled: %v", st.err)
 		}
-		fs, err := st.findings(p, func(*crossEntry) bool { return true })
+		fs, err := allFindings(st, p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var plain []finding.Finding
-		for _, f := range fs {
-			plain = append(plain, f.Finding)
-		}
-		if got := dump(plain); got != want {
+		if got := dump(fs); got != want {
 			t.Fatalf("spilled findings differ:%s\nwant:%s", got, want)
 		}
 		if files := dirEntries(t, st.dir); len(files) != 0 {
 			t.Fatalf("files left: %v", files)
 		}
-	}
+	})
 }
 
 // A spilled entry reads back as it was written.
@@ -361,8 +337,8 @@ func TestSplitPartKeepsRecordsAndKeys(t *testing.T) {
 // into tmp from the first entry, and fails the test if it did not spill.
 func scrubSpilled(t *testing.T, p *pack.Pack, tmp string, data [][]byte) *Scrubber {
 	t.Helper()
-	s := New(p)
-	s.SetTempDir(tmp)
+	s := New(p, Options{})
+	s.cross.dir = tmp
 	s.cross.limit = 1
 	for i := range data {
 		s.Scrub(i, "f", bytes.NewReader(data[i]))
@@ -436,7 +412,7 @@ func TestCrossSpillCloseAndErrors(t *testing.T) {
 	}
 
 	// A temp folder that does not exist: the spill fails, and Finish says so.
-	s.SetTempDir(filepath.Join(tmp, "missing"))
+	s.cross.dir = filepath.Join(tmp, "missing")
 	var results []*FileResult
 	for i := range data {
 		results = append(results, s.Scrub(i, "f", bytes.NewReader(data[i])))
@@ -452,8 +428,8 @@ func TestCrossSpillCloseAndErrors(t *testing.T) {
 
 	// The failed run is forgotten: the next one works, and a Scrub result
 	// left out of Finish (a file that panicked) adds nothing.
-	s.SetTempDir(tmp)
-	want := spillRun(t, New(p), data[:1], []int{0}, nil)
+	s.cross.dir = tmp
+	want := spillRun(t, New(p, Options{}), data[:1], []int{0}, nil)
 	s.Scrub(0, "drop-0.837", bytes.NewReader(data[1])) // dropped, like a panicked Scrub
 	if got := spillRun(t, s, data[:1], []int{0}, nil); got != want {
 		t.Fatalf("after a failed Finish:\n%s\nwant:\n%s", got, want)
@@ -508,7 +484,7 @@ func TestCrossMemory(t *testing.T) {
 		return <-peak
 	}
 	run := func(limit int) string {
-		s := New(p)
+		s := New(p, Options{})
 		defer s.Close()
 		s.cross.limit = limit
 		before := heap()
