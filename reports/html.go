@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"html/template"
 	"io"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -326,33 +325,13 @@ func fmtThousands(n int64) string {
 	return b.String()
 }
 
-var packCodePattern = regexp.MustCompile(`(?i)(?:^|[^0-9a-z])([0-9]{4}[a-z])(?:$|[^0-9a-z])`)
-var cptPattern = regexp.MustCompile(`^[0-9]{4}[0-9A-Z]$`)
-
-// targetCode names the procedure the run is about ("0620T"): a CPT-like code
-// in the rule pack's name, else the procedure most service-line findings are
-// about, else "Target".
+// targetCode names the procedure the run is about ("0620T"): the rule
+// pack's, else "Target".
 func targetCode(r *Report) string {
-	if m := packCodePattern.FindStringSubmatch(r.Run.Rules.Name); m != nil {
-		return strings.ToUpper(m[1])
+	if p := r.Run.Rules.Procedure; p != "" {
+		return p
 	}
-	counts := map[string]int{}
-	r.EachFinding(func(f *finding.Finding) error {
-		if f.LineNumber > 0 && cptPattern.MatchString(f.Procedure) {
-			counts[f.Procedure]++
-		}
-		return nil
-	})
-	best, bestN := "", 0
-	for code, n := range counts {
-		if n > bestN || (n == bestN && code < best) {
-			best, bestN = code, n
-		}
-	}
-	if best == "" {
-		return "Target"
-	}
-	return best
+	return "Target"
 }
 
 // Charts.

@@ -58,7 +58,7 @@ func analystReport() *Report {
 		Run: Run{
 			ID:          "run-2026-03-02",
 			ToolVersion: "v0.9.0",
-			Rules:       RulesInfo{Name: "0620T-policy", Version: "2026.1", SHA256: strings.Repeat("ab", 32), SeedOnly: true},
+			Rules:       RulesInfo{Name: "0620T-policy", Version: "2026.1", Procedure: "0620T", SHA256: strings.Repeat("ab", 32), SeedOnly: true},
 			StartedAt:   time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC),
 			FinishedAt:  time.Date(2026, 3, 2, 6, 1, 30, 0, time.UTC),
 		},
@@ -215,17 +215,12 @@ func TestHTMLSummaryAndCharts(t *testing.T) {
 
 func TestHTMLTargetCode(t *testing.T) {
 	r := analystReport()
-	r.Run.Rules.Name = "default"
 	if got := targetCode(r); got != "0620T" {
-		t.Errorf("from findings: %q", got)
+		t.Errorf("the pack's procedure: %q", got)
 	}
-	r.Findings = nil
+	r.Run.Rules.Procedure = ""
 	if got := targetCode(r); got != "Target" {
-		t.Errorf("no findings: %q", got)
-	}
-	r.Run.Rules.Name = "cpt-0620t-seed"
-	if got := targetCode(r); got != "0620T" {
-		t.Errorf("from pack name: %q", got)
+		t.Errorf("no procedure: %q", got)
 	}
 }
 

@@ -37,10 +37,11 @@ type Run struct {
 
 // RulesInfo names the effective rule pack.
 type RulesInfo struct {
-	Name     string
-	Version  string
-	SHA256   string
-	SeedOnly bool
+	Name      string
+	Version   string
+	Procedure string // the procedure code the pack checks, e.g. 0620T
+	SHA256    string
+	SeedOnly  bool
 }
 
 // Summary holds the run's totals (REPORTS.md, "summary").

@@ -14,7 +14,7 @@ func sampleReport() *Report {
 		Run: Run{
 			ID:          "run-42",
 			ToolVersion: "v1.2.3",
-			Rules:       RulesInfo{Name: "default", Version: "2026.1", SHA256: "abc123", SeedOnly: true},
+			Rules:       RulesInfo{Name: "default", Version: "2026.1", Procedure: "0620T", SHA256: "abc123", SeedOnly: true},
 			StartedAt:   time.Date(2026, 3, 1, 9, 30, 0, 123456789, time.FixedZone("EST", -5*3600)),
 			FinishedAt:  time.Date(2026, 3, 1, 14, 31, 5, 0, time.UTC),
 		},

@@ -1,4 +1,4 @@
-package main
+package runner
 
 import (
 	"runtime"
@@ -101,14 +101,11 @@ func liveHeapBytes() int64 {
 
 // tuneGC starts the tuner and the memory ceiling (gcScrubLimit) for the
 // scrubbing of the files, filesAtOnce at a time, and the cross-claim
-// matching, unless the user set GOGC or GOMEMLIMIT (their settings win).
-// The returned func stops both and restores GOGC=100 and the limit
-// before: the reports hold more at once (report rows, the merge of every
-// file's spooled findings) and run under the defaults.
-func tuneGC(getenv func(string) string, filesAtOnce int) (stop func()) {
-	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
-		return func() {}
-	}
+// matching (Config.TuneGC: not when the user set GOGC or GOMEMLIMIT). The
+// returned func stops both and restores GOGC=100 and the limit before: the
+// reports hold more at once (report rows, the merge of every file's
+// spooled findings) and run under the defaults.
+func tuneGC(filesAtOnce int) (stop func()) {
 	// Once: gctuner reads its limits without synchronization, so they are
 	// set before the first tuner starts (SetFinalizer orders them before
 	// its tunings) and never again.

@@ -1,7 +1,6 @@
-package main
+package runner
 
 import (
-	"math"
 	"runtime"
 	"runtime/debug"
 	"testing"
@@ -30,7 +29,7 @@ func gcPercentAfterGC(wait time.Duration) int {
 
 func TestTuneGCRaisesThePercentForASmallHeap(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	stop := tuneGC(func(string) string { return "" }, 1)
+	stop := tuneGC(1)
 	defer gctuner.Tuning(0)
 	if p := gcPercentAfterGC(2 * time.Second); p <= gcMinPercent || p > gcMaxPercent {
 		t.Fatalf("GC percent %d with a small heap, want in (%d, %d]", p, gcMinPercent, gcMaxPercent)
@@ -41,27 +40,6 @@ func TestTuneGCRaisesThePercentForASmallHeap(t *testing.T) {
 	}
 }
 
-func TestTuneGCLeavesAUsersSettingAlone(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	for _, name := range []string{"GOGC", "GOMEMLIMIT"} {
-		stop := tuneGC(func(k string) string {
-			if k == name {
-				return "100"
-			}
-			return ""
-		}, 1)
-		if p := gcPercentAfterGC(300 * time.Millisecond); p != 100 {
-			gctuner.Tuning(0)
-			t.Fatalf("with %s set, GC percent became %d", name, p)
-		}
-		if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
-			stop()
-			t.Fatalf("with %s set, the memory limit became %d", name, l)
-		}
-		stop()
-	}
-}
-
 func TestTuneGCSetsAMemoryCeilingWhileScrubbingOnly(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	before := debug.SetMemoryLimit(-1)
@@ -69,7 +47,7 @@ func TestTuneGCSetsAMemoryCeilingWhileScrubbingOnly(t *testing.T) {
 		files int
 		want  int64
 	}{{1, 32 << 20}, {2, 32 << 20}, {4, 48 << 20}} {
-		stop := tuneGC(func(string) string { return "" }, tc.files)
+		stop := tuneGC(tc.files)
 		got := debug.SetMemoryLimit(-1)
 		stop()
 		if got != tc.want {
