@@ -8,7 +8,7 @@ import (
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
-// Rules of RULES.md "Related codes and bundling" that look at one claim.
+// Rules of scrubber/RULES.md "Related codes and bundling" that look at one claim.
 // The cross-claim ones are in crossclaim.go.
 
 // bundles is BUNDLE-INCLUDED, BUNDLE-OVERRIDE and BUNDLE-REVIEW: a line of

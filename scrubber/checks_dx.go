@@ -8,7 +8,7 @@ import (
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
-// Rules of RULES.md "Diagnosis pointers and diagnoses".
+// Rules of scrubber/RULES.md "Diagnosis pointers and diagnoses".
 
 // icd10Start is the first service date on which ICD-9 qualifiers are wrong.
 const icd10Start = 20151001

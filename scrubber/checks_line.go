@@ -9,7 +9,7 @@ import (
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
-// Rules of RULES.md "The target line itself", and CLAIM-CHARGE-MISMATCH.
+// Rules of scrubber/RULES.md "The target line itself", and CLAIM-CHARGE-MISMATCH.
 
 // Amounts are compared exactly in cents, units in thousandths of a unit.
 const (

@@ -8,7 +8,7 @@ import (
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
-// Rules of RULES.md "Modifiers" (SV101-3 to SV101-6 of a target line).
+// Rules of scrubber/RULES.md "Modifiers" (SV101-3 to SV101-6 of a target line).
 
 // modifiers runs the modifier rules on target line i. Each distinct
 // modifier is judged once: a repeated one is MOD-DUPLICATE, not a second

@@ -34,9 +34,9 @@ func xclaim(fileIndex int, off int64, id string, lines ...claim.Line) *claim.Cla
 // crossRun indexes the claims (in the order given) in a store kept in
 // memory and returns their cross-claim findings in report order.
 func crossRun(p *pack.Pack, claims ...*claim.Claim) []finding.Finding {
-	var st crossStore
-	addClaims(&st, p, claims)
-	fs, err := allFindings(&st, p)
+	st := newCrossStore("")
+	addClaims(st, p, claims)
+	fs, err := allFindings(st, p)
 	if err != nil {
 		panic(err) // in memory: cannot fail
 	}
@@ -278,10 +278,10 @@ func TestCrossIndexCopies(t *testing.T) {
 	p := rulesPack(t, false)
 	a := xclaim(0, 1000, "A", tline("0620T", "RT"))
 	b := xclaim(0, 5000, "B", tline("0620T", "RT"))
-	var st crossStore
-	addClaims(&st, p, []*claim.Claim{a, b})
+	st := newCrossStore("")
+	addClaims(st, p, []*claim.Claim{a, b})
 	b.ID, b.Lines[0].Modifiers[0], b.Lines[0].Pointers[0] = "Z", "LT", "9"
-	fs, err := allFindings(&st, p)
+	fs, err := allFindings(st, p)
 	if err != nil {
 		t.Fatal(err)
 	}

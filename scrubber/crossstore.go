@@ -51,10 +51,16 @@ const (
 // crossEntrySize is what an entry's struct costs in memory.
 const crossEntrySize = int(unsafe.Sizeof(crossEntry{}))
 
+// newCrossStore is an empty store that spills into dir ("" for
+// os.TempDir()).
+func newCrossStore(dir string) *crossStore {
+	return &crossStore{limit: crossSpillAt, loadMax: crossLoadMax, dir: dir}
+}
+
 type crossStore struct {
 	mu      sync.Mutex
-	limit   int    // spill above this many bytes in memory; 0: crossSpillAt
-	loadMax int    // split partitions above this many bytes; 0: crossLoadMax
+	limit   int    // spill above this many bytes in memory (crossSpillAt)
+	loadMax int    // split partitions above this many bytes (crossLoadMax)
 	dir     string // where spill files go; "": os.TempDir()
 
 	mem      []crossEntry // before spilling
@@ -93,11 +99,7 @@ func (s *crossStore) add(p *pack.Pack, c *claim.Claim, scrub uint32, target bool
 		for i := range es {
 			s.memBytes += crossEntrySize + len(es[i].cols) + len(es[i].sideText)
 		}
-		limit := s.limit
-		if limit <= 0 {
-			limit = crossSpillAt
-		}
-		if s.memBytes > limit {
+		if s.memBytes > s.limit {
 			s.startSpill()
 		}
 	default:
@@ -240,9 +242,6 @@ func (s *crossStore) match(p *pack.Pack, keep func(*crossEntry) bool, emit func(
 		return fmt.Errorf("cross-claim rules: spilling the index to disk: %w", err)
 	}
 	loadMax := s.loadMax
-	if loadMax <= 0 {
-		loadMax = crossLoadMax
-	}
 	// Partitions are matched crossMatchWorkers at a time, each into its own
 	// slice, and emitted in partition order after each round: the findings
 	// do not depend on timing, and at most a round's are held.

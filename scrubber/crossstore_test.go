@@ -180,7 +180,9 @@ func TestCrossSpillSameFindings(t *testing.T) {
 		s := New(p, Options{})
 		s.cross.dir = tmp
 		s.cross.limit = limit
-		s.cross.loadMax = loadMaxes[run]
+		if loadMaxes[run] > 0 {
+			s.cross.loadMax = loadMaxes[run]
+		}
 		order := slicesPerm(r, len(data))
 		got := spillRun(t, s, data, order, func() {
 			// Spilled into unlinked files: a killed run leaves nothing.
@@ -219,7 +221,8 @@ func TestCrossSpillShuffled(t *testing.T) {
 	})
 	want := manyFindings(t, p, claims, 20)
 	shuffles(claims, 2, 10, func() {
-		st := &crossStore{limit: 1, dir: t.TempDir()}
+		st := newCrossStore(t.TempDir())
+		st.limit = 1
 		addClaims(st, p, claims)
 		if st.parts == nil || st.err != nil {
 			t.Fatalf("not spilled: %v", st.err)
@@ -248,7 +251,7 @@ func TestCrossSpillRoundTrip(t *testing.T) {
 	for i := range want {
 		want[i].scrub = uint32(1000 * (i + 1))
 	}
-	st := &crossStore{dir: t.TempDir()}
+	st := newCrossStore(t.TempDir())
 	defer st.reset()
 	st.startSpill()
 	for i := range want {
@@ -486,7 +489,9 @@ func TestCrossMemory(t *testing.T) {
 	run := func(limit int) string {
 		s := New(p, Options{})
 		defer s.Close()
-		s.cross.limit = limit
+		if limit > 0 {
+			s.cross.limit = limit
+		}
 		before := heap()
 		results := make([]*FileResult, copies)
 		var scrubTime time.Duration

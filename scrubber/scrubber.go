@@ -35,7 +35,7 @@ type Scrubber struct {
 
 	// cross holds the cross-claim index entries of every Scrub since the
 	// last Finish, in memory or spilled to disk.
-	cross crossStore
+	cross *crossStore
 	// scrubs numbers the Scrub calls (FileResult.scrub).
 	scrubs atomic.Uint32
 }
@@ -70,9 +70,7 @@ type Options struct {
 // New returns a Scrubber for pack p.
 func New(p *pack.Pack, o Options) *Scrubber {
 	o.SinkEvery = max(1, o.SinkEvery)
-	s := &Scrubber{pack: p, o: o}
-	s.cross.dir = o.TempDir
-	return s
+	return &Scrubber{pack: p, o: o, cross: newCrossStore(o.TempDir)}
 }
 
 // Close drops the cross-claim index of any Scrub not yet finished and

@@ -13,9 +13,9 @@ import (
 )
 
 // --seed-only drops every codeset entry, codeset description and codeset
-// rule of the pack (RULES.md). These tests scrub the same claims with
+// rule of the pack (scrubber/RULES.md). These tests scrub the same claims with
 // DefaultPack(false) and DefaultPack(true) and check that the findings
-// differ exactly where RULES.md says the default pack adds code-set data,
+// differ exactly where scrubber/RULES.md says the default pack adds code-set data,
 // and nowhere else.
 
 // seedOnlyClaims are target claims for member W00000001 (and one related

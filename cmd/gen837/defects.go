@@ -111,23 +111,6 @@ func isolate(c *claim, t int, alone bool) int {
 	return nt
 }
 
-// sidedCode reports the side of a supporting diagnosis in the default pack
-// (longest prefix), 0 for none.
-func sidedCode(code string) byte {
-	for _, list := range [][]string{supportRight, supportLeft, supportBoth} {
-		if contains(list, code) {
-			switch {
-			case contains(supportRight, code):
-				return 'R'
-			case contains(supportLeft, code):
-				return 'L'
-			}
-			return 'B'
-		}
-	}
-	return 0
-}
-
 // simpleSide makes target line t an RT or LT line whose first pointer is a
 // fresh supporting diagnosis of its side and whose other pointers are
 // secondary (unsided, not supporting) diagnoses. It returns the side.

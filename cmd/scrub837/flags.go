@@ -14,7 +14,7 @@ import (
 	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
-// options are the scrub run's flags and paths (REPORTS.md, "Command line").
+// options are the scrub run's flags and paths (cmd/scrub837/REPORTS.md, "Command line").
 type options struct {
 	out       string
 	format    string
@@ -83,7 +83,7 @@ Exit codes:
 	return b.String()
 }
 
-// flagUsages lists the flags one a line, as REPORTS.md writes them
+// flagUsages lists the flags one a line, as cmd/scrub837/REPORTS.md writes them
 // ("-o, --out DIR"), with their defaults.
 func flagUsages(fs *pflag.FlagSet) string {
 	type row struct{ left, right string }

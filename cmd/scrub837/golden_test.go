@@ -108,7 +108,7 @@ func lineDiff(want, got string) string {
 	return b.String()
 }
 
-// ruleIDPattern is a rule ID as RULES.md writes them in its tables.
+// ruleIDPattern is a rule ID as scrubber/RULES.md writes them in its tables.
 var ruleIDPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
 
 // specRuleIDs reads the rule IDs out of the tables of the rule catalogue,
@@ -141,7 +141,7 @@ func specRuleIDs(t *testing.T) []string {
 	return ids
 }
 
-// TestGoldenCoversEveryRule fails when a rule of RULES.md or of the rule
+// TestGoldenCoversEveryRule fails when a rule of scrubber/RULES.md or of the rule
 // catalogue fires in none of the golden reports (the samples must show
 // every rule at work), or when the two do not name the same rules.
 func TestGoldenCoversEveryRule(t *testing.T) {

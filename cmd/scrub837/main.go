@@ -7,7 +7,7 @@
 //	scrub837 version                print the version
 //
 // The command line, the report formats and the exit codes are the contract
-// of REPORTS.md; see README.md.
+// of cmd/scrub837/REPORTS.md; see README.md.
 package main
 
 import (
@@ -24,7 +24,7 @@ import (
 	"github.com/scrub837/scrub837/scrubber/pack"
 )
 
-// Exit codes (REPORTS.md). When an input failed and a finding is at or above
+// Exit codes (cmd/scrub837/REPORTS.md). When an input failed and a finding is at or above
 // --fail-on, exitInputFailed wins: a file that could not be read is the more
 // urgent signal to cron, and its findings are in the reports anyway.
 const (

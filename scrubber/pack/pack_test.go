@@ -43,7 +43,7 @@ func mustDefaultPack(t *testing.T, seedOnly bool) *Pack {
 	return p
 }
 
-// The rules table of RULES.md: every pack-configured rule, its severity and
+// The rules table of scrubber/RULES.md: every pack-configured rule, its severity and
 // source. The default pack must say exactly this.
 var wantPackRules = map[string]struct {
 	sev    finding.Severity
