@@ -68,20 +68,20 @@ func (e *env) scrub(o *options) int {
 		return exitUsage
 	}
 	cfg := runner.Config{
-		Paths:       o.paths,
-		Recursive:   o.recursive,
-		Stdin:       e.stdin,
-		Out:         o.out,
-		Formats:     o.formats,
-		Pack:        rulePack,
-		Workers:     o.workers,
-		RunID:       runID,
-		ToolVersion: version,
-		ShowIDs:     o.showIDs,
-		Started:     started,
-		Now:         clock.now,
-		Log:         log,
-		TuneGC:      tuneGC(e.getenv),
+		Paths:         o.paths,
+		Recursive:     o.recursive,
+		Stdin:         e.stdin,
+		Out:           o.out,
+		Formats:       o.formats,
+		Pack:          rulePack,
+		Workers:       o.workers,
+		RunID:         runID,
+		ToolVersion:   version,
+		ShowIDs:       o.showIDs,
+		Started:       started,
+		Now:           clock.now,
+		Log:           log,
+		MemoryCeiling: ownGCSettings(e.getenv),
 	}
 	if e.stderrIsTerminal && !o.quiet {
 		cfg.Progress = &progress{sink: sink}
@@ -99,9 +99,9 @@ func (e *env) scrub(o *options) int {
 	return code
 }
 
-// tuneGC reports whether the run may tune the garbage collector: not when
-// the user set GOGC or GOMEMLIMIT (their settings win).
-func tuneGC(getenv func(string) string) bool {
+// ownGCSettings reports whether the run may set its own memory ceiling:
+// not when the user set GOGC or GOMEMLIMIT (their settings win).
+func ownGCSettings(getenv func(string) string) bool {
 	return getenv("GOGC") == "" && getenv("GOMEMLIMIT") == ""
 }
 

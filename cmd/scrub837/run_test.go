@@ -30,17 +30,17 @@ func TestRunClock(t *testing.T) {
 	}
 }
 
-// A user's GOGC or GOMEMLIMIT turns the run's GC tuning off.
-func TestTuneGCLeavesAUsersSettingAlone(t *testing.T) {
+// A user's GOGC or GOMEMLIMIT turns the run's memory ceiling off.
+func TestOwnGCSettingsLeaveAUsersAlone(t *testing.T) {
 	env := map[string]string{}
 	getenv := func(k string) string { return env[k] }
-	if !tuneGC(getenv) {
-		t.Error("no GOGC or GOMEMLIMIT: the run should tune")
+	if !ownGCSettings(getenv) {
+		t.Error("no GOGC or GOMEMLIMIT: the run should set its ceiling")
 	}
 	for _, name := range []string{"GOGC", "GOMEMLIMIT"} {
 		env = map[string]string{name: "100"}
-		if tuneGC(getenv) {
-			t.Errorf("with %s set the run tunes the GC", name)
+		if ownGCSettings(getenv) {
+			t.Errorf("with %s set the run sets its own ceiling", name)
 		}
 	}
 }

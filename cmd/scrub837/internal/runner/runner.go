@@ -46,10 +46,11 @@ type Config struct {
 	Log zerolog.Logger
 	// Progress, when set, is told how far the scrubbing is.
 	Progress Progress
-	// TuneGC lets the garbage collector work less while files are
-	// scrubbed, under a memory ceiling (see gctune.go). The command turns
-	// it off when GOGC or GOMEMLIMIT is set: the user's settings win.
-	TuneGC bool
+	// MemoryCeiling sets a soft memory limit while files are scrubbed and
+	// matched, so that the heap's peak does not grow with the number of
+	// GC cycles (see memlimit.go). The command turns it off when GOGC or
+	// GOMEMLIMIT is set: the user's settings win.
+	MemoryCeiling bool
 	// SpoolEvery is how many findings a file keeps in memory before they
 	// go to the spool as a run; 0 is 4096.
 	SpoolEvery int
@@ -126,9 +127,9 @@ func Run(cfg Config) (*Result, error) {
 	// A large file's findings go to the spool while it is scrubbed.
 	s := scrubber.New(cfg.Pack, scrubber.Options{Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery})
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
-	stopTuning := func() {}
-	if cfg.TuneGC {
-		stopTuning = tuneGC(atOnce)
+	stopLimit := func() {}
+	if cfg.MemoryCeiling {
+		stopLimit = limitMemory(atOnce)
 	}
 	w := workers{s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool}
 	results, metas := w.scrubAll(atOnce)
@@ -139,7 +140,7 @@ func Run(cfg Config) (*Result, error) {
 	// a bounded piece of the index per CPU at a time, and without the
 	// ceiling the pacer let some runs on a 4 GB drop peak 10 MB higher.
 	err = s.Finish(results)
-	stopTuning()
+	stopLimit()
 	if err != nil {
 		// The cross-claim rules could not run (the disk their index spills
 		// to failed): reports without them would look complete, so none.

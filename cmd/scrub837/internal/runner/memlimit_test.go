@@ -5,56 +5,22 @@ import (
 	"runtime/debug"
 	"testing"
 	"time"
-
-	"github.com/bytedance/gopkg/util/gctuner"
 )
 
-// gcPercentAfterGC runs collections for up to wait, giving the tuner's
-// finalizer time to run, and returns the GC percent then in force as soon
-// as it is not 100 (restoring it).
-func gcPercentAfterGC(wait time.Duration) int {
-	runtime.GC()
-	deadline := time.Now().Add(wait)
-	for {
-		runtime.Gosched()
-		p := debug.SetGCPercent(100)
-		debug.SetGCPercent(p)
-		if p != 100 || time.Now().After(deadline) {
-			return p
-		}
-		time.Sleep(10 * time.Millisecond)
-		runtime.GC()
-	}
-}
-
-func TestTuneGCRaisesThePercentForASmallHeap(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	stop := tuneGC(1)
-	defer gctuner.Tuning(0)
-	if p := gcPercentAfterGC(2 * time.Second); p <= gcMinPercent || p > gcMaxPercent {
-		t.Fatalf("GC percent %d with a small heap, want in (%d, %d]", p, gcMinPercent, gcMaxPercent)
-	}
-	stop()
-	if p := gcPercentAfterGC(300 * time.Millisecond); p != 100 {
-		t.Fatalf("GC percent %d after the tuner stopped, want 100", p)
-	}
-}
-
-func TestTuneGCSetsAMemoryCeilingWhileScrubbingOnly(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
+func TestLimitMemoryWhileScrubbingOnly(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	for _, tc := range []struct {
 		files int
 		want  int64
 	}{{1, 32 << 20}, {2, 32 << 20}, {4, 48 << 20}} {
-		stop := tuneGC(tc.files)
+		stop := limitMemory(tc.files)
 		got := debug.SetMemoryLimit(-1)
 		stop()
 		if got != tc.want {
 			t.Errorf("%d files at once: memory limit %d while scrubbing, want %d", tc.files, got, tc.want)
 		}
 		if after := debug.SetMemoryLimit(-1); after != before {
-			t.Fatalf("%d files at once: memory limit %d after the tuner stopped, want %d as before", tc.files, after, before)
+			t.Fatalf("%d files at once: memory limit %d after the run stopped it, want %d as before", tc.files, after, before)
 		}
 	}
 }
