@@ -29,10 +29,10 @@ func excludes1Pack(t *testing.T) *Pack {
 // excludes1Scan is Excludes1With the slow way: the pair with a half on
 // a's longest prefix, in pack order, whose other half b starts with.
 func excludes1Scan(p *Pack, a, b string) *CodePair {
-	a, b = NormalizeDiagnosis(a), NormalizeDiagnosis(b)
+	a, b = normalizeDiagnosis(a), normalizeDiagnosis(b)
 	for n := len(a); n >= 1; n-- {
 		for _, e := range p.doc.Excludes1 {
-			x, y := NormalizeDiagnosis(e.Codes[0]), NormalizeDiagnosis(e.Codes[1])
+			x, y := normalizeDiagnosis(e.Codes[0]), normalizeDiagnosis(e.Codes[1])
 			if x == a[:n] && strings.HasPrefix(b, y) || y == a[:n] && strings.HasPrefix(b, x) {
 				return e
 			}
@@ -49,7 +49,7 @@ func TestDiagnosisExcludes1MatchesAScan(t *testing.T) {
 		"I7025", "I70261", "I70262", "E1152", "E115", "E11", "E11.52", "I96", "I9", "I961", "I10", "??"}
 	for _, e := range p.doc.Excludes1 {
 		for _, c := range e.Codes {
-			n := NormalizeDiagnosis(c)
+			n := normalizeDiagnosis(c)
 			codes = append(codes, n, n+"1", n[:len(n)-1])
 		}
 	}

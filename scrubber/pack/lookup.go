@@ -24,7 +24,7 @@ func (p *Pack) Rule(id rules.ID) (Rule, bool) {
 // and its Excludes1 partners. Each comes from the pack entry with the
 // longest prefix of the code (the most specific entry decides).
 type DiagnosisFacts struct {
-	Code            string     // the code normalised (NormalizeDiagnosis)
+	Code            string     // the code normalised (normalizeDiagnosis)
 	Supporting      *CodeEntry // the supporting-diagnosis entry; nil: not an indication
 	Side            Side
 	SideSource      Source
@@ -38,7 +38,7 @@ type DiagnosisFacts struct {
 // Diagnosis works out the facts of a claim diagnosis code (e.g. I70234).
 // It allocates: callers that ask about a code often keep the result.
 func (p *Pack) Diagnosis(code string) *DiagnosisFacts {
-	f := &DiagnosisFacts{Code: NormalizeDiagnosis(code)}
+	f := &DiagnosisFacts{Code: normalizeDiagnosis(code)}
 	if e, ok := longestPrefix(&p.supporting, f.Code); ok {
 		f.Supporting = e
 	}

@@ -256,23 +256,23 @@ func (p *Pack) index(d *packDoc) {
 
 	supporting := map[string]*CodeEntry{}
 	for _, e := range d.Diagnoses {
-		supporting[NormalizeDiagnosis(e.Code)] = e
+		supporting[normalizeDiagnosis(e.Code)] = e
 	}
 	p.supporting = newPrefixMap(supporting)
 	sides := map[string]*sideEntry{}
 	for _, e := range d.Laterality {
 		e.side = Side(e.Side[0])
-		sides[NormalizeDiagnosis(e.Code)] = e
+		sides[normalizeDiagnosis(e.Code)] = e
 	}
 	p.sides = newPrefixMap(sides)
 	minLength := map[string]*minLengthEntry{}
 	for _, e := range d.MinLength {
-		minLength[NormalizeDiagnosis(e.Code)] = e
+		minLength[normalizeDiagnosis(e.Code)] = e
 	}
 	p.minLength = newPrefixMap(minLength)
 	excludes1 := map[string][]pairSide{}
 	for _, e := range d.Excludes1 {
-		a, b := NormalizeDiagnosis(e.Codes[0]), NormalizeDiagnosis(e.Codes[1])
+		a, b := normalizeDiagnosis(e.Codes[0]), normalizeDiagnosis(e.Codes[1])
 		excludes1[a] = append(excludes1[a], pairSide{b, e})
 		excludes1[b] = append(excludes1[b], pairSide{a, e})
 	}

@@ -763,8 +763,8 @@ func TestPackLoadFileErrors(t *testing.T) {
 
 func TestPackNormalizeDiagnosis(t *testing.T) {
 	for in, want := range map[string]string{"I70.234": "I70234", "i70.234": "I70234", "I70234": "I70234", " E11.51 ": "E1151", "": ""} {
-		if got := NormalizeDiagnosis(in); got != want {
-			t.Errorf("NormalizeDiagnosis(%q) = %q, want %q", in, got, want)
+		if got := normalizeDiagnosis(in); got != want {
+			t.Errorf("normalizeDiagnosis(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -68,10 +68,10 @@ func longestPrefix[T any](pm *prefixMap[T], code string) (T, bool) {
 	return zero, false
 }
 
-// NormalizeDiagnosis removes the point and upper-cases a diagnosis code:
+// normalizeDiagnosis removes the point and upper-cases a diagnosis code:
 // "i70.23" -> "I7023". A code already in that form is returned as is,
 // without allocating.
-func NormalizeDiagnosis(code string) string {
+func normalizeDiagnosis(code string) string {
 	code = strings.TrimSpace(code)
 	for i := 0; i < len(code); i++ {
 		if c := code[i]; c == '.' || c >= 'a' && c <= 'z' {

@@ -226,7 +226,7 @@ func (v *validator) diagnoses(d *packDoc) {
 	for i, e := range d.Diagnoses {
 		path := fmt.Sprintf("$.diagnoses[%d]", i)
 		if v.code(path+".code", e.Code, diagnosisRE, diagnosisShape) {
-			s.add(NormalizeDiagnosis(e.Code), path, "diagnosis "+e.Code)
+			s.add(normalizeDiagnosis(e.Code), path, "diagnosis "+e.Code)
 		}
 		v.source(path, e.Source)
 		v.codesetDescription(path, e.Source, e.CodesetDescription)
@@ -235,7 +235,7 @@ func (v *validator) diagnoses(d *packDoc) {
 	for i, e := range d.Laterality {
 		path := fmt.Sprintf("$.laterality[%d]", i)
 		if v.code(path+".code", e.Code, diagnosisRE, diagnosisShape) {
-			s.add(NormalizeDiagnosis(e.Code), path, "laterality of "+e.Code)
+			s.add(normalizeDiagnosis(e.Code), path, "laterality of "+e.Code)
 		}
 		if e.Side != "R" && e.Side != "L" && e.Side != "B" {
 			v.errorf(path+".side", "side %q is not R, L or B", e.Side)
@@ -246,14 +246,14 @@ func (v *validator) diagnoses(d *packDoc) {
 	for i, e := range d.MinLength {
 		path := fmt.Sprintf("$.min_length[%d]", i)
 		if v.code(path+".code", e.Code, diagnosisRE, diagnosisShape) {
-			s.add(NormalizeDiagnosis(e.Code), path, "min_length of "+e.Code)
-			if n := len(NormalizeDiagnosis(e.Code)); e.Length < n || e.Length > 7 {
+			s.add(normalizeDiagnosis(e.Code), path, "min_length of "+e.Code)
+			if n := len(normalizeDiagnosis(e.Code)); e.Length < n || e.Length > 7 {
 				v.errorf(path+".length", "length %d must be from %d (the code's own length) to 7", e.Length, n)
 			}
 		}
 		v.source(path, e.Source)
 	}
-	v.pairs("$.excludes1", d.Excludes1, diagnosisRE, diagnosisShape, NormalizeDiagnosis)
+	v.pairs("$.excludes1", d.Excludes1, diagnosisRE, diagnosisShape, normalizeDiagnosis)
 }
 
 // pairs checks a list of code pairs: two well-formed, different codes,
