@@ -27,7 +27,7 @@ func pointerValue(s string) int {
 
 // pointers checks SV107 of target line l: DX-POINTER-MISSING, -INVALID,
 // -DANGLING and -DUPLICATE. An empty pointer before another one ("1::2",
-// or ":1") is invalid; the walker drops trailing empty ones.
+// or ":1") is invalid; the claim reader drops trailing empty ones.
 func (k *claimCheck) pointers(l *claim.Line) {
 	c := k.c
 	if len(l.Pointers) == 0 {

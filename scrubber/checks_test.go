@@ -17,8 +17,8 @@ import (
 )
 
 // Per-claim rule tests. Claims are Go values built by tclaim and tline, so
-// these tests do not depend on the 837P walker; rules_e2e_test.go runs the
-// same rules through the walker on fixture files.
+// these tests do not depend on the claim reader; checks_e2e_test.go runs the
+// same rules through it on fixture files.
 
 var (
 	packOnce  [2]sync.Once
@@ -849,7 +849,7 @@ func BenchmarkCheckClaim(b *testing.B) {
 	c.Lines = append(c.Lines, tline("36200"), tline("93922"))
 	build(c)
 	out := make([]finding.Finding, 0, 16)
-	var memo dxMemo // as the walker checks claims
+	var memo dxMemo // as Scrub checks claims
 	b.ReportAllocs()
 	for b.Loop() {
 		out = checkClaim(p, &memo, c, out[:0])
@@ -864,7 +864,7 @@ func BenchmarkCheckCleanClaim(b *testing.B) {
 	c.Lines = append(c.Lines, tline("93922"))
 	c.TotalCharge = "1600"
 	out := make([]finding.Finding, 0, 16)
-	var memo dxMemo // as the walker checks claims
+	var memo dxMemo // as Scrub checks claims
 	b.ReportAllocs()
 	for b.Loop() {
 		out = checkClaim(p, &memo, c, out[:0])

@@ -272,7 +272,7 @@ func TestCrossFindingColumns(t *testing.T) {
 	}
 }
 
-// The index keeps copies: changing the claim afterwards (the walker reuses
+// The index keeps copies: changing the claim afterwards (the claim reader reuses
 // its buffers) does not change the findings.
 func TestCrossIndexCopies(t *testing.T) {
 	p := rulesPack(t, false)

@@ -22,7 +22,7 @@ func lineFinding(c *claim.Claim, l *claim.Line, rule pack.Rule, pos claim.Pos, m
 // detach gives the finding's claim values (ClaimID, the line's codes and
 // amounts, payer, providers, member, the listed modifiers, pointers and
 // diagnoses) storage of their own, one string for all. They are substrings
-// of the claim's bytes (one string per claim, see materializer), which a
+// of the claim's bytes (one string per claim, see package claim), which a
 // kept finding would otherwise keep alive whole: about 1 KB per finding
 // for a few bytes of values. The lists must be the finding's own (as
 // lineFinding makes them).
