@@ -35,6 +35,10 @@ test:
 	$(GO) vet ./...
 	$(GO) test ./...
 
+# Scrub generated drops end to end and write the figures into
+# scripts/PERFORMANCE.md and the table into README.md (BENCH_WRITE=0: print
+# only). BENCH_BASELINE=path/to/other/scrub837 alternates every run with
+# that build's and adds the ratios. The knobs are in scripts/bench.sh.
 bench:
 	bash scripts/bench.sh
 

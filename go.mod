@@ -3,7 +3,6 @@ module github.com/scrub837/scrub837
 go 1.26.8
 
 require (
-	github.com/bytedance/gopkg v0.1.4
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/goccy/go-json v0.12.0

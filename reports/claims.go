@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // ClaimSummary is what the scrubber knows of one target claim (a claim that
@@ -101,16 +101,16 @@ const voidFrequency = "8"
 //   - held: a finding at or above holdOn;
 //   - review: worst is a warning (only when holdOn is Error);
 //   - ready: nothing at warning or above.
-func ClaimStatusOf(worst scrubber.Severity, frequency string, holdOn scrubber.Severity) Status {
+func ClaimStatusOf(worst finding.Severity, frequency string, holdOn finding.Severity) Status {
 	if holdOn == 0 {
-		holdOn = scrubber.Error
+		holdOn = finding.Error
 	}
 	switch {
-	case frequency == voidFrequency && worst < scrubber.Error:
+	case frequency == voidFrequency && worst < finding.Error:
 		return StatusVoid
 	case worst >= holdOn:
 		return StatusHeld
-	case worst >= scrubber.Warning:
+	case worst >= finding.Warning:
 		return StatusReview
 	}
 	return StatusReady
@@ -122,7 +122,7 @@ type ClaimRow struct {
 	ClaimSummary
 	Status Status
 	// Worst is the severity of its worst finding; 0 when it has none.
-	Worst                   scrubber.Severity
+	Worst                   finding.Severity
 	Errors, Warnings, Infos int
 	// Rules are its findings' rule IDs, each once, worst first (a rule's
 	// worst severity on this claim), then by ID.
@@ -148,7 +148,7 @@ func (k claimKey) less(o claimKey) bool {
 // claimAgg gathers a claim's findings.
 type claimAgg struct {
 	counts       [3]int // error, warning, info (a finding of no known severity counts in none)
-	worst        scrubber.Severity
+	worst        finding.Severity
 	any          bool
 	fix, problem string
 	rules        []ruleWorst
@@ -156,16 +156,16 @@ type claimAgg struct {
 
 type ruleWorst struct {
 	id  string
-	sev scrubber.Severity
+	sev finding.Severity
 }
 
-func (a *claimAgg) add(f *scrubber.Finding) {
+func (a *claimAgg) add(f *finding.Finding) {
 	switch f.Severity {
-	case scrubber.Error:
+	case finding.Error:
 		a.counts[0]++
-	case scrubber.Warning:
+	case finding.Warning:
 		a.counts[1]++
-	case scrubber.Info:
+	case finding.Info:
 		a.counts[2]++
 	}
 	if !a.any || f.Severity > a.worst {
@@ -184,7 +184,7 @@ func (a *claimAgg) add(f *scrubber.Finding) {
 }
 
 // row makes the claim's worklist row.
-func (a *claimAgg) row(c *ClaimSummary, holdOn scrubber.Severity) ClaimRow {
+func (a *claimAgg) row(c *ClaimSummary, holdOn finding.Severity) ClaimRow {
 	row := ClaimRow{ClaimSummary: *c, Errors: a.counts[0], Warnings: a.counts[1], Infos: a.counts[2],
 		FirstFix: a.fix, FirstProblem: a.problem}
 	if a.any {
@@ -225,7 +225,7 @@ type mergeHooks struct {
 	// finding is called for every finding, in report order, before the row
 	// of the claim it belongs to. key is the claim's (for placeClaim and
 	// placeEarly).
-	finding func(f *scrubber.Finding, place findingPlace, key claimKey) error
+	finding func(f *finding.Finding, place findingPlace, key claimKey) error
 	// row is called for every target claim, in input order, once its
 	// findings are all seen. The row is valid only during the call.
 	row func(*ClaimRow) error
@@ -253,8 +253,8 @@ func (r *Report) EachClaim(fn func(*ClaimRow) error) error {
 // hook as placeOther.
 func (r *Report) mergeClaims(h mergeHooks) (err error) {
 	var ferr error
-	next, stop := iter.Pull(func(yield func(*scrubber.Finding) bool) {
-		ferr = r.EachFinding(func(f *scrubber.Finding) error {
+	next, stop := iter.Pull(func(yield func(*finding.Finding) bool) {
+		ferr = r.EachFinding(func(f *finding.Finding) error {
 			if !yield(f) {
 				return errStopEach
 			}
@@ -272,7 +272,7 @@ func (r *Report) mergeClaims(h mergeHooks) (err error) {
 	holdOn := r.holdOn()
 	early := map[claimKey]*claimAgg{}
 	earlyFile := -1
-	emit := func(f *scrubber.Finding, place findingPlace, key claimKey) error {
+	emit := func(f *finding.Finding, place findingPlace, key claimKey) error {
 		if h.finding == nil {
 			return nil
 		}
@@ -417,7 +417,7 @@ func (c StatusCounts) Total() int { return c.Held + c.Review + c.Void + c.Ready 
 // Totals are the worklist's totals, computed from the claims and the
 // findings (Report.Totals).
 type Totals struct {
-	HoldOn scrubber.Severity
+	HoldOn finding.Severity
 	StatusCounts
 	ByPayerGroup map[string]StatusCounts
 	// HeldCharge is the sum of the held claims' total charges (CLM02), in
@@ -433,10 +433,6 @@ type Totals struct {
 	// invalid UTF-8 or NUL bytes: the reports write them repaired (see
 	// cleanText).
 	TextRepaired int
-
-	// procedures counts the CPT-like procedures of line findings, for
-	// targetCode when the pack's name names none.
-	procedures map[string]int
 }
 
 // Totals computes the worklist's totals in one pass over the claims and the
@@ -450,7 +446,7 @@ func (r *Report) Totals() (Totals, error) {
 
 func (r *Report) computeTotals() (Totals, error) {
 	t := Totals{HoldOn: r.holdOn(), ByPayerGroup: map[string]StatusCounts{},
-		HeldChargeByRule: map[string]int64{}, HeldClaimsByRule: map[string]int{}, procedures: map[string]int{}}
+		HeldChargeByRule: map[string]int64{}, HeldClaimsByRule: map[string]int{}}
 	// The rules at or above --hold-on of the claims not complete yet.
 	holding := map[claimKey][]string{}
 	holdingFile := -1
@@ -458,13 +454,8 @@ func (r *Report) computeTotals() (Totals, error) {
 		t.TextRepaired += countDirty(r.Files[i].Path, r.Files[i].Error)
 	}
 	err := r.mergeClaims(mergeHooks{
-		finding: func(f *scrubber.Finding, place findingPlace, key claimKey) error {
+		finding: func(f *finding.Finding, place findingPlace, key claimKey) error {
 			t.TextRepaired += countDirtyFinding(f)
-			if f.LineNumber > 0 && isCPTLike(f.Procedure) {
-				if _, ok := t.procedures[f.Procedure]; ok || len(t.procedures) < maxProcedures {
-					t.procedures[strings.Clone(f.Procedure)]++
-				}
-			}
 			if place != placeOther && f.Severity >= t.HoldOn {
 				if !slices.Contains(holding[key], f.RuleID) {
 					holding[key] = append(holding[key], strings.Clone(f.RuleID))
@@ -511,23 +502,6 @@ func (r *Report) computeTotals() (Totals, error) {
 	})
 	return t, err
 }
-
-// isCPTLike reports whether s looks like a CPT code: four digits and a
-// digit or capital letter ("0620T", "99213").
-func isCPTLike(s string) bool {
-	if len(s) != 5 {
-		return false
-	}
-	for i := 0; i < 4; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return (s[4] >= '0' && s[4] <= '9') || (s[4] >= 'A' && s[4] <= 'Z')
-}
-
-// maxProcedures bounds the procedures Totals counts for targetCode.
-const maxProcedures = 1000
 
 // parseCents reads an X12 amount ("1250", "1250.5", "-5.00") as cents,
 // rounded half away from zero.

@@ -6,42 +6,42 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // TestClaimStatusOf covers every worst severity, void or not, under both
 // --hold-on levels.
 func TestClaimStatusOf(t *testing.T) {
-	const none = scrubber.Severity(0)
+	const none = finding.Severity(0)
 	type c struct {
-		worst  scrubber.Severity
+		worst  finding.Severity
 		freq   string
-		holdOn scrubber.Severity
+		holdOn finding.Severity
 		want   Status
 	}
 	cases := []c{
 		// --hold-on error (also the default, 0)
-		{none, "1", scrubber.Error, StatusReady},
-		{scrubber.Info, "1", scrubber.Error, StatusReady},
-		{scrubber.Warning, "1", scrubber.Error, StatusReview},
-		{scrubber.Error, "1", scrubber.Error, StatusHeld},
-		{scrubber.Warning, "7", 0, StatusReview},
-		{scrubber.Error, "7", 0, StatusHeld},
+		{none, "1", finding.Error, StatusReady},
+		{finding.Info, "1", finding.Error, StatusReady},
+		{finding.Warning, "1", finding.Error, StatusReview},
+		{finding.Error, "1", finding.Error, StatusHeld},
+		{finding.Warning, "7", 0, StatusReview},
+		{finding.Error, "7", 0, StatusHeld},
 		{none, "", 0, StatusReady},
 		// --hold-on warning: no review
-		{none, "1", scrubber.Warning, StatusReady},
-		{scrubber.Info, "1", scrubber.Warning, StatusReady},
-		{scrubber.Warning, "1", scrubber.Warning, StatusHeld},
-		{scrubber.Error, "1", scrubber.Warning, StatusHeld},
+		{none, "1", finding.Warning, StatusReady},
+		{finding.Info, "1", finding.Warning, StatusReady},
+		{finding.Warning, "1", finding.Warning, StatusHeld},
+		{finding.Error, "1", finding.Warning, StatusHeld},
 		// voids: void unless an error, whatever --hold-on
-		{none, "8", scrubber.Error, StatusVoid},
-		{scrubber.Info, "8", scrubber.Error, StatusVoid},
-		{scrubber.Warning, "8", scrubber.Error, StatusVoid},
-		{scrubber.Warning, "8", scrubber.Warning, StatusVoid},
-		{scrubber.Error, "8", scrubber.Error, StatusHeld},
-		{scrubber.Error, "8", scrubber.Warning, StatusHeld},
+		{none, "8", finding.Error, StatusVoid},
+		{finding.Info, "8", finding.Error, StatusVoid},
+		{finding.Warning, "8", finding.Error, StatusVoid},
+		{finding.Warning, "8", finding.Warning, StatusVoid},
+		{finding.Error, "8", finding.Error, StatusHeld},
+		{finding.Error, "8", finding.Warning, StatusHeld},
 		// "08" or " 8" is not CLM05-3 = 8 (the scrubber hands it as billed)
-		{none, "08", scrubber.Error, StatusReady},
+		{none, "08", finding.Error, StatusReady},
 	}
 	for _, tc := range cases {
 		if got := ClaimStatusOf(tc.worst, tc.freq, tc.holdOn); got != tc.want {
@@ -61,13 +61,13 @@ func TestClaimStatusOf(t *testing.T) {
 // claim between two that are, a clean claim, a void, and a last file with
 // no target claim.
 func worklistReport() *Report {
-	fd := func(file int, claim, at int64, rule string, sev scrubber.Severity, msg, sug string) scrubber.Finding {
+	fd := func(file int, claim, at int64, rule string, sev finding.Severity, msg, sug string) finding.Finding {
 		name := []string{"a.837", "b.837", "c.837"}[file]
 		id := ""
 		if claim != 0 {
 			id = "CLM" + strings.Repeat("0", 3) + string(rune('0'+claim/1000))
 		}
-		return scrubber.Finding{FileIndex: file, ClaimOffset: claim, File: name, ClaimID: id, ByteOffset: at,
+		return finding.Finding{FileIndex: file, ClaimOffset: claim, File: name, ClaimID: id, ByteOffset: at,
 			RuleID: rule, Severity: sev, Message: msg, Suggestion: sug}
 	}
 	claim := func(file int, at int64, id, freq, charge string) ClaimSummary {
@@ -76,23 +76,23 @@ func worklistReport() *Report {
 	}
 	return &Report{
 		Run: Run{ID: "wl"},
-		Findings: []scrubber.Finding{
-			fd(0, 0, 0, "X12-ENVELOPE", scrubber.Warning, "file-level", "resend"),
+		Findings: []finding.Finding{
+			fd(0, 0, 0, "X12-ENVELOPE", finding.Warning, "file-level", "resend"),
 			// Shared 2000A at byte 500: findings for claims 1000 (target),
 			// 2000 (not a target claim) and 3000 (target).
-			fd(0, 1000, 500, "LINE-TAXONOMY-ATYPICAL", scrubber.Info, "taxonomy 1000", "check taxonomy"),
-			fd(0, 2000, 500, "LINE-TAXONOMY-ATYPICAL", scrubber.Info, "taxonomy 2000", "check taxonomy"),
-			fd(0, 3000, 500, "LINE-TAXONOMY-ATYPICAL", scrubber.Warning, "taxonomy 3000", "check taxonomy"),
-			fd(0, 1000, 1010, "MOD-LATERALITY-MISSING", scrubber.Error, "no side", "add RT or LT"),
-			fd(0, 1000, 1010, "Z-RULE", scrubber.Error, "second error", "second fix"),
-			fd(0, 1000, 1020, "DX-NOT-SUPPORTING", scrubber.Warning, "weak dx", "point at a dx"),
-			fd(0, 2000, 2010, "LINE-UNITS", scrubber.Error, "not a target claim", "ignore"),
-			fd(0, 3000, 3010, "DX-NOT-SUPPORTING", scrubber.Warning, "weak dx 3000", "point at a dx"),
+			fd(0, 1000, 500, "LINE-TAXONOMY-ATYPICAL", finding.Info, "taxonomy 1000", "check taxonomy"),
+			fd(0, 2000, 500, "LINE-TAXONOMY-ATYPICAL", finding.Info, "taxonomy 2000", "check taxonomy"),
+			fd(0, 3000, 500, "LINE-TAXONOMY-ATYPICAL", finding.Warning, "taxonomy 3000", "check taxonomy"),
+			fd(0, 1000, 1010, "MOD-LATERALITY-MISSING", finding.Error, "no side", "add RT or LT"),
+			fd(0, 1000, 1010, "Z-RULE", finding.Error, "second error", "second fix"),
+			fd(0, 1000, 1020, "DX-NOT-SUPPORTING", finding.Warning, "weak dx", "point at a dx"),
+			fd(0, 2000, 2010, "LINE-UNITS", finding.Error, "not a target claim", "ignore"),
+			fd(0, 3000, 3010, "DX-NOT-SUPPORTING", finding.Warning, "weak dx 3000", "point at a dx"),
 			// claim 4000 is clean; 5000 is a void with a warning
-			fd(0, 5000, 5010, "DX-NOT-SUPPORTING", scrubber.Warning, "void warn", "nothing"),
-			fd(0, 0, 9000, "X12-SE-COUNT", scrubber.Error, "SE count", "recount"),
-			fd(1, 1000, 1010, "LINE-UNITS", scrubber.Error, "units", "bill 1 unit"),
-			fd(2, 0, 0, "X12-NOT-837P", scrubber.Info, "not 837P", ""),
+			fd(0, 5000, 5010, "DX-NOT-SUPPORTING", finding.Warning, "void warn", "nothing"),
+			fd(0, 0, 9000, "X12-SE-COUNT", finding.Error, "SE count", "recount"),
+			fd(1, 1000, 1010, "LINE-UNITS", finding.Error, "units", "bill 1 unit"),
+			fd(2, 0, 0, "X12-NOT-837P", finding.Info, "not 837P", ""),
 		},
 		Claims: ClaimSlice{
 			claim(0, 1000, "CLM0001", "1", "1250.00"),
@@ -107,7 +107,7 @@ func worklistReport() *Report {
 type rowView struct {
 	ID                      string
 	Status                  Status
-	Worst                   scrubber.Severity
+	Worst                   finding.Severity
 	Errors, Warnings, Infos int
 	Rules                   string
 	Fix, Problem            string
@@ -129,11 +129,11 @@ func claimRows(t *testing.T, r *Report) []rowView {
 func TestEachClaim(t *testing.T) {
 	got := claimRows(t, worklistReport())
 	want := []rowView{
-		{"CLM0001", StatusHeld, scrubber.Error, 2, 1, 1, "MOD-LATERALITY-MISSING|Z-RULE|DX-NOT-SUPPORTING|LINE-TAXONOMY-ATYPICAL", "add RT or LT", "no side"},
-		{"CLM0003", StatusReview, scrubber.Warning, 0, 2, 0, "DX-NOT-SUPPORTING|LINE-TAXONOMY-ATYPICAL", "check taxonomy", "taxonomy 3000"},
+		{"CLM0001", StatusHeld, finding.Error, 2, 1, 1, "MOD-LATERALITY-MISSING|Z-RULE|DX-NOT-SUPPORTING|LINE-TAXONOMY-ATYPICAL", "add RT or LT", "no side"},
+		{"CLM0003", StatusReview, finding.Warning, 0, 2, 0, "DX-NOT-SUPPORTING|LINE-TAXONOMY-ATYPICAL", "check taxonomy", "taxonomy 3000"},
 		{"CLM0004", StatusReady, 0, 0, 0, 0, "", "", ""},
-		{"CLM0005", StatusVoid, scrubber.Warning, 0, 1, 0, "DX-NOT-SUPPORTING", "nothing", "void warn"},
-		{"CLM1001", StatusHeld, scrubber.Error, 1, 0, 0, "LINE-UNITS", "bill 1 unit", "units"},
+		{"CLM0005", StatusVoid, finding.Warning, 0, 1, 0, "DX-NOT-SUPPORTING", "nothing", "void warn"},
+		{"CLM1001", StatusHeld, finding.Error, 1, 0, 0, "LINE-UNITS", "bill 1 unit", "units"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rows:\n%+v\nwant\n%+v", got, want)
@@ -141,7 +141,7 @@ func TestEachClaim(t *testing.T) {
 
 	// --hold-on warning holds the claim with warnings only; the void stays void.
 	r := worklistReport()
-	r.HoldOn = scrubber.Warning
+	r.HoldOn = finding.Warning
 	got = claimRows(t, r)
 	if got[1].Status != StatusHeld || got[3].Status != StatusVoid || got[2].Status != StatusReady {
 		t.Errorf("--hold-on warning: %v %v %v", got[1].Status, got[2].Status, got[3].Status)
@@ -153,7 +153,7 @@ func TestMergePlaces(t *testing.T) {
 	r := worklistReport()
 	var got []string
 	err := r.mergeClaims(mergeHooks{
-		finding: func(f *scrubber.Finding, place findingPlace, key claimKey) error {
+		finding: func(f *finding.Finding, place findingPlace, key claimKey) error {
 			got = append(got, []string{"claim", "early", "other"}[place]+":"+f.Message)
 			return nil
 		},
@@ -188,7 +188,7 @@ func TestMergeWithoutClaims(t *testing.T) {
 	r.Claims = nil
 	n := 0
 	err := r.mergeClaims(mergeHooks{
-		finding: func(f *scrubber.Finding, place findingPlace, _ claimKey) error {
+		finding: func(f *finding.Finding, place findingPlace, _ claimKey) error {
 			if place != placeOther {
 				t.Errorf("%s: place %d without claims", f.Message, place)
 			}
@@ -208,8 +208,8 @@ func TestMergeRefusesMisplacedFinding(t *testing.T) {
 	r := worklistReport()
 	bad := r.Findings[4]
 	bad.ByteOffset = 3500 // claim 1000's, after claim 3000's CLM
-	r.Findings = append(r.Findings[:9:9], append([]scrubber.Finding{bad}, r.Findings[9:]...)...)
-	scrubber.SortFindings(r.Findings)
+	r.Findings = append(r.Findings[:9:9], append([]finding.Finding{bad}, r.Findings[9:]...)...)
+	finding.Sort(r.Findings)
 	err := r.EachClaim(func(*ClaimRow) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "out of step") {
 		t.Fatalf("err = %v", err)
@@ -249,8 +249,8 @@ func TestMergeStopsOnHookError(t *testing.T) {
 
 type errSource struct{ err error }
 
-func (e errSource) Len() int                                 { return 1 }
-func (e errSource) Each(func(*scrubber.Finding) error) error { return e.err }
+func (e errSource) Len() int                                { return 1 }
+func (e errSource) Each(func(*finding.Finding) error) error { return e.err }
 
 func TestTotals(t *testing.T) {
 	r := worklistReport()
@@ -258,7 +258,7 @@ func TestTotals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tot.HoldOn != scrubber.Error || tot.StatusCounts != (StatusCounts{Held: 2, Review: 1, Void: 1, Ready: 1}) || tot.Total() != 5 {
+	if tot.HoldOn != finding.Error || tot.StatusCounts != (StatusCounts{Held: 2, Review: 1, Void: 1, Ready: 1}) || tot.Total() != 5 {
 		t.Errorf("totals %+v", tot)
 	}
 	// CLM1001's charge "=1+2" is not an amount.
@@ -275,7 +275,7 @@ func TestTotals(t *testing.T) {
 	}
 	// --hold-on warning: the held rules include warnings.
 	r = worklistReport()
-	r.HoldOn = scrubber.Warning
+	r.HoldOn = finding.Warning
 	tot, _ = r.Totals()
 	if tot.Held != 3 || tot.HeldClaimsByRule["DX-NOT-SUPPORTING"] != 2 || tot.HeldClaimsByRule["LINE-TAXONOMY-ATYPICAL"] != 1 ||
 		tot.HeldChargeByRule["LINE-TAXONOMY-ATYPICAL"] != 10000 {

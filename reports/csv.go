@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func init() {
@@ -63,7 +63,7 @@ const listSeparator = "|"
 // Every cell is valid UTF-8 without NUL bytes (see cleanText).
 func WriteCSV(w io.Writer, r *Report) error {
 	return writeCSVRows(w, CSVHeader, func(put func([]string) error) error {
-		return r.EachFinding(func(f *scrubber.Finding) error { return put(csvFindingRow(r, f)) })
+		return r.EachFinding(func(f *finding.Finding) error { return put(csvFindingRow(r, f)) })
 	})
 }
 
@@ -86,7 +86,7 @@ func writeCSVRows(w io.Writer, header []string, each func(put func(row []string)
 }
 
 // csvFindingRow is the exceptions.csv row of f.
-func csvFindingRow(r *Report, f *scrubber.Finding) []string {
+func csvFindingRow(r *Report, f *finding.Finding) []string {
 	file := f.File
 	if file != "-" {
 		file = guardCell(file)

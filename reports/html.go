@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"html/template"
 	"io"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,7 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func init() {
@@ -197,7 +196,7 @@ type htmlBuilder struct {
 }
 
 func newHTMLPage(r *Report, t Totals) (*htmlPage, error) {
-	target := targetCodeOf(r, t)
+	target := targetCode(r)
 	p := &htmlPage{
 		Title:       target + " claim scrub · run " + cleanText(r.Run.ID),
 		CSP:         htmlCSP,
@@ -307,7 +306,7 @@ func pageNote(t Totals, listed map[Status]int) string {
 		"claims.csv lists every claim and exceptions.csv every finding."
 }
 
-func (b *htmlBuilder) tally(f *scrubber.Finding) {
+func (b *htmlBuilder) tally(f *finding.Finding) {
 	c := b.byRule[f.RuleID]
 	if c == nil {
 		c = &sevTally{}
@@ -324,7 +323,7 @@ func (b *htmlBuilder) tally(f *scrubber.Finding) {
 	c[sevSlot(f.Severity)]++
 }
 
-func (b *htmlBuilder) finding(f *scrubber.Finding, place findingPlace, key claimKey) error {
+func (b *htmlBuilder) finding(f *finding.Finding, place findingPlace, key claimKey) error {
 	b.tally(f)
 	switch place {
 	case placeClaim:
@@ -477,7 +476,7 @@ func sevRank(s string) int {
 	return slices.Index(sevSlotNames[:], s)
 }
 
-func newHTMLFinding(f *scrubber.Finding, withWhere bool) htmlFinding {
+func newHTMLFinding(f *finding.Finding, withWhere bool) htmlFinding {
 	si := sevSlot(f.Severity)
 	hf := htmlFinding{
 		Sev:        sevSlotNames[si],
@@ -586,13 +585,13 @@ func htmlDuration(d time.Duration) string {
 // anything else.
 type sevTally [4]int
 
-func sevSlot(s scrubber.Severity) int {
+func sevSlot(s finding.Severity) int {
 	switch s {
-	case scrubber.Error:
+	case finding.Error:
 		return 0
-	case scrubber.Warning:
+	case finding.Warning:
 		return 1
-	case scrubber.Info:
+	case finding.Info:
 		return 2
 	}
 	return 3
@@ -613,7 +612,7 @@ func htmlCards(r *Report, t Totals, target string, sev sevTally) []htmlCard {
 	if t.Review > 0 {
 		review.Class = "warn"
 	}
-	if t.HoldOn == scrubber.Warning {
+	if t.HoldOn == finding.Warning {
 		review.Note = "--hold-on warning: none"
 	}
 	ready := htmlCard{ID: "t-ready", Label: "Ready", Value: fmtThousands(int64(t.Ready)), Note: "can go out", Class: "good"}
@@ -661,32 +660,13 @@ func fmtThousands(n int64) string {
 	return b.String()
 }
 
-var packCodePattern = regexp.MustCompile(`(?i)(?:^|[^0-9a-z])([0-9]{4}[a-z])(?:$|[^0-9a-z])`)
-
-// targetCode names the procedure the run is about ("0620T"): see
-// targetCodeOf.
+// targetCode names the procedure the run is about ("0620T"): the rule
+// pack's, else "Target".
 func targetCode(r *Report) string {
-	t, _ := r.Totals()
-	return targetCodeOf(r, t)
-}
-
-// targetCodeOf names the procedure the run is about ("0620T"): a CPT-like
-// code in the rule pack's name, else the procedure most service-line
-// findings are about, else "Target".
-func targetCodeOf(r *Report, t Totals) string {
-	if m := packCodePattern.FindStringSubmatch(r.Run.Rules.Name); m != nil {
-		return strings.ToUpper(m[1])
+	if p := r.Run.Rules.Procedure; p != "" {
+		return p
 	}
-	best, bestN := "", 0
-	for code, n := range t.procedures {
-		if n > bestN || (n == bestN && code < best) {
-			best, bestN = code, n
-		}
-	}
-	if best == "" {
-		return "Target"
-	}
-	return best
+	return "Target"
 }
 
 // Charts.

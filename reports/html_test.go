@@ -235,19 +235,13 @@ func TestHTMLDeterministic(t *testing.T) {
 
 func TestHTMLTargetCode(t *testing.T) {
 	r := analystReport()
-	r.Run.Rules.Name = "default"
+	r.Run.Rules.Procedure = "0620T"
 	if got := targetCode(r); got != "0620T" {
-		t.Errorf("from findings: %q", got)
+		t.Errorf("from the pack: %q", got)
 	}
-	r = analystReport()
-	r.Run.Rules.Name = "default"
-	r.Findings = nil
+	r.Run.Rules.Procedure = ""
 	if got := targetCode(r); got != "Target" {
-		t.Errorf("no findings: %q", got)
-	}
-	r.Run.Rules.Name = "cpt-0620t-seed"
-	if got := targetCode(r); got != "0620T" {
-		t.Errorf("from pack name: %q", got)
+		t.Errorf("no procedure: %q", got)
 	}
 }
 

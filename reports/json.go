@@ -10,7 +10,7 @@ import (
 
 	gojson "github.com/goccy/go-json"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func init() {
@@ -262,7 +262,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 		return err
 	}
 	err = array("findings", func(put func(any) error) error {
-		return r.EachFinding(func(f *scrubber.Finding) error { return put(newJSONFinding(r, f)) })
+		return r.EachFinding(func(f *finding.Finding) error { return put(newJSONFinding(r, f)) })
 	})
 	if err != nil {
 		return err
@@ -316,7 +316,7 @@ func newJSONClaim(r *Report, c *ClaimRow) jsonClaim {
 	}
 }
 
-func newJSONFinding(r *Report, f *scrubber.Finding) jsonFinding {
+func newJSONFinding(r *Report, f *finding.Finding) jsonFinding {
 	jf := jsonFinding{
 		RunID:             cleanText(r.Run.ID),
 		File:              cleanText(f.File),

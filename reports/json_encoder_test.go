@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // exceptions.json is byte for byte what encoding/json writes, for findings
@@ -25,8 +25,8 @@ func TestJSONEncoderMatchesEncodingJSON(t *testing.T) {
 	r.Source = nil
 	r.Findings = nil
 	for i, s := range tricky {
-		f := scrubber.Finding{
-			FileIndex: i % 2, File: "f" + s, ClaimID: s, RuleID: "R" + s, Severity: scrubber.Severity(i % 4),
+		f := finding.Finding{
+			FileIndex: i % 2, File: "f" + s, ClaimID: s, RuleID: "R" + s, Severity: finding.Severity(i % 4),
 			Message: s, Suggestion: s + s, Procedure: s, Modifiers: []string{s, "LT"}, Units: []string{"1", "2.50", s, ""}[i%4],
 			Charge: []string{"1500", "0.5", s, "-1"}[i%4], ServiceDate: s, PlaceOfService: s, DxPointers: nil,
 			PointedDiagnoses: []string{}, PayerName: s, PayerID: s, PayerGroup: s, BillingNPI: s, RenderingNPI: s,

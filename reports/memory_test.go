@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // genClaims makes the claims of genSource(n) on the fly.
@@ -39,12 +39,12 @@ type genSource int
 
 func (g genSource) Len() int { return int(g) }
 
-func (g genSource) Each(fn func(*scrubber.Finding) error) error {
+func (g genSource) Each(fn func(*finding.Finding) error) error {
 	rules := []string{"DX-LATERALITY-CONFLICT", "MOD-LATERALITY-MISSING", "LINE-UNITS", "LINE-POS-ATYPICAL"}
-	sevs := []scrubber.Severity{scrubber.Warning, scrubber.Error, scrubber.Error, scrubber.Info}
+	sevs := []finding.Severity{finding.Warning, finding.Error, finding.Error, finding.Info}
 	for i := 0; i < int(g); i++ {
 		claim := i / 3
-		f := scrubber.Finding{
+		f := finding.Finding{
 			FileIndex: claim / 50000, ClaimOffset: int64(claim%50000)*2000 + 1000,
 			File: fmt.Sprintf("drop/drop-%04d.837", claim/50000), ISAControl: "000000001", GSControl: "1", STControl: "0001",
 			ClaimID: fmt.Sprintf("F001C%07d", claim), LineNumber: 1 + i%3, SegmentNumber: int64(30 + i), ByteOffset: int64(claim%50000)*2000 + 1000 + int64(i%3)*10,

@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // Report is everything one run writes. Findings must already be in report
@@ -23,7 +23,7 @@ type Report struct {
 	Run      Run
 	Summary  Summary
 	Files    []File
-	Findings []scrubber.Finding
+	Findings []finding.Finding
 	// Source, when set, gives the findings instead of Findings: a large run
 	// keeps them on disk, not in memory. Writers read findings through
 	// NumFindings and EachFinding, which look at Source first.
@@ -34,7 +34,7 @@ type Report struct {
 	Claims ClaimSource
 	// HoldOn is the --hold-on level: a target claim with a finding at or
 	// above it is held (see ClaimStatusOf). Error when zero.
-	HoldOn scrubber.Severity
+	HoldOn finding.Severity
 	// ShowIDs writes member IDs whole; otherwise they are masked (see
 	// MaskMemberID: HIPAA minimum necessary).
 	ShowIDs bool
@@ -61,10 +61,11 @@ type Run struct {
 
 // RulesInfo names the effective rule pack.
 type RulesInfo struct {
-	Name     string
-	Version  string
-	SHA256   string
-	SeedOnly bool
+	Name      string
+	Version   string
+	Procedure string // the procedure code the pack checks, e.g. 0620T
+	SHA256    string
+	SeedOnly  bool
 }
 
 // Summary holds the run's totals (REPORTS.md, "summary"). The worklist's
@@ -138,12 +139,12 @@ func (r *Report) memberID(id string) string {
 }
 
 // MemberID is the member ID of f as this report shows it.
-func (r *Report) MemberID(f *scrubber.Finding) string { return r.memberID(f.MemberID) }
+func (r *Report) MemberID(f *finding.Finding) string { return r.memberID(f.MemberID) }
 
 // holdOn is the report's --hold-on level.
-func (r *Report) holdOn() scrubber.Severity {
+func (r *Report) holdOn() finding.Severity {
 	if r.HoldOn == 0 {
-		return scrubber.Error
+		return finding.Error
 	}
 	return r.HoldOn
 }
@@ -156,7 +157,7 @@ type FindingSource interface {
 	// first error fn returns. It may be called more than once, also from
 	// several goroutines at once. The *Finding is valid only during the
 	// call.
-	Each(fn func(*scrubber.Finding) error) error
+	Each(fn func(*finding.Finding) error) error
 }
 
 // errStopEach ends an EachFinding early without an error.
@@ -171,7 +172,7 @@ func (r *Report) NumFindings() int {
 }
 
 // EachFinding calls fn for each finding in report order (see FindingSource).
-func (r *Report) EachFinding(fn func(f *scrubber.Finding) error) error {
+func (r *Report) EachFinding(fn func(f *finding.Finding) error) error {
 	var err error
 	if r.Source != nil {
 		err = r.Source.Each(fn)
@@ -189,9 +190,9 @@ func (r *Report) EachFinding(fn func(f *scrubber.Finding) error) error {
 }
 
 // eachFirst calls fn for the first n findings at most.
-func (r *Report) eachFirst(n int, fn func(i int, f *scrubber.Finding) error) error {
+func (r *Report) eachFirst(n int, fn func(i int, f *finding.Finding) error) error {
 	i := 0
-	return r.EachFinding(func(f *scrubber.Finding) error {
+	return r.EachFinding(func(f *finding.Finding) error {
 		if i >= n {
 			return errStopEach
 		}

@@ -11,18 +11,19 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 )
 
 // scrubFiles scrubs paths (from the repository root) as one run and returns
 // the findings in report order.
-func scrubFiles(t *testing.T, paths []string) []scrubber.Finding {
+func scrubFiles(t *testing.T, paths []string) []finding.Finding {
 	t.Helper()
-	pack, err := scrubber.DefaultPack(false)
+	p, err := pack.Default(false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := scrubber.New(pack)
-	s.SetTempDir(t.TempDir())
+	s := scrubber.New(p, scrubber.Options{TempDir: t.TempDir()})
 	defer s.Close()
 	var results []*scrubber.FileResult
 	for i, p := range paths {
@@ -42,17 +43,17 @@ func scrubFiles(t *testing.T, paths []string) []scrubber.Finding {
 	if err := s.Finish(results); err != nil {
 		t.Fatal(err)
 	}
-	var fs []scrubber.Finding
+	var fs []finding.Finding
 	for _, res := range results {
 		fs = append(fs, res.Findings...)
 	}
-	scrubber.SortFindings(fs)
+	finding.Sort(fs)
 	return fs
 }
 
 // claimsOfFindings makes a claim summary for every claim that has a
 // finding, in input order.
-func claimsOfFindings(fs []scrubber.Finding) ClaimSlice {
+func claimsOfFindings(fs []finding.Finding) ClaimSlice {
 	seen := map[claimKey]bool{}
 	var cs ClaimSlice
 	for _, f := range fs {

@@ -4,16 +4,16 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // sliceSource serves findings one at a time from a copy, as a spool on disk
 // would: writers must not keep the pointer it hands out.
-type sliceSource []scrubber.Finding
+type sliceSource []finding.Finding
 
 func (s sliceSource) Len() int { return len(s) }
 
-func (s sliceSource) Each(fn func(*scrubber.Finding) error) error {
+func (s sliceSource) Each(fn func(*finding.Finding) error) error {
 	for _, f := range s {
 		if err := fn(&f); err != nil {
 			return err

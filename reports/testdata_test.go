@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // sampleReport has a service-line finding with awkward text, a file-level
@@ -16,7 +16,7 @@ func sampleReport() *Report {
 		Run: Run{
 			ID:          "run-42",
 			ToolVersion: "v1.2.3",
-			Rules:       RulesInfo{Name: "default", Version: "2026.1", SHA256: "abc123", SeedOnly: true},
+			Rules:       RulesInfo{Name: "default", Version: "2026.1", Procedure: "0620T", SHA256: "abc123", SeedOnly: true},
 			StartedAt:   time.Date(2026, 3, 1, 9, 30, 0, 123456789, time.FixedZone("EST", -5*3600)),
 			FinishedAt:  time.Date(2026, 3, 1, 14, 31, 5, 0, time.UTC),
 		},
@@ -32,11 +32,11 @@ func sampleReport() *Report {
 			{Path: "in/a.837", Bytes: 1234, SHA256: "deadbeef", Status: "ok", Transactions: 2, Claims: 6},
 			{Path: "in/b.837.gz", Bytes: 9, SHA256: "feed", Status: "failed", Error: "not an X12 file"},
 		},
-		Findings: []scrubber.Finding{
+		Findings: []finding.Finding{
 			{
 				File: "in/a.837", ISAControl: "000000001", GSControl: "1", STControl: "0001",
 				ClaimID: "CLM,001", LineNumber: 2, SegmentNumber: 37, ByteOffset: 1024,
-				RuleID: "A-RULE", Severity: scrubber.Error, Source: "seed",
+				RuleID: "A-RULE", Severity: finding.Error, Source: "seed",
 				Message:    `modifier "25" on a line, with a comma` + "\nand a second line",
 				Suggestion: "Remove 25 | or add a distinct E/M",
 				Procedure:  "99213", Modifiers: []string{"25", "59"}, Units: "1", Charge: "-5.00",
@@ -47,12 +47,12 @@ func sampleReport() *Report {
 				MemberID: "W123456789",
 			},
 			{
-				File: "in/b.837.gz", RuleID: "M-RULE", Severity: scrubber.Warning,
+				File: "in/b.837.gz", RuleID: "M-RULE", Severity: finding.Warning,
 				Message: "-- file is empty", Suggestion: "=resend it",
 			},
 			{
 				File: "-", ClaimID: "=HYPERLINK(\"http://x\")", LineNumber: 1, SegmentNumber: 5, ByteOffset: 77,
-				RuleID: "Z-RULE", Severity: scrubber.Info, Source: "codeset",
+				RuleID: "Z-RULE", Severity: finding.Info, Source: "codeset",
 				Message: "ok", Procedure: "+99213", Modifiers: []string{"@x"},
 				Units: ".5", Charge: "=1+2", PayerName: "-2+3", PayerGroup: "Other",
 				RenderingTaxonomy: "\tTAB", MemberID: "@SUM",
@@ -73,9 +73,9 @@ const (
 // groups and files, findings of each severity over several rules, a
 // file-level finding, a malicious claim ID and a payer name full of markup.
 func analystReport() *Report {
-	line := func(file string, idx int, claim string, claimAt int64, lx int, seg, off int64, rule string, sev scrubber.Severity,
-		msg, sug, payer, payerID, group string) scrubber.Finding {
-		return scrubber.Finding{
+	line := func(file string, idx int, claim string, claimAt int64, lx int, seg, off int64, rule string, sev finding.Severity,
+		msg, sug, payer, payerID, group string) finding.Finding {
+		return finding.Finding{
 			FileIndex: idx, ClaimOffset: claimAt, File: file,
 			ISAControl: "000000101", GSControl: "101", STControl: "0001",
 			ClaimID: claim, LineNumber: lx, SegmentNumber: seg, ByteOffset: off,
@@ -89,21 +89,21 @@ func analystReport() *Report {
 		}
 	}
 	const a, b = "in/mon/batch-a.837", "in/mon/batch-b.837"
-	fs := []scrubber.Finding{
-		line(a, 0, "CLM-1001", 1700, 1, 31, 1800, "MOD-LATERALITY-MISSING", scrubber.Error,
+	fs := []finding.Finding{
+		line(a, 0, "CLM-1001", 1700, 1, 31, 1800, "MOD-LATERALITY-MISSING", finding.Error,
 			"0620T is billed without RT or LT", "Add RT or LT for the treated side", "MEDICARE PART B", "12202", "Medicare"),
-		line(a, 0, "CLM-1001", 1700, 1, 32, 1850, "DX-NOT-SUPPORTING", scrubber.Warning,
+		line(a, 0, "CLM-1001", 1700, 1, 32, 1850, "DX-NOT-SUPPORTING", finding.Warning,
 			"No pointed diagnosis supports 0620T", "Point the line at a diagnosis from the policy list", "MEDICARE PART B", "12202", "Medicare"),
-		line(a, 0, "CLM-1002", 2600, 1, 45, 2700, "DX-NOT-SUPPORTING", scrubber.Warning,
+		line(a, 0, "CLM-1002", 2600, 1, 45, 2700, "DX-NOT-SUPPORTING", finding.Warning,
 			"No pointed diagnosis supports 0620T", "Point the line at a diagnosis from the policy list", "MEDICARE PART B", "12202", "Medicare"),
-		line(a, 0, evilClaimID, 4000, 1, 60, 4100, "LINE-UNITS", scrubber.Error,
+		line(a, 0, evilClaimID, 4000, 1, 60, 4100, "LINE-UNITS", finding.Error,
 			"0620T is billed with 3 units; expected 1", "Bill 1 unit", evilPayer, "99999", "Other"),
-		line(b, 1, "CLM-2002", 850, 2, 18, 950, "MOD-LATERALITY-MISSING", scrubber.Error,
+		line(b, 1, "CLM-2002", 850, 2, 18, 950, "MOD-LATERALITY-MISSING", finding.Error,
 			"0620T is billed without RT or LT", "Add RT or LT for the treated side", "AETNA", "60054", "Aetna"),
-		line(b, 1, "CLM-2003", 2500, 1, 44, 2600, "LINE-POS-ATYPICAL", scrubber.Info,
+		line(b, 1, "CLM-2003", 2500, 1, 44, 2600, "LINE-POS-ATYPICAL", finding.Info,
 			"Place of service 11 is atypical for 0620T", "Check the place of service", "BLUE CROSS OF TEXAS", "84980", "BCBS"),
 		{FileIndex: 1, File: b, ISAControl: "000000102", ByteOffset: 9000, SegmentNumber: 200, RuleID: "X12-SE-COUNT",
-			Severity: scrubber.Warning, Message: "SE01 says 40 segments; the transaction has 41", Suggestion: "Recount SE01"},
+			Severity: finding.Warning, Message: "SE01 says 40 segments; the transaction has 41", Suggestion: "Recount SE01"},
 	}
 	fs[3].Procedure = evilCode
 	fs[3].Units = "3"
@@ -128,7 +128,7 @@ func analystReport() *Report {
 		Run: Run{
 			ID:          "run-2026-03-02",
 			ToolVersion: "v0.9.0",
-			Rules:       RulesInfo{Name: "0620T-policy", Version: "2026.1", SHA256: strings.Repeat("ab", 32), SeedOnly: true},
+			Rules:       RulesInfo{Name: "0620T-policy", Version: "2026.1", Procedure: "0620T", SHA256: strings.Repeat("ab", 32), SeedOnly: true},
 			StartedAt:   time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC),
 			FinishedAt:  time.Date(2026, 3, 2, 6, 1, 30, 0, time.UTC),
 		},
@@ -158,9 +158,9 @@ func manyFindingsReport(n int) *Report {
 	r := analystReport()
 	rules := []struct {
 		id  string
-		sev scrubber.Severity
-	}{{"LINE-UNITS", scrubber.Error}, {"DX-NOT-SUPPORTING", scrubber.Warning}, {"LINE-POS-ATYPICAL", scrubber.Info}}
-	r.Findings = make([]scrubber.Finding, 0, n)
+		sev finding.Severity
+	}{{"LINE-UNITS", finding.Error}, {"DX-NOT-SUPPORTING", finding.Warning}, {"LINE-POS-ATYPICAL", finding.Info}}
+	r.Findings = make([]finding.Finding, 0, n)
 	var claims ClaimSlice
 	for i := 0; i < n; i++ {
 		ru := rules[i%len(rules)]
@@ -169,7 +169,7 @@ func manyFindingsReport(n int) *Report {
 			claims = append(claims, ClaimSummary{File: "in/big.837", ClaimOffset: claimAt, ClaimID: fmt.Sprintf("C%06d", i),
 				Frequency: "1", TotalCharge: "100", PayerGroup: "Medicare", TargetLines: 1})
 		}
-		r.Findings = append(r.Findings, scrubber.Finding{
+		r.Findings = append(r.Findings, finding.Finding{
 			File: "in/big.837", ClaimOffset: claimAt, ClaimID: fmt.Sprintf("C%06d", i), LineNumber: 1,
 			SegmentNumber: int64(10 + i), ByteOffset: int64(100 * i),
 			RuleID: ru.id, Severity: ru.sev, Message: "m", Procedure: "0620T", PayerGroup: "Medicare",
@@ -180,4 +180,4 @@ func manyFindingsReport(n int) *Report {
 }
 
 // scrubberSort puts r's findings back in report order.
-func scrubberSort(r *Report) { scrubber.SortFindings(r.Findings) }
+func scrubberSort(r *Report) { finding.Sort(r.Findings) }

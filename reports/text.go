@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 // cleanText is s as the reports write text: valid UTF-8 (each run of
@@ -63,7 +63,7 @@ func countDirty(values ...string) int {
 	return n
 }
 
-func countDirtyFinding(f *scrubber.Finding) int {
+func countDirtyFinding(f *finding.Finding) int {
 	n := 0
 	for _, s := range [...]string{f.File, f.ISAControl, f.GSControl, f.STControl, f.ClaimID, f.RuleID, f.Source,
 		f.Message, f.Suggestion, f.Procedure, f.Units, f.Charge, f.ServiceDate, f.PlaceOfService,

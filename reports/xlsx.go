@@ -14,7 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func init() {
@@ -195,7 +195,7 @@ type xlsxStyles struct {
 	title, section, header, headerNum int
 	int, money, percent, datetime     int
 	date, wrap, team, top, topNum     int
-	sev                               map[scrubber.Severity]int
+	sev                               map[finding.Severity]int
 	status                            map[Status]int
 }
 
@@ -241,10 +241,10 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 	sevStyle := func(color string, bold bool) int {
 		return add(&excelize.Style{Font: &excelize.Font{Bold: bold, Color: color}, Alignment: top})
 	}
-	st.sev = map[scrubber.Severity]int{
-		scrubber.Error:   sevStyle("B42318", true),
-		scrubber.Warning: sevStyle("B54708", true),
-		scrubber.Info:    sevStyle("175CD3", false),
+	st.sev = map[finding.Severity]int{
+		finding.Error:   sevStyle("B42318", true),
+		finding.Warning: sevStyle("B54708", true),
+		finding.Info:    sevStyle("175CD3", false),
 	}
 	st.status = map[Status]int{
 		StatusHeld:   sevStyle("B42318", true),
@@ -382,7 +382,7 @@ func writeXLSXFindings(f *excelize.File, r *Report, st *xlsxStyles) (int, error)
 		return 0, err
 	}
 	row := make([]any, len(xlsxFindingColumns))
-	err = r.eachFirst(n, func(i int, fd *scrubber.Finding) error {
+	err = r.eachFirst(n, func(i int, fd *finding.Finding) error {
 		xlsxFindingRow(row, r, fd, st)
 		return sw.SetRow("A"+strconv.Itoa(i+2), row, xlsxRowHeight(row, xlsxFindingColumns))
 	})
@@ -394,7 +394,7 @@ func writeXLSXFindings(f *excelize.File, r *Report, st *xlsxStyles) (int, error)
 
 // xlsxFindingRow fills row with the cells of one finding, in
 // xlsxFindingColumns order. Empty cells are nil (not written).
-func xlsxFindingRow(row []any, r *Report, f *scrubber.Finding, st *xlsxStyles) {
+func xlsxFindingRow(row []any, r *Report, f *finding.Finding, st *xlsxStyles) {
 	sev := any(f.Severity.String())
 	if id, ok := st.sev[f.Severity]; ok {
 		sev = excelize.Cell{StyleID: id, Value: f.Severity.String()}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func writeXLSXBytes(t *testing.T, r *Report) []byte {
@@ -399,7 +399,7 @@ func TestXLSXTooManyRows(t *testing.T) {
 
 func TestXLSXUnknownSeverity(t *testing.T) {
 	r := analystReport()
-	r.Findings = []scrubber.Finding{{File: "x", RuleID: "R"}}
+	r.Findings = []finding.Finding{{File: "x", RuleID: "R"}}
 	r.Claims = nil
 	rows := sheetCells(t, openXLSX(t, writeXLSXBytes(t, r)), XLSXFindingsSheet, xlsxFindingColumns)
 	if len(rows) != 1 || rows[0]["Severity"] != "unknown" || rows[0]["Byte offset"] != "0" {

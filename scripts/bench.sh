@@ -8,7 +8,15 @@
 # temporary folder under /tmp that is removed at the end (one drop on disk
 # at a time). For each drop it times `cat FILES > /dev/null` and
 # `scrub837 -j 1` and `-j 2` (reports included) under /usr/bin/time -v, and
-# prints one Markdown table: paste the output into README.md as it is.
+# prints one Markdown table. Then it writes that output between the
+# markers of scripts/PERFORMANCE.md (everything) and README.md (the table):
+# the tables there are this script's, never typed by hand.
+#
+# With BENCH_BASELINE=BINARY (another build of scrub837, e.g. of an older
+# commit) every scrub837 run alternates with the same run of BINARY, on the
+# same drop, and a second table gives the ratios (this build / baseline) of
+# the median wall time, CPU time and peak RSS: on a shared machine only
+# alternated runs compare fairly.
 #
 # The page cache cannot be dropped without root, so every drop is read once
 # with cat before anything is timed: all runs read from a warm cache, and
@@ -27,6 +35,8 @@
 #   BENCH_SKIP_GO=1       skip the go test -bench part
 #   BENCH_STRICT=1        exit 1 when a target is missed
 #   BENCH_TMP=/tmp        where the temporary folder is made
+#   BENCH_BASELINE=BINARY alternate every scrub837 run with BINARY's
+#   BENCH_WRITE=0         print only: do not rewrite PERFORMANCE.md, README.md
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -37,6 +47,7 @@ FILES=${BENCH_FILES:-4}
 SHARE=${BENCH_TARGET_SHARE:-0.10}
 DEFECTS=${BENCH_DEFECT_RATE:-0.05}
 SEED=${BENCH_SEED:-1}
+BASELINE=${BENCH_BASELINE:-}
 read -r -a SIZES <<<"${BENCH_SIZES:-250MB 500MB 1GB}"
 BIG=${SIZES[${#SIZES[@]}-1]}
 
@@ -47,6 +58,10 @@ die() {
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
 /usr/bin/time -v true >/dev/null 2>&1 || die "/usr/bin/time does not support -v (GNU time is needed)"
 case $RUNS in '' | *[!0-9]* | 0) die "BENCH_RUNS must be a positive number" ;; esac
+if [ -n "$BASELINE" ]; then
+	BASELINE=$(cd "$(dirname "$BASELINE")" && pwd)/$(basename "$BASELINE")
+	[ -x "$BASELINE" ] || die "BENCH_BASELINE=$BASELINE is not an executable"
+fi
 
 echo "building bin/scrub837 and bin/gen837..." >&2
 mkdir -p bin
@@ -59,17 +74,22 @@ trap 'exit 130' INT TERM
 
 # /usr/bin/time runs programs, not shell functions: two small wrappers.
 printf '#!/bin/sh\nexec cat "$@" >/dev/null\n' >"$TMP/cat_files"
+# scrub BINARY J FILES...
 cat >"$TMP/scrub" <<WRAPPER
 #!/bin/sh
-j=\$1
-shift
+bin=\$1
+j=\$2
+shift 2
 rm -rf "$TMP/out"
-exec "$PWD/bin/scrub837" -o "$TMP/out" -j "\$j" --run-id bench --fail-on never -q --log-format json "\$@" 2>"$TMP/scrub.log"
+exec "\$bin" -o "$TMP/out" -j "\$j" --run-id bench --fail-on never -q --log-format json "\$@" 2>"$TMP/scrub.log"
 WRAPPER
 chmod +x "$TMP/cat_files" "$TMP/scrub"
+BIN="$PWD/bin/scrub837"
 
 ROWS="$TMP/rows.txt"
+BASEROWS="$TMP/baserows.txt"
 : >"$ROWS"
+: >"$BASEROWS"
 
 # run_timed OUT CMD...: runs CMD under /usr/bin/time -v and writes
 # "wall_seconds peak_rss_kb cpu_seconds" to OUT. The wall time is read
@@ -93,6 +113,11 @@ run_timed() {
 	awk -v ns=$((t1 - t0)) -v rss="$rss" -v cpu="$cpu" 'BEGIN { printf "%.3f %d %.2f\n", ns / 1e9, rss, cpu }' >"$out"
 }
 
+# median OUT RUNS_FILE: OUT gets the run with the median wall time.
+median() {
+	sort -n "$2" | awk -v n="$RUNS" 'NR == int((n + 1) / 2)' >"$1"
+}
+
 # median_run OUT CMD...: RUNS runs; OUT gets the run with the median wall time.
 median_run() {
 	local out=$1
@@ -103,7 +128,38 @@ median_run() {
 		run_timed "$TMP/one.txt" "$@"
 		cat "$TMP/one.txt" >>"$TMP/runs.txt"
 	done
-	sort -n "$TMP/runs.txt" | awk -v n="$RUNS" 'NR == int((n + 1) / 2)' >"$out"
+	median "$out" "$TMP/runs.txt"
+}
+
+# scrub_runs LABEL NFILES BYTES CLAIMS COMMAND J [ENV...] -- FILES...: RUNS
+# runs of bin/scrub837 (alternating with the baseline's, when there is
+# one); adds their median rows to ROWS (and BASEROWS).
+scrub_runs() {
+	local label=$1 nfiles=$2 bytes=$3 claims=$4 cmd=$5 j=$6
+	shift 6
+	local envs=()
+	while [ "$1" != -- ]; do
+		envs+=("$1")
+		shift
+	done
+	shift
+	local i
+	: >"$TMP/runs.txt"
+	: >"$TMP/baseruns.txt"
+	for ((i = 0; i < RUNS; i++)); do
+		run_timed "$TMP/one.txt" env "${envs[@]}" "$TMP/scrub" "$BIN" "$j" "$@"
+		cat "$TMP/one.txt" >>"$TMP/runs.txt"
+		if [ -n "$BASELINE" ]; then
+			run_timed "$TMP/one.txt" env "${envs[@]}" "$TMP/scrub" "$BASELINE" "$j" "$@"
+			cat "$TMP/one.txt" >>"$TMP/baseruns.txt"
+		fi
+	done
+	median "$TMP/r.txt" "$TMP/runs.txt"
+	echo "$label $nfiles $bytes $claims $cmd $j $(cat "$TMP/r.txt")" >>"$ROWS"
+	if [ -n "$BASELINE" ]; then
+		median "$TMP/r.txt" "$TMP/baseruns.txt"
+		echo "$label $nfiles $bytes $claims $cmd $j $(cat "$TMP/r.txt")" >>"$BASEROWS"
+	fi
 }
 
 # bench_drop LABEL SIZE NFILES: generate, time cat and scrub837 -j 1, -j 2,
@@ -125,14 +181,12 @@ bench_drop() {
 	echo "$label $nfiles $bytes $claims cat - $(cat "$TMP/r.txt")" >>"$ROWS"
 	for j in 1 2; do
 		echo "  scrub837 -j $j..." >&2
-		median_run "$TMP/r.txt" "$TMP/scrub" "$j" "${files[@]}"
-		echo "$label $nfiles $bytes $claims scrub837 $j $(cat "$TMP/r.txt")" >>"$ROWS"
+		scrub_runs "$label" "$nfiles" "$bytes" "$claims" scrub837 "$j" -- "${files[@]}"
 	done
 	# -j 1 held to one CPU: what one worker does alone (with a spare CPU,
-	# -j 1 also reads ahead, hashes and checks claims on a second one).
+	# -j 1 also reads ahead, hashes and reads claims on a second one).
 	echo "  GOMAXPROCS=1 scrub837 -j 1..." >&2
-	median_run "$TMP/r.txt" env GOMAXPROCS=1 "$TMP/scrub" 1 "${files[@]}"
-	echo "$label $nfiles $bytes $claims scrub837-1cpu 1 $(cat "$TMP/r.txt")" >>"$ROWS"
+	scrub_runs "$label" "$nfiles" "$bytes" "$claims" scrub837-1cpu 1 GOMAXPROCS=1 -- "${files[@]}"
 	rm -rf "$dir"
 }
 
@@ -152,7 +206,8 @@ if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null | head -1)" ]
 	commit="$commit + uncommitted changes"
 fi
 
-echo
+# The table: machine, command, one row per drop and command.
+{
 echo "### Benchmark ($(date -u +%Y-%m-%d))"
 echo
 echo "Machine: $(nproc) CPUs ($cpu), $mem RAM, $(uname -sr), $("$GO" version | awk '{print $3}'), commit $commit."
@@ -169,7 +224,28 @@ awk '{
 	cmd = ($5 == "cat") ? "`cat FILES > /dev/null`" : ($5 == "scrub837-1cpu") ? "`GOMAXPROCS=1 scrub837 -j 1`" : "`scrub837 -j " $6 "`"
 	printf "| %s | %d | %.0f | %s | %s | %.2f | %.0f | %.0f | %.1f | %.2f | %.2f |\n", $1, $2, mb, cmd, $6, $7, mb / $7, $4 / $7, $8 / 1024, $9, $9 / ($3 / 1e9)
 }' "$ROWS"
+} >"$TMP/table.md"
 
+# With a baseline: this build against it, run for run.
+compare() {
+	echo "Against the baseline \`$BASELINE\` ($("$BASELINE" version 2>/dev/null | awk '{print $2, $NF}')): the same drops, each scrub837 run"
+	echo "alternated with the baseline's ($RUNS of each, medians); a ratio below 1 is this build doing better."
+	echo
+	echo "| drop | command | workers | wall s (base) | wall ratio | CPU s (base) | CPU ratio | peak RSS MB (base) | RSS ratio |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	awk 'NR == FNR { key = $1 " " $5 " " $6; w[key] = $7; r[key] = $8; c[key] = $9; next }
+	{
+		key = $1 " " $5 " " $6
+		cmd = ($5 == "scrub837-1cpu") ? "`GOMAXPROCS=1 scrub837 -j 1`" : "`scrub837 -j " $6 "`"
+		printf "| %s | %s | %s | %.2f (%.2f) | %.3f | %.2f (%.2f) | %.3f | %.1f (%.1f) | %.3f |\n", $1, cmd, $6, w[key], $7, w[key] / $7, c[key], $9, c[key] / $9, r[key] / 1024, $8 / 1024, r[key] / $8
+	}' "$ROWS" "$BASEROWS"
+	awk 'NR == FNR { key = $1 " " $5 " " $6; w[key] = $7; r[key] = $8; c[key] = $9; next }
+	{ key = $1 " " $5 " " $6; sw += log(w[key] / $7); sc += log(c[key] / $9); sr += log(r[key] / $8); n++ }
+	END { if (n) printf "\nGeometric means of the ratios over %d rows: wall %.3f, CPU %.3f, peak RSS %.3f.\n", n, exp(sw / n), exp(sc / n), exp(sr / n) }' "$ROWS" "$BASEROWS"
+}
+
+{
+cat "$TMP/table.md"
 # Targets on a 2-core machine: -j 1 >= 400 MB/s on the 1 GB drops; -j 2 >=
 # 1.7x -j 1 on the several-file drops (on one file both use the spare CPU
 # the same way); peak RSS < 100 MB on 1 GB and, for
@@ -236,14 +312,38 @@ hi=$(tail -1 <<<"$cpu_all")
 if ge "$(awk -v l="$lo" -v h="$hi" 'BEGIN { print l / h }')" 0.85; then ok=1; else ok=0; fi
 report $ok "linear in size, CPU time of -j 1 on one CPU: $lo to $hi CPU s/GB over ${SIZES[*]} (target: within 15%)"
 
+if [ -n "$BASELINE" ]; then
+	echo
+	compare
+fi
 if [ "${BENCH_SKIP_GO:-0}" != 1 ]; then
 	echo
-	echo "Go benchmarks: \`go test -bench . -benchmem -run '^\$' ./x12io/ ./scrubber/ ./cmd/gen837/\`"
+	echo "Go benchmarks: \`go test -bench . -benchmem -run '^\$' ./x12io/ ./scrubber/... ./cmd/gen837/\`"
 	echo
 	echo '```'
-	"$GO" test -bench . -benchmem -run '^$' ./x12io/ ./scrubber/ ./cmd/gen837/ 2>&1 |
+	"$GO" test -bench . -benchmem -run '^$' ./x12io/ ./scrubber/... ./cmd/gen837/ 2>&1 |
 		grep -E '^(Benchmark|cpu:|pkg:|FAIL|--- FAIL|panic)' || true
 	echo '```'
+fi
+
+} >"$TMP/out.md"
+cat "$TMP/out.md"
+
+# replace_between FILE BEGIN END CONTENT: the lines between the marker
+# lines BEGIN and END of FILE become CONTENT's.
+replace_between() {
+	local file=$1 begin=$2 end=$3 content=$4
+	grep -qxF "$begin" "$file" && grep -qxF "$end" "$file" || die "$file lacks the markers $begin ... $end"
+	awk -v b="$begin" -v e="$end" -v c="$content" '
+		$0 == b { print; while ((getline line < c) > 0) print line; skip = 1; next }
+		$0 == e { skip = 0 }
+		!skip' "$file" >"$file.tmp" && mv "$file.tmp" "$file"
+}
+if [ "${BENCH_WRITE:-1}" != 0 ]; then
+	replace_between scripts/PERFORMANCE.md "<!-- bench:output -->" "<!-- /bench:output -->" "$TMP/out.md"
+	replace_between README.md "<!-- bench:table -->" "<!-- /bench:table -->" "$TMP/table.md"
+	echo >&2
+	echo "bench: wrote the output into scripts/PERFORMANCE.md and the table into README.md" >&2
 fi
 
 if [ "${BENCH_STRICT:-0}" = 1 ] && [ "$missed" = 1 ]; then

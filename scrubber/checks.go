@@ -3,23 +3,23 @@ package scrubber
 import (
 	"strconv"
 	"strings"
+
+	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // checkClaim runs every per-claim rule of the pack on a target claim and
-// appends its findings to out.
+// appends its findings to out; memo remembers what the pack says of each
+// diagnosis code (nil: nothing is remembered).
 //
 // Order of findings (deterministic; reports re-sort them anyway): for each
 // target line in claim order, its pointer and diagnosis rules, modifier
 // rules, the line's own rules, then the same-claim duplicate; after the
 // lines, the claim's diagnosis codes, the bundled lines, codes not valid on
 // their date, the taxonomy and the claim's charge balance.
-func checkClaim(p *Pack, c *Claim, out []Finding) []Finding {
-	return checkClaimWith(p, nil, c, out)
-}
-
-// checkClaimWith is checkClaim remembering what the pack says of each
-// diagnosis code in memo (nil: nothing is remembered).
-func checkClaimWith(p *Pack, memo *dxMemo, c *Claim, out []Finding) []Finding {
+func checkClaim(p *pack.Pack, memo *dxMemo, c *claim.Claim, out []finding.Finding) []finding.Finding {
 	k := claimCheck{p: p, c: c, out: out, memo: memo}
 	var buf [16]dateRange
 	k.dates = buf[:0]
@@ -48,29 +48,29 @@ func checkClaimWith(p *Pack, memo *dxMemo, c *Claim, out []Finding) []Finding {
 // claimCheck is the state of checkClaim on one claim: the pack, the claim,
 // each line's parsed service date, and the findings so far.
 type claimCheck struct {
-	p     *Pack
-	c     *Claim
+	p     *pack.Pack
+	c     *claim.Claim
 	dates []dateRange // per line, zero when missing or invalid
-	out   []Finding
+	out   []finding.Finding
 	memo  *dxMemo
 }
 
 // dx is what the pack says of a claim diagnosis code.
-func (k *claimCheck) dx(code string) *dxFacts { return k.memo.facts(k.p, code) }
+func (k *claimCheck) dx(code string) *pack.DiagnosisFacts { return k.memo.facts(k.p, code) }
 
 // isTarget reports whether line i bills the pack's procedure.
 func (k *claimCheck) isTarget(i int) bool {
 	return isTargetLine(k.p, &k.c.Lines[i])
 }
 
-func isTargetLine(p *Pack, l *Line) bool {
+func isTargetLine(p *pack.Pack, l *claim.Line) bool {
 	return l.Qualifier == "HC" && l.Procedure == p.Procedure
 }
 
 // emit appends a finding of rule rs about line l (nil for the claim). A
 // non-empty source replaces the rule's own: it is the source of the pack
 // entry that made the rule fire.
-func (k *claimCheck) emit(rs RuleSpec, l *Line, pos Pos, source, message, suggestion string) {
+func (k *claimCheck) emit(rs pack.Rule, l *claim.Line, pos claim.Pos, source pack.Source, message, suggestion string) {
 	if source != "" {
 		rs.Source = source
 	}
@@ -80,14 +80,14 @@ func (k *claimCheck) emit(rs RuleSpec, l *Line, pos Pos, source, message, sugges
 // fire is emit for rules that need no preparation: it looks the rule up and
 // does nothing when the pack does not apply it (absent, or a codeset rule
 // under --seed-only).
-func (k *claimCheck) fire(id string, l *Line, pos Pos, source, message, suggestion string) {
+func (k *claimCheck) fire(id rules.ID, l *claim.Line, pos claim.Pos, source pack.Source, message, suggestion string) {
 	if rs, ok := k.p.Rule(id); ok {
 		k.emit(rs, l, pos, source, message, suggestion)
 	}
 }
 
 // lineNumber is LX01 as text, or "?" when it was missing.
-func lineNumber(l *Line) string {
+func lineNumber(l *claim.Line) string {
 	if l.Number <= 0 {
 		return "?"
 	}
@@ -97,9 +97,9 @@ func lineNumber(l *Line) string {
 // combineSource is the source of a finding that depends on several pack
 // entries: codeset when any of them is, so that --seed-only (which drops
 // codeset entries) is exactly what makes the finding change.
-func combineSource(a, b string) string {
-	if a == SourceCodeset || b == SourceCodeset {
-		return SourceCodeset
+func combineSource(a, b pack.Source) pack.Source {
+	if a == pack.SourceCodeset || b == pack.SourceCodeset {
+		return pack.SourceCodeset
 	}
 	if a != "" {
 		return a

@@ -1,19 +1,15 @@
 package scrubber
 
-import "strings"
+import (
+	"strings"
 
-// Rules of RULES.md "Related codes and bundling" that look at one claim.
-// The cross-claim ones are in crossclaim.go.
-
-// Bundling rule IDs.
-const (
-	ruleBundleIncluded    = "BUNDLE-INCLUDED"
-	ruleBundleOverride    = "BUNDLE-OVERRIDE"
-	ruleBundleReview      = "BUNDLE-REVIEW"
-	ruleBundleCrossClaim  = "BUNDLE-CROSS-CLAIM"
-	ruleLineDuplicate     = "LINE-DUPLICATE"
-	ruleCodeNotValidOnDOS = "CODE-NOT-VALID-ON-DOS"
+	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/pack"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
+
+// Rules of scrubber/RULES.md "Related codes and bundling" that look at one claim.
+// The cross-claim ones are in crossclaim.go.
 
 // bundles is BUNDLE-INCLUDED, BUNDLE-OVERRIDE and BUNDLE-REVIEW: a line of
 // the claim billing a related code on the same date as a target line. The
@@ -36,22 +32,22 @@ func (k *claimCheck) bundles() {
 		proc, code := k.p.Procedure, o.Procedure
 		what := code + " on line " + lineNumber(o) + parenthesized(describeRelated(rel))
 		switch rel.Relationship {
-		case RelIncluded:
+		case pack.RelIncluded:
 			if m := overrideModifier(k.p, o); m != nil {
-				k.fire(ruleBundleOverride, o, o.SV1Pos, combineSource(rel.Source, m.Source),
+				k.fire(rules.BundleOverride, o, o.SV1Pos, combineSource(rel.Source, m.Source),
 					what+" is included in "+proc+" ("+targets+"), but carries "+m.Code+" to bill it as a distinct service",
 					"keep "+code+"-"+m.Code+" only if the record documents a separate service (another site, session or encounter); otherwise remove "+code+": included in "+proc)
 				continue
 			}
-			k.fire(ruleBundleIncluded, o, o.SV1Pos, rel.Source,
+			k.fire(rules.BundleIncluded, o, o.SV1Pos, rel.Source,
 				what+" is included in "+proc+" ("+targets+") and is not billed separately",
 				"remove "+code+": included in "+proc)
-		case RelReview:
+		case pack.RelReview:
 			msg := what + " is billed with " + proc + " (" + targets + ") and needs review"
 			if rel.Text != "" {
 				msg += "; the rule pack says: \"" + rel.Text + "\""
 			}
-			k.fire(ruleBundleReview, o, o.SV1Pos, rel.Source, msg,
+			k.fire(rules.BundleReview, o, o.SV1Pos, rel.Source, msg,
 				"confirm in the operative note that "+code+" was a separate service from "+proc+"; remove "+code+" if it was part of it")
 		}
 	}
@@ -59,18 +55,18 @@ func (k *claimCheck) bundles() {
 
 // relatedLine returns the related-code entry of line l's procedure; only
 // HCPCS/CPT lines (SV101-1 HC) are related codes.
-func relatedLine(p *Pack, l *Line) (*RelatedCode, bool) {
+func relatedLine(p *pack.Pack, l *claim.Line) (*pack.RelatedCode, bool) {
 	if l.Qualifier != "HC" || l.Procedure == "" {
 		return nil, false
 	}
 	return p.Related(l.Procedure)
 }
 
-func (k *claimCheck) related(l *Line) (*RelatedCode, bool) { return relatedLine(k.p, l) }
+func (k *claimCheck) related(l *claim.Line) (*pack.RelatedCode, bool) { return relatedLine(k.p, l) }
 
 // describeRelated is what a related code means, with both the seed's and
 // CPT's words when they disagree.
-func describeRelated(rel *RelatedCode) string {
+func describeRelated(rel *pack.RelatedCode) string {
 	seed, codeset := rel.Descriptions()
 	return describe(seed, codeset, "CPT")
 }
@@ -85,7 +81,7 @@ func textAfter(text string) string {
 
 // sameDateTargets lists the target lines (indexes) other than line j on
 // the same date as line j; none when j's date is unusable.
-func sameDateTargets(p *Pack, lines []Line, dates []dateRange, j int) []int {
+func sameDateTargets(p *pack.Pack, lines []claim.Line, dates []dateRange, j int) []int {
 	var out []int
 	for i := range lines {
 		if i != j && isTargetLine(p, &lines[i]) && dates[i].overlaps(dates[j]) {
@@ -99,7 +95,7 @@ func sameDateTargets(p *Pack, lines []Line, dates []dateRange, j int) []int {
 // the same date and side (LINE-DUPLICATE), or -1. Sides are sets (LT left,
 // RT right, 50 both; no side modifier is unknown and matches any side), so
 // 0620T-50 and 0620T-LT on one date bill the left leg twice.
-func earlierDuplicate(p *Pack, lines []Line, dates []dateRange, i int) int {
+func earlierDuplicate(p *pack.Pack, lines []claim.Line, dates []dateRange, i int) int {
 	side := lineSides(&lines[i])
 	for j := 0; j < i; j++ {
 		if isTargetLine(p, &lines[j]) && dates[i].overlaps(dates[j]) && lineSides(&lines[j])&side != 0 {
@@ -128,7 +124,7 @@ func (k *claimCheck) describeTargets(j int) string {
 
 // overrideModifier is the entry of l's first modifier that overrides
 // bundling, or nil.
-func overrideModifier(p *Pack, l *Line) *CodeEntry {
+func overrideModifier(p *pack.Pack, l *claim.Line) *pack.CodeEntry {
 	for _, m := range l.Modifiers {
 		if e, ok := p.OverrideModifier(m); ok {
 			return e
@@ -146,14 +142,14 @@ func (k *claimCheck) duplicateLine(i int) {
 		return
 	}
 	l, o := &k.c.Lines[i], &k.c.Lines[j]
-	k.fire(ruleLineDuplicate, l, l.SV1Pos, "",
+	k.fire(rules.LineDuplicate, l, l.SV1Pos, "",
 		k.p.Procedure+" on line "+lineNumber(l)+" ("+sideText(l)+", "+formatRange(k.dates[i])+") repeats line "+lineNumber(o)+" ("+sideText(o)+", "+formatRange(k.dates[j])+"): the same leg on the same date",
 		"remove line "+lineNumber(l)+" if it repeats the same service; if the other leg was treated, mark each line LT or RT (or bill one line with 50)")
 }
 
 // lineSides is the set of legs a line's modifiers name; with none, the side
 // is unknown and counts as either.
-func lineSides(l *Line) uint8 {
+func lineSides(l *claim.Line) uint8 {
 	var s uint8
 	for _, m := range l.Modifiers {
 		s |= modifierSide(m)
@@ -165,7 +161,7 @@ func lineSides(l *Line) uint8 {
 }
 
 // sideText describes a line's side modifiers for messages.
-func sideText(l *Line) string {
+func sideText(l *claim.Line) string {
 	var mods []string
 	for _, m := range l.Modifiers {
 		if modifierSide(m) != 0 {
@@ -203,7 +199,7 @@ func (k *claimCheck) codesValidOnDOS() {
 		default:
 			when += "up to " + v.ValidTo
 		}
-		k.fire(ruleCodeNotValidOnDOS, o, o.SV1Pos, v.Source,
+		k.fire(rules.CodeNotValidOnDOS, o, o.SV1Pos, v.Source,
 			o.Procedure+" on line "+lineNumber(o)+" is billed for "+formatDate(k.dates[j].From)+", but it "+when+textAfter(v.Text),
 			"replace "+o.Procedure+" with the code valid on "+formatDate(k.dates[j].From)+" for the service performed")
 	}

@@ -1,22 +1,14 @@
 package scrubber
 
-import "strings"
+import (
+	"strings"
 
-// Rules of RULES.md "Diagnosis pointers and diagnoses".
-
-// Diagnosis rule IDs.
-const (
-	ruleDxPointerMissing    = "DX-POINTER-MISSING"
-	ruleDxPointerInvalid    = "DX-POINTER-INVALID"
-	ruleDxPointerDangling   = "DX-POINTER-DANGLING"
-	ruleDxPointerDuplicate  = "DX-POINTER-DUPLICATE"
-	ruleDxNotSupporting     = "DX-NOT-SUPPORTING"
-	ruleDxPrimaryNotSupport = "DX-PRIMARY-NOT-SUPPORTING"
-	ruleDxCodeInvalid       = "DX-CODE-INVALID"
-	ruleDxCodeIncomplete    = "DX-CODE-INCOMPLETE"
-	ruleDxExcludes1         = "DX-EXCLUDES1"
-	ruleDxLateralityConflct = "DX-LATERALITY-CONFLICT"
+	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/pack"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
+
+// Rules of scrubber/RULES.md "Diagnosis pointers and diagnoses".
 
 // icd10Start is the first service date on which ICD-9 qualifiers are wrong.
 const icd10Start = 20151001
@@ -35,11 +27,11 @@ func pointerValue(s string) int {
 
 // pointers checks SV107 of target line l: DX-POINTER-MISSING, -INVALID,
 // -DANGLING and -DUPLICATE. An empty pointer before another one ("1::2",
-// or ":1") is invalid; the walker drops trailing empty ones.
-func (k *claimCheck) pointers(l *Line) {
+// or ":1") is invalid; the claim reader drops trailing empty ones.
+func (k *claimCheck) pointers(l *claim.Line) {
 	c := k.c
 	if len(l.Pointers) == 0 {
-		if rs, ok := k.p.Rule(ruleDxPointerMissing); ok {
+		if rs, ok := k.p.Rule(rules.DxPointerMissing); ok {
 			k.emit(rs, l, l.SV1Pos, "",
 				k.p.Procedure+" on line "+lineNumber(l)+" has no diagnosis pointer (SV107 is empty), so no diagnosis supports it",
 				"set SV107 to "+k.supportingTarget(l, "the position of a diagnosis that supports "+k.p.Procedure+" (add one to HI: "+k.supportingExamples()+")"))
@@ -51,15 +43,15 @@ func (k *claimCheck) pointers(l *Line) {
 		n := pointerValue(s)
 		switch {
 		case s == "":
-			k.fire(ruleDxPointerInvalid, l, l.SV1Pos, "",
+			k.fire(rules.DxPointerInvalid, l, l.SV1Pos, "",
 				"diagnosis pointer "+itoa(i+1)+" of "+k.p.Procedure+" on line "+lineNumber(l)+" is empty (SV107 reads "+sv107(l)+")",
 				"remove the empty pointer: set SV107 to "+k.pointerFix(l))
 		case n == 0:
-			k.fire(ruleDxPointerInvalid, l, l.SV1Pos, "",
+			k.fire(rules.DxPointerInvalid, l, l.SV1Pos, "",
 				"diagnosis pointer "+quote(s)+" of "+k.p.Procedure+" on line "+lineNumber(l)+" is not a number from 1 to 12 (SV107 reads "+sv107(l)+")",
 				"set SV107 to "+k.pointerFix(l))
 		case n > len(c.Diagnoses):
-			k.fire(ruleDxPointerDangling, l, l.SV1Pos, "",
+			k.fire(rules.DxPointerDangling, l, l.SV1Pos, "",
 				"diagnosis pointer "+s+" of "+k.p.Procedure+" on line "+lineNumber(l)+" names diagnosis "+itoa(n)+", but the claim has "+countDiagnoses(len(c.Diagnoses)),
 				"set SV107 to "+k.pointerFix(l)+", or add the missing diagnosis to HI as diagnosis "+itoa(n))
 		}
@@ -69,7 +61,7 @@ func (k *claimCheck) pointers(l *Line) {
 		bit := uint16(1) << n
 		if seen&bit != 0 && dupReported&bit == 0 {
 			dupReported |= bit
-			k.fire(ruleDxPointerDuplicate, l, l.SV1Pos, "",
+			k.fire(rules.DxPointerDuplicate, l, l.SV1Pos, "",
 				"diagnosis pointer "+itoa(n)+" appears more than once on "+k.p.Procedure+" line "+lineNumber(l)+" (SV107 reads "+sv107(l)+")",
 				"set SV107 to "+k.pointerFix(l))
 		}
@@ -80,7 +72,7 @@ func (k *claimCheck) pointers(l *Line) {
 // pointerFix is what SV107 should read: the usable pointers (1-12, naming
 // a diagnosis, first time seen) in their order; with none, a supporting
 // diagnosis of the claim.
-func (k *claimCheck) pointerFix(l *Line) string {
+func (k *claimCheck) pointerFix(l *claim.Line) string {
 	var keep []string
 	var seen uint16
 	for _, s := range l.Pointers {
@@ -100,17 +92,17 @@ func (k *claimCheck) pointerFix(l *Line) string {
 // supportingTarget names a claim diagnosis that supports the procedure and
 // that l does not point to yet, as "3 (I70234)"; otherwise it returns
 // fallback.
-func (k *claimCheck) supportingTarget(l *Line, fallback string) string {
+func (k *claimCheck) supportingTarget(l *claim.Line, fallback string) string {
 	for i := range k.c.Diagnoses {
 		d := &k.c.Diagnoses[i]
-		if k.dx(d.Code).supporting != nil && !pointsTo(l, i+1) {
+		if k.dx(d.Code).Supporting != nil && !pointsTo(l, i+1) {
 			return itoa(i+1) + " (" + d.Code + ")"
 		}
 	}
 	return fallback
 }
 
-func pointsTo(l *Line, n int) bool {
+func pointsTo(l *claim.Line, n int) bool {
 	for _, s := range l.Pointers {
 		if pointerValue(s) == n {
 			return true
@@ -122,12 +114,12 @@ func pointsTo(l *Line, n int) bool {
 // pointedDx is a diagnosis a target line's pointer resolves to.
 type pointedDx struct {
 	n  int // pointer value
-	dx *Diagnosis
+	dx *claim.Diagnosis
 }
 
 // resolved returns the diagnoses l's pointers name, in pointer order, each
 // once; first is whether the line's first pointer is among them.
-func (k *claimCheck) resolved(l *Line, buf []pointedDx) (out []pointedDx, first bool) {
+func (k *claimCheck) resolved(l *claim.Line, buf []pointedDx) (out []pointedDx, first bool) {
 	out = buf[:0]
 	var seen uint16
 	for i, s := range l.Pointers {
@@ -148,7 +140,7 @@ func (k *claimCheck) resolved(l *Line, buf []pointedDx) (out []pointedDx, first 
 // to: DX-NOT-SUPPORTING, DX-PRIMARY-NOT-SUPPORTING, DX-CODE-INCOMPLETE and
 // DX-LATERALITY-CONFLICT. Pointers that name nothing are the pointer rules'
 // business; with none usable these rules stay quiet.
-func (k *claimCheck) pointedDiagnoses(l *Line) {
+func (k *claimCheck) pointedDiagnoses(l *claim.Line) {
 	var buf [4]pointedDx
 	pts, first := k.resolved(l, buf[:])
 	if len(pts) == 0 {
@@ -157,39 +149,39 @@ func (k *claimCheck) pointedDiagnoses(l *Line) {
 	// supporting: index in pts of the first supporting diagnosis. The
 	// source of DX-PRIMARY-NOT-SUPPORTING is seed when a seed entry supports
 	// a later pointed diagnosis (the finding stands on the seed alone).
-	supporting, supportSource := -1, ""
+	supporting, supportSource := -1, pack.Source("")
 	for i := range pts {
-		e := k.dx(pts[i].dx.Code).supporting
+		e := k.dx(pts[i].dx.Code).Supporting
 		if e == nil {
 			continue
 		}
 		if supporting < 0 {
 			supporting, supportSource = i, e.Source
 		}
-		if e.Source == SourceSeed {
-			supportSource = SourceSeed
+		if e.Source == pack.SourceSeed {
+			supportSource = pack.SourceSeed
 			break
 		}
 	}
 	switch {
 	case supporting < 0:
-		if rs, ok := k.p.Rule(ruleDxNotSupporting); ok {
+		if rs, ok := k.p.Rule(rules.DxNotSupporting); ok {
 			k.emit(rs, l, l.SV1Pos, "",
 				"no diagnosis that "+k.p.Procedure+" on line "+lineNumber(l)+" points to is an indication for it in the rule pack: "+describePointed(pts),
 				k.notSupportingFix(l))
 		}
 	case supporting > 0 && first:
-		if rs, ok := k.p.Rule(ruleDxPrimaryNotSupport); ok {
+		if rs, ok := k.p.Rule(rules.DxPrimaryNotSupporting); ok {
 			k.emit(rs, l, l.SV1Pos, supportSource,
 				"the first diagnosis pointer of "+k.p.Procedure+" on line "+lineNumber(l)+" names "+pts[0].dx.Code+", which does not support it; "+pts[supporting].dx.Code+" (pointer "+itoa(pts[supporting].n)+") does",
 				"put "+itoa(pts[supporting].n)+" ("+pts[supporting].dx.Code+") first: SV107 "+reorderPointers(pts, pts[supporting].n))
 		}
 	}
-	if rs, ok := k.p.hotRule(hotDxCodeIncomplete); ok {
+	if rs, ok := k.p.Rule(rules.DxCodeIncomplete); ok {
 		for _, pt := range pts {
 			code := pt.dx.Code
 			f := k.dx(code)
-			min, src := f.minLength, f.minSource
+			min, src := f.MinLength, f.MinLengthSource
 			if len(code) >= min {
 				continue
 			}
@@ -204,7 +196,7 @@ func (k *claimCheck) pointedDiagnoses(l *Line) {
 
 // notSupportingFix is the DX-NOT-SUPPORTING suggestion: point to the
 // claim's supporting diagnosis, or add one.
-func (k *claimCheck) notSupportingFix(l *Line) string {
+func (k *claimCheck) notSupportingFix(l *claim.Line) string {
 	if t := k.supportingTarget(l, ""); t != "" {
 		return "point SV107 to " + t
 	}
@@ -253,7 +245,7 @@ const (
 // perhaps a missing diagnosis). Bilateral or unsided diagnoses never
 // conflict. The source is codeset when any side that decided came from a
 // codeset entry (the ICD-10-CM 6th character), else seed.
-func (k *claimCheck) lateralityConflict(l *Line, pts []pointedDx) {
+func (k *claimCheck) lateralityConflict(l *claim.Line, pts []pointedDx) {
 	mod, lineSide := "", uint8(0)
 	for _, m := range l.Modifiers {
 		s := modifierSide(m)
@@ -268,12 +260,12 @@ func (k *claimCheck) lateralityConflict(l *Line, pts []pointedDx) {
 	if mod == "" {
 		return
 	}
-	rs, ok := k.p.hotRule(hotDxLateralityConflict)
+	rs, ok := k.p.Rule(rules.DxLateralityConflict)
 	if !ok {
 		return
 	}
 	var dxSides uint8
-	sided, source := 0, ""
+	sided, source := 0, pack.Source("")
 	for _, pt := range pts {
 		s, src := k.side(pt.dx.Code)
 		if s == 0 {
@@ -295,7 +287,7 @@ func (k *claimCheck) lateralityConflict(l *Line, pts []pointedDx) {
 	proc, line, dxList := k.p.Procedure, lineNumber(l), k.describeSided(pts)
 	switch {
 	case lineSide == sideBoth:
-		rs = rs.Case(CaseBilateral)
+		rs = rs.Case(rules.CaseBilateral)
 		k.emit(rs, l, l.SV1Pos, source,
 			proc+" on line "+line+" is billed for both legs (50), but the diagnoses it points to are all "+sideWord(dxSides)+"-sided: "+dxList,
 			"if both legs were treated, add the "+sideWord(sideBoth^dxSides)+"-leg diagnosis to HI and point SV107 to it; if only the "+sideWord(dxSides)+" leg was, use "+sideModifier(dxSides)+" instead of 50")
@@ -308,15 +300,15 @@ func (k *claimCheck) lateralityConflict(l *Line, pts []pointedDx) {
 
 // side is the side of a claim diagnosis as side bits, with the source of
 // the pack entry that gives it.
-func (k *claimCheck) side(code string) (uint8, string) {
+func (k *claimCheck) side(code string) (uint8, pack.Source) {
 	f := k.dx(code)
-	s, src := f.side, f.sideSource
+	s, src := f.Side, f.SideSource
 	switch s {
-	case SideLeft:
+	case pack.SideLeft:
 		return sideLeft, src
-	case SideRight:
+	case pack.SideRight:
 		return sideRight, src
-	case SideBoth:
+	case pack.SideBoth:
 		return sideBoth, src
 	}
 	return 0, ""
@@ -326,7 +318,7 @@ func (k *claimCheck) side(code string) (uint8, string) {
 // diagnosis means (seed and ICD-10-CM when they disagree); "" when the
 // pack does not list it.
 func (k *claimCheck) diagnosisDescription(code string) string {
-	e := k.dx(code).supporting
+	e := k.dx(code).Supporting
 	if e == nil {
 		return ""
 	}
@@ -407,7 +399,7 @@ func modifierSide(m string) uint8 {
 // themselves, once per claim: DX-CODE-INVALID and DX-EXCLUDES1.
 func (k *claimCheck) claimDiagnoses() {
 	c := k.c
-	if rs, ok := k.p.hotRule(hotDxCodeInvalid); ok {
+	if rs, ok := k.p.Rule(rules.DxCodeInvalid); ok {
 		latest := int32(0)
 		for _, d := range k.dates {
 			latest = max(latest, d.To)
@@ -419,11 +411,11 @@ func (k *claimCheck) claimDiagnoses() {
 			}
 		}
 	}
-	if rs, ok := k.p.hotRule(hotDxExcludes1); ok {
+	if rs, ok := k.p.Rule(rules.DxExcludes1); ok {
 		for i := range c.Diagnoses {
 			for j := i + 1; j < len(c.Diagnoses); j++ {
 				a, b := &c.Diagnoses[i], &c.Diagnoses[j]
-				pair, ok := k.dx(a.Code).excludes1With(k.dx(b.Code))
+				pair, ok := k.dx(a.Code).Excludes1With(k.dx(b.Code))
 				if !ok {
 					continue
 				}
@@ -440,7 +432,7 @@ func (k *claimCheck) claimDiagnoses() {
 // letter or digit, then up to four letters or digits (3-7 characters);
 // ICD-9 qualifiers (BK, BF) are wrong on services from 2015-10-01 on.
 // latest is the claim's latest service date (0 when none is usable).
-func dxCodeProblem(d *Diagnosis, latest int32) (message, suggestion string) {
+func dxCodeProblem(d *claim.Diagnosis, latest int32) (message, suggestion string) {
 	icd9 := d.Qualifier == "BK" || d.Qualifier == "BF"
 	if strings.IndexByte(d.Code, '.') < 0 && (icd9 && latest < icd10Start || !icd9 && wellFormedICD10(d.Code)) {
 		return "", "" // the common case: built no strings
@@ -504,6 +496,6 @@ func countDiagnoses(n int) string {
 }
 
 // sv107 is the line's pointers as written.
-func sv107(l *Line) string { return strings.Join(l.Pointers, ":") }
+func sv107(l *claim.Line) string { return strings.Join(l.Pointers, ":") }
 
 func quote(s string) string { return "\"" + s + "\"" }

@@ -4,21 +4,12 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
-// Rules of RULES.md "The target line itself", and CLAIM-CHARGE-MISMATCH.
-
-// Target line and claim rule IDs.
-const (
-	ruleLineDOSMissing       = "LINE-DOS-MISSING"
-	ruleLineDOSInvalid       = "LINE-DOS-INVALID"
-	ruleLineChargeInvalid    = "LINE-CHARGE-INVALID"
-	ruleLineUnits            = "LINE-UNITS"
-	ruleLinePOSAtypical      = "LINE-POS-ATYPICAL"
-	ruleLineTaxonomyAtypical = "LINE-TAXONOMY-ATYPICAL"
-	ruleLineTaxonomyMissing  = "LINE-TAXONOMY-MISSING"
-	ruleClaimChargeMismatch  = "CLAIM-CHARGE-MISMATCH"
-)
+// Rules of scrubber/RULES.md "The target line itself", and CLAIM-CHARGE-MISMATCH.
 
 // Amounts are compared exactly in cents, units in thousandths of a unit.
 const (
@@ -35,7 +26,7 @@ func (k *claimCheck) targetLine(i int) {
 
 	switch {
 	case l.DatePos.IsZero() && l.ServiceDate == "":
-		k.fire(ruleLineDOSMissing, l, l.SV1Pos, "",
+		k.fire(rules.LineDOSMissing, l, l.SV1Pos, "",
 			proc+" on line "+line+" has no service date (DTP*472 is required on every 837P service line)",
 			"add DTP*472*D8*CCYYMMDD with the date of the procedure after the SV1 of line "+line)
 	case !k.dates[i].valid():
@@ -43,7 +34,7 @@ func (k *claimCheck) targetLine(i int) {
 		if pos.IsZero() {
 			pos = l.SV1Pos
 		}
-		k.fire(ruleLineDOSInvalid, l, pos, "",
+		k.fire(rules.LineDOSInvalid, l, pos, "",
 			"the service date of "+proc+" on line "+line+" ("+l.DateQualifier+"*"+l.ServiceDate+") "+dateProblem(l.DateQualifier, l.ServiceDate),
 			"write DTP*472 as D8*CCYYMMDD (a real date) or RD8*CCYYMMDD-CCYYMMDD (start on or before end)")
 	}
@@ -56,14 +47,14 @@ func (k *claimCheck) targetLine(i int) {
 		case l.Charge != "":
 			why = "is " + l.Charge + "; it must be more than zero"
 		}
-		k.fire(ruleLineChargeInvalid, l, l.SV1Pos, "",
+		k.fire(rules.LineChargeInvalid, l, l.SV1Pos, "",
 			"the charge (SV102) of "+proc+" on line "+line+" "+why,
 			"enter the billed charge for "+proc+" in SV102 (a positive amount, e.g. 1500.00), and the claim total in CLM02 to match")
 	}
 
 	k.units(l)
 
-	if rs, ok := k.p.hotRule(hotLinePOSAtypical); ok {
+	if rs, ok := k.p.Rule(rules.LinePOSAtypical); ok {
 		pos, at, where := l.PlaceOfService, l.SV1Pos, "SV105"
 		if pos == "" {
 			pos, at, where = c.PlaceOfService, c.Pos, "CLM05-1"
@@ -78,7 +69,7 @@ func (k *claimCheck) targetLine(i int) {
 		}
 	}
 
-	if rs, ok := k.p.hotRule(hotLineTaxonomyAtypical); ok {
+	if rs, ok := k.p.Rule(rules.LineTaxonomyAtypical); ok {
 		tax, at, where := l.RenderingTaxonomy, l.RenderingTaxonomyPos, "line rendering provider (2420A PRV*PE)"
 		switch {
 		case tax == "" && c.RenderingTaxonomy != "":
@@ -137,8 +128,8 @@ func dateProblem(qualifier, value string) string {
 
 // units is LINE-UNITS: SV104 missing, not a positive number, or above the
 // pack's max_units.
-func (k *claimCheck) units(l *Line) {
-	rs, ok := k.p.hotRule(hotLineUnits)
+func (k *claimCheck) units(l *claim.Line) {
+	rs, ok := k.p.Rule(rules.LineUnits)
 	if !ok {
 		return
 	}
@@ -175,7 +166,7 @@ func (k *claimCheck) taxonomyMissing() {
 			return
 		}
 	}
-	k.fire(ruleLineTaxonomyMissing, nil, c.Pos, "",
+	k.fire(rules.LineTaxonomyMissing, nil, c.Pos, "",
 		"claim "+c.ID+" names no provider taxonomy (no PRV*PE for the rendering provider, no PRV*BI for the billing provider), so the specialty billing "+k.p.Procedure+" cannot be checked",
 		"no change needed; adding PRV*PE for the rendering provider lets payers and this check confirm the specialty")
 }
@@ -186,13 +177,13 @@ func (k *claimCheck) taxonomyMissing() {
 // LINE-CHARGE-INVALID already holds the claim and this rule stays quiet; on
 // another line this rule says the claim cannot be balanced.
 func (k *claimCheck) chargeBalance() {
-	rs, ok := k.p.hotRule(hotClaimChargeMismatch)
+	rs, ok := k.p.Rule(rules.ClaimChargeMismatch)
 	if !ok {
 		return
 	}
 	c := k.c
 	var sum int64
-	var bad *Line
+	var bad *claim.Line
 	for i := range c.Lines {
 		l := &c.Lines[i]
 		v, ok := parseFixed(l.Charge, centsDecimals)

@@ -1,21 +1,14 @@
 package scrubber
 
-import "strings"
+import (
+	"strings"
 
-// Rules of RULES.md "Modifiers" (SV101-3 to SV101-6 of a target line).
-
-// Modifier rule IDs.
-const (
-	ruleModUnlisted           = "MOD-UNLISTED"
-	ruleModNoGuidance         = "MOD-NO-GUIDANCE"
-	ruleModLateralityMissing  = "MOD-LATERALITY-MISSING"
-	ruleModLateralityConflict = "MOD-LATERALITY-CONFLICT"
-	ruleModConflict           = "MOD-CONFLICT"
-	ruleModDuplicate          = "MOD-DUPLICATE"
-	ruleMod51Single           = "MOD-51-SINGLE-PROCEDURE"
-	ruleMod50Units            = "MOD-50-UNITS"
-	ruleModAnesthesia         = "MOD-ANESTHESIA"
+	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/pack"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
+
+// Rules of scrubber/RULES.md "Modifiers" (SV101-3 to SV101-6 of a target line).
 
 // modifiers runs the modifier rules on target line i. Each distinct
 // modifier is judged once: a repeated one is MOD-DUPLICATE, not a second
@@ -27,15 +20,15 @@ func (k *claimCheck) modifiers(i int) {
 	for j, m := range mods {
 		if before := indexOf(mods[:j], m); before >= 0 {
 			if indexOf(mods[before+1:j], m) < 0 { // the first repeat
-				k.fire(ruleModDuplicate, l, l.SV1Pos, "",
+				k.fire(rules.ModDuplicate, l, l.SV1Pos, "",
 					"modifier "+m+" appears more than once on "+proc+" line "+line+" (modifiers "+strings.Join(mods, ", ")+")",
 					"remove the repeated "+m)
 			}
 			continue
 		}
 		k.modifierListed(l, m)
-		if src, ok := k.p.IsAnesthesiaModifier(m); ok {
-			k.fire(ruleModAnesthesia, l, l.SV1Pos, src,
+		if e, ok := k.p.AnesthesiaModifier(m); ok {
+			k.fire(rules.ModAnesthesia, l, l.SV1Pos, e.Source,
 				"modifier "+m+" on "+proc+" line "+line+" is an anesthesia medical-direction modifier ("+k.modifierMeaning(m)+"), not one for a surgical line",
 				"remove "+m+" from the "+proc+" line; an assisting surgeon bills with 80, 81, 82 or AS on their own claim")
 		}
@@ -44,8 +37,8 @@ func (k *claimCheck) modifiers(i int) {
 			if indexOf(mods[:t], n) >= 0 {
 				continue // m itself, or a repeat: judged once
 			}
-			if pair, ok := k.p.ModifierConflictPair(m, n); ok {
-				k.fire(ruleModConflict, l, l.SV1Pos, pair.Source,
+			if pair, ok := k.p.ModifierConflict(m, n); ok {
+				k.fire(rules.ModConflict, l, l.SV1Pos, pair.Source,
 					"modifiers "+m+" and "+n+" may not be used together on "+proc+" line "+line+parenthesized(pair.Reason),
 					"keep the one the operative note supports and remove the other ("+m+" or "+n+")")
 			}
@@ -57,7 +50,7 @@ func (k *claimCheck) modifiers(i int) {
 	}
 	if indexOf(mods, "50") >= 0 {
 		if u, ok := parseFixed(l.Units, unitDecimals); ok && u != unitScale {
-			k.fire(ruleMod50Units, l, l.SV1Pos, "",
+			k.fire(rules.Mod50Units, l, l.SV1Pos, "",
 				proc+" on line "+line+" carries 50 (bilateral) with "+l.Units+" units; a bilateral procedure is billed as 1 unit",
 				"set SV104 to 1")
 		}
@@ -65,30 +58,30 @@ func (k *claimCheck) modifiers(i int) {
 }
 
 // modifierListed is MOD-UNLISTED and MOD-NO-GUIDANCE for modifier m.
-func (k *claimCheck) modifierListed(l *Line, m string) {
+func (k *claimCheck) modifierListed(l *claim.Line, m string) {
 	proc, line := k.p.Procedure, lineNumber(l)
 	e, listed := k.p.Modifier(m)
 	if !listed {
-		k.fire(ruleModUnlisted, l, l.SV1Pos, "",
+		k.fire(rules.ModUnlisted, l, l.SV1Pos, "",
 			"modifier "+m+" on "+proc+" line "+line+" is not one the rule pack lists for "+proc,
 			"check that "+m+" applies to "+proc+"; remove it if it does not")
 		return
 	}
 	if seed, codeset := k.p.ModifierDescription(m); seed == "" && codeset == "" {
-		k.fire(ruleModNoGuidance, l, l.SV1Pos, e.Source,
+		k.fire(rules.ModNoGuidance, l, l.SV1Pos, e.Source,
 			"modifier "+m+" on "+proc+" line "+line+" is listed for "+proc+", but the rule pack has no description of when to use it",
 			"no change needed; confirm "+m+" against the payer's modifier policy")
 	}
 }
 
 // lateralityModifiers is MOD-LATERALITY-MISSING and -CONFLICT.
-func (k *claimCheck) lateralityModifiers(l *Line) {
+func (k *claimCheck) lateralityModifiers(l *claim.Line) {
 	proc, line := k.p.Procedure, lineNumber(l)
 	has := func(m string) bool { return indexOf(l.Modifiers, m) >= 0 }
 	lt, rt, bi := has("LT"), has("RT"), has("50")
 	switch {
 	case !lt && !rt && !bi:
-		k.fire(ruleModLateralityMissing, l, l.SV1Pos, "",
+		k.fire(rules.ModLateralityMissing, l, l.SV1Pos, "",
 			proc+" on line "+line+" has no laterality modifier (LT, RT or 50), so the payer cannot tell which leg was treated",
 			k.lateralitySuggestion(l))
 	case bi && (lt || rt):
@@ -99,11 +92,11 @@ func (k *claimCheck) lateralityModifiers(l *Line) {
 		case rt:
 			side = "RT"
 		}
-		k.fire(ruleModLateralityConflict, l, l.SV1Pos, "",
+		k.fire(rules.ModLateralityConflict, l, l.SV1Pos, "",
 			proc+" on line "+line+" carries 50 (bilateral) together with "+side,
 			"use 50 alone, not with "+side)
 	case lt && rt:
-		k.fire(ruleModLateralityConflict, l, l.SV1Pos, "",
+		k.fire(rules.ModLateralityConflict, l, l.SV1Pos, "",
 			proc+" on line "+line+" carries both LT and RT",
 			"use 50 alone for both legs, or keep only the side that was treated")
 	}
@@ -111,7 +104,7 @@ func (k *claimCheck) lateralityModifiers(l *Line) {
 
 // lateralitySuggestion proposes the side modifier the pointed diagnoses
 // show, when they all show one.
-func (k *claimCheck) lateralitySuggestion(l *Line) string {
+func (k *claimCheck) lateralitySuggestion(l *claim.Line) string {
 	var buf [4]pointedDx
 	pts, _ := k.resolved(l, buf[:])
 	var s uint8
@@ -132,12 +125,12 @@ func (k *claimCheck) lateralitySuggestion(l *Line) string {
 // Lines whose date is unknown are taken as possibly the same date, so they
 // keep the rule quiet: it fires only on evidence.
 func (k *claimCheck) singleProcedure51(i int) {
-	rs, ok := k.p.hotRule(hotMod51Single)
+	rs, ok := k.p.Rule(rules.Mod51SingleProcedure)
 	if !ok {
 		return
 	}
 	c := k.c
-	source := ""
+	var source pack.Source
 	var bundled []string
 	for j := range c.Lines {
 		o := &c.Lines[j]
@@ -148,7 +141,7 @@ func (k *claimCheck) singleProcedure51(i int) {
 			continue
 		}
 		rel, ok := k.related(o)
-		if !ok || rel.Relationship != RelIncluded {
+		if !ok || rel.Relationship != pack.RelIncluded {
 			return // another procedure that day
 		}
 		source = combineSource(source, rel.Source)

@@ -1,6 +1,10 @@
 package scrubber
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/scrub837/scrub837/scrubber/claim"
+)
 
 // Value parsing for the per-claim checks: service dates, amounts, units and
 // diagnosis pointers. Everything here is allocation-free and regexp-free: it
@@ -40,7 +44,7 @@ func parseServiceDate(qualifier, value string) (dateRange, bool) {
 }
 
 // lineDate is the line's usable service date (zero when missing or invalid).
-func lineDate(l *Line) dateRange {
+func lineDate(l *claim.Line) dateRange {
 	if l.DatePos.IsZero() && l.ServiceDate == "" {
 		return dateRange{}
 	}

@@ -45,7 +45,7 @@ func readCorpusManifest(t *testing.T) []map[string]string {
 // transaction counts match the manifest; non-837P transactions say so.
 func TestCorpus(t *testing.T) {
 	rows := readCorpusManifest(t)
-	s := New(testPack(t))
+	s := New(testPack(t), Options{})
 	for i, row := range rows {
 		path := row["saved_path"]
 		t.Run(filepath.Base(path), func(t *testing.T) {

@@ -3,21 +3,23 @@ package scrubber
 import (
 	"sort"
 	"strings"
+
+	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
-// crossIndex keeps only what the cross-claim rules need: the target lines
-// and related-code lines with their patient, provider and date. A Scrubber
-// keeps its entries in a crossStore (crossspill.go), which spills them to
-// disk on large runs; crossIndex is the plain in-memory list.
+// The cross-claim index keeps only what the cross-claim rules need: the
+// target lines and related-code lines with their patient, provider and
+// date. A Scrubber keeps its entries in a crossStore (crossstore.go), which
+// spills them to disk on large runs.
 //
 // Each entry is one line, with the key the rules match on (member ID,
 // whether the patient is a 2000C dependant, billing NPI, dates, side) and a
 // Finding template holding the report columns of that line. Strings are
-// copied out of the claim: the walker's values share one buffer per claim,
+// copied out of the claim: the reader's values share one buffer per claim,
 // and the index must not keep whole claims alive.
-type crossIndex struct {
-	entries []crossEntry
-}
 
 // Kinds of cross-index entries.
 const (
@@ -35,7 +37,7 @@ type crossEntry struct {
 	// The line's claim: whether it is a target claim, and its worst
 	// finding before the cross-claim rules (Finish updates the tallies).
 	target     bool
-	claimWorst Severity
+	claimWorst finding.Severity
 	// scrub is the serial of the Scrub call that indexed the line (see
 	// FileResult.scrub); 0 outside a Scrubber.
 	scrub       uint32
@@ -45,12 +47,13 @@ type crossEntry struct {
 	dates       dateRange
 	fileIndex   int
 	claimOffset int64
-	lineSeg     int64        // SV1 offset: orders lines within a claim
-	rel         *RelatedCode // related line: the pack's entry for its code
-	override    string       // related line: its override modifier, if any
-	// cols are the line's report columns packed into one string (see
-	// packColumns): one small allocation per entry instead of a Finding,
-	// so the index stays compact on drops with many target lines.
+	lineSeg     int64             // SV1 offset: orders lines within a claim
+	rel         *pack.RelatedCode // related line: the pack's entry for its code
+	override    string            // related line: its override modifier, if any
+	// cols are the line's report columns packed into one string (an
+	// encoded Finding, see crosscols.go): one small allocation per entry
+	// instead of a Finding, so the index stays compact on drops with many
+	// target lines.
 	cols string
 
 	// colsRaw are the packed columns in the packer's scratch, until own
@@ -61,29 +64,14 @@ type crossEntry struct {
 	other *crossEntry
 }
 
-// add indexes a claim that has target lines or lines with related codes
-// (see appendCrossEntries).
-func (x *crossIndex) add(p *Pack, c *Claim) { x.entries = appendCrossEntries(x.entries, p, c) }
-
-// appendCrossEntries appends the entries of a claim that has target lines
-// or lines with related codes to dst. Lines without a usable date or member
-// ID cannot match and are left out; so are related lines that share a date
+// packCrossEntries appends the entries of a claim that has target lines or
+// lines with related codes to dst. Lines without a usable date or member ID
+// cannot match and are left out; so are related lines that share a date
 // with a target line of their own claim (the per-claim BUNDLE-* rules
-// report those).
-func appendCrossEntries(dst []crossEntry, p *Pack, c *Claim) []crossEntry {
-	first := len(dst)
-	dst, _ = packCrossEntries(dst, p, c, nil)
-	for i := first; i < len(dst); i++ {
-		dst[i].own()
-	}
-	return dst
-}
-
-// packCrossEntries is appendCrossEntries without the copies: each entry's
-// packed columns are appended to scratch and its colsRaw and sideText
-// refer to scratch and the claim until own is called. The store writes a
-// spilled entry straight from them.
-func packCrossEntries(dst []crossEntry, p *Pack, c *Claim, scratch []byte) ([]crossEntry, []byte) {
+// report those). Each entry's packed columns are appended to scratch, and
+// its colsRaw and sideText refer to scratch and the claim until own is
+// called: the store writes a spilled entry straight from them.
+func packCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim, scratch []byte) ([]crossEntry, []byte) {
 	if c.MemberID == "" {
 		return dst, scratch
 	}
@@ -117,11 +105,11 @@ func packCrossEntries(dst []crossEntry, p *Pack, c *Claim, scratch []byte) ([]cr
 		default:
 			continue
 		}
-		tmpl := lineFindingView(c, l, RuleSpec{}, l.SV1Pos, "", "")
+		tmpl := lineFindingView(c, l, pack.Rule{}, l.SV1Pos, "", "")
 		e.fileIndex, e.claimOffset = tmpl.FileIndex, tmpl.ClaimOffset
 		e.member, e.npi = c.MemberID, c.BillingNPI
 		spans = append(spans, len(scratch))
-		scratch = AppendFinding(scratch, &tmpl)
+		scratch = finding.Append(scratch, &tmpl)
 		dst = append(dst, e)
 	}
 	spans = append(spans, len(scratch))
@@ -160,8 +148,8 @@ func (e *crossEntry) sameClaim(o *crossEntry) bool {
 	return e.fileIndex == o.fileIndex && e.claimOffset == o.claimOffset
 }
 
-// crossClaimFindings compares the indexes of every file of the run (in
-// input order) and returns the cross-claim findings:
+// crossMatch matches entries (in any order) and appends their cross-claim
+// findings to out, unsorted:
 //   - LINE-DUPLICATE: two target lines on different claims for the same
 //     patient (member ID, and subscriber or 2000C dependant), overlapping
 //     dates and sides (as in the per-claim rule); reported on the later
@@ -172,27 +160,10 @@ func (e *crossEntry) sameClaim(o *crossEntry) bool {
 //     reported on the related line, naming the earliest such target line.
 //
 // The result does not depend on the order files were scrubbed in: entries
-// are sorted by patient and date, and ties resolved by input order.
-func crossClaimFindings(p *Pack, files []*crossIndex) []Finding {
-	var all []*crossEntry
-	for _, x := range files {
-		if x == nil {
-			continue
-		}
-		for i := range x.entries {
-			all = append(all, &x.entries[i])
-		}
-	}
-	out := crossMatch(p, all, nil)
-	SortFindings(out)
-	return out
-}
-
-// crossMatch matches entries (in any order) and appends their cross-claim
-// findings to out, unsorted. Entries only match within one patient (member
+// are sorted by patient and date, and ties resolved by input order. Entries only match within one patient (member
 // ID and patient flag), so any set of entries that holds every entry of its
 // patients (a spill partition) can be matched on its own. It reorders all.
-func crossMatch(p *Pack, all []*crossEntry, out []Finding) []Finding {
+func crossMatch(p *pack.Pack, all []*crossEntry, out []crossFound) []crossFound {
 	for _, e := range all {
 		e.other = nil
 	}
@@ -252,20 +223,28 @@ func match(e, o *crossEntry) {
 	}
 }
 
+// crossFound is a cross-claim finding with what Finish needs of its
+// claim: whether it bills the target, and its worst finding before the
+// cross-claim rules ran.
+type crossFound struct {
+	finding.Finding
+	target     bool
+	claimWorst finding.Severity
+}
+
 // crossFinding builds the finding for entry e, which matched e.other.
-func crossFinding(p *Pack, e *crossEntry) (Finding, bool) {
+func crossFinding(p *pack.Pack, e *crossEntry) (crossFound, bool) {
 	o := e.other
-	id := ruleLineDuplicate
+	id := rules.LineDuplicate
 	if e.kind == crossRelated {
-		id = ruleBundleCrossClaim
+		id = rules.BundleCrossClaim
 	}
 	rs, ok := p.Rule(id)
 	if !ok {
-		return Finding{}, false
+		return crossFound{}, false
 	}
-	f := unpackColumns(e.cols) // copies: keeps no spill partition alive
-	f.RuleID, f.Severity, f.Source = rs.ID, rs.Severity, rs.Source
-	f.targetClaim, f.claimWorst = e.target, e.claimWorst
+	f := crossFound{Finding: unpackColumns(e.cols), target: e.target, claimWorst: e.claimWorst} // copies: keeps no spill partition alive
+	f.RuleID, f.Severity, f.Source = rs.ID.String(), rs.Severity, string(rs.Source)
 	otherCols := unpackColumns(o.cols)
 	other := claimName(&otherCols)
 	proc := p.Procedure
@@ -277,11 +256,11 @@ func crossFinding(p *Pack, e *crossEntry) (Finding, bool) {
 		return f, true
 	}
 	rel, code := e.rel, f.Procedure
-	f.Source = rel.Source
+	f.Source = string(rel.Source)
 	f.Message = code + " on line " + itoa(f.LineNumber) + parenthesized(describeRelated(rel)) +
 		" is billed for the same patient, billing provider and date (" + formatRange(e.dates) + ") as " + proc + " on " + other
 	switch rel.Relationship {
-	case RelIncluded:
+	case pack.RelIncluded:
 		f.Message += ", which includes it"
 		if e.override != "" {
 			f.Message += "; it carries " + e.override + " as a distinct service"
@@ -298,6 +277,6 @@ func crossFinding(p *Pack, e *crossEntry) (Finding, bool) {
 
 // claimName names another claim's line for messages:
 // `claim CLM01 line 1 in file b.837`.
-func claimName(f *Finding) string {
+func claimName(f *finding.Finding) string {
 	return "claim " + f.ClaimID + " line " + itoa(f.LineNumber) + " in file " + f.File
 }

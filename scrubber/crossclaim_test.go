@@ -6,18 +6,23 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // xclaim is tclaim as claim id of file fileIndex, its CLM at byte offset
 // off, with the given lines (a clean 0620T-RT line when none).
-func xclaim(fileIndex int, off int64, id string, lines ...Line) *Claim {
+func xclaim(fileIndex int, off int64, id string, lines ...claim.Line) *claim.Claim {
 	c := tclaim()
 	c.ID, c.FileIndex, c.File = id, fileIndex, fmt.Sprintf("file%d.837", fileIndex)
 	if len(lines) > 0 {
 		c.Lines = lines
 	}
 	build(c)
-	c.Pos = Pos{Segment: off / 10, Offset: off}
+	c.Pos = claim.Pos{Segment: off / 10, Offset: off}
 	for i := range c.Lines {
 		l := &c.Lines[i]
 		l.SV1Pos.Offset += off
@@ -26,20 +31,82 @@ func xclaim(fileIndex int, off int64, id string, lines ...Line) *Claim {
 	return c
 }
 
-// crossRun indexes claims per file (in the order given) and returns the
-// cross-claim findings for files 0..n-1.
-func crossRun(p *Pack, files int, claims ...*Claim) []Finding {
-	idx := make([]*crossIndex, files)
-	for i := range idx {
-		idx[i] = &crossIndex{}
+// crossRun indexes the claims (in the order given) in a store kept in
+// memory and returns their cross-claim findings in report order.
+func crossRun(p *pack.Pack, claims ...*claim.Claim) []finding.Finding {
+	st := newCrossStore("")
+	addClaims(st, p, claims)
+	fs, err := allFindings(st, p)
+	if err != nil {
+		panic(err) // in memory: cannot fail
 	}
-	for _, c := range claims {
-		idx[c.FileIndex].add(p, c)
-	}
-	return crossClaimFindings(p, idx)
+	return fs
 }
 
-func dated(l Line, date string) Line {
+// addClaims indexes the claims in st, in the order given.
+func addClaims(st *crossStore, p *pack.Pack, claims []*claim.Claim) {
+	var scratch []byte
+	for _, c := range claims {
+		st.add(p, c, 1, true, 0, &scratch)
+	}
+}
+
+// allFindings are the cross-claim findings of every entry of st.
+func allFindings(st *crossStore, p *pack.Pack) ([]finding.Finding, error) {
+	found, err := st.findings(p, func(*crossEntry) bool { return true })
+	out := make([]finding.Finding, len(found))
+	for i := range found {
+		out[i] = found[i].Finding
+	}
+	return out, err
+}
+
+// manyFindings are the cross-claim findings of claims (dumped), at least
+// least of them.
+func manyFindings(t *testing.T, p *pack.Pack, claims []*claim.Claim, least int) string {
+	t.Helper()
+	fs := crossRun(p, claims...)
+	if len(fs) < least {
+		t.Fatalf("expected many findings:%s", dump(fs))
+	}
+	return dump(fs)
+}
+
+// shuffles shuffles claims n times, calling check after each.
+func shuffles(claims []*claim.Claim, seed int64, n int, check func()) {
+	r := rand.New(rand.NewSource(seed))
+	for range n {
+		r.Shuffle(len(claims), func(i, j int) { claims[i], claims[j] = claims[j], claims[i] })
+		check()
+	}
+}
+
+// crossClaims are perFile claims in each of files files, claim i billing
+// lines[i%len(lines)], which edit may change.
+func crossClaims(files, perFile int, lines [][]claim.Line, edit func(c *claim.Claim, i int)) []*claim.Claim {
+	var claims []*claim.Claim
+	for f := range files {
+		for i := range perFile {
+			c := xclaim(f, int64(1000*(i+1)), fmt.Sprintf("F%dC%d", f, i), slices.Clone(lines[i%len(lines)])...)
+			edit(c, i)
+			claims = append(claims, c)
+		}
+	}
+	return claims
+}
+
+// appendCrossEntries appends the entries of c with their own strings, as
+// the store keeps them in memory.
+func appendCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim) []crossEntry {
+	first := len(dst)
+	dst, _ = packCrossEntries(dst, p, c, nil)
+	for i := first; i < len(dst); i++ {
+		dst[i].own()
+	}
+	return dst
+}
+
+func dated(l claim.Line, date string) claim.Line {
 	l.ServiceDate = date
 	return l
 }
@@ -52,59 +119,59 @@ func TestCrossLineDuplicate(t *testing.T) {
 	bi := tline("0620T", "50")
 	for _, tc := range []struct {
 		name   string
-		claims []*Claim
+		claims []*claim.Claim
 		want   []string // "file:claim:line" of each finding
 		text   []string
 	}{
-		{"same file, two claims", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", rt)},
+		{"same file, two claims", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", rt)},
 			[]string{"0:B:1"}, []string{"0620T on line 1 (RT, 2026-01-15) repeats 0620T for the same patient, leg and date on claim A line 1 in file file0.837 (RT, 2026-01-15)"}},
-		{"two files: on the later file", []*Claim{xclaim(1, 1000, "B", rt), xclaim(0, 9000, "A", rt)},
+		{"two files: on the later file", []*claim.Claim{xclaim(1, 1000, "B", rt), xclaim(0, 9000, "A", rt)},
 			[]string{"1:B:1"}, []string{"claim A line 1 in file file0.837"}},
-		{"three claims: both later ones name the first", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", rt), xclaim(1, 100, "C", rt)},
+		{"three claims: both later ones name the first", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", rt), xclaim(1, 100, "C", rt)},
 			[]string{"0:B:1", "1:C:1"}, []string{"claim A line 1"}},
-		{"no side matches RT", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", none)}, []string{"0:B:1"}, nil},
-		{"50 matches LT", []*Claim{xclaim(0, 1000, "A", bi), xclaim(0, 5000, "B", lt)}, []string{"0:B:1"}, nil},
-		{"RD8 overlapping", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", func() Line {
+		{"no side matches RT", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", none)}, []string{"0:B:1"}, nil},
+		{"50 matches LT", []*claim.Claim{xclaim(0, 1000, "A", bi), xclaim(0, 5000, "B", lt)}, []string{"0:B:1"}, nil},
+		{"RD8 overlapping", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", func() claim.Line {
 			l := rt
 			l.DateQualifier, l.ServiceDate = "RD8", "20260110-20260120"
 			return l
 		}())}, []string{"0:B:1"}, nil},
-		{"LT and RT", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", lt)}, nil, nil},
-		{"other date", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", dated(rt, "20260116"))}, nil, nil},
-		{"other member", []*Claim{xclaim(0, 1000, "A", rt), func() *Claim {
+		{"LT and RT", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", lt)}, nil, nil},
+		{"other date", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", dated(rt, "20260116"))}, nil, nil},
+		{"other member", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", rt)
 			c.MemberID = "W00000002"
 			return c
 		}()}, nil, nil},
-		{"subscriber and a 2000C dependant under one member ID", []*Claim{xclaim(0, 1000, "A", rt), func() *Claim {
+		{"subscriber and a 2000C dependant under one member ID", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", rt)
 			c.HasPatient = true
 			return c
 		}()}, nil, nil},
-		{"no member ID", []*Claim{func() *Claim {
+		{"no member ID", []*claim.Claim{func() *claim.Claim {
 			c := xclaim(0, 1000, "A", rt)
 			c.MemberID = ""
 			return c
-		}(), func() *Claim {
+		}(), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", rt)
 			c.MemberID = ""
 			return c
 		}()}, nil, nil},
-		{"same claim: the per-claim rule's", []*Claim{xclaim(0, 1000, "A", rt, rt)}, nil, nil},
-		{"repeat within claim B is not reported again", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", rt, rt)}, []string{"0:B:1"}, nil},
-		{"same claim ID in two files (resubmitted)", []*Claim{xclaim(0, 1000, "A", rt), xclaim(1, 1000, "A", rt)}, []string{"1:A:1"}, nil},
-		{"different billing NPI still duplicates", []*Claim{xclaim(0, 1000, "A", rt), func() *Claim {
+		{"same claim: the per-claim rule's", []*claim.Claim{xclaim(0, 1000, "A", rt, rt)}, nil, nil},
+		{"repeat within claim B is not reported again", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", rt, rt)}, []string{"0:B:1"}, nil},
+		{"same claim ID in two files (resubmitted)", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(1, 1000, "A", rt)}, []string{"1:A:1"}, nil},
+		{"different billing NPI still duplicates", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", rt)
 			c.BillingNPI = "1999999999"
 			return c
 		}()}, []string{"0:B:1"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := crossRun(p, 2, tc.claims...)
+			fs := crossRun(p, tc.claims...)
 			var got []string
 			for _, f := range fs {
-				if f.RuleID != ruleLineDuplicate || f.Severity != Error || f.Source != SourceSeed {
-					t.Errorf("unexpected finding:%s", dump([]Finding{f}))
+				if f.RuleID != rules.LineDuplicate.String() || f.Severity != finding.Error || f.Source != string(pack.SourceSeed) {
+					t.Errorf("unexpected finding:%s", dump([]finding.Finding{f}))
 				}
 				got = append(got, fmt.Sprintf("%d:%s:%d", f.FileIndex, f.ClaimID, f.LineNumber))
 			}
@@ -126,48 +193,48 @@ func TestCrossBundle(t *testing.T) {
 	other := tline("93922")
 	for _, tc := range []struct {
 		name   string
-		claims []*Claim
+		claims []*claim.Claim
 		want   []string // "file:claim:line:procedure:source"
 		text   []string
 	}{
-		{"36200 on another claim", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", other, tline("36200"))},
+		{"36200 on another claim", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", other, tline("36200"))},
 			[]string{"0:B:2:36200:seed"}, []string{"36200 on line 2 (Introduction of catheter", "same patient, billing provider and date (2026-01-15) as 0620T on claim A line 1 in file file0.837, which includes it", "remove 36200: included in 0620T (claim A line 1 in file file0.837)"}},
-		{"36200 on an earlier claim in another file", []*Claim{xclaim(1, 1000, "A", rt), xclaim(0, 5000, "B", tline("36200"))},
+		{"36200 on an earlier claim in another file", []*claim.Claim{xclaim(1, 1000, "A", rt), xclaim(0, 5000, "B", tline("36200"))},
 			[]string{"0:B:1:36200:seed"}, []string{"claim A line 1 in file file1.837"}},
-		{"76937 (codeset)", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("76937"))}, []string{"0:B:1:76937:codeset"}, nil},
-		{"36200-XS", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("36200", "XS"))}, []string{"0:B:1:36200:seed"}, []string{"it carries XS"}},
-		{"37224 review (2025)", []*Claim{xclaim(0, 1000, "A", dated(rt, "20251201")), xclaim(0, 5000, "B", dated(tline("37224"), "20251201"))},
+		{"76937 (codeset)", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("76937"))}, []string{"0:B:1:76937:codeset"}, nil},
+		{"36200-XS", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("36200", "XS"))}, []string{"0:B:1:36200:seed"}, []string{"it carries XS"}},
+		{"37224 review (2025)", []*claim.Claim{xclaim(0, 1000, "A", dated(rt, "20251201")), xclaim(0, 5000, "B", dated(tline("37224"), "20251201"))},
 			[]string{"0:B:1:37224:seed"}, []string{`the rule pack says: "May be performed`, "confirm in the operative note"}},
-		{"two target claims: names the first", []*Claim{xclaim(0, 9000, "C", tline("0620T", "LT")), xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("36200"))},
+		{"two target claims: names the first", []*claim.Claim{xclaim(0, 9000, "C", tline("0620T", "LT")), xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("36200"))},
 			[]string{"0:B:1:36200:seed"}, []string{"claim A line 1"}},
-		{"36200 on the target claim's other date, and on another claim", []*Claim{xclaim(0, 1000, "A", rt, dated(tline("36200"), "20260301")), xclaim(0, 5000, "B", dated(rt, "20260301"))},
+		{"36200 on the target claim's other date, and on another claim", []*claim.Claim{xclaim(0, 1000, "A", rt, dated(tline("36200"), "20260301")), xclaim(0, 5000, "B", dated(rt, "20260301"))},
 			[]string{"0:A:2:36200:seed"}, []string{"as 0620T on claim B line 1"}},
-		{"same claim: the per-claim rule's", []*Claim{xclaim(0, 1000, "A", rt, tline("36200"))}, nil, nil},
-		{"same date on its own claim's 0620T too: per-claim only", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("0620T", "LT"), tline("36200"))}, nil, nil},
-		{"other billing NPI", []*Claim{xclaim(0, 1000, "A", rt), func() *Claim {
+		{"same claim: the per-claim rule's", []*claim.Claim{xclaim(0, 1000, "A", rt, tline("36200"))}, nil, nil},
+		{"same date on its own claim's 0620T too: per-claim only", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", tline("0620T", "LT"), tline("36200"))}, nil, nil},
+		{"other billing NPI", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", tline("36200"))
 			c.BillingNPI = "1999999999"
 			return c
 		}()}, nil, nil},
-		{"other date", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", dated(tline("36200"), "20260114"))}, nil, nil},
-		{"other member", []*Claim{xclaim(0, 1000, "A", rt), func() *Claim {
+		{"other date", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", dated(tline("36200"), "20260114"))}, nil, nil},
+		{"other member", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", tline("36200"))
 			c.MemberID = "X"
 			return c
 		}()}, nil, nil},
-		{"unrelated code", []*Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", other)}, nil, nil},
-		{"36200 not HC", []*Claim{xclaim(0, 1000, "A", rt), func() *Claim {
+		{"unrelated code", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", other)}, nil, nil},
+		{"36200 not HC", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", tline("36200"))
 			c.Lines[0].Qualifier = "ER"
 			return c
 		}()}, nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := crossRun(p, 2, tc.claims...)
+			fs := crossRun(p, tc.claims...)
 			var got []string
 			for _, f := range fs {
-				if f.RuleID != ruleBundleCrossClaim || f.Severity != Warning {
-					t.Errorf("unexpected finding:%s", dump([]Finding{f}))
+				if f.RuleID != rules.BundleCrossClaim.String() || f.Severity != finding.Warning {
+					t.Errorf("unexpected finding:%s", dump([]finding.Finding{f}))
 				}
 				got = append(got, fmt.Sprintf("%d:%s:%d:%s:%s", f.FileIndex, f.ClaimID, f.LineNumber, f.Procedure, f.Source))
 			}
@@ -190,7 +257,7 @@ func TestCrossFindingColumns(t *testing.T) {
 	a := xclaim(0, 1000, "A", tline("0620T", "RT"))
 	b := xclaim(1, 5000, "B", tline("93922"), tline("36200", "XS"))
 	b.Envelope.ISAControl, b.Envelope.STControl = "000000777", "0042"
-	fs := crossRun(p, 2, a, b)
+	fs := crossRun(p, a, b)
 	if len(fs) != 1 {
 		t.Fatalf("want 1 finding:%s", dump(fs))
 	}
@@ -205,25 +272,25 @@ func TestCrossFindingColumns(t *testing.T) {
 	}
 }
 
-// The index keeps copies: changing the claim afterwards (the walker reuses
+// The index keeps copies: changing the claim afterwards (the claim reader reuses
 // its buffers) does not change the findings.
 func TestCrossIndexCopies(t *testing.T) {
 	p := rulesPack(t, false)
 	a := xclaim(0, 1000, "A", tline("0620T", "RT"))
 	b := xclaim(0, 5000, "B", tline("0620T", "RT"))
-	x := &crossIndex{}
-	x.add(p, a)
-	x.add(p, b)
+	st := newCrossStore("")
+	addClaims(st, p, []*claim.Claim{a, b})
 	b.ID, b.Lines[0].Modifiers[0], b.Lines[0].Pointers[0] = "Z", "LT", "9"
-	fs := crossClaimFindings(p, []*crossIndex{x})
+	fs, err := allFindings(st, p)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(fs) != 1 || fs[0].ClaimID != "B" || fs[0].Modifiers[0] != "RT" || fs[0].DxPointers[0] != "1" {
 		t.Errorf("index shares the claim's memory:%s %+v", dump(fs), fs)
 	}
 	// Claims without target or related lines add nothing.
-	y := &crossIndex{}
-	y.add(p, xclaim(0, 1000, "C", tline("93922")))
-	if len(y.entries) != 0 {
-		t.Errorf("indexed %d entries of a claim without target or related lines", len(y.entries))
+	if es := appendCrossEntries(nil, p, xclaim(0, 1000, "C", tline("93922"))); len(es) != 0 {
+		t.Errorf("indexed %d entries of a claim without target or related lines", len(es))
 	}
 }
 
@@ -231,66 +298,50 @@ func TestCrossIndexCopies(t *testing.T) {
 // scrubbed in and the claims indexed.
 func TestCrossDeterministic(t *testing.T) {
 	p := rulesPack(t, false)
-	var claims []*Claim
-	for f := range 3 {
-		for i := range 6 {
-			id := fmt.Sprintf("F%dC%d", f, i)
-			var lines []Line
-			switch i % 3 {
-			case 0:
-				lines = []Line{tline("0620T", "RT")}
-			case 1:
-				lines = []Line{tline("36200"), dated(tline("0620T"), "20260116")}
-			case 2:
-				lines = []Line{dated(tline("37224"), "20260116"), tline("76937")}
-			}
-			c := xclaim(f, int64(1000*(i+1)), id, lines...)
-			if i >= 4 {
-				c.MemberID = "W00000002"
-			}
-			claims = append(claims, c)
+	claims := crossClaims(3, 6, [][]claim.Line{
+		{tline("0620T", "RT")},
+		{tline("36200"), dated(tline("0620T"), "20260116")},
+		{dated(tline("37224"), "20260116"), tline("76937")},
+	}, func(c *claim.Claim, i int) {
+		if i >= 4 {
+			c.MemberID = "W00000002"
 		}
-	}
-	want := dump(crossRun(p, 3, claims...))
-	if strings.Count(want, "\n") < 10 {
-		t.Fatalf("expected many findings:%s", want)
-	}
-	r := rand.New(rand.NewSource(1))
-	for range 20 {
-		r.Shuffle(len(claims), func(i, j int) { claims[i], claims[j] = claims[j], claims[i] })
-		if got := dump(crossRun(p, 3, claims...)); got != want {
+	})
+	want := manyFindings(t, p, claims, 10)
+	shuffles(claims, 1, 20, func() {
+		if got := dump(crossRun(p, claims...)); got != want {
 			t.Fatalf("order changed the findings:%s\nwant:%s", got, want)
 		}
-	}
+	})
 }
 
 // Cross-claim rules respect the pack: seed-only drops codeset related codes,
 // and a pack without the rules reports nothing.
 func TestCrossPack(t *testing.T) {
-	claims := func() []*Claim {
-		return []*Claim{xclaim(0, 1000, "A", tline("0620T", "RT")), xclaim(0, 5000, "B", tline("76937"), tline("93922")),
+	claims := func() []*claim.Claim {
+		return []*claim.Claim{xclaim(0, 1000, "A", tline("0620T", "RT")), xclaim(0, 5000, "B", tline("76937"), tline("93922")),
 			xclaim(0, 9000, "C", tline("0620T", "RT"))}
 	}
-	def := crossRun(rulesPack(t, false), 1, claims()...)
-	if got := ruleIDs(def); !slices.Equal(got, []string{ruleBundleCrossClaim, ruleLineDuplicate}) || def[0].Source != SourceCodeset {
+	def := crossRun(rulesPack(t, false), claims()...)
+	if got := ruleIDs(def); !slices.Equal(got, []string{rules.BundleCrossClaim.String(), rules.LineDuplicate.String()}) || def[0].Source != string(pack.SourceCodeset) {
 		t.Errorf("default pack: %v:%s", got, dump(def))
 	}
-	seed := crossRun(rulesPack(t, true), 1, claims()...)
-	if got := ruleIDs(seed); !slices.Equal(got, []string{ruleLineDuplicate}) {
+	seed := crossRun(rulesPack(t, true), claims()...)
+	if got := ruleIDs(seed); !slices.Equal(got, []string{rules.LineDuplicate.String()}) {
 		t.Errorf("seed-only (76937 is a codeset entry): %v:%s", got, dump(seed))
 	}
 	yaml := string(defaultPackYAML)
-	for _, id := range []string{ruleBundleCrossClaim, ruleLineDuplicate} {
-		yaml = strings.Replace(yaml, "  - {id: "+id+", severity: "+map[string]string{ruleBundleCrossClaim: "warning", ruleLineDuplicate: "error"}[id]+", source: seed}\n", "", 1)
+	for _, id := range []string{rules.BundleCrossClaim.String(), rules.LineDuplicate.String()} {
+		yaml = strings.Replace(yaml, "  - {id: "+id+", severity: "+map[string]string{rules.BundleCrossClaim.String(): "warning", rules.LineDuplicate.String(): "error"}[id]+", source: seed}\n", "", 1)
 	}
-	p, err := ParsePack("no-cross.yaml", []byte(yaml), false)
+	p, err := pack.Parse("no-cross.yaml", []byte(yaml), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := p.Rule(ruleLineDuplicate); ok {
+	if _, ok := p.Rule(rules.LineDuplicate); ok {
 		t.Fatal("LINE-DUPLICATE still in the edited pack")
 	}
-	if fs := crossRun(p, 1, claims()...); len(fs) != 0 {
+	if fs := crossRun(p, claims()...); len(fs) != 0 {
 		t.Errorf("rules not in the pack fired:%s", dump(fs))
 	}
 }

@@ -1,6 +1,8 @@
-// Package scrubber reads 837P claims from X12 segments, checks every claim
-// that bills the rule pack's procedure (0620T by default) against the pack,
-// and returns findings. It knows nothing of report formats or the command
+// Package scrubber is the rule engine: it reads an input's 837P claims
+// (package claim), checks every claim that bills the rule pack's procedure
+// (0620T by default; package pack) with the rules of the catalogue
+// (package rules; the contract is scrubber/RULES.md), and returns findings
+// (package finding). It knows nothing of report formats or the command
 // line.
 //
 // Use: build one Scrubber for a run (defer its Close), call Scrub for each
@@ -16,9 +18,11 @@ package scrubber
 
 import (
 	"io"
-	"sort"
 	"sync/atomic"
 
+	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/x12io"
 )
 
@@ -26,62 +30,47 @@ import (
 // concurrent use: per-file state lives in each Scrub call, and the
 // cross-claim index they share is locked.
 type Scrubber struct {
-	pack *Pack
-	// onClaim, when set (tests), is handed every claim the walker
-	// materializes: target claims and claims with related-code lines.
-	onClaim func(*Claim)
+	pack *pack.Pack
+	o    Options
 
 	// cross holds the cross-claim index entries of every Scrub since the
 	// last Finish, in memory or spilled to disk.
-	cross crossStore
+	cross *crossStore
 	// scrubs numbers the Scrub calls (FileResult.scrub).
 	scrubs atomic.Uint32
-	// overlap: each Scrub checks claims on a second goroutine.
-	overlap bool
-	// readAll hands the walker every segment, not only walkedSegments (a
-	// test compares the two).
-	readAll bool
-	// sink, when set, takes findings off a Scrub in sorted runs of at
-	// least sinkEvery (see SetFindingSink).
-	sink      func(index int, run []Finding)
-	sinkEvery int
 }
 
-// SetFindingSink makes each Scrub hand its findings to sink as it goes,
-// in runs of at least every findings, each run sorted (SortFindings),
-// instead of keeping them all until it returns: the memory of one large
-// file then does not grow with its findings. index is the Scrub's index.
-// The runs of one file may overlap in report order, so a reader merges
-// them with the findings the result still holds when Scrub returns (the
-// last ones). Finish hands its cross-claim findings to sink too, in runs
-// per file after that file's own (a file's last one may be shorter).
-// sink must not keep run, and may be called from two goroutines of one
-// Scrub at once. Call it before the first Scrub.
-func (s *Scrubber) SetFindingSink(every int, sink func(index int, run []Finding)) {
-	s.sink, s.sinkEvery = sink, max(1, every)
+// Options tune a Scrubber; the zero value keeps everything in memory and
+// on the calling goroutine. Reports are the same whatever they say.
+type Options struct {
+	// TempDir is the folder where a large run's cross-claim index is
+	// spilled, in files unlinked as soon as they are open (nothing is left
+	// there even if the process is killed; Finish and Close free their
+	// space). "" is os.TempDir().
+	TempDir string
+	// Overlap makes each Scrub read its file's claims on a goroutine of its
+	// own while it checks them: worth it when there are more CPUs than
+	// files being scrubbed at once, a cost (copying the claims) when there
+	// are not.
+	Overlap bool
+	// FindingSink, when set, takes each Scrub's findings as it goes, in
+	// runs of at least SinkEvery findings, each run sorted (finding.Sort),
+	// instead of keeping them all until it returns: the memory of one
+	// large file then does not grow with its findings. index is the
+	// Scrub's index. The runs of one file may overlap in report order, so
+	// a reader merges them with the findings the result still holds when
+	// Scrub returns (the last ones). Finish hands its cross-claim findings
+	// to the sink too, in runs per file after that file's own (a file's
+	// last one may be shorter). The sink must not keep run; Scrubs of
+	// several files call it at once.
+	FindingSink func(index int, run []finding.Finding)
+	SinkEvery   int
 }
 
-// SetOverlap makes each Scrub check its target claims on a goroutine of
-// its own while it goes on reading the file: worth it when there are more
-// CPUs than files being scrubbed at once, a cost (copying the claims) when
-// there are not. Reports are the same either way. Call it before the first
-// Scrub.
-func (s *Scrubber) SetOverlap(on bool) { s.overlap = on }
-
-// New returns a Scrubber for pack.
-func New(pack *Pack) *Scrubber { return &Scrubber{pack: pack} }
-
-// Pack is the rule pack the Scrubber applies.
-func (s *Scrubber) Pack() *Pack { return s.pack }
-
-// SetTempDir sets the folder where a large run's cross-claim index is
-// spilled (in files unlinked as soon as they are open, so nothing is left
-// there even if the process is killed; Finish and Close free their space).
-// The default, "", is os.TempDir(). Call it before the first Scrub.
-func (s *Scrubber) SetTempDir(dir string) {
-	s.cross.mu.Lock()
-	defer s.cross.mu.Unlock()
-	s.cross.dir = dir
+// New returns a Scrubber for pack p.
+func New(p *pack.Pack, o Options) *Scrubber {
+	o.SinkEvery = max(1, o.SinkEvery)
+	return &Scrubber{pack: p, o: o, cross: newCrossStore(o.TempDir)}
 }
 
 // Close drops the cross-claim index of any Scrub not yet finished and
@@ -96,11 +85,14 @@ func (s *Scrubber) Close() error {
 	return nil
 }
 
-// File status values.
+// Status is what became of a file.
+type Status string
+
+// File statuses, as reports show them.
 const (
-	StatusOK      = "ok"      // read to its end (it may still have findings)
-	StatusFailed  = "failed"  // could not be read to its end: unreadable, not X12, or truncated
-	StatusSkipped = "skipped" // read, but held no 837P transaction
+	StatusOK      Status = "ok"      // read to its end (it may still have findings)
+	StatusFailed  Status = "failed"  // could not be read to its end: unreadable, not X12, or truncated
+	StatusSkipped Status = "skipped" // read, but held no 837P transaction
 )
 
 // TargetTally counts target claims (claims that bill the pack's procedure)
@@ -115,7 +107,7 @@ type FileResult struct {
 	Index  int
 	Name   string
 	Bytes  int64 // X12 bytes read (after decompression)
-	Status string
+	Status Status
 	Error  string // why the file failed, when it did
 
 	Interchanges        int
@@ -128,8 +120,8 @@ type FileResult struct {
 	Targets             map[string]TargetTally // TargetClaims by payer group
 
 	// Findings in report order: byte offset, then rule ID. With a finding
-	// sink (SetFindingSink), only those not handed over yet.
-	Findings []Finding
+	// sink (Options.FindingSink), only those not handed over yet.
+	Findings []finding.Finding
 
 	// scrub is the serial of the Scrub call that gave the result (0 when
 	// none did): its cross-claim index entries in the Scrubber carry it.
@@ -140,19 +132,31 @@ type FileResult struct {
 // the file; index is its place in the run (findings sort by it).
 func (s *Scrubber) Scrub(index int, name string, r io.Reader) *FileResult {
 	res := &FileResult{Index: index, Name: name, Status: StatusOK, scrub: s.scrubs.Add(1)}
-	w := newWalker(s, res)
-	if s.overlap {
-		w.startClaims()
+	f := &fileScrub{s: s, res: res}
+	o := claim.Options{File: name, FileIndex: index, Concurrent: s.o.Overlap}
+	if s.pack != nil {
+		o.Procedure, o.Related, o.PayerGroup = s.pack.Procedure, f.related, f.payerGroup
 	}
-	func() {
-		defer w.joinClaims() // on a panic too: the worker must not be left waiting
-		xr := x12io.NewReader(r)
-		if !s.readAll {
-			xr.Want(walkedSegments...)
+	cr := claim.NewReader(x12io.NewReader(r), o)
+	defer cr.Close() // on a panic too: a concurrent walk must not be left waiting
+	for {
+		c, err := cr.Next()
+		if err == io.EOF {
+			break
 		}
-		w.run(xr)
-	}()
-	SortFindings(res.Findings)
+		if err != nil {
+			f.problem(err.(*claim.Error))
+			continue
+		}
+		f.check(c)
+	}
+	n := cr.Counts()
+	res.Interchanges, res.Transactions, res.TransactionsSkipped = n.Interchanges, n.Transactions, n.TransactionsSkipped
+	res.Claims, res.ServiceLines, res.TargetLines, res.Bytes = n.Claims, n.ServiceLines, n.TargetLines, n.Bytes
+	if res.Status == StatusOK && !n.Professional {
+		res.Status = StatusSkipped
+	}
+	finding.Sort(res.Findings)
 	return res
 }
 
@@ -166,7 +170,7 @@ func (s *Scrubber) Unreadable(index int, name string, err error) *FileResult {
 // Finish runs the cross-claim rules (BUNDLE-CROSS-CLAIM, LINE-DUPLICATE
 // across claims) over results, which must be every result of the run in
 // input order. It adds their findings to the results they belong to and
-// re-sorts those; with a finding sink (SetFindingSink) it hands them to
+// re-sorts those; with a finding sink (Options.FindingSink) it hands them to
 // the sink instead, in sorted runs per file. No Scrub may run during
 // Finish.
 //
@@ -190,43 +194,45 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 	}
 	keep := func(e *crossEntry) bool { return scrubs[e.scrub] }
 	moves := crossMoves{}
-	if s.sink == nil {
+	if s.o.FindingSink == nil {
 		found, err := s.cross.findings(s.pack, keep)
 		if err != nil {
 			return err
 		}
 		for _, f := range found {
 			if res := byIndex[f.FileIndex]; res != nil { // nil: not one of results, cannot happen with a complete run
-				res.Findings = append(res.Findings, f)
+				res.Findings = append(res.Findings, f.Finding)
 				moves.add(&f)
 			}
 		}
 	} else {
 		// The findings go to the sink in sorted runs per file of at least
-		// sinkEvery, as Scrub's do: memory does not grow with them.
-		var buf []Finding
+		// SinkEvery, as Scrub's do: memory does not grow with them.
+		var buf []finding.Finding
 		flush := func() {
 			pending := buf
-			SortFindings(pending)
+			finding.Sort(pending)
 			for len(pending) > 0 {
 				n := 1
 				for n < len(pending) && pending[n].FileIndex == pending[0].FileIndex {
 					n++
 				}
 				if byIndex[pending[0].FileIndex] != nil {
-					for i := range pending[:n] {
-						moves.add(&pending[i])
-					}
-					s.sink(pending[0].FileIndex, pending[:n])
+					s.o.FindingSink(pending[0].FileIndex, pending[:n])
 				}
 				pending = pending[n:]
 			}
 			clear(buf) // the strings are the sink's business now
 			buf = buf[:0]
 		}
-		err := s.cross.eachFindings(s.pack, keep, func(fs []Finding) {
-			buf = append(buf, fs...)
-			if len(buf) >= s.sinkEvery {
+		err := s.cross.eachFindings(s.pack, keep, func(fs []crossFound) {
+			for i := range fs {
+				if byIndex[fs[i].FileIndex] != nil {
+					moves.add(&fs[i])
+				}
+				buf = append(buf, fs[i].Finding)
+			}
+			if len(buf) >= s.o.SinkEvery {
 				flush()
 			}
 		})
@@ -238,7 +244,7 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 	moves.apply(byIndex)
 	for _, res := range results {
 		if res != nil {
-			SortFindings(res.Findings)
+			finding.Sort(res.Findings)
 		}
 	}
 	return nil
@@ -256,11 +262,11 @@ type crossMoveKey struct {
 
 type crossMove struct {
 	group       string
-	before, now Severity
+	before, now finding.Severity
 }
 
-func (m crossMoves) add(f *Finding) {
-	if !f.targetClaim || f.Severity <= f.claimWorst {
+func (m crossMoves) add(f *crossFound) {
+	if !f.target || f.Severity <= f.claimWorst {
 		return
 	}
 	k := crossMoveKey{f.FileIndex, f.ClaimOffset}
@@ -279,37 +285,14 @@ func (m crossMoves) apply(byIndex map[int]*FileResult) {
 	}
 }
 
-// SortFindings puts findings in report order: file, byte offset, rule ID,
-// then the rest of the row, so equal inputs always sort the same.
-func SortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool { return FindingLess(&fs[i], &fs[j]) })
-}
-
-// FindingLess is report order: file, byte offset, rule ID, line, message.
-func FindingLess(a, b *Finding) bool {
-	if a.FileIndex != b.FileIndex {
-		return a.FileIndex < b.FileIndex
-	}
-	if a.ByteOffset != b.ByteOffset {
-		return a.ByteOffset < b.ByteOffset
-	}
-	if a.RuleID != b.RuleID {
-		return a.RuleID < b.RuleID
-	}
-	if a.LineNumber != b.LineNumber {
-		return a.LineNumber < b.LineNumber
-	}
-	return a.Message < b.Message
-}
-
 // tally counts a target claim of payer group whose worst finding is worst
 // (n is +1, or -1 to take one back).
-func (r *FileResult) tally(group string, worst Severity, n int) {
+func (r *FileResult) tally(group string, worst finding.Severity, n int) {
 	t := TargetTally{Claims: n}
-	if worst < Warning {
+	if worst < finding.Warning {
 		t.Clean = n
 	}
-	if worst >= Error {
+	if worst >= finding.Error {
 		t.Held = n
 	}
 	r.addTally(group, t)

@@ -6,21 +6,25 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
 )
 
 // --seed-only drops every codeset entry, codeset description and codeset
-// rule of the pack (RULES.md). These tests scrub the same claims with
+// rule of the pack (scrubber/RULES.md). These tests scrub the same claims with
 // DefaultPack(false) and DefaultPack(true) and check that the findings
-// differ exactly where RULES.md says the default pack adds code-set data,
+// differ exactly where scrubber/RULES.md says the default pack adds code-set data,
 // and nowhere else.
 
 // seedOnlyClaims are target claims for member W00000001 (and one related
 // claim), each named for what it exercises. Their base is clean under both
 // packs: LT, a left-leg diagnosis, a seed taxonomy.
-func seedOnlyClaims() []*Claim {
-	var claims []*Claim
+func seedOnlyClaims() []*claim.Claim {
+	var claims []*claim.Claim
 	off := int64(1000)
-	add := func(id string, edit func(c *Claim)) {
+	add := func(id string, edit func(c *claim.Claim)) {
 		c := tclaim()
 		c.ID = id
 		c.Lines[0].Modifiers = []string{"LT"}
@@ -40,8 +44,8 @@ func seedOnlyClaims() []*Claim {
 		claims = append(claims, c)
 	}
 	// Unchanged: seed rules and seed entries only.
-	add("SEED", func(c *Claim) {
-		c.Diagnoses = append(c.Diagnoses, tdx("I10"), tdx("I96"), Diagnosis{Qualifier: "BF", Code: "44023"})
+	add("SEED", func(c *claim.Claim) {
+		c.Diagnoses = append(c.Diagnoses, tdx("I10"), tdx("I96"), claim.Diagnosis{Qualifier: "BF", Code: "44023"})
 		c.Lines[0].Modifiers = []string{"LT", "LT", "80", "51", "22"}
 		c.Lines[0].Pointers = []string{"2", "1", "", "9"}
 		c.Lines[0].Units = "2"
@@ -49,41 +53,41 @@ func seedOnlyClaims() []*Claim {
 		c.Lines = append(c.Lines, tline("36200"), tline("75710", "22"), tline("76140"), tline("36475"), tline("0620T", "LT"))
 		c.TotalCharge = "1"
 	})
-	add("TAXONOMY", func(c *Claim) { c.BillingTaxonomy = "2086S0129X" })      // NUCC code (codeset)
-	add("79", func(c *Claim) { c.Lines[0].Modifiers = []string{"LT", "79"} }) // CMS meaning (codeset)
-	add("RT", func(c *Claim) { c.Lines[0].Modifiers = []string{"RT"}; c.Diagnoses[0].Code = "I70234" })
-	add("QY", func(c *Claim) { c.Lines[0].Modifiers = []string{"LT", "QY"} })                // anesthesia (codeset), CMS meaning
-	add("QK", func(c *Claim) { c.Lines[0].Modifiers = []string{"LT", "QK"} })                // anesthesia (codeset)
-	add("MODCONFLICT", func(c *Claim) { c.Lines[0].Modifiers = []string{"LT", "22", "53"} }) // pairs (codeset)
-	add("INCOMPLETE", func(c *Claim) { c.Diagnoses[0].Code = "I7024" })                      // min_length (codeset)
-	add("E1152", func(c *Claim) { c.Diagnoses[0].Code = "E1152" })                           // supporting (codeset)
-	add("EXCLUDES1", func(c *Claim) {                                                        // pair (codeset); I70.26 (codeset)
-		c.Diagnoses = []Diagnosis{tdx("I70262"), tdx("I96")}
+	add("TAXONOMY", func(c *claim.Claim) { c.BillingTaxonomy = "2086S0129X" })      // NUCC code (codeset)
+	add("79", func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"LT", "79"} }) // CMS meaning (codeset)
+	add("RT", func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"RT"}; c.Diagnoses[0].Code = "I70234" })
+	add("QY", func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"LT", "QY"} })                // anesthesia (codeset), CMS meaning
+	add("QK", func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"LT", "QK"} })                // anesthesia (codeset)
+	add("MODCONFLICT", func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"LT", "22", "53"} }) // pairs (codeset)
+	add("INCOMPLETE", func(c *claim.Claim) { c.Diagnoses[0].Code = "I7024" })                      // min_length (codeset)
+	add("E1152", func(c *claim.Claim) { c.Diagnoses[0].Code = "E1152" })                           // supporting (codeset)
+	add("EXCLUDES1", func(c *claim.Claim) {                                                        // pair (codeset); I70.26 (codeset)
+		c.Diagnoses = []claim.Diagnosis{tdx("I70262"), tdx("I96")}
 		c.Lines[0].Pointers = []string{"1", "2"}
 	})
-	add("SIDE", func(c *Claim) { c.Diagnoses[0].Code = "I70312" }) // LT: left by the 6th character (codeset), right by the seed's I70.31
-	add("76937", func(c *Claim) { c.Lines = append(c.Lines, tline("76937"), tline("37252", "XS")) })
-	add("OVERRIDE", func(c *Claim) { c.Lines = append(c.Lines, tline("36200", "XU")) }) // override modifiers (codeset)
-	add("51", func(c *Claim) {
+	add("SIDE", func(c *claim.Claim) { c.Diagnoses[0].Code = "I70312" }) // LT: left by the 6th character (codeset), right by the seed's I70.31
+	add("76937", func(c *claim.Claim) { c.Lines = append(c.Lines, tline("76937"), tline("37252", "XS")) })
+	add("OVERRIDE", func(c *claim.Claim) { c.Lines = append(c.Lines, tline("36200", "XU")) }) // override modifiers (codeset)
+	add("51", func(c *claim.Claim) {
 		c.Lines[0].Modifiers = []string{"LT", "51"}
 		c.Lines = append(c.Lines, tline("75820")) // included (codeset)
 	})
-	add("37224", func(c *Claim) { // valid_to (codeset)
+	add("37224", func(c *claim.Claim) { // valid_to (codeset)
 		o := tline("37224")
 		o.ServiceDate = "20260316"
 		c.Lines = append(c.Lines, o)
 	})
-	add("37224-2025", func(c *Claim) {
+	add("37224-2025", func(c *claim.Claim) {
 		c.Lines[0].ServiceDate = "20251215"
 		o := tline("37224")
 		o.ServiceDate = "20251215"
 		c.Lines = append(c.Lines, o)
 	})
-	add("37285", func(c *Claim) { c.Lines = append(c.Lines, tline("37285")) }) // review (codeset)
+	add("37285", func(c *claim.Claim) { c.Lines = append(c.Lines, tline("37285")) }) // review (codeset)
 	// Cross-claim: CROSS-A's 0620T date, with 76937 and 36200 on CROSS-B.
-	add("CROSS-A", func(c *Claim) { c.Lines[0].ServiceDate = "20260401" })
-	add("CROSS-B", func(c *Claim) {
-		c.Lines = []Line{tline("76937"), tline("36200")}
+	add("CROSS-A", func(c *claim.Claim) { c.Lines[0].ServiceDate = "20260401" })
+	add("CROSS-B", func(c *claim.Claim) {
+		c.Lines = []claim.Line{tline("76937"), tline("36200")}
 		c.Lines[0].ServiceDate, c.Lines[1].ServiceDate = "20260401", "20260401"
 	})
 	return claims
@@ -91,32 +95,31 @@ func seedOnlyClaims() []*Claim {
 
 // seedOnlyFindings scrubs the claims with one pack: per-claim checks on
 // target claims, then the cross-claim rules.
-func seedOnlyFindings(t *testing.T, seedOnly bool) []Finding {
+func seedOnlyFindings(t *testing.T, seedOnly bool) []finding.Finding {
 	p := rulesPack(t, seedOnly)
-	var fs []Finding
-	x := &crossIndex{}
-	for _, c := range seedOnlyClaims() {
+	var fs []finding.Finding
+	claims := seedOnlyClaims()
+	for _, c := range claims {
 		for i := range c.Lines {
 			if isTargetLine(p, &c.Lines[i]) {
-				fs = checkClaim(p, c, fs)
+				fs = checkClaim(p, nil, c, fs)
 				break
 			}
 		}
-		x.add(p, c)
 	}
-	fs = append(fs, crossClaimFindings(p, []*crossIndex{x})...)
-	SortFindings(fs)
+	fs = append(fs, crossRun(p, claims...)...)
+	finding.Sort(fs)
 	return fs
 }
 
 // findingKey identifies a finding for the comparison: everything but the
 // message and suggestion, whose descriptions legitimately lose their
 // code-set half under --seed-only.
-func findingKey(f Finding) string {
+func findingKey(f finding.Finding) string {
 	return fmt.Sprintf("%s line %d %s %s/%s seg %d", f.ClaimID, f.LineNumber, f.RuleID, f.Severity, f.Source, f.SegmentNumber)
 }
 
-func keys(fs []Finding) map[string]int {
+func keys(fs []finding.Finding) map[string]int {
 	m := map[string]int{}
 	for _, f := range fs {
 		m[findingKey(f)]++
@@ -193,12 +196,12 @@ func TestSeedOnlyDifferences(t *testing.T) {
 	// Under --seed-only nothing is sourced from the code set, and no
 	// message quotes a code-set description.
 	for _, f := range seed {
-		if f.Source == SourceCodeset {
-			t.Errorf("codeset finding under --seed-only:%s", dump([]Finding{f}))
+		if f.Source == string(pack.SourceCodeset) {
+			t.Errorf("codeset finding under --seed-only:%s", dump([]finding.Finding{f}))
 		}
 		for _, cs := range []string{"ICD-10-CM:", "CPT:", "CMS:", "; CMS", "consultation on X-ray"} {
 			if strings.Contains(f.Message, cs) {
-				t.Errorf("code-set description under --seed-only:%s", dump([]Finding{f}))
+				t.Errorf("code-set description under --seed-only:%s", dump([]finding.Finding{f}))
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/pack"
 )
 
 type discard struct{}
@@ -57,11 +58,11 @@ func scrubBenchDrop(b *testing.B) ([]byte, *Manifest) {
 // 0620T claims only.
 func BenchmarkScrubPerClaim(b *testing.B) {
 	data, m := scrubBenchDrop(b)
-	pack, err := scrubber.DefaultPack(false)
+	pack, err := pack.Default(false)
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := scrubber.New(pack)
+	s := scrubber.New(pack, scrubber.Options{})
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {

@@ -185,22 +185,6 @@ func (c *claim) targets() []int {
 	return out
 }
 
-// pointedBy reports whether any line other than skip points to position n.
-func (c *claim) pointedByTarget(n, skip int) bool {
-	p := strconv.Itoa(n)
-	for i := range c.lines {
-		if i == skip || !c.lines[i].isTarget() {
-			continue
-		}
-		for _, q := range c.lines[i].pointers {
-			if q == p {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // formatCents writes an amount as X12 decimal with trailing zeros
 // suppressed: 1850000 -> "18500", 1850050 -> "18500.5".
 func appendCents(b []byte, c int64) []byte {

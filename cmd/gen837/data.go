@@ -1,7 +1,7 @@
 package main
 
 // Code lists and name pools the generator draws from. Everything a clean
-// claim uses must be clean against every rule of RULES.md (the default
+// claim uses must be clean against every rule of scrubber/RULES.md (the default
 // pack): supporting diagnoses complete to their 6th character, listed
 // taxonomies on target claims, typical places of service, no related code
 // of the pack on an ordinary claim.

@@ -3,6 +3,8 @@ package main
 import (
 	"strconv"
 	"strings"
+
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // Planted defects. Each one breaks exactly one thing in a clean target
@@ -12,6 +14,8 @@ import (
 //
 // What fires is decided by the default rule pack (scrubber/packs/0620T.yaml)
 // and the checks in scrubber/; a defect that must fire two rules says why.
+// Every rule of the catalogue (scrubber/rules) that can fire on a claim at
+// warning or above is planted (the oracle test checks it).
 
 // Cross-claim defects: the original claim stays clean and a second claim
 // (the partner) carries the finding.
@@ -23,7 +27,7 @@ const (
 type defectKind struct {
 	name  string
 	cross string // crossBundle or crossDuplicate; apply is nil then
-	apply func(g *generator, c *claim) []string
+	apply func(g *generator, c *claim) []rules.ID
 }
 
 // allDefects lists every defect the generator plants, one or more per rule.
@@ -67,19 +71,6 @@ func allDefects() []defectKind {
 	}
 }
 
-// PlantableRules are the error- and warning-level rules the generator plants.
-var PlantableRules = []string{
-	"DX-POINTER-MISSING", "DX-POINTER-INVALID", "DX-POINTER-DANGLING", "DX-POINTER-DUPLICATE",
-	"DX-NOT-SUPPORTING", "DX-PRIMARY-NOT-SUPPORTING", "DX-CODE-INVALID", "DX-CODE-INCOMPLETE",
-	"DX-EXCLUDES1", "DX-LATERALITY-CONFLICT",
-	"MOD-UNLISTED", "MOD-LATERALITY-MISSING", "MOD-LATERALITY-CONFLICT", "MOD-CONFLICT",
-	"MOD-DUPLICATE", "MOD-51-SINGLE-PROCEDURE", "MOD-50-UNITS", "MOD-ANESTHESIA",
-	"BUNDLE-INCLUDED", "BUNDLE-OVERRIDE", "BUNDLE-REVIEW", "BUNDLE-CROSS-CLAIM",
-	"LINE-DUPLICATE", "CODE-NOT-VALID-ON-DOS",
-	"LINE-DOS-MISSING", "LINE-DOS-INVALID", "LINE-CHARGE-INVALID", "LINE-UNITS",
-	"LINE-POS-ATYPICAL", "LINE-TAXONOMY-ATYPICAL", "CLAIM-CHARGE-MISMATCH", "X12-SYNTAX",
-}
-
 // pickTarget picks one of the claim's target lines.
 func (g *generator) pickTarget(c *claim) int {
 	ts := c.targets()
@@ -118,23 +109,6 @@ func isolate(c *claim, t int, alone bool) int {
 	}
 	c.lines = out
 	return nt
-}
-
-// sidedCode reports the side of a supporting diagnosis in the default pack
-// (longest prefix), 0 for none.
-func sidedCode(code string) byte {
-	for _, list := range [][]string{supportRight, supportLeft, supportBoth} {
-		if contains(list, code) {
-			switch {
-			case contains(supportRight, code):
-				return 'R'
-			case contains(supportLeft, code):
-				return 'L'
-			}
-			return 'B'
-		}
-	}
-	return 0
 }
 
 // simpleSide makes target line t an RT or LT line whose first pointer is a
@@ -186,12 +160,12 @@ func (g *generator) secondaryPos(c *claim, not []string) string {
 	}
 }
 
-func plantPointerMissing(g *generator, c *claim) []string {
+func plantPointerMissing(g *generator, c *claim) []rules.ID {
 	c.lines[g.pickTarget(c)].pointers = nil
-	return []string{"DX-POINTER-MISSING"}
+	return []rules.ID{rules.DxPointerMissing}
 }
 
-func plantPointerInvalid(g *generator, c *claim) []string {
+func plantPointerInvalid(g *generator, c *claim) []rules.ID {
 	l := &c.lines[g.pickTarget(c)]
 	switch {
 	case len(l.pointers) >= 2 && len(l.pointers) < 4 && g.rng.IntN(2) == 0:
@@ -205,10 +179,10 @@ func plantPointerInvalid(g *generator, c *claim) []string {
 			l.pointers = append(l.pointers, bad)
 		}
 	}
-	return []string{"DX-POINTER-INVALID"}
+	return []rules.ID{rules.DxPointerInvalid}
 }
 
-func plantPointerDangling(g *generator, c *claim) []string {
+func plantPointerDangling(g *generator, c *claim) []rules.ID {
 	l := &c.lines[g.pickTarget(c)]
 	p := strconv.Itoa(len(c.dx) + 1 + g.rng.IntN(12-len(c.dx)))
 	if len(l.pointers) >= 4 {
@@ -216,10 +190,10 @@ func plantPointerDangling(g *generator, c *claim) []string {
 	} else {
 		l.pointers = append(l.pointers, p)
 	}
-	return []string{"DX-POINTER-DANGLING"}
+	return []rules.ID{rules.DxPointerDangling}
 }
 
-func plantPointerDuplicate(g *generator, c *claim) []string {
+func plantPointerDuplicate(g *generator, c *claim) []rules.ID {
 	l := &c.lines[g.pickTarget(c)]
 	p := l.pointers[g.rng.IntN(len(l.pointers))]
 	if len(l.pointers) >= 4 {
@@ -227,10 +201,10 @@ func plantPointerDuplicate(g *generator, c *claim) []string {
 	} else {
 		l.pointers = append(l.pointers, p)
 	}
-	return []string{"DX-POINTER-DUPLICATE"}
+	return []rules.ID{rules.DxPointerDuplicate}
 }
 
-func plantNotSupporting(g *generator, c *claim) []string {
+func plantNotSupporting(g *generator, c *claim) []rules.ID {
 	l := &c.lines[g.pickTarget(c)]
 	first := g.secondaryPos(c, nil)
 	l.pointers = []string{first}
@@ -239,10 +213,10 @@ func plantNotSupporting(g *generator, c *claim) []string {
 			l.pointers = append(l.pointers, p)
 		}
 	}
-	return []string{"DX-NOT-SUPPORTING"}
+	return []rules.ID{rules.DxNotSupporting}
 }
 
-func plantPrimaryNotSupporting(g *generator, c *claim) []string {
+func plantPrimaryNotSupporting(g *generator, c *claim) []rules.ID {
 	t := g.pickTarget(c)
 	l := &c.lines[t]
 	sec := g.secondaryPos(c, nil)
@@ -253,10 +227,10 @@ func plantPrimaryNotSupporting(g *generator, c *claim) []string {
 		}
 	}
 	l.pointers = ptrs
-	return []string{"DX-PRIMARY-NOT-SUPPORTING"}
+	return []rules.ID{rules.DxPrimaryNotSupporting}
 }
 
-func plantCodeInvalid(g *generator, c *claim) []string {
+func plantCodeInvalid(g *generator, c *claim) []rules.ID {
 	code := pick(g.rng, secondaryDx)
 	for c.dxIndex(code) > 0 {
 		code = pick(g.rng, secondaryDx)
@@ -269,7 +243,7 @@ func plantCodeInvalid(g *generator, c *claim) []string {
 	default: // lower case
 		c.dx = append(c.dx, dx{qual: "ABF", code: strings.ToLower(code)})
 	}
-	return []string{"DX-CODE-INVALID"}
+	return []rules.ID{rules.DxCodeInvalid}
 }
 
 // safeTruncation: the side the pack gives a 5-character I70 header; a
@@ -278,7 +252,7 @@ var safeTruncation = map[string]byte{
 	"I7023": 'R', "I7024": 'L', "I7033": 'R', "I7034": 'L', "I7031": 'R', "I7032": 'L', "I7022": 0, "I7026": 0,
 }
 
-func plantCodeIncomplete(g *generator, c *claim) []string {
+func plantCodeIncomplete(g *generator, c *claim) []rules.ID {
 	t := isolate(c, g.pickTarget(c), false)
 	s := g.simpleSide(c, t)
 	l := &c.lines[t]
@@ -292,10 +266,10 @@ func plantCodeIncomplete(g *generator, c *claim) []string {
 		head = map[byte]string{'R': "I7033", 'L': "I7034"}[s]
 	}
 	c.dx[n-1].code = head
-	return []string{"DX-CODE-INCOMPLETE"}
+	return []rules.ID{rules.DxCodeIncomplete}
 }
 
-func plantExcludes1(g *generator, c *claim) []string {
+func plantExcludes1(g *generator, c *claim) []rules.ID {
 	t := g.pickTarget(c)
 	s := c.lines[t].side()
 	if s != 'R' && s != 'L' {
@@ -322,14 +296,14 @@ func plantExcludes1(g *generator, c *claim) []string {
 		c.dx = append(c.dx, dx{qual: "ABF", code: code})
 		i7026++
 	}
-	out := make([]string, 0, i96*i7026)
+	out := make([]rules.ID, 0, i96*i7026)
 	for k := 0; k < i96*i7026; k++ {
-		out = append(out, "DX-EXCLUDES1")
+		out = append(out, rules.DxExcludes1)
 	}
 	return out
 }
 
-func plantLateralityConflict(g *generator, c *claim) []string {
+func plantLateralityConflict(g *generator, c *claim) []rules.ID {
 	t := isolate(c, g.pickTarget(c), false)
 	s := g.simpleSide(c, t)
 	l := &c.lines[t]
@@ -340,7 +314,7 @@ func plantLateralityConflict(g *generator, c *claim) []string {
 		// the line's leg, the other leg's diagnosis
 		c.dx[mustAtoi(l.pointers[0])-1].code = g.pickSupport(c, other, false)
 	}
-	return []string{"DX-LATERALITY-CONFLICT"}
+	return []rules.ID{rules.DxLateralityConflict}
 }
 
 func mustAtoi(s string) int {
@@ -350,27 +324,27 @@ func mustAtoi(s string) int {
 
 // plantLateralityConflictBilateral: 50 on a line whose sided diagnoses are
 // all one leg (the warning case of DX-LATERALITY-CONFLICT).
-func plantLateralityConflictBilateral(g *generator, c *claim) []string {
+func plantLateralityConflictBilateral(g *generator, c *claim) []rules.ID {
 	t := isolate(c, g.pickTarget(c), false)
 	g.simpleSide(c, t)
 	c.lines[t].setSide("50")
-	return []string{"DX-LATERALITY-CONFLICT"}
+	return []rules.ID{rules.DxLateralityConflict}
 }
 
-func plantModUnlisted(g *generator, c *claim) []string {
+func plantModUnlisted(g *generator, c *claim) []rules.ID {
 	l := &c.lines[g.pickTarget(c)]
 	stripExtras(l)
 	l.mods = append(l.mods, pick(g.rng, unlistedModifiers))
-	return []string{"MOD-UNLISTED"}
+	return []rules.ID{rules.ModUnlisted}
 }
 
-func plantLateralityMissing(g *generator, c *claim) []string {
+func plantLateralityMissing(g *generator, c *claim) []rules.ID {
 	t := isolate(c, g.pickTarget(c), false)
 	c.lines[t].setSide("")
-	return []string{"MOD-LATERALITY-MISSING"}
+	return []rules.ID{rules.ModLateralityMissing}
 }
 
-func plantModLateralityConflict(g *generator, c *claim) []string {
+func plantModLateralityConflict(g *generator, c *claim) []rules.ID {
 	t := isolate(c, g.pickTarget(c), false)
 	l := &c.lines[t]
 	stripExtras(l)
@@ -382,18 +356,18 @@ func plantModLateralityConflict(g *generator, c *claim) []string {
 	default:
 		l.mods = append([]string{"50"}, l.mods...)
 	}
-	return []string{"MOD-LATERALITY-CONFLICT"}
+	return []rules.ID{rules.ModLateralityConflict}
 }
 
-func plantModConflict(g *generator, c *claim) []string {
+func plantModConflict(g *generator, c *claim) []rules.ID {
 	l := &c.lines[g.pickTarget(c)]
 	stripExtras(l)
 	pair := pick(g.rng, [][2]string{{"52", "53"}, {"22", "52"}, {"22", "53"}})
 	l.mods = append(l.mods, pair[0], pair[1])
-	return []string{"MOD-CONFLICT"}
+	return []rules.ID{rules.ModConflict}
 }
 
-func plantModDuplicate(g *generator, c *claim) []string {
+func plantModDuplicate(g *generator, c *claim) []rules.ID {
 	l := &c.lines[g.pickTarget(c)]
 	stripExtras(l)
 	m := pick(g.rng, []string{"22", "62", "78", ""})
@@ -403,20 +377,20 @@ func plantModDuplicate(g *generator, c *claim) []string {
 	} else {
 		l.mods = append(l.mods, m, m)
 	}
-	return []string{"MOD-DUPLICATE"}
+	return []rules.ID{rules.ModDuplicate}
 }
 
-func plantMod51(g *generator, c *claim) []string {
+func plantMod51(g *generator, c *claim) []rules.ID {
 	t := isolate(c, g.pickTarget(c), true)
 	l := &c.lines[t]
 	stripExtras(l)
 	l.mods = append(l.mods, "51")
-	return []string{"MOD-51-SINGLE-PROCEDURE"}
+	return []rules.ID{rules.Mod51SingleProcedure}
 }
 
 // plantMod50Units: 50 with 2 units; units above max_units is LINE-UNITS
 // as well, so both fire.
-func plantMod50Units(g *generator, c *claim) []string {
+func plantMod50Units(g *generator, c *claim) []rules.ID {
 	t := isolate(c, g.pickTarget(c), false)
 	s := g.simpleSide(c, t)
 	l := &c.lines[t]
@@ -428,19 +402,19 @@ func plantMod50Units(g *generator, c *claim) []string {
 		l.pointers = l.pointers[:4]
 	}
 	l.units = pick(g.rng, []string{"2", "2", "3"})
-	return []string{"LINE-UNITS", "MOD-50-UNITS"}
+	return []rules.ID{rules.LineUnits, rules.Mod50Units}
 }
 
-func plantModAnesthesia(g *generator, c *claim) []string {
+func plantModAnesthesia(g *generator, c *claim) []rules.ID {
 	l := &c.lines[g.pickTarget(c)]
 	stripExtras(l)
 	if g.rng.IntN(4) == 0 {
 		// QZ is not in the pack's modifier list either
 		l.mods = append(l.mods, "QZ")
-		return []string{"MOD-ANESTHESIA", "MOD-UNLISTED"}
+		return []rules.ID{rules.ModAnesthesia, rules.ModUnlisted}
 	}
 	l.mods = append(l.mods, pick(g.rng, []string{"QK", "QX", "QY"}))
-	return []string{"MOD-ANESTHESIA"}
+	return []rules.ID{rules.ModAnesthesia}
 }
 
 // addRelated adds a line billing code on date d.
@@ -449,45 +423,45 @@ func (g *generator) addRelated(c *claim, code string, d int32, mods ...string) {
 	l.mods = append(l.mods[:0], mods...)
 }
 
-func plantBundleIncluded(g *generator, c *claim) []string {
+func plantBundleIncluded(g *generator, c *claim) []rules.ID {
 	t := g.pickTarget(c)
 	var mods []string
 	if g.rng.IntN(3) == 0 {
 		mods = []string{pick(g.rng, []string{"RT", "LT", "26"})}
 	}
 	g.addRelated(c, pick(g.rng, includedCodes), c.lines[t].date, mods...)
-	return []string{"BUNDLE-INCLUDED"}
+	return []rules.ID{rules.BundleIncluded}
 }
 
-func plantBundleOverride(g *generator, c *claim) []string {
+func plantBundleOverride(g *generator, c *claim) []rules.ID {
 	t := g.pickTarget(c)
 	g.addRelated(c, pick(g.rng, includedCodes), c.lines[t].date, pick(g.rng, overrideModifiers))
-	return []string{"BUNDLE-OVERRIDE"}
+	return []rules.ID{rules.BundleOverride}
 }
 
-func plantBundleReview(g *generator, c *claim) []string {
+func plantBundleReview(g *generator, c *claim) []rules.ID {
 	t := g.pickTarget(c)
 	g.addRelated(c, pick(g.rng, reviewCodes2026), c.lines[t].date)
-	return []string{"BUNDLE-REVIEW"}
+	return []rules.ID{rules.BundleReview}
 }
 
 // plantNotValidSameDay: 37224 (deleted 2026-01-01) on the day of 0620T: it
 // is a review code too, so BUNDLE-REVIEW fires with CODE-NOT-VALID-ON-DOS.
-func plantNotValidSameDay(g *generator, c *claim) []string {
+func plantNotValidSameDay(g *generator, c *claim) []rules.ID {
 	t := g.pickTarget(c)
 	g.addRelated(c, "37224", c.lines[t].date)
-	return []string{"BUNDLE-REVIEW", "CODE-NOT-VALID-ON-DOS"}
+	return []rules.ID{rules.BundleReview, rules.CodeNotValidOnDOS}
 }
 
 // plantNotValidOtherDay: a code outside its valid dates on a day without
 // 0620T: 37224 in 2026, or 37280-37295 (new in 2026) in 2025.
-func plantNotValidOtherDay(g *generator, c *claim) []string {
+func plantNotValidOtherDay(g *generator, c *claim) []rules.ID {
 	t := g.pickTarget(c)
 	td := dayOf(c.lines[t].date)
 	if g.rng.IntN(2) == 0 {
 		d := day(jan2026 - 1 - g.rng.IntN(20))
 		g.addRelated(c, pick(g.rng, reviewCodes2026[1:]), d)
-		return []string{"CODE-NOT-VALID-ON-DOS"}
+		return []rules.ID{rules.CodeNotValidOnDOS}
 	}
 	for {
 		d := day(max(jan2026, td-1-g.rng.IntN(25)))
@@ -499,27 +473,27 @@ func plantNotValidOtherDay(g *generator, c *claim) []string {
 		}
 		if !clash {
 			g.addRelated(c, "37224", d)
-			return []string{"CODE-NOT-VALID-ON-DOS"}
+			return []rules.ID{rules.CodeNotValidOnDOS}
 		}
 	}
 }
 
-func plantLineDuplicate(g *generator, c *claim) []string {
+func plantLineDuplicate(g *generator, c *claim) []rules.ID {
 	t := g.pickTarget(c)
 	l := c.lines[t]
 	l.mods = append([]string(nil), l.mods...)
 	l.pointers = append([]string(nil), l.pointers...)
 	l.charge = g.dollars(14000, 32000)
 	c.lines = append(c.lines, l)
-	return []string{"LINE-DUPLICATE"}
+	return []rules.ID{rules.LineDuplicate}
 }
 
-func plantDOSMissing(g *generator, c *claim) []string {
+func plantDOSMissing(g *generator, c *claim) []rules.ID {
 	c.lines[g.pickTarget(c)].noDate = true
-	return []string{"LINE-DOS-MISSING"}
+	return []rules.ID{rules.LineDOSMissing}
 }
 
-func plantDOSInvalid(g *generator, c *claim) []string {
+func plantDOSInvalid(g *generator, c *claim) []rules.ID {
 	l := &c.lines[g.pickTarget(c)]
 	d := dateString(l.date)
 	switch g.rng.IntN(5) {
@@ -535,10 +509,10 @@ func plantDOSInvalid(g *generator, c *claim) []string {
 	default:
 		l.dateQual = "DT"
 	}
-	return []string{"LINE-DOS-INVALID"}
+	return []rules.ID{rules.LineDOSInvalid}
 }
 
-func plantChargeInvalid(g *generator, c *claim) []string {
+func plantChargeInvalid(g *generator, c *claim) []rules.ID {
 	l := &c.lines[g.pickTarget(c)]
 	switch g.rng.IntN(3) {
 	case 0:
@@ -548,66 +522,66 @@ func plantChargeInvalid(g *generator, c *claim) []string {
 	default:
 		l.noCharge = true
 	}
-	return []string{"LINE-CHARGE-INVALID"}
+	return []rules.ID{rules.LineChargeInvalid}
 }
 
-func plantUnits(g *generator, c *claim) []string {
+func plantUnits(g *generator, c *claim) []rules.ID {
 	l := &c.lines[g.pickTarget(c)]
 	if l.side() == 'B' || g.rng.IntN(3) == 0 {
 		l.units = "" // missing (with 50, 2 units would be MOD-50-UNITS too)
 	} else {
 		l.units = pick(g.rng, []string{"2", "3", "1.5"})
 	}
-	return []string{"LINE-UNITS"}
+	return []rules.ID{rules.LineUnits}
 }
 
-func plantPOS(g *generator, c *claim) []string {
+func plantPOS(g *generator, c *claim) []rules.ID {
 	if g.rng.IntN(2) == 0 {
 		c.lines[g.pickTarget(c)].pos = pick(g.rng, atypicalPOS)
-		return []string{"LINE-POS-ATYPICAL"}
+		return []rules.ID{rules.LinePOSAtypical}
 	}
 	// CLM05-1: every target line without its own SV105 fires
 	c.pos = pick(g.rng, atypicalPOS)
-	var out []string
+	var out []rules.ID
 	for _, t := range c.targets() {
 		if c.lines[t].pos != "" {
 			c.lines[t].pos = c.pos // SV105 repeated CLM05-1: keep it equal
 		}
-		out = append(out, "LINE-POS-ATYPICAL")
+		out = append(out, rules.LinePOSAtypical)
 	}
 	return out
 }
 
-func plantTaxonomy(g *generator, c *claim) []string {
+func plantTaxonomy(g *generator, c *claim) []rules.ID {
 	tax := pick(g.rng, unlistedTaxonomies)
 	if g.rng.IntN(2) == 0 {
 		l := &c.lines[g.pickTarget(c)]
 		l.lineNPI, l.lineTax = g.npi(), tax
 		l.lineFirst, l.lineLast = pick(g.rng, firstNames), pick(g.rng, lastNames)
-		return []string{"LINE-TAXONOMY-ATYPICAL"}
+		return []rules.ID{rules.LineTaxonomyAtypical}
 	}
 	// 2310B: every target line without a 2420A taxonomy fires
 	if c.renderNPI == "" {
 		c.renderNPI, c.renderFirst, c.renderLast = g.npi(), pick(g.rng, firstNames), pick(g.rng, lastNames)
 	}
 	c.renderTax = tax
-	var out []string
+	var out []rules.ID
 	for range c.targets() {
-		out = append(out, "LINE-TAXONOMY-ATYPICAL")
+		out = append(out, rules.LineTaxonomyAtypical)
 	}
 	return out
 }
 
-func plantChargeMismatch(g *generator, c *claim) []string {
+func plantChargeMismatch(g *generator, c *claim) []rules.ID {
 	delta := 1 + g.rng.Int64N(50000)
 	if g.rng.IntN(2) == 0 && delta < c.total() {
 		delta = -delta
 	}
 	c.totalDelta = delta
-	return []string{"CLAIM-CHARGE-MISMATCH"}
+	return []rules.ID{rules.ClaimChargeMismatch}
 }
 
-func plantStraySV1(g *generator, c *claim) []string {
+func plantStraySV1(g *generator, c *claim) []rules.ID {
 	c.straySV1 = true
-	return []string{"X12-SYNTAX"}
+	return []rules.ID{rules.X12Syntax}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/scrub837/scrub837/scrubber/rules"
 	"github.com/scrub837/scrub837/x12io"
 )
 
@@ -100,8 +101,11 @@ type Totals struct {
 	PlantedClaims int64 `json:"planted_claims"`
 }
 
-func (m *Manifest) record(claimID, defect string, rules []string) {
-	sorted := append([]string(nil), rules...)
+func (m *Manifest) record(claimID, defect string, ids []rules.ID) {
+	sorted := make([]string, len(ids))
+	for i, id := range ids {
+		sorted[i] = id.String()
+	}
 	sort.Strings(sorted)
 	m.Claims[claimID] = sorted
 	m.Defects[claimID] = defect
@@ -416,11 +420,11 @@ func (g *generator) emitTarget(pi int, sub *subscriber, lastFile bool) {
 	g.man.record(pc.id, kind.name, partnerRules(p.kind))
 }
 
-func partnerRules(kind string) []string {
+func partnerRules(kind string) []rules.ID {
 	if kind == crossBundle {
-		return []string{"BUNDLE-CROSS-CLAIM"}
+		return []rules.ID{rules.BundleCrossClaim}
 	}
-	return []string{"LINE-DUPLICATE"}
+	return []rules.ID{rules.LineDuplicate}
 }
 
 // writePartnerFile writes a partner claim at the start of a file, under its

@@ -3,7 +3,7 @@
 // subscribers with and without 2000C patients, payers of every payer group,
 // claims of one to six lines, 0620T on a chosen share of claims, and, on a
 // chosen share of those, exactly one planted defect that a rule of
-// RULES.md must catch. A JSON manifest lists, for every claim with a planted
+// scrubber/RULES.md must catch. A JSON manifest lists, for every claim with a planted
 // defect, the error- and warning-level rules that must fire on it.
 //
 //	gen837 --size 1GB --files 4 --out /tmp/drop
@@ -35,20 +35,22 @@ func main() {
 }
 
 func run(args []string, stderr io.Writer) int {
+	def := DefaultConfig()
 	fs := pflag.NewFlagSet("gen837", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
-	claims := fs.Int64("claims", 0, "number of claims in the whole drop (default 1000 when --size is not given)")
+	claims := fs.Int64("claims", 0, fmt.Sprintf("number of claims in the whole drop (default %d when --size is not given)", def.Claims))
 	size := fs.String("size", "", "target size of the whole drop before gzip, e.g. 250MB, 1GB (instead of --claims)")
-	files := fs.Int("files", 1, "number of files the drop is split into")
-	seed := fs.Uint64("seed", 1, "random seed: the same seed and flags give byte-identical output")
-	targetShare := fs.Float64("target-share", 0.10, "share of claims that bill 0620T")
+	files := fs.Int("files", def.Files, "number of files the drop is split into")
+	seed := fs.Uint64("seed", def.Seed, "random seed: the same seed and flags give byte-identical output")
+	targetShare := fs.Float64("target-share", def.TargetShare, "share of claims that bill 0620T")
 	defectRate := fs.Float64("defect-rate", 0, "share of 0620T claims that get exactly one planted defect")
 	out := fs.String("out", ".", "folder the files are written to (created if missing)")
 	manifest := fs.String("manifest", "", "write the JSON manifest (claim ID -> rules that must fire) to this file")
 	prefix := fs.String("prefix", "drop", "file names: PREFIX-0001.837")
 	gz := fs.Bool("gzip", false, "gzip every file (.837.gz); sizes count the X12 bytes before compression")
 	newline := fs.Bool("newline", false, "write a line break after every segment terminator")
-	delims := fs.String("delimiters", "*^:~", "element, repetition, component separators and segment terminator")
+	d := def.Delims
+	delims := fs.String("delimiters", string([]byte{d.Element, d.Repetition, d.Component, d.Segment}), "element, repetition, component separators and segment terminator")
 	quiet := fs.BoolP("quiet", "q", false, "print nothing on success")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: gen837 [flags]\n\nWrites a synthetic 837P claim drop (see cmd/gen837).\n\n%s", fs.FlagUsages())
@@ -73,7 +75,7 @@ func run(args []string, stderr io.Writer) int {
 		}
 		cfg.Size = n
 	} else if cfg.Claims == 0 {
-		cfg.Claims = 1000
+		cfg.Claims = def.Claims
 	}
 	d, err := parseDelimiters(*delims)
 	if err != nil {

@@ -13,6 +13,9 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // nopCloser makes a bytes.Buffer an io.WriteCloser.
@@ -43,15 +46,14 @@ func scrubDrop(t testing.TB, bufs []*bytes.Buffer) (map[string][]string, []*scru
 }
 
 // scrubDropOverlap is scrubDrop with claims checked on a second goroutine
-// (Scrubber.SetOverlap) or not.
+// (scrubber.Options.Overlap) or not.
 func scrubDropOverlap(t testing.TB, bufs []*bytes.Buffer, overlap bool) (map[string][]string, []*scrubber.FileResult) {
 	t.Helper()
-	pack, err := scrubber.DefaultPack(false)
+	pack, err := pack.Default(false)
 	if err != nil {
 		t.Fatalf("DefaultPack: %v", err)
 	}
-	s := scrubber.New(pack)
-	s.SetOverlap(overlap)
+	s := scrubber.New(pack, scrubber.Options{Overlap: overlap})
 	results := make([]*scrubber.FileResult, len(bufs))
 	for i, b := range bufs {
 		results[i] = s.Scrub(i, fmt.Sprintf("drop-%04d.837", i+1), bytes.NewReader(b.Bytes()))
@@ -62,7 +64,7 @@ func scrubDropOverlap(t testing.TB, bufs []*bytes.Buffer, overlap bool) (map[str
 	got := map[string][]string{}
 	for _, res := range results {
 		for _, f := range res.Findings {
-			if f.Severity < scrubber.Warning {
+			if f.Severity < finding.Warning {
 				continue
 			}
 			key := f.ClaimID
@@ -110,17 +112,18 @@ func TestOracle(t *testing.T) {
 			if !reflect.DeepEqual(overlapped, results) {
 				for i := range results {
 					if !reflect.DeepEqual(overlapped[i], results[i]) {
-						t.Errorf("file %d: with SetOverlap(true) the result differs: %d findings, %d target claims, %v; without: %d, %d, %v",
+						t.Errorf("file %d: with Overlap the result differs: %d findings, %d target claims, %v; without: %d, %d, %v",
 							i+1, len(overlapped[i].Findings), overlapped[i].TargetClaims, overlapped[i].Targets,
 							len(results[i].Findings), results[i].TargetClaims, results[i].Targets)
 					}
 				}
 			}
 
-			// every rule the generator can plant was planted
-			for _, r := range PlantableRules {
-				if m.RulesPlanted[r] == 0 {
-					t.Errorf("rule %s was never planted", r)
+			// every rule of the catalogue that can fire on a claim at
+			// warning or above was planted
+			for _, r := range rules.All() {
+				if r.OnClaim && r.Severity >= finding.Warning && m.RulesPlanted[r.ID.String()] == 0 {
+					t.Errorf("rule %s was never planted", r.ID)
 				}
 			}
 			for _, k := range allDefects() {

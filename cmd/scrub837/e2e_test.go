@@ -404,7 +404,10 @@ func TestE2EFolderWithBrokenFiles(t *testing.T) {
 	writeTemp(t, dir, "a-clean.837", tiny837("LT"))
 	writeTemp(t, dir, "b-garbage.837", bytes.Repeat([]byte{0x00, 0xde, 0xad, 0xbe, 0xef}, 400))
 	writeTemp(t, dir, "c-truncated.837", dx[:len(dx)*3/5])
-	full := gzipBytes(t, dx)
+	full, err := os.ReadFile(fixture("04-line.837.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	writeTemp(t, dir, "d-truncated.837.gz", full[:len(full)/2])
 	writeTemp(t, dir, "e-empty.837", nil)
 	writeTemp(t, dir, "f-clean.837", tiny837("LT"))
@@ -464,17 +467,6 @@ func TestE2EFolderWithBrokenFiles(t *testing.T) {
 	if len(rep.Files) != len(wantNames)+1 || filepath.Base(rep.Files[len(rep.Files)-1].Path) != "g-nested.837" {
 		t.Errorf("-r: %d files, last %+v", len(rep.Files), rep.Files[len(rep.Files)-1])
 	}
-}
-
-func gzipBytes(t *testing.T, data []byte) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	zw.Write(data)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 // allFixtures are the sample files, relative to the repository root, in
@@ -800,7 +792,9 @@ func TestE2ERemovesStaleTemporaryReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	stale := filepath.Join(out, ".exceptions.csv.2779112233.tmp")
-	writeFile(t, stale, []byte("half a report"))
+	if err := os.WriteFile(stale, []byte("half a report"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	r := run(t, runOpts{}, "-o", out, "--fail-on", "never", "--log-format", "json", fixture("01-dx.837"))
 	expectCode(t, r, 0)
 	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {

@@ -11,10 +11,10 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/scrub837/scrub837/reports"
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
-// options are the scrub run's flags and paths (REPORTS.md, "Command line").
+// options are the scrub run's flags and paths (cmd/scrub837/REPORTS.md, "Command line").
 type options struct {
 	out       string
 	format    string
@@ -32,7 +32,7 @@ type options struct {
 	formats []string // parsed --format
 	// failLevel is the least severity that makes the run exit 1; 0 for
 	// --fail-on never.
-	failLevel scrubber.Severity
+	failLevel finding.Severity
 }
 
 const (
@@ -83,7 +83,7 @@ Exit codes:
 	return b.String()
 }
 
-// flagUsages lists the flags one a line, as REPORTS.md writes them
+// flagUsages lists the flags one a line, as cmd/scrub837/REPORTS.md writes them
 // ("-o, --out DIR"), with their defaults.
 func flagUsages(fs *pflag.FlagSet) string {
 	type row struct{ left, right string }
@@ -173,7 +173,7 @@ func (o *options) validate() error {
 	case "never":
 		o.failLevel = 0
 	default:
-		sev, err := scrubber.ParseSeverity(o.failOn)
+		sev, err := finding.ParseSeverity(o.failOn)
 		if err != nil {
 			return fmt.Errorf("--fail-on %q: must be error, warning, info or never", o.failOn)
 		}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func TestParseScrubArgsDefaults(t *testing.T) {
@@ -16,7 +16,7 @@ func TestParseScrubArgsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.out != "scrub-out" || o.format != "csv,json" || o.failLevel != scrubber.Error ||
+	if o.out != "scrub-out" || o.format != "csv,json" || o.failLevel != finding.Error ||
 		o.workers < 1 || o.recursive || o.showIDs || o.quiet || o.seedOnly || o.runID != "" {
 		t.Errorf("defaults: %+v", o)
 	}
@@ -35,7 +35,7 @@ func TestParseScrubArgsShortForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	if o.out != "out" || !o.recursive || o.workers != 3 || !o.quiet || !o.showIDs || !o.seedOnly ||
-		o.runID != "nightly-1" || o.logFormat != "json" || o.rules != "p.yaml" || o.failLevel != scrubber.Warning {
+		o.runID != "nightly-1" || o.logFormat != "json" || o.rules != "p.yaml" || o.failLevel != finding.Warning {
 		t.Errorf("parsed: %+v", o)
 	}
 	if strings.Join(o.paths, " ") != "dir -" {
@@ -44,8 +44,8 @@ func TestParseScrubArgsShortForms(t *testing.T) {
 }
 
 func TestParseScrubArgsFailOnLevels(t *testing.T) {
-	for text, want := range map[string]scrubber.Severity{
-		"error": scrubber.Error, "warning": scrubber.Warning, "info": scrubber.Info, "never": 0, "WARNING": scrubber.Warning,
+	for text, want := range map[string]finding.Severity{
+		"error": finding.Error, "warning": finding.Warning, "info": finding.Info, "never": 0, "WARNING": finding.Warning,
 	} {
 		o, err := parseScrubArgs([]string{"--fail-on", text, "x"}, &bytes.Buffer{})
 		if err != nil {

@@ -18,6 +18,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
+	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // goldenRun is one golden report set: the extra flags and the folder.
@@ -100,7 +108,7 @@ func lineDiff(want, got string) string {
 	return b.String()
 }
 
-// ruleIDPattern is a rule ID as RULES.md writes them in its tables.
+// ruleIDPattern is a rule ID as scrubber/RULES.md writes them in its tables.
 var ruleIDPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
 
 // specRuleIDs reads the rule IDs out of the tables of the rule catalogue,
@@ -133,12 +141,25 @@ func specRuleIDs(t *testing.T) []string {
 	return ids
 }
 
-// TestGoldenCoversEveryRule fails when a rule of RULES.md fires in none of
-// the golden reports: the samples must show every rule at work.
+// TestGoldenCoversEveryRule fails when a rule of scrubber/RULES.md or of the rule
+// catalogue fires in none of the golden reports (the samples must show
+// every rule at work), or when the two do not name the same rules.
 func TestGoldenCoversEveryRule(t *testing.T) {
-	ids := specRuleIDs(t)
-	if len(ids) < 30 {
-		t.Fatalf("only %d rule IDs found: %v", len(ids), ids)
+	spec := specRuleIDs(t)
+	if len(spec) < 30 {
+		t.Fatalf("only %d rule IDs found: %v", len(spec), spec)
+	}
+	ids := slices.Clone(spec)
+	for _, r := range rules.All() {
+		if !slices.Contains(spec, r.ID.String()) {
+			t.Errorf("rule %s of the catalogue (scrubber/rules) is not in scrubber/RULES.md", r.ID)
+			ids = append(ids, r.ID.String())
+		}
+	}
+	for _, id := range spec {
+		if _, ok := rules.Lookup(id); !ok {
+			t.Errorf("rule %s of scrubber/RULES.md is not in the catalogue (scrubber/rules)", id)
+		}
 	}
 	fired := map[string][]string{}
 	for _, g := range goldenRuns {
@@ -172,19 +193,25 @@ func TestGoldenCoversEveryRule(t *testing.T) {
 
 // The reports are the golden ones when every finding goes to the spool as
 // a run of its own while the files are scrubbed (and with one or two
-// workers): the runs are merged back in report order.
+// workers): the runs are merged back in report order. The run is
+// runner.Run, in-process.
 func TestGoldenWithFindingsSpooledWhileScrubbing(t *testing.T) {
-	defer func(n int) { spoolRunFindings = n }(spoolRunFindings)
-	t.Setenv("SOURCE_DATE_EPOCH", "0")
 	t.Chdir(repoRoot)
+	p, err := pack.Default(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	epoch := time.Unix(0, 0).UTC() // SOURCE_DATE_EPOCH=0
 	for _, runSize := range []int{1, 2} {
-		for _, workers := range []string{"1", "2"} {
-			spoolRunFindings = runSize
+		for _, workers := range []int{1, 2} {
 			out := filepath.Join(t.TempDir(), "out")
-			args := []string{"-o", out, "--run-id", "golden", "--fail-on", "never", "-q", "-j", workers}
-			var stdout, stderr bytes.Buffer
-			if code := Main(append(args, allFixtures(t)...), strings.NewReader(""), &stdout, &stderr); code != exitInputFailed {
-				t.Fatalf("exit %d, want %d:\n%s", code, exitInputFailed, stderr.String())
+			res, err := runner.Run(runner.Config{
+				Paths: allFixtures(t), Out: out, Formats: []string{"csv", "json"}, Pack: p, Workers: workers,
+				RunID: "golden", ToolVersion: version, Started: epoch, Now: func() time.Time { return epoch },
+				Log: zerolog.Nop(), SpoolEvery: runSize,
+			})
+			if err != nil || exitCode(res.Report, finding.Error) != exitInputFailed {
+				t.Fatalf("runs of %d, -j %d: %v", runSize, workers, err)
 			}
 			for _, name := range []string{"exceptions.csv", "exceptions.json"} {
 				want, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "golden", name))
@@ -192,7 +219,7 @@ func TestGoldenWithFindingsSpooledWhileScrubbing(t *testing.T) {
 					t.Fatal(err)
 				}
 				if got := readOut(t, out, name); !bytes.Equal(got, want) {
-					t.Errorf("runs of %d, -j %s: %s differs from the golden file:\n%s", runSize, workers, name, lineDiff(string(want), string(got)))
+					t.Errorf("runs of %d, -j %d: %s differs from the golden file:\n%s", runSize, workers, name, lineDiff(string(want), string(got)))
 				}
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,13 +13,11 @@ import (
 	"golang.org/x/term"
 
 	"github.com/scrub837/scrub837/reports"
-	"github.com/scrub837/scrub837/scrubber"
 )
 
 // Logs never carry claim data: only file paths, sizes, counts, durations,
 // statuses, rule IDs and error messages with every quoted fragment removed
-// (x12io quotes the bytes of a segment it cannot read, which could be
-// patient data).
+// (runner.SafeText).
 
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
@@ -72,52 +69,6 @@ func newLogger(o *options, terminal bool, w io.Writer) zerolog.Logger {
 	return zerolog.New(out).Level(level).With().Timestamp().Logger()
 }
 
-// quoted matches a Go-quoted ("...") or single-quoted fragment.
-var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'`)
-
-// safeError is an error message fit for a log line or the stdout summary:
-// quoted fragments, which may quote file content, become "…", and the
-// message is one line of bounded length.
-func safeError(msg string) string {
-	msg = quoted.ReplaceAllString(oneLine(msg), `"…"`)
-	const limit = 300
-	if len(msg) > limit {
-		msg = msg[:limit] + "…"
-	}
-	return msg
-}
-
-// logFile logs the one event of a file.
-// counts are all of the file's findings (res may hold only the last ones:
-// the others went to the spool while it was scrubbed).
-func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMeta, counts findingCounts) {
-	ev := log.Info()
-	if res.Status == scrubber.StatusFailed {
-		ev = log.Warn()
-	}
-	bySev := counts.bySev
-	ev = ev.Str("file", res.Name).
-		Int("index", res.Index).
-		Str("status", res.Status).
-		Int64("bytes", meta.bytes).
-		Bool("gzip", meta.gzipped).
-		Int("transactions", res.Transactions).
-		Int("claims", res.Claims).
-		Int("target_claims", res.TargetClaims).
-		Int("findings", counts.n).
-		Int("errors", bySev[scrubber.Error]).
-		Int("warnings", bySev[scrubber.Warning]).
-		Int("infos", bySev[scrubber.Info]).
-		Dur("duration_ms", meta.duration)
-	if res.Error != "" {
-		ev = ev.Str("error", safeError(res.Error))
-	}
-	if !meta.gzipped && hasGzipName(in.name) && res.Status != scrubber.StatusFailed {
-		ev = ev.Str("note", "named .gz but not gzip data: read as plain X12")
-	}
-	ev.Msg("file scrubbed")
-}
-
 // logRun logs the one event of the run.
 func logRun(log zerolog.Logger, r *reports.Report, written []string, took time.Duration, code int) {
 	s := &r.Summary
@@ -125,30 +76,27 @@ func logRun(log zerolog.Logger, r *reports.Report, written []string, took time.D
 	if code == exitInputFailed {
 		ev = log.Warn()
 	}
-	ev.Str("run_id", r.Run.ID).
-		Str("rules", r.Run.Rules.Name+" "+r.Run.Rules.Version).
-		Bool("seed_only", r.Run.Rules.SeedOnly).
-		Int("files", s.Files).
-		Int("files_failed", s.FilesFailed).
-		Int("transactions", s.Transactions).
-		Int("transactions_skipped", s.TransactionsSkipped).
-		Int("claims", s.Claims).
-		Int("target_claims", s.TargetClaims).
-		Int("clean_target_claims", s.CleanTargetClaims).
-		Int("errors", s.FindingsBySeverity["error"]).
-		Int("warnings", s.FindingsBySeverity["warning"]).
-		Int("infos", s.FindingsBySeverity["info"]).
-		Strs("reports", written).
-		Dur("duration_ms", took).
-		Int("exit_code", code).
-		Msg("run finished")
+	// A key-value list keeps the fields in this order.
+	ev.Fields([]any{
+		"run_id", r.Run.ID,
+		"rules", r.Run.Rules.Name + " " + r.Run.Rules.Version,
+		"seed_only", r.Run.Rules.SeedOnly,
+		"files", s.Files, "files_failed", s.FilesFailed,
+		"transactions", s.Transactions, "transactions_skipped", s.TransactionsSkipped,
+		"claims", s.Claims, "target_claims", s.TargetClaims, "clean_target_claims", s.CleanTargetClaims,
+		"errors", s.FindingsBySeverity["error"], "warnings", s.FindingsBySeverity["warning"], "infos", s.FindingsBySeverity["info"],
+		"reports", written,
+		"duration_ms", took,
+		"exit_code", code,
+	}).Msg("run finished")
 }
 
-// progress is the terminal progress bar: bytes read against the total size
-// of the inputs, with files and claims in its description. Workers only
-// bump counters; a ticker redraws, so the bar never slows scrubbing.
+// progress is the terminal progress bar (a runner.Progress): bytes read
+// against the total size of the inputs, with files and claims in its
+// description. Workers only bump counters; a ticker redraws, so the bar
+// never slows scrubbing.
 type progress struct {
-	mu     *sync.Mutex // the log sink's: bar and log lines take turns
+	sink   *logSink // the bar and log lines take turns on its lock
 	bar    *progressbar.ProgressBar
 	files  int
 	bytes  atomic.Int64
@@ -158,21 +106,11 @@ type progress struct {
 	wg     sync.WaitGroup
 }
 
-func newProgress(sink *logSink, inputs []input) *progress {
-	total := int64(0)
-	for _, in := range inputs {
-		if in.err != nil {
-			continue // nothing will be read
-		}
-		if in.size < 0 {
-			total = -1 // stdin or a pipe: size unknown, spinner
-			break
-		}
-		total += in.size
-	}
-	p := &progress{mu: &sink.mu, files: len(inputs), stop: make(chan struct{})}
-	p.bar = progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(sink.w),
+// Start shows the bar: size bytes (-1: unknown, a spinner) in files inputs.
+func (p *progress) Start(size int64, files int) {
+	p.files, p.stop = files, make(chan struct{})
+	p.bar = progressbar.NewOptions64(size,
+		progressbar.OptionSetWriter(p.sink.w),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionShowTotalBytes(true),
 		progressbar.OptionShowCount(),
@@ -181,18 +119,20 @@ func newProgress(sink *logSink, inputs []input) *progress {
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetDescription(p.description()),
 	)
+	p.sink.setProgress(p)
 	p.wg.Add(1)
 	go p.loop()
-	return p
 }
 
 func (p *progress) description() string {
 	return fmt.Sprintf("files %d/%d  claims %d", p.done.Load(), p.files, p.claims.Load())
 }
 
-func (p *progress) addBytes(n int64) { p.bytes.Add(n) }
+// AddBytes counts bytes read.
+func (p *progress) AddBytes(n int64) { p.bytes.Add(n) }
 
-func (p *progress) fileDone(claims int) {
+// FileDone counts a file scrubbed.
+func (p *progress) FileDone(claims int) {
 	p.done.Add(1)
 	p.claims.Add(int64(claims))
 }
@@ -212,20 +152,21 @@ func (p *progress) loop() {
 }
 
 func (p *progress) redraw() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	p.sink.mu.Lock()
+	defer p.sink.mu.Unlock()
 	// Both render (the bar shows counts); Set64 goes last so the line
 	// left on screen has fresh counts and bytes. The ticker is the throttle.
 	p.bar.Describe(p.description())
 	_ = p.bar.Set64(p.bytes.Load())
 }
 
-// finish stops the redraws and removes the bar.
-func (p *progress) finish() {
+// Done stops the redraws and removes the bar.
+func (p *progress) Done() {
 	close(p.stop)
 	p.wg.Wait()
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	p.sink.mu.Lock()
 	_ = p.bar.Clear()
 	_ = p.bar.Exit()
+	p.sink.prog = nil
+	p.sink.mu.Unlock()
 }

@@ -7,7 +7,7 @@
 //	scrub837 version                print the version
 //
 // The command line, the report formats and the exit codes are the contract
-// of REPORTS.md; see README.md.
+// of cmd/scrub837/REPORTS.md; see README.md.
 package main
 
 import (
@@ -21,10 +21,10 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/pack"
 )
 
-// Exit codes (REPORTS.md). When an input failed and a finding is at or above
+// Exit codes (cmd/scrub837/REPORTS.md). When an input failed and a finding is at or above
 // --fail-on, exitInputFailed wins: a file that could not be read is the more
 // urgent signal to cron, and its findings are in the reports anyway.
 const (
@@ -157,15 +157,15 @@ func (e *env) versionCommand(args []string) int {
 
 // loadPack returns the embedded pack, or the pack in path. Its errors name
 // the file and line.
-func loadPack(path string, seedOnly bool) (*scrubber.Pack, error) {
+func loadPack(path string, seedOnly bool) (*pack.Pack, error) {
 	if path == "" {
-		p, err := scrubber.DefaultPack(seedOnly)
+		p, err := pack.Default(seedOnly)
 		if err != nil {
 			return nil, fmt.Errorf("embedded rule pack: %w", err)
 		}
 		return p, nil
 	}
-	p, err := scrubber.LoadPackFile(path, seedOnly)
+	p, err := pack.Load(path, seedOnly)
 	if err != nil {
 		return nil, fmt.Errorf("rule pack: %w", err)
 	}
@@ -173,7 +173,7 @@ func loadPack(path string, seedOnly bool) (*scrubber.Pack, error) {
 }
 
 // effectiveYAML is the pack as the run applies it.
-func effectiveYAML(p *scrubber.Pack) (string, error) {
+func effectiveYAML(p *pack.Pack) (string, error) {
 	b, err := p.EffectiveYAML()
 	if err != nil {
 		return "", err

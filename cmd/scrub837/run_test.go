@@ -1,16 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"io"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/rs/zerolog"
-
-	"github.com/scrub837/scrub837/scrubber"
 )
 
 func TestRunClock(t *testing.T) {
@@ -38,51 +30,17 @@ func TestRunClock(t *testing.T) {
 	}
 }
 
-func TestScrubAllKeepsInputOrder(t *testing.T) {
-	pack, err := scrubber.DefaultPack(false)
-	if err != nil {
-		t.Fatal(err)
+// A user's GOGC or GOMEMLIMIT turns the run's memory ceiling off.
+func TestOwnGCSettingsLeaveAUsersAlone(t *testing.T) {
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	if !ownGCSettings(getenv) {
+		t.Error("no GOGC or GOMEMLIMIT: the run should set its ceiling")
 	}
-	s := scrubber.New(pack)
-	dir := t.TempDir()
-	var inputs []input
-	for i := range 40 {
-		path := filepath.Join(dir, strings.Repeat("f", i%7+1)+string(rune('a'+i%26))+".837")
-		writeFile(t, path, bytes.Repeat([]byte("ISA"), i*100))
-		inputs = append(inputs, input{name: path, size: int64(i * 300)})
-	}
-	inputs = append(inputs, input{name: "-", stdin: true, size: -1}, input{name: "gone", err: io.ErrUnexpectedEOF})
-	inMemory := -1 // findings counted in the first (unspooled) run
-	for _, workers := range []int{1, 4, 100} {
-		var spool *findingSpool
-		if workers > 1 {
-			var err error
-			if spool, err = newFindingSpool(t.TempDir(), len(inputs)); err != nil {
-				t.Fatal(err)
-			}
-			defer spool.close()
-		}
-		results, metas := scrubAll(s, inputs, workers, workers == 1, strings.NewReader("stdin bytes"), nil, zerolog.Nop(), spool)
-		n := 0
-		for _, res := range results {
-			n += len(res.Findings)
-		}
-		switch {
-		case spool == nil:
-			inMemory = n
-		case n != 0 || spool.n != inMemory || spool.err != nil:
-			t.Errorf("-j %d: %d findings left in results, %d spooled (want %d), err %v", workers, n, spool.n, inMemory, spool.err)
-		}
-		for i, res := range results {
-			if res == nil || res.Index != i || res.Name != inputs[i].name {
-				t.Fatalf("-j %d: result %d is %+v", workers, i, res)
-			}
-		}
-		if metas[1].bytes != 300 || metas[40].bytes != int64(len("stdin bytes")) || metas[41].sha256 != "" {
-			t.Errorf("-j %d: metas %+v %+v %+v", workers, metas[1], metas[40], metas[41])
-		}
-		if results[41].Status != scrubber.StatusFailed {
-			t.Errorf("an input that could not be expanded is not failed: %+v", results[41])
+	for _, name := range []string{"GOGC", "GOMEMLIMIT"} {
+		env = map[string]string{name: "100"}
+		if ownGCSettings(getenv) {
+			t.Errorf("with %s set the run sets its own ceiling", name)
 		}
 	}
 }

@@ -4,136 +4,11 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
+	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
 )
-
-// reportMeta is what the report needs besides the scrub results.
-type reportMeta struct {
-	runID    string
-	pack     *scrubber.Pack
-	started  time.Time
-	finished time.Time
-	showIDs  bool
-	spool    *findingSpool // where the findings of the results went, if anywhere
-}
-
-// otherPayerGroup is the group of a claim whose payer no pack pattern names.
-const otherPayerGroup = "Other"
-
-// buildReport assembles the run's report from the results (in input order)
-// and what the command measured of each input.
-//
-// Summary counts: every total is the sum over files; a target claim is
-// clean when its worst finding is below warning (none, or info only); held
-// target claims are those with at least one error. Without a spool the
-// findings move from the results into the report (each result's Findings is
-// nil afterwards); with one, the report reads them from the spool and the
-// results.
-func buildReport(results []*scrubber.FileResult, metas []fileMeta, m reportMeta) *reports.Report {
-	r := &reports.Report{
-		Run: reports.Run{
-			ID:          m.runID,
-			ToolVersion: version,
-			StartedAt:   m.started,
-			FinishedAt:  m.finished,
-		},
-		ShowIDs: m.showIDs,
-	}
-	if m.pack != nil {
-		r.Run.Rules = reports.RulesInfo{
-			Name:     m.pack.Name,
-			Version:  m.pack.Version,
-			SHA256:   m.pack.SHA256,
-			SeedOnly: m.pack.SeedOnly,
-		}
-	}
-	sum := &r.Summary
-	sum.FindingsBySeverity = map[string]int{
-		scrubber.Error.String():   0,
-		scrubber.Warning.String(): 0,
-		scrubber.Info.String():    0,
-	}
-	sum.FindingsByRule = map[string]int{}
-	sum.TargetClaimsByPayerGroup = map[string]int{}
-	sum.HeldTargetClaimsByPayerGroup = map[string]int{}
-	sum.CleanTargetClaimsByPayerGroup = map[string]int{}
-
-	r.Files = make([]reports.File, 0, len(results))
-	nFindings := 0
-	for _, res := range results {
-		nFindings += len(res.Findings)
-	}
-	if sp := m.spool; sp != nil {
-		// The spooled findings stay on disk; the results hold only what
-		// Finish added. The report reads both, merged, through its Source.
-		for k, v := range sp.bySeverity {
-			sum.FindingsBySeverity[k] += v
-		}
-		for k, v := range sp.byRule {
-			sum.FindingsByRule[k] += v
-		}
-		r.Source = spoolSource{sp: sp, results: results, n: sp.n + nFindings}
-	} else {
-		r.Findings = make([]scrubber.Finding, 0, nFindings)
-	}
-
-	for i, res := range results {
-		var meta fileMeta
-		if i < len(metas) {
-			meta = metas[i]
-		}
-		r.Files = append(r.Files, reports.File{
-			Path:         res.Name,
-			Bytes:        meta.bytes,
-			SHA256:       meta.sha256,
-			Status:       res.Status,
-			Error:        res.Error,
-			Transactions: res.Transactions,
-			Claims:       res.Claims,
-		})
-		sum.Files++
-		if res.Status == scrubber.StatusFailed {
-			sum.FilesFailed++
-		}
-		sum.Interchanges += res.Interchanges
-		sum.Transactions += res.Transactions
-		sum.TransactionsSkipped += res.TransactionsSkipped
-		sum.Claims += res.Claims
-		sum.ServiceLines += res.ServiceLines
-		sum.TargetLines += res.TargetLines
-		sum.TargetClaims += res.TargetClaims
-		for group, t := range res.Targets {
-			if group == "" {
-				group = otherPayerGroup
-			}
-			sum.TargetClaimsByPayerGroup[group] += t.Claims
-			sum.CleanTargetClaims += t.Clean
-			if t.Clean > 0 {
-				sum.CleanTargetClaimsByPayerGroup[group] += t.Clean
-			}
-			if t.Held > 0 {
-				sum.HeldTargetClaimsByPayerGroup[group] += t.Held
-			}
-		}
-		for j := range res.Findings {
-			f := &res.Findings[j]
-			sum.FindingsBySeverity[f.Severity.String()]++
-			sum.FindingsByRule[f.RuleID]++
-		}
-		if m.spool == nil {
-			r.Findings = append(r.Findings, res.Findings...)
-			res.Findings = nil // the report holds them now: don't keep two copies
-		}
-	}
-	// Each result's findings are in report order already; sorting the whole
-	// (stable, by file index first) guards the contract whatever a result
-	// holds.
-	scrubber.SortFindings(r.Findings)
-	return r
-}
 
 // summaryText is the short summary printed on stdout after a run;
 // procedure names the pack's target code (0620T).
@@ -145,7 +20,7 @@ func summaryText(r *reports.Report, procedure string, written []string) string {
 	var b strings.Builder
 	skipped := 0
 	for _, f := range r.Files {
-		if f.Status == scrubber.StatusSkipped {
+		if f.Status == string(scrubber.StatusSkipped) {
 			skipped++
 		}
 	}
@@ -159,8 +34,8 @@ func summaryText(r *reports.Report, procedure string, written []string) string {
 		fmt.Fprintf(&b, "  top rules: %s\n", topCounts(s.FindingsByRule, 5))
 	}
 	for _, f := range r.Files {
-		if f.Status == scrubber.StatusFailed {
-			fmt.Fprintf(&b, "  failed: %s: %s\n", f.Path, safeError(f.Error))
+		if f.Status == string(scrubber.StatusFailed) {
+			fmt.Fprintf(&b, "  failed: %s: %s\n", f.Path, runner.SafeText(f.Error))
 		}
 	}
 	if len(written) > 0 {
@@ -199,9 +74,4 @@ func sumValues(m map[string]int) int {
 		n += v
 	}
 	return n
-}
-
-func oneLine(s string) string {
-	s = strings.ReplaceAll(s, "\r", " ")
-	return strings.ReplaceAll(s, "\n", " ")
 }

@@ -3,109 +3,48 @@ package main
 import (
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/reports"
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
-func finding(file int, offset int64, rule string, sev scrubber.Severity) scrubber.Finding {
-	return scrubber.Finding{FileIndex: file, ByteOffset: offset, RuleID: rule, Severity: sev}
-}
-
-func sampleResults() ([]*scrubber.FileResult, []fileMeta) {
-	results := []*scrubber.FileResult{
-		{
-			Index: 0, Name: "a.837", Status: scrubber.StatusOK,
-			Interchanges: 1, Transactions: 2, Claims: 5, ServiceLines: 9, TargetLines: 4,
-			// Four target claims: Aetna held and clean, Medicare clean (info
-			// only), one with no payer group and a warning.
-			TargetClaims: 4,
-			Targets: map[string]scrubber.TargetTally{
-				"Aetna":    {Claims: 2, Clean: 1, Held: 1},
-				"Medicare": {Claims: 1, Clean: 1},
-				"":         {Claims: 1},
-			},
-			Findings: []scrubber.Finding{
-				finding(0, 10, "DX-POINTER-MISSING", scrubber.Error),
-				finding(0, 20, "MOD-UNLISTED", scrubber.Warning),
-				finding(0, 30, "LINE-TAXONOMY-MISSING", scrubber.Info),
-			},
+// sampleReport is a run of three files: one ok with findings of every
+// severity, one failed (its error quotes file content), one skipped.
+func sampleReport() *reports.Report {
+	return &reports.Report{
+		Run: reports.Run{ID: "r1"},
+		Summary: reports.Summary{
+			Files: 3, FilesFailed: 1, Claims: 5, ServiceLines: 9, TargetClaims: 4, TargetLines: 4, CleanTargetClaims: 2,
+			FindingsBySeverity:           map[string]int{"error": 2, "warning": 2, "info": 1},
+			FindingsByRule:               map[string]int{"DX-POINTER-MISSING": 1, "MOD-UNLISTED": 1, "LINE-TAXONOMY-MISSING": 1, "FILE-UNREADABLE": 1, "X12-NOT-837P": 1},
+			HeldTargetClaimsByPayerGroup: map[string]int{"Aetna": 1},
 		},
-		{
-			Index: 1, Name: "b.837", Status: scrubber.StatusFailed, Error: `expected an ISA segment at the start, found "DOE^JANE"`,
-			Findings: []scrubber.Finding{finding(1, 0, "FILE-UNREADABLE", scrubber.Error)},
+		Files: []reports.File{
+			{Path: "a.837", Status: "ok", Claims: 5},
+			{Path: "b.837", Status: "failed", Error: `expected an ISA segment at the start, found "DOE^JANE"`},
+			{Path: "c.837", Status: "skipped"},
 		},
-		{
-			Index: 2, Name: "c.837", Status: scrubber.StatusSkipped, Interchanges: 1, Transactions: 1, TransactionsSkipped: 1,
-			Findings: []scrubber.Finding{finding(2, 5, "X12-NOT-837P", scrubber.Warning)},
-		},
-	}
-	metas := []fileMeta{{bytes: 100, sha256: "aa"}, {bytes: 7, sha256: "bb"}, {bytes: 50, sha256: "cc"}}
-	return results, metas
-}
-
-func TestBuildReportSummary(t *testing.T) {
-	results, metas := sampleResults()
-	start := time.Unix(0, 0).UTC()
-	pack := &scrubber.Pack{Name: "0620T", Version: "7", SHA256: "ff", SeedOnly: true}
-	r := buildReport(results, metas, reportMeta{runID: "golden", pack: pack, started: start, finished: start, showIDs: true})
-
-	s := r.Summary
-	if s.Files != 3 || s.FilesFailed != 1 || s.Interchanges != 2 || s.Transactions != 3 || s.TransactionsSkipped != 1 ||
-		s.Claims != 5 || s.ServiceLines != 9 || s.TargetClaims != 4 || s.TargetLines != 4 || s.CleanTargetClaims != 2 {
-		t.Errorf("summary: %+v", s)
-	}
-	if s.FindingsBySeverity["error"] != 2 || s.FindingsBySeverity["warning"] != 2 || s.FindingsBySeverity["info"] != 1 {
-		t.Errorf("by severity: %v", s.FindingsBySeverity)
-	}
-	if s.FindingsByRule["DX-POINTER-MISSING"] != 1 || s.FindingsByRule["X12-NOT-837P"] != 1 || len(s.FindingsByRule) != 5 {
-		t.Errorf("by rule: %v", s.FindingsByRule)
-	}
-	if s.TargetClaimsByPayerGroup["Aetna"] != 2 || s.TargetClaimsByPayerGroup["Medicare"] != 1 || s.TargetClaimsByPayerGroup["Other"] != 1 {
-		t.Errorf("by payer group: %v", s.TargetClaimsByPayerGroup)
-	}
-	if s.HeldTargetClaimsByPayerGroup["Aetna"] != 1 || len(s.HeldTargetClaimsByPayerGroup) != 1 {
-		t.Errorf("held by payer group: %v", s.HeldTargetClaimsByPayerGroup)
-	}
-	if r.Run.ID != "golden" || r.Run.Rules.Name != "0620T" || r.Run.Rules.Version != "7" || !r.Run.Rules.SeedOnly || !r.ShowIDs {
-		t.Errorf("run: %+v", r.Run)
-	}
-	if len(r.Files) != 3 || r.Files[1].Status != "failed" || r.Files[1].Bytes != 7 || r.Files[1].SHA256 != "bb" || r.Files[0].Claims != 5 {
-		t.Errorf("files: %+v", r.Files)
-	}
-	if len(r.Findings) != 5 || r.Findings[3].RuleID != "FILE-UNREADABLE" || r.Findings[4].FileIndex != 2 {
-		t.Errorf("findings out of order: %+v", r.Findings)
-	}
-}
-
-func TestBuildReportEmptyRun(t *testing.T) {
-	r := buildReport(nil, nil, reportMeta{runID: "x"})
-	if r.Summary.Files != 0 || r.Summary.FindingsBySeverity == nil || r.Summary.FindingsByRule == nil ||
-		r.Summary.TargetClaimsByPayerGroup == nil || r.Files == nil || r.Findings == nil {
-		t.Errorf("empty run: %+v", r)
-	}
-	if exitCode(r, scrubber.Error) != exitOK {
-		t.Error("an empty run should exit 0")
 	}
 }
 
 func TestExitCode(t *testing.T) {
-	results, metas := sampleResults()
-	r := buildReport(results, metas, reportMeta{})
-	if got := exitCode(r, scrubber.Error); got != exitInputFailed {
+	r := sampleReport()
+	if got := exitCode(r, finding.Error); got != exitInputFailed {
 		t.Errorf("failed input with errors: %d, want 3 (3 wins over 1)", got)
 	}
-	results, metas = sampleResults() // buildReport takes the results' findings
-	ok := buildReport(results[:1], metas[:1], reportMeta{})
-	for level, want := range map[scrubber.Severity]int{scrubber.Error: 1, scrubber.Warning: 1, scrubber.Info: 1, 0: 0} {
-		if got := exitCode(ok, level); got != want {
+	r.Summary.FilesFailed = 0
+	for level, want := range map[finding.Severity]int{finding.Error: 1, finding.Warning: 1, finding.Info: 1, 0: 0} {
+		if got := exitCode(r, level); got != want {
 			t.Errorf("level %v: exit %d, want %d", level, got, want)
 		}
 	}
-	onlyInfo := buildReport([]*scrubber.FileResult{{Name: "x", Status: "ok",
-		Findings: []scrubber.Finding{finding(0, 1, "LINE-TAXONOMY-MISSING", scrubber.Info)}}}, nil, reportMeta{})
-	if exitCode(onlyInfo, scrubber.Warning) != exitOK || exitCode(onlyInfo, scrubber.Info) != exitFindings {
+	r.Summary.FindingsBySeverity = map[string]int{"error": 0, "warning": 0, "info": 1}
+	if exitCode(r, finding.Warning) != exitOK || exitCode(r, finding.Info) != exitFindings {
 		t.Error("info finding: want 0 with --fail-on warning, 1 with --fail-on info")
+	}
+	r.Summary.FindingsBySeverity = map[string]int{"error": 0, "warning": 0, "info": 0}
+	if exitCode(r, finding.Error) != exitOK {
+		t.Error("a run without findings should exit 0")
 	}
 }
 
@@ -120,9 +59,7 @@ func TestTopCounts(t *testing.T) {
 }
 
 func TestSummaryTextHasNoQuotedData(t *testing.T) {
-	results, metas := sampleResults()
-	r := buildReport(results, metas, reportMeta{runID: "r1"})
-	text := summaryText(r, "0620T", []string{"out/exceptions.csv", "out/exceptions.json"})
+	text := summaryText(sampleReport(), "0620T", []string{"out/exceptions.csv", "out/exceptions.json"})
 	for _, want := range []string{"3 files (1 failed, 1 skipped)", "5 claims", "0620T claims: 4 (2 clean, 1 with an error)",
 		"findings: 2 error, 2 warning, 1 info", "reports: out/exceptions.csv out/exceptions.json", "failed: b.837"} {
 		if !strings.Contains(text, want) {

@@ -1,0 +1,334 @@
+// Package runner is one scrub run: it expands the command line's paths into
+// inputs, scrubs them on a pool of workers (each file's bytes read ahead
+// and hashed when a CPU is spare, its findings spooled to disk), runs the
+// cross-claim rules, assembles the report and writes it into the report
+// folder under its lock. The command keeps its flags, logging setup, exit
+// codes and summary; tests call Run in-process. The contract is
+// cmd/scrub837/REPORTS.md.
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/scrub837/scrub837/reports"
+	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/pack"
+)
+
+// Config is one run.
+type Config struct {
+	Paths     []string  // files, folders, and "-" for Stdin, in order
+	Recursive bool      // folders: descend into sub-folders
+	Stdin     io.Reader // read for the path "-"
+	Out       string    // the report folder: created if missing, never scrubbed
+	Formats   []string  // the reports to write (reports.ParseFormats)
+	Pack      *pack.Pack
+	Workers   int // files scrubbed at once
+
+	RunID       string
+	ToolVersion string
+	ShowIDs     bool             // member IDs whole in the reports
+	Started     time.Time        // the run's start (started_at)
+	Now         func() time.Time // the run's clock, for finished_at
+
+	// Log takes one event per input, per input left out, and about the
+	// report folder's lock and leftovers. Its error texts pass through
+	// SafeText: no claim data in logs.
+	Log zerolog.Logger
+	// Progress, when set, is told how far the scrubbing is.
+	Progress Progress
+	// MemoryCeiling sets a soft memory limit while files are scrubbed and
+	// matched, so that the heap's peak does not grow with the number of
+	// GC cycles (see memlimit.go). The command turns it off when GOGC or
+	// GOMEMLIMIT is set: the user's settings win.
+	MemoryCeiling bool
+	// SpoolEvery is how many findings a file keeps in memory before they
+	// go to the spool as a run; 0 is 4096.
+	SpoolEvery int
+}
+
+// Progress is told how the scrubbing goes: the command's progress bar. Its
+// methods may be called from several goroutines.
+type Progress interface {
+	// Start: size bytes in files inputs (size -1: unknown, stdin).
+	Start(size int64, files int)
+	AddBytes(n int64)
+	FileDone(claims int)
+	// Done: every file is scrubbed.
+	Done()
+}
+
+// Stage is the part of a run that failed.
+type Stage int
+
+// Stages a run fails at.
+const (
+	StageOut         Stage = iota + 1 // the report folder cannot be created
+	StageStart                        // the findings spool cannot be created
+	StageCrossClaims                  // the cross-claim index could not be spilled or read back
+	StageFindings                     // the findings spool could not be written
+	StageReports                      // the reports could not be written
+)
+
+// Error is a run that failed: no reports, or not all of them, were
+// written.
+type Error struct {
+	Stage Stage
+	Err   error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Result is a run that wrote its reports.
+type Result struct {
+	Report  *reports.Report
+	Written []string // the report files, in the order of Config.Formats
+}
+
+// Run runs one scrub: every input is in the report, including those that
+// could not be read (failed). It returns an *Error when no reports could be
+// written.
+func Run(cfg Config) (*Result, error) {
+	log := cfg.Log
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return nil, &Error{StageOut, cleanPathError(err)}
+	}
+	inputs := expandInputs(cfg.Paths, cfg.Recursive, cfg.Out, func(path, why string) {
+		log.Info().Str("file", path).Str("reason", why).Msg("not scrubbed")
+	})
+	if len(inputs) == 0 {
+		log.Warn().Strs("paths", cfg.Paths).Msg("no input files found")
+	}
+	if cfg.Progress != nil {
+		cfg.Progress.Start(totalSize(inputs), len(inputs))
+	}
+	spool, err := newFindingSpool("", len(inputs))
+	if err != nil {
+		return nil, &Error{StageStart, err}
+	}
+	defer spool.close()
+	spoolEvery := cfg.SpoolEvery
+	if spoolEvery <= 0 {
+		spoolEvery = 4096
+	}
+	// Fewer files at once than CPUs: let each file use more goroutines.
+	atOnce := min(max(1, cfg.Workers), len(inputs))
+	spareCPU := atOnce < runtime.GOMAXPROCS(0)
+	// A large file's findings go to the spool while it is scrubbed.
+	s := scrubber.New(cfg.Pack, scrubber.Options{Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery})
+	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
+	stopLimit := func() {}
+	if cfg.MemoryCeiling {
+		stopLimit = limitMemory(atOnce)
+	}
+	w := workers{s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool}
+	results, metas := w.scrubAll(atOnce)
+	if cfg.Progress != nil {
+		cfg.Progress.Done()
+	}
+	// The memory ceiling holds for the cross-claim matching too: it loads
+	// a bounded piece of the index per CPU at a time, and without the
+	// ceiling the pacer let some runs on a 4 GB drop peak 10 MB higher.
+	err = s.Finish(results)
+	stopLimit()
+	if err != nil {
+		// The cross-claim rules could not run (the disk their index spills
+		// to failed): reports without them would look complete, so none.
+		return nil, &Error{StageCrossClaims, err}
+	}
+	if err := spool.flush(); err != nil {
+		// Findings were lost on the way to disk: reports would be wrong.
+		return nil, &Error{StageFindings, err}
+	}
+	report := buildReport(results, metas, &cfg, spool)
+	written, err := writeReports(cfg.Out, cfg.Formats, report, log)
+	if err != nil {
+		return nil, &Error{StageReports, err}
+	}
+	return &Result{Report: report, Written: written}, nil
+}
+
+// totalSize is the bytes of the inputs on disk; -1 when one's is unknown.
+func totalSize(inputs []input) int64 {
+	total := int64(0)
+	for _, in := range inputs {
+		if in.err != nil {
+			continue // nothing will be read
+		}
+		if in.size < 0 {
+			return -1 // stdin or a pipe
+		}
+		total += in.size
+	}
+	return total
+}
+
+// fileMeta is what the run itself learns about an input while the scrubber
+// reads it: the raw (on-disk, still compressed for .gz) bytes and their
+// SHA-256, and how long it took.
+type fileMeta struct {
+	bytes    int64
+	sha256   string // "" when the input could not be opened
+	gzipped  bool
+	duration time.Duration
+	// replaced: the scrubber panicked and the result is a failed file's,
+	// so what the file spooled before does not count
+	replaced bool
+}
+
+// workers scrub the inputs of a run.
+type workers struct {
+	s         *scrubber.Scrubber
+	inputs    []input
+	readAhead bool
+	stdin     io.Reader
+	progress  Progress
+	log       zerolog.Logger
+	spool     *findingSpool
+}
+
+// scrubAll scrubs every input, n at a time. Results are placed by input
+// index, so nothing downstream depends on scheduling. Each file's findings
+// go to the spool as soon as it is done, so memory does not grow with the
+// findings of a large drop.
+func (w *workers) scrubAll(n int) ([]*scrubber.FileResult, []fileMeta) {
+	results := make([]*scrubber.FileResult, len(w.inputs))
+	metas := make([]fileMeta, len(w.inputs))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, n) {
+		wg.Go(func() {
+			for i := range jobs {
+				res, meta := w.scrubOne(i)
+				results[i], metas[i] = res, meta
+				if meta.replaced {
+					w.spool.drop(i)
+				}
+				counts := w.spool.put(i, res)
+				logFile(w.log, w.inputs[i], res, meta, counts)
+				if w.progress != nil {
+					w.progress.FileDone(res.Claims)
+				}
+			}
+		})
+	}
+	for i := range w.inputs {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return results, metas
+}
+
+// scrubOne scrubs input i. It never panics and never returns nil: an input
+// that cannot be read, or a scrubber panic, is a failed file.
+func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
+	s, in := w.s, w.inputs[i]
+	start := time.Now()
+	defer func() {
+		meta.duration = time.Since(start)
+		if r := recover(); r != nil {
+			// One file must not end the nightly run: report it as failed.
+			res = s.Unreadable(i, in.name, fmt.Errorf("internal error while scrubbing (please report it): %v", r))
+			meta.replaced = true
+		}
+	}()
+	if in.err != nil {
+		return s.Unreadable(i, in.name, in.err), fileMeta{}
+	}
+	var onBytes func(int64)
+	if w.progress != nil {
+		onBytes = w.progress.AddBytes
+	}
+	opened, err := openInput(in, w.stdin, onBytes, w.readAhead)
+	if opened == nil {
+		return s.Unreadable(i, in.name, err), fileMeta{}
+	}
+	defer opened.close()
+	if err != nil {
+		res = s.Unreadable(i, in.name, err)
+	} else {
+		res = s.Scrub(i, in.name, opened.x12)
+	}
+	// The scrubber may stop early (not X12, a fatal read error): read the
+	// rest so the hash and byte count describe the whole file.
+	if derr := opened.drain(); derr != nil && res.Status != scrubber.StatusFailed {
+		// Read to the end of its X12 but not of its bytes: still failed,
+		// with a finding that says so.
+		u := s.Unreadable(i, in.name, fmt.Errorf("reading the input failed: %w", cleanPathError(derr)))
+		res.Status, res.Error = u.Status, u.Error
+		res.Findings = append(res.Findings, u.Findings...)
+		finding.Sort(res.Findings)
+	}
+	meta.bytes = opened.counter.n
+	meta.sha256 = opened.counter.sum()
+	meta.gzipped = opened.gzipped
+	return res, meta
+}
+
+// logFile logs the one event of a file. counts are all of the file's
+// findings (res holds none: they went to the spool).
+func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMeta, counts findingCounts) {
+	ev := log.Info()
+	if res.Status == scrubber.StatusFailed {
+		ev = log.Warn()
+	}
+	bySev := counts.bySev
+	ev = ev.Str("file", res.Name).
+		Int("index", res.Index).
+		Str("status", string(res.Status)).
+		Int64("bytes", meta.bytes).
+		Bool("gzip", meta.gzipped).
+		Int("transactions", res.Transactions).
+		Int("claims", res.Claims).
+		Int("target_claims", res.TargetClaims).
+		Int("findings", counts.n).
+		Int("errors", bySev[finding.Error]).
+		Int("warnings", bySev[finding.Warning]).
+		Int("infos", bySev[finding.Info]).
+		Dur("duration_ms", meta.duration)
+	if res.Error != "" {
+		ev = ev.Str("error", SafeText(res.Error))
+	}
+	if !meta.gzipped && hasGzipName(in.name) && res.Status != scrubber.StatusFailed {
+		ev = ev.Str("note", "named .gz but not gzip data: read as plain X12")
+	}
+	ev.Msg("file scrubbed")
+}
+
+// writeReports writes the reports into out while holding its lock. When
+// another run holds it, this one says so once and waits for it.
+func writeReports(out string, formats []string, report *reports.Report, log zerolog.Logger) ([]string, error) {
+	unlock, err := reports.LockDir(out, false)
+	if errors.Is(err, reports.ErrLocked) {
+		log.Warn().Str("out", out).Str("reason", err.Error()).Msg("another run is writing reports into this folder: waiting for it to finish")
+		unlock, err = reports.LockDir(out, true)
+		if err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	// A run killed while writing left its temporary files: nobody else
+	// writes here while we hold the lock, so they are stale.
+	if stale, err := reports.RemoveStaleTemps(out); err != nil {
+		log.Warn().Str("out", out).Err(err).Msg("removing temporary reports of an earlier run failed")
+	} else if len(stale) > 0 {
+		log.Warn().Str("out", out).Int("files", len(stale)).Msg("removed temporary reports left by an earlier run that did not finish")
+	}
+	written, werr := reports.Write(out, formats, report)
+	if uerr := unlock(); uerr != nil && werr == nil {
+		log.Warn().Str("out", out).Err(uerr).Msg("releasing the report folder lock failed")
+	}
+	return written, werr
+}

@@ -1,0 +1,212 @@
+package runner
+
+import (
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/spill"
+)
+
+// findingSpool keeps the findings of scrubbed files on disk, so that a
+// run's memory does not grow with its findings. A file's findings go in as
+// sorted runs: while it is scrubbed (spoolRunFindings at a time, from the
+// scrubber's finding sink) and when it is done (the rest), then the
+// cross-claim findings Finish hands to the same sink. The reports read
+// them back file by file, the runs merged with each other and with any
+// findings a result still holds.
+type findingSpool struct {
+	mu   sync.Mutex
+	f    *spill.File
+	runs [][]spoolBlock // by input index
+	err  error          // the first write error: the run cannot report
+	rec  []byte         // encoding scratch
+	// counts of the spooled findings: the run's, for the summary (a file's
+	// join them when it is done), and each file's so far
+	bySeverity map[string]int
+	byRule     map[string]int
+	n          int
+	perFile    []findingCounts
+	done       []bool // put: the file's counts are in the run's
+}
+
+type spoolBlock struct {
+	off, size int64
+}
+
+// findingCounts are a file's findings: in all, by severity (for its log
+// event) and by rule.
+type findingCounts struct {
+	n      int
+	bySev  [finding.Error + 1]int
+	byRule map[string]int
+}
+
+func (c *findingCounts) add(fs []finding.Finding) {
+	c.n += len(fs)
+	if c.byRule == nil {
+		c.byRule = map[string]int{}
+	}
+	for i := range fs {
+		if s := fs[i].Severity; s >= 0 && int(s) < len(c.bySev) {
+			c.bySev[s]++
+		}
+		c.byRule[fs[i].RuleID]++
+	}
+}
+
+// spoolRunFindings is how many findings a file keeps in memory before they
+// go to the spool as a run (a variable: tests make it small).
+var spoolRunFindings = 4096
+
+// newFindingSpool makes a spool for inputs files in dir ("" for the
+// system's temporary folder). The file is unlinked at once where the system
+// allows it, so nothing is left behind even if the run is killed.
+func newFindingSpool(dir string, inputs int) (*findingSpool, error) {
+	f, err := spill.Create(dir, "scrub837-findings-", 32<<10)
+	if err != nil {
+		return nil, fmt.Errorf("cannot create the findings spool: %w", err)
+	}
+	return &findingSpool{f: f, runs: make([][]spoolBlock, inputs), perFile: make([]findingCounts, inputs), done: make([]bool, inputs),
+		bySeverity: map[string]int{}, byRule: map[string]int{}}, nil
+}
+
+// putRun adds a sorted run of input index's findings. It is the scrubber's
+// finding sink: it may be called from several goroutines, and does not
+// keep run.
+func (sp *findingSpool) putRun(index int, run []finding.Finding) {
+	if len(run) == 0 {
+		return
+	}
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if sp.done[index] {
+		// Finish's cross-claim findings, after the file was put.
+		var c findingCounts
+		c.add(run)
+		sp.addToRun(c)
+	} else {
+		sp.perFile[index].add(run)
+	}
+	if sp.err != nil {
+		return
+	}
+	off := sp.f.Size()
+	for i := range run {
+		sp.rec = finding.Append(sp.rec[:0], &run[i])
+		if err := sp.f.Append(sp.rec); err != nil {
+			sp.err = fmt.Errorf("cannot write the findings spool: %w", err)
+			return
+		}
+	}
+	sp.runs[index] = append(sp.runs[index], spoolBlock{off: off, size: sp.f.Size() - off})
+}
+
+// flush writes what the spool buffers, before the reports read it.
+func (sp *findingSpool) flush() error {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if sp.err == nil {
+		if err := sp.f.Flush(); err != nil {
+			sp.err = fmt.Errorf("cannot write the findings spool: %w", err)
+		}
+	}
+	return sp.err
+}
+
+// put moves the findings res still holds into the spool as its last run
+// (res.Findings is nil afterwards), adds the file's counts to the run's
+// and returns them.
+func (sp *findingSpool) put(index int, res *scrubber.FileResult) findingCounts {
+	sp.putRun(index, res.Findings)
+	res.Findings = nil
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	c := sp.perFile[index]
+	sp.addToRun(c)
+	sp.done[index] = true
+	return c
+}
+
+// addToRun adds c to the run's counts. Hold sp.mu.
+func (sp *findingSpool) addToRun(c findingCounts) {
+	sp.n += c.n
+	for s, k := range c.bySev {
+		if k > 0 {
+			sp.bySeverity[finding.Severity(s).String()] += k
+		}
+	}
+	for rule, k := range c.byRule {
+		sp.byRule[rule] += k
+	}
+}
+
+// drop forgets what input index spooled so far (its result was replaced:
+// a scrubber panic makes the file a failed one, with no other finding).
+// Call it before put: the run's counts do not have the file's yet.
+func (sp *findingSpool) drop(index int) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	sp.perFile[index] = findingCounts{}
+	sp.runs[index] = nil
+}
+
+func (sp *findingSpool) close() error { return sp.f.Close() }
+
+// spoolSource gives the report's findings: each file's spooled runs merged
+// with the findings its result still holds (those Finish added).
+type spoolSource struct {
+	sp      *findingSpool
+	results []*scrubber.FileResult
+	n       int
+}
+
+func (s spoolSource) Len() int { return s.n }
+
+// Each may run on several goroutines at once: it only reads the spool.
+func (s spoolSource) Each(fn func(*finding.Finding) error) error {
+	if err := s.sp.flush(); err != nil {
+		return err
+	}
+	for i, res := range s.results {
+		if err := s.eachOfFile(i, res.Findings, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachOfFile calls fn for input i's spooled runs and late findings (sorted),
+// merged in report order: on a tie the earlier run, then the spool before
+// late.
+func (s spoolSource) eachOfFile(i int, late []finding.Finding, fn func(*finding.Finding) error) error {
+	runs := make([]spill.Run[finding.Finding], 0, len(s.sp.runs[i])+1)
+	for _, blk := range s.sp.runs[i] {
+		runs = append(runs, findingRun(s.sp.f.Records(blk.off, blk.size)))
+	}
+	return spill.Merge(append(runs, spill.SliceRun(late)), finding.Less, fn)
+}
+
+// findingRun decodes the findings of a spooled run.
+func findingRun(r *spill.Reader) spill.Run[finding.Finding] {
+	var f finding.Finding
+	return func() (*finding.Finding, error) {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return nil, nil
+		}
+		if err == nil {
+			var rest []byte
+			f, rest, err = finding.Read(rec)
+			if err == nil && len(rest) != 0 {
+				err = finding.ErrCorrupt
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the findings spool: %w", err)
+		}
+		return &f, nil
+	}
+}
