@@ -58,7 +58,6 @@ func (h *handOff) write() (*Result, error) {
 	report := buildReport(h.results, h.metas, cfg, h.spool)
 	report.Claims = h.claims
 	report.HoldOn = holdOn(cfg)
-	report.TempDir = cfg.TempDir
 	written, err := st.WriteFormats(cfg.Formats, report)
 	if err != nil {
 		return nil, &Error{StageReports, err}

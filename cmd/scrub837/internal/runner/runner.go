@@ -17,6 +17,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/scrub837/scrub837/cmd/scrub837/internal/rundir"
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
 	"github.com/scrub837/scrub837/scrubber/finding"
@@ -54,9 +55,12 @@ type Config struct {
 	// go to the spool as a run; 0 is 4096.
 	SpoolEvery int
 
-	// TempDir is the folder for the run's temporary files (the claim
-	// spool, the tee of standard input for Split, the workbook's scratch);
-	// "" is os.TempDir().
+	// TempDir is the run's private temporary folder (package rundir): every
+	// temporary file of the run goes there (the findings spool, the
+	// cross-claim index, the XLSX library's scratch files, the claim
+	// spool, the tee of standard input for Split). Empty: Run makes one
+	// under os.TempDir() and removes it before it returns. The command
+	// makes its own, so that it can remove it when a signal stops the run.
 	TempDir string
 
 	// The worklist and the hand-off (REPORTS.md: claims.csv, --hold-on,
@@ -129,10 +133,19 @@ func Run(cfg Config) (*Result, error) {
 	if len(inputs) == 0 {
 		log.Warn().Strs("paths", cfg.Paths).Msg("no input files found")
 	}
+	if cfg.TempDir == "" {
+		dir, removed, err := rundir.Create("")
+		if err != nil {
+			return nil, &Error{StageStart, err}
+		}
+		defer dir.Remove()
+		logStaleTempDirs(log, removed)
+		cfg.TempDir = dir.Path()
+	}
 	if cfg.Progress != nil {
 		cfg.Progress.Start(totalSize(inputs), len(inputs))
 	}
-	spool, err := newFindingSpool("", len(inputs))
+	spool, err := newFindingSpool(cfg.TempDir, len(inputs))
 	if err != nil {
 		return nil, &Error{StageStart, err}
 	}
@@ -159,7 +172,7 @@ func Run(cfg Config) (*Result, error) {
 	spareCPU := atOnce < runtime.GOMAXPROCS(0)
 	// A large file's findings and claim summaries go to their spools while
 	// it is scrubbed.
-	s := scrubber.New(cfg.Pack, scrubber.Options{Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery, ClaimSink: claims.putRun})
+	s := scrubber.New(cfg.Pack, scrubber.Options{TempDir: cfg.TempDir, Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery, ClaimSink: claims.putRun})
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
 	stopLimit := func() {}
 	if cfg.MemoryCeiling {
@@ -192,6 +205,14 @@ func Run(cfg Config) (*Result, error) {
 	}
 	h := handOff{cfg: &cfg, inputs: inputs, results: results, metas: metas, spool: spool, claims: claims, tee: tee, s: s, atOnce: atOnce}
 	return h.write()
+}
+
+// logStaleTempDirs logs the temporary folders of dead runs that a new run
+// removed.
+func logStaleTempDirs(log zerolog.Logger, removed []string) {
+	if len(removed) > 0 {
+		log.Warn().Strs("folders", removed).Msg("removed the temporary folders of earlier runs that did not finish")
+	}
 }
 
 // totalSize is the bytes of the inputs on disk; -1 when one's is unknown.
