@@ -50,7 +50,8 @@ func (s *logSink) Write(p []byte) (int, error) {
 
 // newLogger returns the run's logger: console on a terminal, JSON
 // otherwise, unless --log-format says; warnings and errors only with -q.
-func newLogger(o *options, terminal bool, w io.Writer) zerolog.Logger {
+// Every event carries the run's ID.
+func newLogger(o *options, runID string, terminal bool, w io.Writer) zerolog.Logger {
 	format := o.logFormat
 	if format == "" {
 		format = logFormatJSON
@@ -66,19 +67,34 @@ func newLogger(o *options, terminal bool, w io.Writer) zerolog.Logger {
 	if o.quiet {
 		level = zerolog.WarnLevel
 	}
-	return zerolog.New(out).Level(level).With().Timestamp().Logger()
+	return zerolog.New(out).Level(level).With().Timestamp().Str("run_id", runID).Logger()
 }
 
-// logRun logs the one event of the run.
-func logRun(log zerolog.Logger, r *reports.Report, written []string, took time.Duration, code int) {
-	s := &r.Summary
-	ev := log.Info()
-	if code == exitInputFailed {
-		ev = log.Warn()
+// closingEvent is the run's last log event, "run finished" with its exit
+// code: written whatever the level (-q included), so that a log shipper
+// always has a heartbeat. It is at error when the run did not end with
+// its reports and no input failure.
+type closingEvent struct {
+	log     zerolog.Logger
+	started time.Time
+}
+
+func (c closingEvent) event(code int) *zerolog.Event {
+	level := zerolog.InfoLevel
+	if code != exitOK && code != exitFindings {
+		level = zerolog.ErrorLevel
 	}
+	log := c.log.Level(zerolog.InfoLevel)
+	return log.WithLevel(level).
+		Int("exit_code", code).
+		Dur("duration_ms", time.Since(c.started))
+}
+
+// finished logs the closing event of a run that wrote its reports.
+func (c closingEvent) finished(r *reports.Report, written []string, code int) {
+	s := &r.Summary
 	// A key-value list keeps the fields in this order.
-	ev.Fields([]any{
-		"run_id", r.Run.ID,
+	c.event(code).Fields([]any{
 		"rules", r.Run.Rules.Name + " " + r.Run.Rules.Version,
 		"seed_only", r.Run.Rules.SeedOnly,
 		"files", s.Files, "files_failed", s.FilesFailed,
@@ -86,8 +102,6 @@ func logRun(log zerolog.Logger, r *reports.Report, written []string, took time.D
 		"claims", s.Claims, "target_claims", s.TargetClaims, "clean_target_claims", s.CleanTargetClaims,
 		"errors", s.FindingsBySeverity["error"], "warnings", s.FindingsBySeverity["warning"], "infos", s.FindingsBySeverity["info"],
 		"reports", written,
-		"duration_ms", took,
-		"exit_code", code,
 	}).Msg("run finished")
 }
 
@@ -104,6 +118,7 @@ type progress struct {
 	claims atomic.Int64
 	stop   chan struct{}
 	wg     sync.WaitGroup
+	ended  sync.Once
 }
 
 // Start shows the bar: size bytes (-1: unknown, a spinner) in files inputs.
@@ -160,13 +175,19 @@ func (p *progress) redraw() {
 	_ = p.bar.Set64(p.bytes.Load())
 }
 
-// Done stops the redraws and removes the bar.
+// Done stops the redraws and removes the bar. It may be called more than
+// once (the run, and the command when a signal stops the run).
 func (p *progress) Done() {
-	close(p.stop)
-	p.wg.Wait()
-	p.sink.mu.Lock()
-	_ = p.bar.Clear()
-	_ = p.bar.Exit()
-	p.sink.prog = nil
-	p.sink.mu.Unlock()
+	p.ended.Do(func() {
+		if p.stop == nil {
+			return // never started
+		}
+		close(p.stop)
+		p.wg.Wait()
+		p.sink.mu.Lock()
+		_ = p.bar.Clear()
+		_ = p.bar.Exit()
+		p.sink.prog = nil
+		p.sink.mu.Unlock()
+	})
 }

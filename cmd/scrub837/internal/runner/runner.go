@@ -8,6 +8,7 @@
 package runner
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +28,12 @@ import (
 
 // Config is one run.
 type Config struct {
+	// Context stops the run when it is done (a signal): the workers take no
+	// more files, reading stops, a report set being staged is discarded
+	// (one being committed is finished first), and Run returns an *Error
+	// of StageInterrupted. Nil: never.
+	Context context.Context
+
 	Paths     []string  // files, folders, and "-" for Stdin, in order
 	Recursive bool      // folders: descend into sub-folders
 	Stdin     io.Reader // read for the path "-"
@@ -85,6 +92,7 @@ const (
 	StageCrossClaims                  // the cross-claim index could not be spilled or read back
 	StageFindings                     // the findings spool could not be written
 	StageReports                      // the reports could not be written
+	StageInterrupted                  // Config.Context was done before the reports were in place
 )
 
 // Error is a run that failed: no reports, or not all of them, were
@@ -107,7 +115,19 @@ type Result struct {
 // could not be read (failed). It returns an *Error when no reports could be
 // written.
 func Run(cfg Config) (*Result, error) {
-	log := cfg.Log
+	res, err := run(cfg)
+	if err != nil && cfg.Context != nil && cfg.Context.Err() != nil {
+		// Whatever failed, it failed because the run was being stopped.
+		return nil, &Error{StageInterrupted, cfg.Context.Err()}
+	}
+	return res, err
+}
+
+func run(cfg Config) (*Result, error) {
+	if cfg.Context == nil {
+		cfg.Context = context.Background()
+	}
+	ctx, log := cfg.Context, cfg.Log
 	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
 		return nil, &Error{StageOut, cleanPathError(err)}
 	}
@@ -148,10 +168,14 @@ func Run(cfg Config) (*Result, error) {
 	if cfg.MemoryCeiling {
 		stopLimit = limitMemory(atOnce)
 	}
-	w := workers{s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool}
+	w := workers{ctx: ctx, s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool}
 	results, metas := w.scrubAll(atOnce)
 	if cfg.Progress != nil {
 		cfg.Progress.Done()
+	}
+	if err := ctx.Err(); err != nil {
+		stopLimit()
+		return nil, err
 	}
 	// The memory ceiling holds for the cross-claim matching too: it loads
 	// a bounded piece of the index per CPU at a time, and without the
@@ -167,8 +191,11 @@ func Run(cfg Config) (*Result, error) {
 		// Findings were lost on the way to disk: reports would be wrong.
 		return nil, &Error{StageFindings, err}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	report := buildReport(results, metas, &cfg, spool)
-	written, err := writeReports(cfg.Out, cfg.Formats, report, log)
+	written, err := writeReports(ctx, cfg.Out, cfg.Formats, report, log)
 	if err != nil {
 		return nil, &Error{StageReports, err}
 	}
@@ -213,6 +240,7 @@ type fileMeta struct {
 
 // workers scrub the inputs of a run.
 type workers struct {
+	ctx       context.Context // done: take no more files, stop reading
 	s         *scrubber.Scrubber
 	inputs    []input
 	readAhead bool
@@ -229,11 +257,17 @@ type workers struct {
 func (w *workers) scrubAll(n int) ([]*scrubber.FileResult, []fileMeta) {
 	results := make([]*scrubber.FileResult, len(w.inputs))
 	metas := make([]fileMeta, len(w.inputs))
+	if w.ctx == nil {
+		w.ctx = context.Background()
+	}
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range max(1, n) {
 		wg.Go(func() {
 			for i := range jobs {
+				if w.ctx.Err() != nil {
+					continue // the run is being stopped: its results do not matter
+				}
 				res, meta := w.scrubOne(i)
 				results[i], metas[i] = res, meta
 				if meta.replaced {
@@ -275,7 +309,7 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 	if w.progress != nil {
 		onBytes = w.progress.AddBytes
 	}
-	opened, err := openInput(in, w.stdin, onBytes, w.readAhead)
+	opened, err := openInput(w.ctx, in, w.stdin, onBytes, w.readAhead)
 	if opened == nil {
 		return s.Unreadable(i, in.name, err), fileMeta{}
 	}
@@ -306,7 +340,7 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMeta, counts findingCounts) {
 	ev := log.Info()
 	if res.Status == scrubber.StatusFailed {
-		ev = log.Warn()
+		ev = log.Error() // with -q too: an input the night could not scrub
 	}
 	bySev := counts.bySev
 	ev = ev.Str("file", res.Name).
@@ -331,29 +365,85 @@ func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMe
 	ev.Msg("file scrubbed")
 }
 
-// writeReports writes the reports into out while holding its lock. When
-// another run holds it, this one says so once and waits for it.
-func writeReports(out string, formats []string, report *reports.Report, log zerolog.Logger) ([]string, error) {
-	unlock, err := reports.LockDir(out, false)
-	if errors.Is(err, reports.ErrLocked) {
-		log.Warn().Str("out", out).Str("reason", err.Error()).Msg("another run is writing reports into this folder: waiting for it to finish")
-		unlock, err = reports.LockDir(out, true)
-		if err != nil {
-			return nil, err
-		}
-	} else if err != nil {
+// writeReports writes the reports into out as one set (reports.Stage)
+// while holding the folder's lock, after completing or clearing what an
+// earlier run left there. When ctx is done the staged set is discarded
+// (a commit under way is finished first: see reports.Stage.Abort).
+func writeReports(ctx context.Context, out string, formats []string, report *reports.Report, log zerolog.Logger) ([]string, error) {
+	unlock, err := lockOut(ctx, out, log)
+	if err != nil {
 		return nil, err
 	}
-	// A run killed while writing left its temporary files: nobody else
-	// writes here while we hold the lock, so they are stale.
-	if stale, err := reports.RemoveStaleTemps(out); err != nil {
-		log.Warn().Str("out", out).Err(err).Msg("removing temporary reports of an earlier run failed")
-	} else if len(stale) > 0 {
-		log.Warn().Str("out", out).Int("files", len(stale)).Msg("removed temporary reports left by an earlier run that did not finish")
+	defer func() {
+		if err := unlock(); err != nil {
+			log.Warn().Str("out", out).Err(err).Msg("releasing the report folder lock failed")
+		}
+	}()
+	// Nobody else writes here while we hold the lock: what a run killed
+	// while writing left is stale.
+	rec, err := reports.Recover(out)
+	if err != nil {
+		return nil, err
 	}
-	written, werr := reports.Write(out, formats, report)
-	if uerr := unlock(); uerr != nil && werr == nil {
-		log.Warn().Str("out", out).Err(uerr).Msg("releasing the report folder lock failed")
+	logRecovery(log, out, rec)
+	st, err := reports.NewStage(out)
+	if err != nil {
+		return nil, err
 	}
-	return written, werr
+	stopAbort := context.AfterFunc(ctx, st.Abort)
+	defer stopAbort()
+	written, err := st.WriteFormats(formats, report)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		st.Abort()
+		return nil, err
+	}
+	if err := st.Commit(); err != nil {
+		if errors.Is(err, reports.ErrSetIncomplete) {
+			// Committed: the reports are written, and the next run into
+			// the folder puts the rest in place.
+			log.Warn().Str("out", out).Err(err).Msg("the new reports are committed but not all in place")
+			return written, nil
+		}
+		return nil, err
+	}
+	return written, nil
+}
+
+// lockOut takes the report folder's lock. When another run holds it, it
+// says so once and waits for it, until ctx is done.
+func lockOut(ctx context.Context, out string, log zerolog.Logger) (unlock func() error, err error) {
+	unlock, err = reports.LockDir(out, false)
+	if !errors.Is(err, reports.ErrLocked) {
+		return unlock, err
+	}
+	log.Warn().Str("out", out).Str("reason", err.Error()).Msg("another run is writing reports into this folder: waiting for it to finish")
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-tick.C:
+		}
+		unlock, err = reports.LockDir(out, false)
+		if !errors.Is(err, reports.ErrLocked) {
+			return unlock, err
+		}
+	}
+}
+
+// logRecovery logs what reports.Recover did in the report folder.
+func logRecovery(log zerolog.Logger, out string, rec reports.Recovery) {
+	if rec.Completed {
+		log.Warn().Str("out", out).Msg("put in place the reports of an earlier run that was stopped while replacing them")
+	}
+	if rec.BadJournal {
+		log.Warn().Str("out", out).Msg("discarded the unreadable journal of an earlier run's reports")
+	}
+	if len(rec.Removed) > 0 {
+		log.Warn().Str("out", out).Int("files", len(rec.Removed)).Msg("removed temporary reports left by an earlier run that did not finish")
+	}
 }

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sync"
@@ -161,6 +162,9 @@ type spoolSource struct {
 	sp      *findingSpool
 	results []*scrubber.FileResult
 	n       int
+	// ctx, when done, ends Each with its error: a run being stopped stops
+	// writing its reports.
+	ctx context.Context
 }
 
 func (s spoolSource) Len() int { return s.n }
@@ -169,6 +173,17 @@ func (s spoolSource) Len() int { return s.n }
 func (s spoolSource) Each(fn func(*finding.Finding) error) error {
 	if err := s.sp.flush(); err != nil {
 		return err
+	}
+	if s.ctx != nil {
+		inner, seen := fn, 0
+		fn = func(f *finding.Finding) error {
+			if seen++; seen%1024 == 0 {
+				if err := s.ctx.Err(); err != nil {
+					return err
+				}
+			}
+			return inner(f)
+		}
 	}
 	for i, res := range s.results {
 		if err := s.eachOfFile(i, res.Findings, fn); err != nil {
