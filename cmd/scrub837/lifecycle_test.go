@@ -4,6 +4,7 @@ package main
 // signals, and what is left behind.
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -249,4 +250,34 @@ func snapshot(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// Issue 14, reproducers 3 and 7: -j had no upper bound, and with more
+// files at once than the open-file limit allows (-j 1000, ulimit -n 256)
+// inputs failed with "too many open files". Now -j is capped by the CPUs
+// and the limit: every file is scrubbed and the run exits as it should.
+func TestE2EManyWorkersFewFileHandles(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Fatal("no sh to set the open-file limit with")
+	}
+	dir := t.TempDir()
+	for i := range 300 {
+		claim := bytes.ReplaceAll(tiny837("LT"), []byte("SYNE2E00001"), fmt.Appendf(nil, "SYNE2E%05d", i)) // a patient each
+		writeTemp(t, dir, fmt.Sprintf("f%03d.837", i), claim)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := exec.Command("sh", "-c", `ulimit -n 64 && exec "$0" "$@"`, binPath, "-o", out, "-j", "1000", "--format", "csv,json,xlsx", dir)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if err != nil {
+		t.Fatalf("exit %v (want 0: every file is clean)\n%s", err, stderr.String())
+	}
+	rep := parseReport(t, readOut(t, out, "exceptions.json"))
+	if rep.Summary.Files != 300 || rep.Summary.FilesFailed != 0 {
+		t.Errorf("summary %+v", rep.Summary)
+	}
+	if !strings.Contains(stderr.String(), "fewer files at once than -j asks") {
+		t.Errorf("the cap is not logged:\n%s", stderr.String())
+	}
 }

@@ -91,7 +91,7 @@ func (c closingEvent) event(code int) *zerolog.Event {
 }
 
 // finished logs the closing event of a run that wrote its reports.
-func (c closingEvent) finished(r *reports.Report, written []string, code int) {
+func (c closingEvent) finished(r *reports.Report, written, degraded []string, code int) {
 	s := &r.Summary
 	// A key-value list keeps the fields in this order.
 	c.event(code).Fields([]any{
@@ -102,6 +102,7 @@ func (c closingEvent) finished(r *reports.Report, written []string, code int) {
 		"claims", s.Claims, "target_claims", s.TargetClaims, "clean_target_claims", s.CleanTargetClaims,
 		"errors", s.FindingsBySeverity["error"], "warnings", s.FindingsBySeverity["warning"], "infos", s.FindingsBySeverity["info"],
 		"reports", written,
+		"degraded", degraded,
 	}).Msg("run finished")
 }
 

@@ -159,9 +159,12 @@ func (e *env) scrub(o *options) int {
 	}
 	res := out.res
 	code := exitCode(res.Report, o.failLevel)
-	closing.finished(res.Report, res.Written, code)
+	if len(res.Degraded) > 0 {
+		code = exitInputFailed // the reports lack what the run had to leave out
+	}
+	closing.finished(res.Report, res.Written, res.Degraded, code)
 	if !o.quiet {
-		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, res.Written, code, o.failOn))
+		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, res.Written, res.Degraded, code, o.failOn))
 	}
 	return code
 }
@@ -213,15 +216,9 @@ func (e *env) runFailed(sink *logSink, closing closingEvent, o *options, err err
 	why := runner.SafeText(re.Err.Error())
 	switch re.Stage {
 	case runner.StageOut:
-		return e.fatal(sink, closing, exitUsage, fmt.Sprintf("cannot use the report folder %s: %s", o.out, why))
+		return e.fatal(sink, closing, exitUsage, why) // names the folder
 	case runner.StageReports:
 		return e.fatal(sink, closing, exitUsage, fmt.Sprintf("cannot write the reports into %s: %s", o.out, why))
-	case runner.StageStart:
-		return e.fatal(sink, closing, exitInputFailed, "cannot start the run: "+why)
-	case runner.StageCrossClaims:
-		return e.fatal(sink, closing, exitInputFailed, "cannot run the cross-claim rules: "+why)
-	case runner.StageFindings:
-		return e.fatal(sink, closing, exitInputFailed, "cannot keep the findings: "+why)
 	}
 	return e.fatal(sink, closing, exitInputFailed, "the run failed: "+why)
 }

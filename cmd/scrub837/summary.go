@@ -17,7 +17,7 @@ import (
 // procedure names the pack's target code (0620T), code is the exit code
 // and failOn the --fail-on level as given. It ends with what the exit code
 // means and what to do next.
-func summaryText(r *reports.Report, procedure string, written []string, code int, failOn string) string {
+func summaryText(r *reports.Report, procedure string, written, degraded []string, code int, failOn string) string {
 	if procedure == "" {
 		procedure = "target"
 	}
@@ -45,6 +45,9 @@ func summaryText(r *reports.Report, procedure string, written []string, code int
 		if f.Status == string(scrubber.StatusFailed) {
 			fmt.Fprintf(&b, "  failed: %s: %s\n", printable(f.Path), printable(runner.SafeText(f.Error)))
 		}
+	}
+	for _, d := range degraded {
+		fmt.Fprintf(&b, "  left out: %s\n", printable(d))
 	}
 	if len(written) > 0 {
 		paths := make([]string, len(written))

@@ -87,10 +87,7 @@ type Stage int
 
 // Stages a run fails at.
 const (
-	StageOut         Stage = iota + 1 // the report folder cannot be created
-	StageStart                        // the findings spool cannot be created
-	StageCrossClaims                  // the cross-claim index could not be spilled or read back
-	StageFindings                     // the findings spool could not be written
+	StageOut         Stage = iota + 1 // the report folder cannot be created or written
 	StageReports                      // the reports could not be written
 	StageInterrupted                  // Config.Context was done before the reports were in place
 )
@@ -109,6 +106,12 @@ func (e *Error) Unwrap() error { return e.Err }
 type Result struct {
 	Report  *reports.Report
 	Written []string // the report files, in the order of Config.Formats
+	// Degraded says what the run had to do without, in a few words each,
+	// because its temporary space or file handles ran out: the cross-claim
+	// rules (each file with target claims has a FILE-CROSS-CLAIM-SKIPPED
+	// finding), the findings spool (they were kept in memory). The reports
+	// are written; the command exits 3.
+	Degraded []string
 }
 
 // Run runs one scrub: every input is in the report, including those that
@@ -128,8 +131,10 @@ func run(cfg Config) (*Result, error) {
 		cfg.Context = context.Background()
 	}
 	ctx, log := cfg.Context, cfg.Log
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return nil, &Error{StageOut, cleanPathError(err)}
+	// A report folder that cannot take the reports fails the run now, not
+	// after the night's work.
+	if err := reports.CheckWritable(cfg.Out); err != nil {
+		return nil, &Error{StageOut, err}
 	}
 	inputs := expandInputs(cfg.Paths, cfg.Recursive, cfg.Out, func(path, why string) {
 		log.Info().Str("file", path).Str("reason", why).Msg("not scrubbed")
@@ -137,29 +142,36 @@ func run(cfg Config) (*Result, error) {
 	if len(inputs) == 0 {
 		log.Warn().Strs("paths", cfg.Paths).Msg("no input files found")
 	}
+	var degraded []string
 	if cfg.TempDir == "" {
 		dir, removed, err := rundir.Create("")
 		if err != nil {
-			return nil, &Error{StageStart, err}
+			// Each temporary file will try the system's folder, and the run
+			// does without those that cannot be made there.
+			log.Error().Err(err).Msg("cannot create the run's temporary folder")
+			degraded = append(degraded, "no temporary folder of its own: "+SafeText(err.Error()))
+			cfg.TempDir = os.TempDir()
+		} else {
+			defer dir.Remove()
+			logStaleTempDirs(log, removed)
+			cfg.TempDir = dir.Path()
 		}
-		defer dir.Remove()
-		logStaleTempDirs(log, removed)
-		cfg.TempDir = dir.Path()
 	}
 	if cfg.Progress != nil {
 		cfg.Progress.Start(totalSize(inputs), len(inputs))
 	}
-	spool, err := newFindingSpool(cfg.TempDir, len(inputs))
-	if err != nil {
-		return nil, &Error{StageStart, err}
-	}
+	spool := newFindingSpool(cfg.TempDir, len(inputs))
 	defer spool.close()
 	spoolEvery := cfg.SpoolEvery
 	if spoolEvery <= 0 {
 		spoolEvery = 4096
 	}
+	atOnce := filesAtOnce(cfg.Workers, len(inputs), runtime.GOMAXPROCS(0), openFileLimit())
+	if atOnce < min(cfg.Workers, len(inputs)) {
+		log.Info().Int("workers", cfg.Workers).Int("used", atOnce).Uint64("open_file_limit", openFileLimit()).
+			Msg("fewer files at once than -j asks: more would not be faster (CPUs) or would run out of file handles")
+	}
 	// Fewer files at once than CPUs: let each file use more goroutines.
-	atOnce := min(max(1, cfg.Workers), len(inputs))
 	spareCPU := atOnce < runtime.GOMAXPROCS(0)
 	// A large file's findings go to the spool while it is scrubbed.
 	s := scrubber.New(cfg.Pack, scrubber.Options{TempDir: cfg.TempDir, Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery})
@@ -180,16 +192,21 @@ func run(cfg Config) (*Result, error) {
 	// The memory ceiling holds for the cross-claim matching too: it loads
 	// a bounded piece of the index per CPU at a time, and without the
 	// ceiling the pacer let some runs on a 4 GB drop peak 10 MB higher.
-	err = s.Finish(results)
+	beforeFinish := spool.mark()
+	err := s.Finish(results)
 	stopLimit()
 	if err != nil {
 		// The cross-claim rules could not run (the disk their index spills
-		// to failed): reports without them would look complete, so none.
-		return nil, &Error{StageCrossClaims, err}
+		// to filled up, or file handles ran out): the reports go without
+		// them, and say so on every file whose claims they would check.
+		spool.rollback(beforeFinish)
+		n := skipCrossClaims(results, err)
+		log.Error().Err(err).Int("files", n).Msg("the cross-claim rules could not run: the reports are written without them")
+		degraded = append(degraded, "cross-claim rules skipped ("+SafeText(err.Error())+")")
 	}
-	if err := spool.flush(); err != nil {
-		// Findings were lost on the way to disk: reports would be wrong.
-		return nil, &Error{StageFindings, err}
+	if n, err := spool.degraded(); err != nil {
+		log.Error().Err(err).Int("findings", n).Msg("findings kept in memory: the temporary folder could not take them")
+		degraded = append(degraded, fmt.Sprintf("%d findings kept in memory (%s)", n, SafeText(err.Error())))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -199,7 +216,7 @@ func run(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, &Error{StageReports, err}
 	}
-	return &Result{Report: report, Written: written}, nil
+	return &Result{Report: report, Written: written, Degraded: degraded}, nil
 }
 
 // logStaleTempDirs logs the temporary folders of dead runs that a new run
@@ -310,6 +327,12 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 		onBytes = w.progress.AddBytes
 	}
 	opened, err := openInput(w.ctx, in, w.stdin, onBytes, w.readAhead)
+	for wait, waited := 10*time.Millisecond, time.Duration(0); opened == nil && isOutOfHandles(err) && waited < openRetryFor; wait *= 2 {
+		// Out of file handles: other files give theirs back as they end.
+		time.Sleep(wait)
+		waited += wait
+		opened, err = openInput(w.ctx, in, w.stdin, onBytes, w.readAhead)
+	}
 	if opened == nil {
 		return s.Unreadable(i, in.name, err), fileMeta{}
 	}

@@ -224,3 +224,5 @@ func listTree(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+func packDefault() (*pack.Pack, error) { return pack.Default(false) }
