@@ -166,8 +166,7 @@ func (e *env) scrub(o *options) int {
 	}
 	closing.finished(res.Report, res.Written, res.Degraded, code, worklistFields(res.Totals, res.Split))
 	if !o.quiet {
-		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, res.Written, res.Degraded, code, o.failOn))
-		fmt.Fprint(e.stdout, worklistText(res.Totals, res.Split))
+		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, res.Written, res.Degraded, worklistText(res.Totals, res.Split), code, o.failOn))
 	}
 	return code
 }

@@ -14,10 +14,11 @@ import (
 )
 
 // summaryText is the short summary printed on stdout after a run;
-// procedure names the pack's target code (0620T), code is the exit code
-// and failOn the --fail-on level as given. It ends with what the exit code
+// procedure names the pack's target code (0620T), worklist the lines about
+// the worklist and the hand-off (worklistText), code is the exit code and
+// failOn the --fail-on level as given. It ends with what the exit code
 // means and what to do next.
-func summaryText(r *reports.Report, procedure string, written, degraded []string, code int, failOn string) string {
+func summaryText(r *reports.Report, procedure string, written, degraded []string, worklist string, code int, failOn string) string {
 	if procedure == "" {
 		procedure = "target"
 	}
@@ -46,6 +47,7 @@ func summaryText(r *reports.Report, procedure string, written, degraded []string
 			fmt.Fprintf(&b, "  failed: %s: %s\n", printable(f.Path), printable(runner.SafeText(f.Error)))
 		}
 	}
+	b.WriteString(worklist)
 	for _, d := range degraded {
 		fmt.Fprintf(&b, "  left out: %s\n", printable(d))
 	}
