@@ -88,8 +88,12 @@ func exitMeaning(code int, s *reports.Summary, failOn string, written []string) 
 		if s.FilesFailed == 0 {
 			return "exit 3: the run had to leave something out (above); the reports hold everything else. Next: fix the cause and run again.\n"
 		}
+		it := "it"
+		if s.FilesFailed > 1 {
+			it = "them"
+		}
 		return fmt.Sprintf("exit 3: %s could not be read to the end (above); the reports hold everything else. "+
-			"Next: have it resent (or --exclude it if it is not X12) and run again.\n", plural(s.FilesFailed, "input", "inputs"))
+			"Next: have %s resent (or --exclude what is not X12) and run again.\n", plural(s.FilesFailed, "input", "inputs"), it)
 	}
 	return fmt.Sprintf("exit %d\n", code)
 }
