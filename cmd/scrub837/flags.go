@@ -33,6 +33,11 @@ type options struct {
 	include, exclude []string
 	version          bool
 
+	// The worklist and the hand-off (REPORTS.md: --hold-on, --split).
+	holdOn    string
+	split     bool
+	holdLevel finding.Severity // parsed --hold-on
+
 	paths   []string
 	formats []string // parsed --format
 	// failLevel is the least severity that makes the run exit 1; 0 for
@@ -65,6 +70,9 @@ func newScrubFlags(o *options) *pflag.FlagSet {
 	fs.StringArrayVar(&o.include, "include", nil, "in folders, scrub only files whose name matches `GLOB` (repeatable; a GLOB with / matches the path below the folder)")
 	fs.StringArrayVar(&o.exclude, "exclude", nil, "in folders, leave out entries whose name matches `GLOB` (repeatable); files named on the command line are always scrubbed")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	// The worklist and the hand-off.
+	fs.BoolVar(&o.split, "split", false, "also write the drop back out as X12, claim by claim: ready/ and held/ in --out")
+	fs.StringVar(&o.holdOn, "hold-on", "error", "a target claim with a finding at or above `LEVEL` is held: error or warning")
 	fs.BoolP("help", "h", false, "show this help")
 	return fs
 }
@@ -194,6 +202,14 @@ func (o *options) validate() error {
 			return fmt.Errorf("--fail-on %q: must be error, warning, info or never", o.failOn)
 		}
 		o.failLevel = sev
+	}
+	switch strings.ToLower(strings.TrimSpace(o.holdOn)) {
+	case "error":
+		o.holdLevel = finding.Error
+	case "warning":
+		o.holdLevel = finding.Warning
+	default:
+		return fmt.Errorf("--hold-on %q: must be error or warning", o.holdOn)
 	}
 	switch o.logFormat {
 	case "", logFormatConsole, logFormatJSON:

@@ -91,19 +91,25 @@ func (c closingEvent) event(code int) *zerolog.Event {
 }
 
 // finished logs the closing event of a run that wrote its reports.
-func (c closingEvent) finished(r *reports.Report, written, degraded []string, code int) {
+// worklist are the fields of the worklist and the hand-off
+// (worklistFields).
+func (c closingEvent) finished(r *reports.Report, written, degraded []string, code int, worklist []any) {
 	s := &r.Summary
 	// A key-value list keeps the fields in this order.
-	c.event(code).Fields([]any{
+	fields := []any{
 		"rules", r.Run.Rules.Name + " " + r.Run.Rules.Version,
 		"seed_only", r.Run.Rules.SeedOnly,
 		"files", s.Files, "files_failed", s.FilesFailed,
 		"transactions", s.Transactions, "transactions_skipped", s.TransactionsSkipped,
 		"claims", s.Claims, "target_claims", s.TargetClaims, "clean_target_claims", s.CleanTargetClaims,
 		"errors", s.FindingsBySeverity["error"], "warnings", s.FindingsBySeverity["warning"], "infos", s.FindingsBySeverity["info"],
+	}
+	fields = append(fields, worklist...)
+	fields = append(fields,
 		"reports", written,
 		"degraded", degraded,
-	}).Msg("run finished")
+	)
+	c.event(code).Fields(fields).Msg("run finished")
 }
 
 // progress is the terminal progress bar (a runner.Progress): bytes read

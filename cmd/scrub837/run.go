@@ -108,6 +108,8 @@ func (e *env) scrub(o *options) int {
 		MemoryCeiling: ownGCSettings(e.getenv),
 		Include:       o.include,
 		Exclude:       o.exclude,
+		HoldOn:        o.holdLevel,
+		Split:         o.split,
 	}
 	// The run's private temporary folder: made here rather than by the
 	// runner so that a signal can remove it (see rundir).
@@ -168,9 +170,9 @@ func (e *env) scrub(o *options) int {
 	if len(res.Degraded) > 0 {
 		code = exitInputFailed // the reports lack what the run had to leave out
 	}
-	closing.finished(res.Report, res.Written, res.Degraded, code)
+	closing.finished(res.Report, res.Written, res.Degraded, code, worklistFields(res.Totals, res.Split))
 	if !o.quiet {
-		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, res.Written, res.Degraded, code, o.failOn))
+		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, worklistText(res.Totals, res.Split), res.Written, res.Degraded, code, o.failOn))
 	}
 	return code
 }

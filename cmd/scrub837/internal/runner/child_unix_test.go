@@ -154,7 +154,8 @@ func TestRunKeepsFindingsWhenTheSpoolFillsUp(t *testing.T) {
 	if limited.Err != "" {
 		t.Fatalf("with a 64 KiB file-size limit the run wrote no reports: %+v", limited)
 	}
-	if len(limited.Degraded) != 1 || !strings.Contains(limited.Degraded[0], "findings kept in memory") {
+	if len(limited.Degraded) != 2 || !strings.Contains(limited.Degraded[0], "findings kept in memory") ||
+		!strings.Contains(limited.Degraded[1], "claim summaries kept in memory") {
 		t.Errorf("degraded: %q", limited.Degraded)
 	}
 	if limited.Digest != whole.Digest {

@@ -112,8 +112,8 @@ func TestRunDegradesWhenTheTemporaryFolderFails(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no reports: %v", err)
 	}
-	if len(res.Degraded) != 2 || !strings.Contains(res.Degraded[0], "cross-claim rules skipped") ||
-		!strings.Contains(res.Degraded[1], "findings kept in memory") {
+	if len(res.Degraded) != 3 || !strings.Contains(res.Degraded[0], "cross-claim rules skipped") ||
+		!strings.Contains(res.Degraded[1], "findings kept in memory") || !strings.Contains(res.Degraded[2], "claim summaries kept in memory") {
 		t.Errorf("degraded: %q", res.Degraded)
 	}
 	got := ruleCounts(t, broken.Out)

@@ -9,7 +9,6 @@ package runner
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -73,10 +72,20 @@ type Config struct {
 	Context context.Context
 	// TempDir is the run's private temporary folder (package rundir): every
 	// temporary file of the run goes there (the findings spool, the
-	// cross-claim index, the XLSX library's scratch files). Empty: Run makes
-	// one under os.TempDir() and removes it before it returns. The command
+	// cross-claim index, the XLSX library's scratch files, the claim
+	// spool, the tee of standard input for Split). Empty: Run makes one
+	// under os.TempDir() and removes it before it returns. The command
 	// makes its own, so that it can remove it when a signal stops the run.
 	TempDir string
+
+	// The worklist and the hand-off (REPORTS.md: claims.csv, --hold-on,
+	// --split).
+	// HoldOn is --hold-on: a target claim with a finding at or above it is
+	// held (finding.Error when 0).
+	HoldOn finding.Severity
+	// Split writes the inputs back out, claim by claim, into ready/ and
+	// held/ in Out, with the reports.
+	Split bool
 }
 
 // Progress is told how the scrubbing goes: the command's progress bar. Its
@@ -97,6 +106,7 @@ type Stage int
 const (
 	StageOut         Stage = iota + 1 // the report folder cannot be created or written
 	StageReports                      // the reports could not be written
+	StageSplit                        // ready/ and held/ could not be written
 	StageInterrupted                  // Config.Context was done before the reports were in place
 )
 
@@ -114,6 +124,10 @@ func (e *Error) Unwrap() error { return e.Err }
 type Result struct {
 	Report  *reports.Report
 	Written []string // the report files, in the order of Config.Formats
+	// Totals are the worklist's (held, review, ready, void, dollars held).
+	Totals reports.Totals
+	// Split is what --split wrote into ready/ and held/ (nil without it).
+	Split *SplitCounts
 	// Degraded says what the run had to do without, in a few words each,
 	// because its temporary space or file handles ran out: the cross-claim
 	// rules (each file with target claims has a FILE-CROSS-CLAIM-SKIPPED
@@ -171,6 +185,17 @@ func run(cfg Config) (*Result, error) {
 	}
 	spool := newFindingSpool(cfg.TempDir, len(inputs))
 	defer spool.close()
+	claims := newClaimSpool(cfg.TempDir, len(inputs))
+	defer claims.close()
+	var tee *stdinTee
+	if cfg.Split && hasStdin(inputs) {
+		// Standard input cannot be read twice: keep its bytes for the split.
+		var err error
+		if tee, err = newStdinTee(cfg.TempDir); err != nil {
+			return nil, &Error{StageSplit, err}
+		}
+		defer tee.remove()
+	}
 	spoolEvery := cfg.SpoolEvery
 	if spoolEvery <= 0 {
 		spoolEvery = 4096
@@ -182,14 +207,15 @@ func run(cfg Config) (*Result, error) {
 	}
 	// Fewer files at once than CPUs: let each file use more goroutines.
 	spareCPU := atOnce < runtime.GOMAXPROCS(0)
-	// A large file's findings go to the spool while it is scrubbed.
-	s := scrubber.New(cfg.Pack, scrubber.Options{TempDir: cfg.TempDir, Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery})
+	// A large file's findings and claim summaries go to their spools while
+	// it is scrubbed.
+	s := scrubber.New(cfg.Pack, scrubber.Options{TempDir: cfg.TempDir, Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery, ClaimSink: claims.putRun})
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
 	stopLimit := func() {}
 	if cfg.MemoryCeiling {
 		stopLimit = limitMemory(atOnce)
 	}
-	w := workers{ctx: ctx, s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool}
+	w := workers{ctx: ctx, s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool, claims: claims, tee: tee}
 	results, metas := w.scrubAll(atOnce)
 	if cfg.Progress != nil {
 		cfg.Progress.Done()
@@ -217,15 +243,24 @@ func run(cfg Config) (*Result, error) {
 		log.Error().Err(err).Int("findings", n).Msg("findings kept in memory: the temporary folder could not take them")
 		degraded = append(degraded, fmt.Sprintf("%d findings kept in memory (%s)", n, SafeText(err.Error())))
 	}
+	if n, err := claims.degraded(); err != nil {
+		log.Error().Err(err).Int("claims", n).Msg("claim summaries kept in memory: the temporary folder could not take them")
+		degraded = append(degraded, fmt.Sprintf("%d claim summaries kept in memory (%s)", n, SafeText(err.Error())))
+	}
+	if tee != nil {
+		if err := tee.finish(); err != nil {
+			return nil, &Error{StageSplit, err}
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	report := buildReport(results, metas, &cfg, spool)
-	written, err := writeReports(ctx, cfg.Out, cfg.Formats, report, log)
-	if err != nil {
-		return nil, &Error{StageReports, err}
+	h := handOff{ctx: ctx, cfg: &cfg, inputs: inputs, results: results, metas: metas, spool: spool, claims: claims, tee: tee, s: s, atOnce: atOnce}
+	res, err := h.write()
+	if res != nil {
+		res.Degraded = degraded
 	}
-	return &Result{Report: report, Written: written, Degraded: degraded}, nil
+	return res, err
 }
 
 // logStaleTempDirs logs the temporary folders of dead runs that a new run
@@ -274,6 +309,8 @@ type workers struct {
 	progress  Progress
 	log       zerolog.Logger
 	spool     *findingSpool
+	claims    *claimSpool
+	tee       *stdinTee // keeps standard input for --split; nil: not kept
 }
 
 // scrubAll scrubs every input, n at a time. Results are placed by input
@@ -298,6 +335,7 @@ func (w *workers) scrubAll(n int) ([]*scrubber.FileResult, []fileMeta) {
 				results[i], metas[i] = res, meta
 				if meta.replaced {
 					w.spool.drop(i)
+					w.claims.drop(i)
 				}
 				counts := w.spool.put(i, res)
 				logFile(w.log, w.inputs[i], res, meta, counts)
@@ -338,12 +376,16 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 	if w.progress != nil {
 		onBytes = w.progress.AddBytes
 	}
-	opened, err := openInput(w.ctx, in, w.stdin, onBytes, w.readAhead)
+	stdin := w.stdin
+	if in.stdin && w.tee != nil {
+		stdin = io.TeeReader(stdin, w.tee)
+	}
+	opened, err := openInput(w.ctx, in, stdin, onBytes, w.readAhead)
 	for wait, waited := 10*time.Millisecond, time.Duration(0); opened == nil && isOutOfHandles(err) && waited < openRetryFor; wait *= 2 {
 		// Out of file handles: other files give theirs back as they end.
 		time.Sleep(wait)
 		waited += wait
-		opened, err = openInput(w.ctx, in, w.stdin, onBytes, w.readAhead)
+		opened, err = openInput(w.ctx, in, stdin, onBytes, w.readAhead)
 	}
 	if opened == nil {
 		return s.Unreadable(i, in.name, err), fileMeta{}
@@ -411,87 +453,4 @@ func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMe
 		ev = ev.Str("note", "named .gz but not gzip data: read as plain X12")
 	}
 	ev.Msg("file scrubbed")
-}
-
-// writeReports writes the reports into out as one set (reports.Stage)
-// while holding the folder's lock, after completing or clearing what an
-// earlier run left there. When ctx is done the staged set is discarded
-// (a commit under way is finished first: see reports.Stage.Abort).
-func writeReports(ctx context.Context, out string, formats []string, report *reports.Report, log zerolog.Logger) ([]string, error) {
-	unlock, err := lockOut(ctx, out, log)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if err := unlock(); err != nil {
-			log.Warn().Str("out", out).Err(err).Msg("releasing the report folder lock failed")
-		}
-	}()
-	// Nobody else writes here while we hold the lock: what a run killed
-	// while writing left is stale.
-	rec, err := reports.Recover(out)
-	if err != nil {
-		return nil, err
-	}
-	logRecovery(log, out, rec)
-	st, err := reports.NewStage(out)
-	if err != nil {
-		return nil, err
-	}
-	stopAbort := context.AfterFunc(ctx, st.Abort)
-	defer stopAbort()
-	written, err := st.WriteFormats(formats, report)
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
-		st.Abort()
-		return nil, err
-	}
-	if err := st.Commit(); err != nil {
-		if errors.Is(err, reports.ErrSetIncomplete) {
-			// Committed: the reports are written, and the next run into
-			// the folder puts the rest in place.
-			log.Warn().Str("out", out).Err(err).Msg("the new reports are committed but not all in place")
-			return written, nil
-		}
-		return nil, err
-	}
-	return written, nil
-}
-
-// lockOut takes the report folder's lock. When another run holds it, it
-// says so once and waits for it, until ctx is done.
-func lockOut(ctx context.Context, out string, log zerolog.Logger) (unlock func() error, err error) {
-	unlock, err = reports.LockDir(out, false)
-	if !errors.Is(err, reports.ErrLocked) {
-		return unlock, err
-	}
-	log.Warn().Str("out", out).Str("reason", err.Error()).Msg("another run is writing reports into this folder: waiting for it to finish")
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-tick.C:
-		}
-		unlock, err = reports.LockDir(out, false)
-		if !errors.Is(err, reports.ErrLocked) {
-			return unlock, err
-		}
-	}
-}
-
-// logRecovery logs what reports.Recover did in the report folder.
-func logRecovery(log zerolog.Logger, out string, rec reports.Recovery) {
-	if rec.Completed {
-		log.Warn().Str("out", out).Msg("put in place the reports of an earlier run that was stopped while replacing them")
-	}
-	if rec.BadJournal {
-		log.Warn().Str("out", out).Msg("discarded the unreadable journal of an earlier run's reports")
-	}
-	if len(rec.Removed) > 0 {
-		log.Warn().Str("out", out).Int("files", len(rec.Removed)).Msg("removed temporary reports left by an earlier run that did not finish")
-	}
 }
