@@ -28,6 +28,12 @@ type options struct {
 	logFormat string
 	quiet     bool
 
+	// The public data files (issue 16): --data DIR, else SCRUB837_DATA;
+	// dataGiven: --data was on the command line (--data "" turns the
+	// variable off).
+	data      string
+	dataGiven bool
+
 	paths   []string
 	formats []string // parsed --format
 	// failLevel is the least severity that makes the run exit 1; 0 for
@@ -56,6 +62,8 @@ func newScrubFlags(o *options) *pflag.FlagSet {
 	fs.StringVar(&o.runID, "run-id", "", "the run's `ID` in every report (default: UTC timestamp like 20261127T031500Z)")
 	fs.StringVar(&o.logFormat, "log-format", "", "`FORMAT` of the logs on stderr: console or json (default: console on a terminal, else json)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary, warnings and errors only")
+	// The public data files (issue 16).
+	fs.StringVar(&o.data, "data", "", "read the CMS NCCI PTP and MUE, ICD-10-CM and NUCC files in `DIR` and apply their edits (default $SCRUB837_DATA; none when unset)")
 	fs.BoolP("help", "h", false, "show this help")
 	return fs
 }
@@ -66,6 +74,7 @@ func usageText(fs *pflag.FlagSet) string {
 	b.WriteString(`Usage:
   scrub837 [flags] PATH...        scrub files and folders (a folder: every regular file in it; -r recurses)
   scrub837 rules [--seed-only]    print the effective rule pack as YAML (what would be applied)
+  scrub837 data [--json] [DIR]    list the public data files in DIR that --data would read
   scrub837 version
 
 PATH may be a file, a folder, or - for standard input. .gz files are read transparently.
@@ -77,7 +86,7 @@ Flags:
 Exit codes:
   0  no finding at or above --fail-on
   1  at least one finding at or above --fail-on
-  2  bad usage, an unreadable rule pack, or --out unusable (no reports written)
+  2  bad usage, an unreadable rule pack or data file, or --out unusable (no reports written)
   3  at least one input could not be read or parsed (reports are written for the rest; 3 wins over 1)
 `)
 	return b.String()
@@ -135,6 +144,7 @@ func parseScrubArgs(args []string, stdout io.Writer) (*options, error) {
 		return nil, pflag.ErrHelp
 	}
 	o.paths = fs.Args()
+	o.dataGiven = fs.Changed("data")
 	if err := o.validate(); err != nil {
 		return nil, err
 	}

@@ -67,6 +67,10 @@ func (e *env) scrub(o *options) int {
 		log.Error().Str("rules", o.rules).Msg(err.Error())
 		return exitUsage
 	}
+	data, ok := e.loadRunData(o, rulePack, log)
+	if !ok {
+		return exitUsage
+	}
 	cfg := runner.Config{
 		Paths:         o.paths,
 		Recursive:     o.recursive,
@@ -82,6 +86,7 @@ func (e *env) scrub(o *options) int {
 		Now:           clock.now,
 		Log:           log,
 		MemoryCeiling: ownGCSettings(e.getenv),
+		Data:          data,
 	}
 	if e.stderrIsTerminal && !o.quiet {
 		cfg.Progress = &progress{sink: sink}

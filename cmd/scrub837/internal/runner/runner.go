@@ -20,6 +20,7 @@ import (
 
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 )
@@ -54,6 +55,10 @@ type Config struct {
 	// SpoolEvery is how many findings a file keeps in memory before they
 	// go to the spool as a run; 0 is 4096.
 	SpoolEvery int
+
+	// Data are the public data files (--data) the run applies
+	// (scrubber.Options.Data), listed in the report's run.data; nil: none.
+	Data *codedata.Set
 }
 
 // Progress is told how the scrubbing goes: the command's progress bar. Its
@@ -125,7 +130,7 @@ func Run(cfg Config) (*Result, error) {
 	atOnce := min(max(1, cfg.Workers), len(inputs))
 	spareCPU := atOnce < runtime.GOMAXPROCS(0)
 	// A large file's findings go to the spool while it is scrubbed.
-	s := scrubber.New(cfg.Pack, scrubber.Options{Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery})
+	s := scrubber.New(cfg.Pack, scrubber.Options{Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery, Data: cfg.Data})
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
 	stopLimit := func() {}
 	if cfg.MemoryCeiling {
