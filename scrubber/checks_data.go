@@ -17,6 +17,13 @@ import (
 // way (each asks the helpers here), so the claim hears it once, from the
 // payer's edit.
 
+// frequencyVoid is CLM05-3 of a void.
+const frequencyVoid = "8"
+
+// dataOn reports whether the data files judge this claim's lines and
+// diagnoses: with data, unless the claim is a void (see dataRules).
+func (k *claimCheck) dataOn() bool { return k.d != nil && k.c.Frequency != frequencyVoid }
+
 // dataClaim is what the data files decided for one claim that the pack's
 // rules need to know.
 type dataClaim struct {
@@ -26,8 +33,14 @@ type dataClaim struct {
 	ptpLines []bool
 }
 
-// dataRules runs the data-file rules on the claim (d is set).
+// dataRules runs the data-file rules on the claim (d is set). A void
+// (CLM05-3 = 8) cancels a claim the payer has: like NPI-INVALID, only the
+// provider's taxonomy is checked on it; its lines are not billed again.
 func (k *claimCheck) dataRules() {
+	if k.c.Frequency == frequencyVoid {
+		k.nuccTaxonomies()
+		return
+	}
 	// A claim with one target line (most claims) needs no sums per day:
 	// days stays nil and costs nothing.
 	var days *mueDays
@@ -99,7 +112,7 @@ func dataFile(what, version, file string) string {
 // on target line l's date: then MUE-EXCEEDED, not the pack's max_units,
 // judges them (LINE-UNITS keeps missing and non-positive units).
 func (k *claimCheck) mueCovers(l *claim.Line) bool {
-	if k.d == nil || !lineDate(l).valid() {
+	if !k.dataOn() || !lineDate(l).valid() {
 		return false
 	}
 	_, st := k.d.MUE(l.Procedure, l.ServiceDate[:8])

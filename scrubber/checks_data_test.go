@@ -201,6 +201,24 @@ func TestDataNCCIPTP(t *testing.T) {
 	})
 }
 
+// A void gets TAXONOMY-INVALID only: its lines are not billed again.
+func TestDataVoid(t *testing.T) {
+	c := withLine(tline("36200"))
+	c.Lines[0].Units = "2"
+	c.BillingTaxonomy = "2080S0002X"
+	c.Diagnoses = append(c.Diagnoses, claim.Diagnosis{Qualifier: "ABF", Code: "I7024"})
+	c.Frequency = "8"
+	var got []string
+	for _, f := range checkData(t, dataSet(t), c) {
+		if id, _ := rules.Lookup(f.RuleID); id.Rule().Data != "" {
+			got = append(got, f.RuleID)
+		}
+	}
+	if !slices.Equal(got, []string{"TAXONOMY-INVALID"}) {
+		t.Errorf("data rules on a void: %v", got)
+	}
+}
+
 func TestDataNCCIFindingIsAboutColumn2Line(t *testing.T) {
 	fs := checkData(t, dataSet(t), withLine(tline("36200")))
 	if len(fs) != 1 || fs[0].LineNumber != 2 || fs[0].Procedure != "36200" || fs[0].SegmentNumber != 31 ||

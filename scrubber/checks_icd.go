@@ -21,11 +21,11 @@ func (k *claimCheck) claimDOS() string {
 }
 
 // icd looks claim diagnosis d up in the ICD-10-CM file of the claim's
-// fiscal year. ok is false for the codes the pack judges: without data or
-// a usable date, a code with a point or under an ICD-9 qualifier (BK, BF)
-// — DX-CODE-INVALID says what to change there.
+// fiscal year. ok is false for the codes the pack judges: without data
+// (or on a void) or a usable date, a code with a point or under an ICD-9
+// qualifier (BK, BF) — DX-CODE-INVALID says what to change there.
 func (k *claimCheck) icd(d *claim.Diagnosis) (res codedata.Diagnosis, ok bool) {
-	if k.d == nil || d.Qualifier == "BK" || d.Qualifier == "BF" || strings.IndexByte(d.Code, '.') >= 0 {
+	if !k.dataOn() || d.Qualifier == "BK" || d.Qualifier == "BF" || strings.IndexByte(d.Code, '.') >= 0 {
 		return codedata.Diagnosis{}, false
 	}
 	dos := k.claimDOS()

@@ -139,7 +139,7 @@ func mueText(p *pack.Pack, m codedata.MUE, what string, bilateral bool, line str
 // MUE in force on its date: MUE-EXCEEDED then reports them, and
 // MOD-50-UNITS, which would say the same of a 50 line, stays quiet.
 func (k *claimCheck) mueExceedsAlone(l *claim.Line) bool {
-	if k.d == nil || !lineDate(l).valid() {
+	if !k.dataOn() || !lineDate(l).valid() {
 		return false
 	}
 	m, st := k.d.MUE(l.Procedure, l.ServiceDate[:8])

@@ -28,6 +28,11 @@ type options struct {
 	logFormat string
 	quiet     bool
 
+	// The worklist and the hand-off (REPORTS.md: --hold-on, --split).
+	holdOn    string
+	split     bool
+	holdLevel finding.Severity // parsed --hold-on
+
 	// The public data files (issue 16): --data DIR, else SCRUB837_DATA;
 	// dataGiven: --data was on the command line (--data "" turns the
 	// variable off).
@@ -62,6 +67,10 @@ func newScrubFlags(o *options) *pflag.FlagSet {
 	fs.StringVar(&o.runID, "run-id", "", "the run's `ID` in every report (default: UTC timestamp like 20261127T031500Z)")
 	fs.StringVar(&o.logFormat, "log-format", "", "`FORMAT` of the logs on stderr: console or json (default: console on a terminal, else json)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary, warnings and errors only")
+	// The worklist and the hand-off.
+	fs.BoolVar(&o.split, "split", false, "also write the drop back out as X12, claim by claim: ready/ and held/ in --out")
+	fs.StringVar(&o.holdOn, "hold-on", "error", "a target claim with a finding at or above `LEVEL` is held: error or warning")
+
 	// The public data files (issue 16).
 	fs.StringVar(&o.data, "data", "", "read the CMS NCCI PTP and MUE, ICD-10-CM and NUCC files in `DIR` and apply their edits (default $SCRUB837_DATA; none when unset)")
 	fs.BoolP("help", "h", false, "show this help")
@@ -188,6 +197,14 @@ func (o *options) validate() error {
 			return fmt.Errorf("--fail-on %q: must be error, warning, info or never", o.failOn)
 		}
 		o.failLevel = sev
+	}
+	switch strings.ToLower(strings.TrimSpace(o.holdOn)) {
+	case "error":
+		o.holdLevel = finding.Error
+	case "warning":
+		o.holdLevel = finding.Warning
+	default:
+		return fmt.Errorf("--hold-on %q: must be error or warning", o.holdOn)
 	}
 	switch o.logFormat {
 	case "", logFormatConsole, logFormatJSON:

@@ -28,6 +28,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, cfg *Config, 
 			FinishedAt:  finished,
 		},
 		ShowIDs: cfg.ShowIDs,
+		TempDir: cfg.TempDir,
 	}
 	if p := cfg.Pack; p != nil {
 		r.Run.Rules = reports.RulesInfo{

@@ -11,13 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/scrub837/scrub837/cmd/scrub837/internal/rundir"
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
 	"github.com/scrub837/scrub837/scrubber/codedata"
@@ -56,6 +56,23 @@ type Config struct {
 	// go to the spool as a run; 0 is 4096.
 	SpoolEvery int
 
+	// TempDir is the run's private temporary folder (package rundir): every
+	// temporary file of the run goes there (the findings spool, the
+	// cross-claim index, the XLSX library's scratch files, the claim
+	// spool, the tee of standard input for Split). Empty: Run makes one
+	// under os.TempDir() and removes it before it returns. The command
+	// makes its own, so that it can remove it when a signal stops the run.
+	TempDir string
+
+	// The worklist and the hand-off (REPORTS.md: claims.csv, --hold-on,
+	// --split).
+	// HoldOn is --hold-on: a target claim with a finding at or above it is
+	// held (finding.Error when 0).
+	HoldOn finding.Severity
+	// Split writes the inputs back out, claim by claim, into ready/ and
+	// held/ in Out, with the reports.
+	Split bool
+
 	// Data are the public data files (--data) the run applies
 	// (scrubber.Options.Data), listed in the report's run.data; nil: none.
 	Data *codedata.Set
@@ -82,6 +99,7 @@ const (
 	StageCrossClaims                  // the cross-claim index could not be spilled or read back
 	StageFindings                     // the findings spool could not be written
 	StageReports                      // the reports could not be written
+	StageSplit                        // ready/ and held/ could not be written
 )
 
 // Error is a run that failed: no reports, or not all of them, were
@@ -98,6 +116,10 @@ func (e *Error) Unwrap() error { return e.Err }
 type Result struct {
 	Report  *reports.Report
 	Written []string // the report files, in the order of Config.Formats
+	// Totals are the worklist's (held, review, ready, void, dollars held).
+	Totals reports.Totals
+	// Split is what --split wrote into ready/ and held/ (nil without it).
+	Split *SplitCounts
 }
 
 // Run runs one scrub: every input is in the report, including those that
@@ -105,7 +127,9 @@ type Result struct {
 // written.
 func Run(cfg Config) (*Result, error) {
 	log := cfg.Log
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+	// A folder the reports cannot go into is found before the night's
+	// work, not after it.
+	if err := reports.CheckWritable(cfg.Out); err != nil {
 		return nil, &Error{StageOut, cleanPathError(err)}
 	}
 	inputs := expandInputs(cfg.Paths, cfg.Recursive, cfg.Out, func(path, why string) {
@@ -114,14 +138,36 @@ func Run(cfg Config) (*Result, error) {
 	if len(inputs) == 0 {
 		log.Warn().Strs("paths", cfg.Paths).Msg("no input files found")
 	}
+	if cfg.TempDir == "" {
+		dir, removed, err := rundir.Create("")
+		if err != nil {
+			return nil, &Error{StageStart, err}
+		}
+		defer dir.Remove()
+		logStaleTempDirs(log, removed)
+		cfg.TempDir = dir.Path()
+	}
 	if cfg.Progress != nil {
 		cfg.Progress.Start(totalSize(inputs), len(inputs))
 	}
-	spool, err := newFindingSpool("", len(inputs))
+	spool, err := newFindingSpool(cfg.TempDir, len(inputs))
 	if err != nil {
 		return nil, &Error{StageStart, err}
 	}
 	defer spool.close()
+	claims, err := newClaimSpool(cfg.TempDir, len(inputs))
+	if err != nil {
+		return nil, &Error{StageStart, err}
+	}
+	defer claims.close()
+	var tee *stdinTee
+	if cfg.Split && hasStdin(inputs) {
+		// Standard input cannot be read twice: keep its bytes for the split.
+		if tee, err = newStdinTee(cfg.TempDir); err != nil {
+			return nil, &Error{StageStart, err}
+		}
+		defer tee.remove()
+	}
 	spoolEvery := cfg.SpoolEvery
 	if spoolEvery <= 0 {
 		spoolEvery = 4096
@@ -129,14 +175,15 @@ func Run(cfg Config) (*Result, error) {
 	// Fewer files at once than CPUs: let each file use more goroutines.
 	atOnce := min(max(1, cfg.Workers), len(inputs))
 	spareCPU := atOnce < runtime.GOMAXPROCS(0)
-	// A large file's findings go to the spool while it is scrubbed.
-	s := scrubber.New(cfg.Pack, scrubber.Options{Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery, Data: cfg.Data})
+	// A large file's findings and claim summaries go to their spools while
+	// it is scrubbed.
+	s := scrubber.New(cfg.Pack, scrubber.Options{TempDir: cfg.TempDir, Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery, ClaimSink: claims.putRun, Data: cfg.Data})
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
 	stopLimit := func() {}
 	if cfg.MemoryCeiling {
 		stopLimit = limitMemory(atOnce)
 	}
-	w := workers{s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool}
+	w := workers{s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool, claims: claims, tee: tee}
 	results, metas := w.scrubAll(atOnce)
 	if cfg.Progress != nil {
 		cfg.Progress.Done()
@@ -151,16 +198,26 @@ func Run(cfg Config) (*Result, error) {
 		// to failed): reports without them would look complete, so none.
 		return nil, &Error{StageCrossClaims, err}
 	}
-	if err := spool.flush(); err != nil {
-		// Findings were lost on the way to disk: reports would be wrong.
+	if err := errors.Join(spool.flush(), claims.flush()); err != nil {
+		// Findings or claims were lost on the way to disk: reports would
+		// be wrong.
 		return nil, &Error{StageFindings, err}
 	}
-	report := buildReport(results, metas, &cfg, spool)
-	written, err := writeReports(cfg.Out, cfg.Formats, report, log)
-	if err != nil {
-		return nil, &Error{StageReports, err}
+	if tee != nil {
+		if err := tee.finish(); err != nil {
+			return nil, &Error{StageSplit, err}
+		}
 	}
-	return &Result{Report: report, Written: written}, nil
+	h := handOff{cfg: &cfg, inputs: inputs, results: results, metas: metas, spool: spool, claims: claims, tee: tee, s: s, atOnce: atOnce}
+	return h.write()
+}
+
+// logStaleTempDirs logs the temporary folders of dead runs that a new run
+// removed.
+func logStaleTempDirs(log zerolog.Logger, removed []string) {
+	if len(removed) > 0 {
+		log.Warn().Strs("folders", removed).Msg("removed the temporary folders of earlier runs that did not finish")
+	}
 }
 
 // totalSize is the bytes of the inputs on disk; -1 when one's is unknown.
@@ -200,6 +257,8 @@ type workers struct {
 	progress  Progress
 	log       zerolog.Logger
 	spool     *findingSpool
+	claims    *claimSpool
+	tee       *stdinTee // keeps standard input for --split; nil: not kept
 }
 
 // scrubAll scrubs every input, n at a time. Results are placed by input
@@ -218,6 +277,7 @@ func (w *workers) scrubAll(n int) ([]*scrubber.FileResult, []fileMeta) {
 				results[i], metas[i] = res, meta
 				if meta.replaced {
 					w.spool.drop(i)
+					w.claims.drop(i)
 				}
 				counts := w.spool.put(i, res)
 				logFile(w.log, w.inputs[i], res, meta, counts)
@@ -255,7 +315,11 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 	if w.progress != nil {
 		onBytes = w.progress.AddBytes
 	}
-	opened, err := openInput(in, w.stdin, onBytes, w.readAhead)
+	stdin := w.stdin
+	if in.stdin && w.tee != nil {
+		stdin = io.TeeReader(stdin, w.tee)
+	}
+	opened, err := openInput(in, stdin, onBytes, w.readAhead)
 	if opened == nil {
 		return s.Unreadable(i, in.name, err), fileMeta{}
 	}
@@ -309,31 +373,4 @@ func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMe
 		ev = ev.Str("note", "named .gz but not gzip data: read as plain X12")
 	}
 	ev.Msg("file scrubbed")
-}
-
-// writeReports writes the reports into out while holding its lock. When
-// another run holds it, this one says so once and waits for it.
-func writeReports(out string, formats []string, report *reports.Report, log zerolog.Logger) ([]string, error) {
-	unlock, err := reports.LockDir(out, false)
-	if errors.Is(err, reports.ErrLocked) {
-		log.Warn().Str("out", out).Str("reason", err.Error()).Msg("another run is writing reports into this folder: waiting for it to finish")
-		unlock, err = reports.LockDir(out, true)
-		if err != nil {
-			return nil, err
-		}
-	} else if err != nil {
-		return nil, err
-	}
-	// A run killed while writing left its temporary files: nobody else
-	// writes here while we hold the lock, so they are stale.
-	if stale, err := reports.RemoveStaleTemps(out); err != nil {
-		log.Warn().Str("out", out).Err(err).Msg("removing temporary reports of an earlier run failed")
-	} else if len(stale) > 0 {
-		log.Warn().Str("out", out).Int("files", len(stale)).Msg("removed temporary reports left by an earlier run that did not finish")
-	}
-	written, werr := reports.Write(out, formats, report)
-	if uerr := unlock(); uerr != nil && werr == nil {
-		log.Warn().Str("out", out).Err(uerr).Msg("releasing the report folder lock failed")
-	}
-	return written, werr
 }
