@@ -35,17 +35,17 @@ func (k *claimCheck) nuccTaxonomy(code string, pos claim.Pos, l *claim.Line, whe
 	if where == "" {
 		where = "the rendering provider of line " + lineNumber(l) + " (2420A PRV*PE)"
 	}
-	msg := "taxonomy " + code + " of " + where + " is not a code of the NUCC health care provider taxonomy (NUCC " + t.Version + ")"
+	msg := "taxonomy " + code + " of " + where + " is not a NUCC health care provider taxonomy code (NUCC " + t.Version + ")"
 	if k.p.TaxonomyListed(code) {
-		msg += "; the rule pack lists it for " + k.p.Procedure + ", but payers reject a taxonomy NUCC does not have: the NUCC file decides"
+		msg += "; the rule pack lists it for " + k.p.Procedure + ", but payers reject a code NUCC does not have"
 	}
 	k.fireData(rules.TaxonomyInvalid, l, pos, msg,
-		"correct PRV03 to the provider's taxonomy code as on their NPPES record"+k.listedSpecialties())
+		"correct PRV03 to the provider's taxonomy code on their NPPES record"+k.listedSpecialties())
 }
 
 // listedSpecialties names the NUCC codes among the pack's taxonomies for
-// the procedure, with their specialties: "; the rule pack lists for 0620T
-// 2086S0129X (Vascular Surgery Physician), … and 6 more".
+// the procedure, with their specialties, the first two: "; for 0620T the
+// rule pack lists 2086S0129X (Vascular Surgery Physician), … and 7 more".
 func (k *claimCheck) listedSpecialties() string {
 	var names []string
 	n := 0
@@ -58,7 +58,7 @@ func (k *claimCheck) listedSpecialties() string {
 				continue
 			}
 			n++
-			if len(names) < 4 {
+			if len(names) < 2 {
 				names = append(names, e.Code+" ("+t.Specialty()+")")
 			}
 		}
@@ -66,5 +66,5 @@ func (k *claimCheck) listedSpecialties() string {
 	if n == 0 {
 		return ""
 	}
-	return "; the NUCC codes the rule pack lists for " + k.p.Procedure + " are " + capList(names, n)
+	return "; for " + k.p.Procedure + " the rule pack lists " + capList(names, n)
 }
