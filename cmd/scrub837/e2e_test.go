@@ -89,7 +89,7 @@ type runOpts struct {
 func run(t *testing.T, o runOpts, args ...string) result {
 	t.Helper()
 	out := ""
-	if !slices.Contains(args, "-o") && !slices.Contains(args, "--out") && len(args) > 0 && args[0] != "rules" && args[0] != "version" && args[0] != "explain" {
+	if !slices.Contains(args, "-o") && !slices.Contains(args, "--out") && len(args) > 0 && args[0] != "rules" && args[0] != "version" && args[0] != "explain" && args[0] != "data" {
 		out = filepath.Join(t.TempDir(), "out")
 		args = append([]string{"-o", out}, args...)
 	}
