@@ -21,11 +21,28 @@ func init() {
 const JSONSchemaVersion = 2
 
 type jsonRun struct {
-	ID          string    `json:"id"`
-	ToolVersion string    `json:"tool_version"`
-	Rules       jsonRules `json:"rules"`
-	StartedAt   string    `json:"started_at"`
-	FinishedAt  string    `json:"finished_at"`
+	ID          string         `json:"id"`
+	ToolVersion string         `json:"tool_version"`
+	Rules       jsonRules      `json:"rules"`
+	StartedAt   string         `json:"started_at"`
+	FinishedAt  string         `json:"finished_at"`
+	Data        []DataFileJSON `json:"data,omitempty"` // only with --data: the reports of a run without stay as they were
+}
+
+// DataFileJSON is one entry of run.data in exceptions.json (dates
+// YYYY-MM-DD), which `scrub837 data --json` lists too.
+type DataFileJSON struct {
+	Kind      string `json:"kind"`
+	File      string `json:"file"`
+	Member    string `json:"member,omitempty"`
+	Version   string `json:"version"`
+	Part      int    `json:"part,omitempty"`
+	Effective string `json:"effective,omitempty"`
+	Through   string `json:"through,omitempty"`
+	Rows      int    `json:"rows"`
+	RowsKept  int    `json:"rows_kept"`
+	SHA256    string `json:"sha256"`
+	Note      string `json:"note,omitempty"`
 }
 
 type jsonRules struct {
@@ -196,6 +213,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 			},
 			StartedAt:  jsonTime(r.Run.StartedAt),
 			FinishedAt: jsonTime(r.Run.FinishedAt),
+			Data:       DataFilesJSON(r.Run.Data),
 		},
 		Summary: jsonSummary{
 			Files:                    r.Summary.Files,
@@ -437,4 +455,33 @@ func nonNilMap(m map[string]int) map[string]int {
 		return map[string]int{}
 	}
 	return m
+}
+
+// DataFilesJSON is run.data for files (nil for none).
+func DataFilesJSON(files []DataFile) []DataFileJSON {
+	var out []DataFileJSON
+	for _, f := range files {
+		out = append(out, DataFileJSON{
+			Kind:      cleanText(f.Kind),
+			File:      cleanText(f.Path),
+			Member:    cleanText(f.Member),
+			Version:   cleanText(f.Version),
+			Part:      f.Part,
+			Effective: isoDate(f.Effective),
+			Through:   isoDate(f.Through),
+			Rows:      f.Rows,
+			RowsKept:  f.RowsKept,
+			SHA256:    cleanText(f.SHA256),
+			Note:      cleanText(f.Note),
+		})
+	}
+	return out
+}
+
+// isoDate writes CCYYMMDD as YYYY-MM-DD; other text as it is.
+func isoDate(d string) string {
+	if len(d) != 8 {
+		return cleanText(d)
+	}
+	return d[:4] + "-" + d[4:6] + "-" + d[6:]
 }

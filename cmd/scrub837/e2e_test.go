@@ -89,7 +89,7 @@ type runOpts struct {
 func run(t *testing.T, o runOpts, args ...string) result {
 	t.Helper()
 	out := ""
-	if !slices.Contains(args, "-o") && !slices.Contains(args, "--out") && len(args) > 0 && args[0] != "rules" && args[0] != "version" {
+	if !slices.Contains(args, "-o") && !slices.Contains(args, "--out") && len(args) > 0 && args[0] != "rules" && args[0] != "version" && args[0] != "explain" && args[0] != "data" {
 		out = filepath.Join(t.TempDir(), "out")
 		args = append([]string{"-o", out}, args...)
 	}
@@ -306,13 +306,20 @@ func TestE2EExitCodes(t *testing.T) {
 			t.Errorf("summary %+v files %+v", rep.Summary, rep.Files)
 		}
 	})
-	t.Run("3 missing path", func(t *testing.T) {
+	t.Run("2 missing path, nothing written", func(t *testing.T) {
+		// Issue 15: a missing command-line path exited 3 and replaced last
+		// night's reports.
+		out := filepath.Join(t.TempDir(), "out")
+		expectCode(t, run(t, runOpts{}, "-o", out, clean), exitOK)
+		before := snapshot(t, out)
 		missing := filepath.Join(dir, "not-there.837")
-		r := run(t, runOpts{}, clean, missing)
-		expectCode(t, r, exitInputFailed)
-		rep := parseReport(t, r.json(t))
-		if len(rep.Files) != 2 || rep.Files[1].Path != missing || rep.Files[1].Status != "failed" || rep.Files[1].Error == "" {
-			t.Errorf("files: %+v", rep.Files)
+		r := run(t, runOpts{}, "-o", out, clean, missing)
+		expectCode(t, r, exitUsage)
+		if !strings.HasPrefix(r.stderr, "scrub837: "+missing+" does not exist") || r.stdout != "" {
+			t.Errorf("stdout %q, stderr %q", r.stdout, r.stderr)
+		}
+		if after := snapshot(t, out); after != before {
+			t.Errorf("last night's reports changed:\n%s\n%s", before, after)
 		}
 	})
 	t.Run("3 wins over 1", func(t *testing.T) {
@@ -440,9 +447,12 @@ func TestE2EFolderWithBrokenFiles(t *testing.T) {
 		got = append(got, filepath.Base(f.Path)+"="+f.Status)
 	}
 	t.Logf("files: %v", got)
-	wantNames := []string{"a-clean.837", "b-garbage.837", "c-truncated.837", "d-truncated.837.gz", "e-empty.837", "f-clean.837"}
+	wantNames := []string{"a-clean.837", "b-garbage.837", "c-truncated.837", "d-truncated.837.gz", "e-empty.837", "f-clean.837", "sub"}
 	if len(rep.Files) != len(wantNames) || rep.Summary.Files != len(wantNames) {
-		t.Fatalf("files: %v, want %v (without -r the sub-folder is not entered)", got, wantNames)
+		t.Fatalf("files: %v, want %v (without -r the sub-folder is not entered, only listed)", got, wantNames)
+	}
+	if sub := rep.Files[len(rep.Files)-1]; sub.Status != "skipped" || !strings.Contains(sub.Error, "-r") {
+		t.Errorf("the sub-folder: %+v, want skipped with a reason naming -r", sub)
 	}
 	status := map[string]string{}
 	for i, f := range rep.Files {
@@ -480,7 +490,7 @@ func TestE2EFolderWithBrokenFiles(t *testing.T) {
 
 	rr := run(t, runOpts{}, "-r", dir)
 	rep = parseReport(t, rr.json(t))
-	if len(rep.Files) != len(wantNames)+1 || filepath.Base(rep.Files[len(rep.Files)-1].Path) != "g-nested.837" {
+	if len(rep.Files) != len(wantNames) || filepath.Base(rep.Files[len(rep.Files)-1].Path) != "g-nested.837" { // sub/ entered, not listed
 		t.Errorf("-r: %d files, last %+v", len(rep.Files), rep.Files[len(rep.Files)-1])
 	}
 }
@@ -832,6 +842,22 @@ func TestE2ERulesAndVersion(t *testing.T) {
 	if !strings.Contains(h.stdout, "--fail-on") {
 		t.Errorf("--help: %s", h.stdout)
 	}
+	// Issue 15: --version was an unknown flag, and there was no way to ask
+	// what one rule means.
+	vv := run(t, runOpts{}, "--version")
+	expectCode(t, vv, exitOK)
+	if vv.stdout != v.stdout {
+		t.Errorf("--version %q, version %q", vv.stdout, v.stdout)
+	}
+	x := run(t, runOpts{}, "explain", "bundle-included")
+	expectCode(t, x, exitOK)
+	for _, want := range []string{"BUNDLE-INCLUDED: ", "Severity: error", "related:", "36200", "override_modifiers:"} {
+		if !strings.Contains(x.stdout, want) {
+			t.Errorf("explain BUNDLE-INCLUDED lacks %q:\n%s", want, x.stdout)
+		}
+	}
+	expectCode(t, run(t, runOpts{}, "explain", "NO-SUCH-RULE"), exitUsage)
+	expectCode(t, run(t, runOpts{}, "explain"), exitUsage)
 }
 
 // A run killed while writing reports leaves hidden temporary files in

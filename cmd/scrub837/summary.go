@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,10 +16,10 @@ import (
 
 // summaryText is the short summary printed on stdout after a run;
 // procedure names the pack's target code (0620T), worklist the lines about
-// the worklist and the hand-off (worklistText), code is the exit code and
-// failOn the --fail-on level as given. It ends with what the exit code
-// means and what to do next.
-func summaryText(r *reports.Report, procedure string, written, degraded []string, worklist string, code int, failOn string) string {
+// the worklist (worklistText), code is the exit code and failOn the
+// --fail-on level as given. It ends with what the exit code means and what
+// to do next.
+func summaryText(r *reports.Report, procedure, worklist string, written, degraded []string, code int, failOn string) string {
 	if procedure == "" {
 		procedure = "target"
 	}
@@ -36,6 +37,7 @@ func summaryText(r *reports.Report, procedure string, written, degraded []string
 	fmt.Fprintf(&b, "  %s claims: %s (%s clean, %s with an error), %s lines: %s\n",
 		procedure, thousands(s.TargetClaims), thousands(s.CleanTargetClaims), thousands(sumValues(s.HeldTargetClaimsByPayerGroup)),
 		procedure, thousands(s.TargetLines))
+	b.WriteString(worklist)
 	fmt.Fprintf(&b, "  findings: %s, %s, %s info\n",
 		plural(s.FindingsBySeverity["error"], "error", "errors"), plural(s.FindingsBySeverity["warning"], "warning", "warnings"),
 		thousands(s.FindingsBySeverity["info"]))
@@ -47,7 +49,6 @@ func summaryText(r *reports.Report, procedure string, written, degraded []string
 			fmt.Fprintf(&b, "  failed: %s: %s\n", printable(f.Path), printable(runner.SafeText(f.Error)))
 		}
 	}
-	b.WriteString(worklist)
 	for _, d := range degraded {
 		fmt.Fprintf(&b, "  left out: %s\n", printable(d))
 	}
@@ -68,6 +69,11 @@ func exitMeaning(code int, s *reports.Summary, failOn string, written []string) 
 	where := "the reports"
 	if len(written) > 0 {
 		where = printable(written[0])
+	}
+	for _, w := range written {
+		if filepath.Base(w) == "claims.csv" { // the worklist: claim by claim, held first
+			where = printable(w)
+		}
 	}
 	findings := 0
 	for _, n := range s.FindingsBySeverity {
@@ -90,8 +96,12 @@ func exitMeaning(code int, s *reports.Summary, failOn string, written []string) 
 		if s.FilesFailed == 0 {
 			return "exit 3: the run had to leave something out (above); the reports hold everything else. Next: fix the cause and run again.\n"
 		}
+		it := "it"
+		if s.FilesFailed > 1 {
+			it = "them"
+		}
 		return fmt.Sprintf("exit 3: %s could not be read to the end (above); the reports hold everything else. "+
-			"Next: have it resent (or --exclude it if it is not X12) and run again.\n", plural(s.FilesFailed, "input", "inputs"))
+			"Next: have %s resent (or --exclude what is not X12) and run again.\n", plural(s.FilesFailed, "input", "inputs"), it)
 	}
 	return fmt.Sprintf("exit %d\n", code)
 }
