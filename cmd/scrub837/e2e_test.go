@@ -89,7 +89,7 @@ type runOpts struct {
 func run(t *testing.T, o runOpts, args ...string) result {
 	t.Helper()
 	out := ""
-	if !slices.Contains(args, "-o") && !slices.Contains(args, "--out") && len(args) > 0 && args[0] != "rules" && args[0] != "version" && args[0] != "explain" {
+	if !slices.Contains(args, "-o") && !slices.Contains(args, "--out") && len(args) > 0 && args[0] != "rules" && args[0] != "version" && args[0] != "explain" && args[0] != "data" {
 		out = filepath.Join(t.TempDir(), "out")
 		args = append([]string{"-o", out}, args...)
 	}
@@ -148,13 +148,29 @@ type jsonReport struct {
 		Error  string `json:"error"`
 		Claims int    `json:"claims"`
 	} `json:"files"`
+	Claims []struct {
+		File     string `json:"file"`
+		ClaimID  string `json:"claim_id"`
+		MemberID string `json:"member_id"`
+	} `json:"claims"`
+	// A target claim's findings name it by its place in Claims (Claim)
+	// and leave file and member ID to it: see file.
 	Findings []struct {
+		Claim    *int   `json:"claim"`
 		File     string `json:"file"`
 		ClaimID  string `json:"claim_id"`
 		RuleID   string `json:"rule_id"`
 		Severity string `json:"severity"`
 		MemberID string `json:"member_id"`
 	} `json:"findings"`
+}
+
+// file is the input finding i is about: its own, or its claim's.
+func (r jsonReport) file(i int) string {
+	if c := r.Findings[i].Claim; c != nil {
+		return r.Claims[*c].File
+	}
+	return r.Findings[i].File
 }
 
 func parseReport(t *testing.T, data []byte) jsonReport {
@@ -349,7 +365,7 @@ func TestE2EStdin(t *testing.T) {
 	if len(rep.Files) != 1 || rep.Files[0].Path != "-" || rep.Files[0].Bytes != int64(len(data)) || rep.Files[0].SHA256 != sha256Hex(data) {
 		t.Errorf("stdin file entry: %+v", rep.Files)
 	}
-	if len(rep.Findings) == 0 || rep.Findings[0].File != "-" {
+	if len(rep.Findings) == 0 || rep.file(0) != "-" || rep.Findings[0].Claim == nil {
 		t.Fatalf("stdin findings: %+v", rep.Findings)
 	}
 	// Same findings as the file, but for the file column.
@@ -460,8 +476,8 @@ func TestE2EFolderWithBrokenFiles(t *testing.T) {
 	}
 	// Every failed file says why, in files[] and in a finding.
 	byFile := map[string]int{}
-	for _, f := range rep.Findings {
-		byFile[filepath.Base(f.File)]++
+	for i := range rep.Findings {
+		byFile[filepath.Base(rep.file(i))]++
 	}
 	for _, f := range rep.Files {
 		if f.Status == "failed" && (f.Error == "" || byFile[filepath.Base(f.Path)] == 0) {

@@ -38,6 +38,12 @@ type options struct {
 	split     bool
 	holdLevel finding.Severity // parsed --hold-on
 
+	// The public data files (issue 16): --data DIR, else SCRUB837_DATA;
+	// dataGiven: --data was on the command line (--data "" turns the
+	// variable off).
+	data      string
+	dataGiven bool
+
 	paths   []string
 	formats []string // parsed --format
 	// failLevel is the least severity that makes the run exit 1; 0 for
@@ -73,6 +79,9 @@ func newScrubFlags(o *options) *pflag.FlagSet {
 	// The worklist and the hand-off.
 	fs.BoolVar(&o.split, "split", false, "also write the drop back out as X12, claim by claim: ready/ and held/ in --out")
 	fs.StringVar(&o.holdOn, "hold-on", "error", "a target claim with a finding at or above `LEVEL` is held: error or warning")
+
+	// The public data files (issue 16).
+	fs.StringVar(&o.data, "data", "", "read the CMS NCCI PTP and MUE, ICD-10-CM and NUCC files in `DIR` and apply their edits (default $SCRUB837_DATA; none when unset)")
 	fs.BoolP("help", "h", false, "show this help")
 	return fs
 }
@@ -83,6 +92,7 @@ func usageText(fs *pflag.FlagSet) string {
 	b.WriteString(`Usage:
   scrub837 [flags] PATH...        scrub files and folders (a folder: every regular file in it; -r recurses)
   scrub837 rules [--seed-only]    print the effective rule pack as YAML (what would be applied)
+  scrub837 data [--json] [DIR]    list the public data files in DIR that --data would read
   scrub837 explain RULE-ID        what a rule checks, its severity, its source, and the pack entries it uses
   scrub837 version                (also --version)
 
@@ -96,7 +106,7 @@ Flags:
 Exit codes:
   0  no finding at or above --fail-on
   1  at least one finding at or above --fail-on
-  2  bad usage (a PATH that does not exist too), an unreadable rule pack, or --out unusable (no reports written)
+  2  bad usage (a PATH that does not exist too), an unreadable rule pack or data file, or --out unusable (no reports written)
   3  at least one input could not be read or parsed, or the run had to leave something out (temporary
      space or file handles ran out); the reports are written for everything else (3 wins over 1)
   130, 143  stopped by SIGINT or SIGTERM (no reports written; last night's are left as they were)
@@ -156,6 +166,7 @@ func parseScrubArgs(args []string, stdout io.Writer) (*options, error) {
 		return nil, pflag.ErrHelp
 	}
 	o.paths = fs.Args()
+	o.dataGiven = fs.Changed("data")
 	if o.version {
 		return o, nil
 	}

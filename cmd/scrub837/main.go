@@ -4,6 +4,7 @@
 //
 //	scrub837 [flags] PATH...        scrub files and folders
 //	scrub837 rules [--seed-only]    print the effective rule pack as YAML
+//	scrub837 data [--json] [DIR]    list the public data files --data would read
 //	scrub837 explain RULE-ID        what a rule checks and the pack entries it uses
 //	scrub837 version                print the version (also --version)
 //
@@ -31,7 +32,7 @@ import (
 const (
 	exitOK          = 0 // no finding at or above --fail-on
 	exitFindings    = 1 // at least one finding at or above --fail-on
-	exitUsage       = 2 // bad usage, an unreadable rule pack, or --out unusable: no reports written
+	exitUsage       = 2 // bad usage, an unreadable rule pack or data file, or --out unusable: no reports written
 	exitInputFailed = 3 // an input could not be read or parsed, or the run had to leave something out (reports written for the rest)
 
 	// A run stopped by a signal: 128 + the signal's number, as a shell
@@ -86,6 +87,8 @@ func (e *env) main(args []string) int {
 		switch args[0] {
 		case "rules":
 			return e.rulesCommand(args[1:])
+		case "data":
+			return e.dataCommand(args[1:])
 		case "version":
 			return e.versionCommand(args[1:])
 		case "explain":

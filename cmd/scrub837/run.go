@@ -80,6 +80,10 @@ func (e *env) scrub(o *options) int {
 		// The error names the pack file and line; it never holds claim data.
 		return e.fatal(sink, closing, exitUsage, err.Error())
 	}
+	data, err := e.loadRunData(o, rulePack, log)
+	if err != nil {
+		return e.fatal(sink, closing, exitUsage, err.Error())
+	}
 
 	// From here on a signal stops the run cleanly: temporary files and a
 	// staged report set are removed, and the exit code says which signal.
@@ -110,6 +114,7 @@ func (e *env) scrub(o *options) int {
 		Exclude:       o.exclude,
 		HoldOn:        o.holdLevel,
 		Split:         o.split,
+		Data:          data,
 	}
 	// The run's private temporary folder: made here rather than by the
 	// runner so that a signal can remove it (see rundir).

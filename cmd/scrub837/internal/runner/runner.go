@@ -21,6 +21,7 @@ import (
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/rundir"
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 )
@@ -86,6 +87,10 @@ type Config struct {
 	// Split writes the inputs back out, claim by claim, into ready/ and
 	// held/ in Out, with the reports.
 	Split bool
+
+	// Data are the public data files (--data) the run applies
+	// (scrubber.Options.Data), listed in the report's run.data; nil: none.
+	Data *codedata.Set
 }
 
 // Stage is the part of a run that failed.
@@ -198,7 +203,7 @@ func run(cfg Config) (*Result, error) {
 	spareCPU := atOnce < runtime.GOMAXPROCS(0)
 	// A large file's findings and claim summaries go to their spools while
 	// it is scrubbed.
-	s := scrubber.New(cfg.Pack, scrubber.Options{TempDir: cfg.TempDir, Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery, ClaimSink: claims.putRun})
+	s := scrubber.New(cfg.Pack, scrubber.Options{TempDir: cfg.TempDir, Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery, ClaimSink: claims.putRun, Data: cfg.Data})
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
 	stopLimit := func() {}
 	if cfg.MemoryCeiling {
