@@ -142,6 +142,9 @@ func (e *env) scrub(o *options) int {
 	var out runOutcome
 	select {
 	case out = <-done:
+		if bar != nil {
+			bar.Done()
+		}
 	case sig := <-sigs:
 		cancel()
 		forced := false

@@ -93,17 +93,6 @@ type Config struct {
 	Data *codedata.Set
 }
 
-// Progress is told how the scrubbing goes: the command's progress bar. Its
-// methods may be called from several goroutines.
-type Progress interface {
-	// Start: size bytes in files inputs (size -1: unknown, stdin).
-	Start(size int64, files int)
-	AddBytes(n int64)
-	FileDone(claims int)
-	// Done: every file is scrubbed.
-	Done()
-}
-
 // Stage is the part of a run that failed.
 type Stage int
 
@@ -223,7 +212,7 @@ func run(cfg Config) (*Result, error) {
 	w := workers{ctx: ctx, s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool, claims: claims, tee: tee}
 	results, metas := w.scrubAll(atOnce)
 	if cfg.Progress != nil {
-		cfg.Progress.Done()
+		cfg.Progress.Phase(PhaseCrossClaims)
 	}
 	if err := ctx.Err(); err != nil {
 		stopLimit()
@@ -259,6 +248,9 @@ func run(cfg Config) (*Result, error) {
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if cfg.Progress != nil {
+		cfg.Progress.Phase(PhaseReports)
 	}
 	h := handOff{ctx: ctx, cfg: &cfg, inputs: inputs, results: results, metas: metas, spool: spool, claims: claims, tee: tee, s: s, atOnce: atOnce}
 	res, err := h.write()
@@ -302,6 +294,9 @@ type fileMeta struct {
 	// replaced: the scrubber panicked and the result is a failed file's,
 	// so what the file spooled before does not count
 	replaced bool
+	// claimsSeen: the claims the progress bar was told of while the file
+	// was read (claimCounter)
+	claimsSeen int
 }
 
 // workers scrub the inputs of a run.
@@ -345,7 +340,8 @@ func (w *workers) scrubAll(n int) ([]*scrubber.FileResult, []fileMeta) {
 				counts := w.spool.put(i, res)
 				logFile(w.log, w.inputs[i], res, meta, counts)
 				if w.progress != nil {
-					w.progress.FileDone(res.Claims)
+					w.progress.AddClaims(res.Claims - meta.claimsSeen) // the estimate, corrected
+					w.progress.FileDone()
 				}
 			}
 		})
@@ -399,7 +395,13 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 	if err != nil {
 		res = s.Unreadable(i, in.name, err)
 	} else {
-		res = s.Scrub(i, in.name, opened.x12)
+		x12 := opened.x12
+		if w.progress != nil {
+			counter := &claimCounter{r: x12, add: w.progress.AddClaims}
+			defer func() { meta.claimsSeen = counter.seen }()
+			x12 = counter
+		}
+		res = s.Scrub(i, in.name, x12)
 	}
 	// The scrubber may stop early (not X12, a fatal read error): read the
 	// rest so the hash and byte count describe the whole file.
