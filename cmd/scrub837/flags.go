@@ -12,6 +12,7 @@ import (
 
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/history"
 )
 
 // options are the scrub run's flags and paths (cmd/scrub837/REPORTS.md, "Command line").
@@ -27,6 +28,13 @@ type options struct {
 	runID     string
 	logFormat string
 	quiet     bool
+
+	// The claim history (REPORTS.md, "History"; issue 17). history is
+	// --history, else SCRUB837_HISTORY (filled by the command, which sees
+	// the environment); "" is no history.
+	history     string
+	skipSeen    bool
+	historyKeep int
 
 	paths   []string
 	formats []string // parsed --format
@@ -56,6 +64,10 @@ func newScrubFlags(o *options) *pflag.FlagSet {
 	fs.StringVar(&o.runID, "run-id", "", "the run's `ID` in every report (default: UTC timestamp like 20261127T031500Z)")
 	fs.StringVar(&o.logFormat, "log-format", "", "`FORMAT` of the logs on stderr: console or json (default: console on a terminal, else json)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary, warnings and errors only")
+	// The claim history (REPORTS.md, "History").
+	fs.StringVar(&o.history, "history", "", "keep the claim history in a SQLite file's `PATH` or a postgres:// URL (default: $"+historyEnv+", else none)")
+	fs.BoolVar(&o.skipSeen, "skip-seen", false, "skip files the history shows were scrubbed with the same rule pack (needs --history)")
+	fs.IntVar(&o.historyKeep, "history-keep", history.DefaultKeepDays, "keep the history's runs of the last `DAYS` days")
 	fs.BoolP("help", "h", false, "show this help")
 	return fs
 }
@@ -66,6 +78,7 @@ func usageText(fs *pflag.FlagSet) string {
 	b.WriteString(`Usage:
   scrub837 [flags] PATH...        scrub files and folders (a folder: every regular file in it; -r recurses)
   scrub837 rules [--seed-only]    print the effective rule pack as YAML (what would be applied)
+  scrub837 history [--last N]     list the claim history's last runs (see --history)
   scrub837 version
 
 PATH may be a file, a folder, or - for standard input. .gz files are read transparently.
@@ -188,6 +201,9 @@ func (o *options) validate() error {
 		if err := checkRunID(o.runID); err != nil {
 			return err
 		}
+	}
+	if o.historyKeep < 1 {
+		return fmt.Errorf("--history-keep must be at least 1 day, got %d", o.historyKeep)
 	}
 	return nil
 }

@@ -71,6 +71,7 @@ func TestParseScrubArgsErrors(t *testing.T) {
 		{"--run-id", " ", "x"},       // blank
 		{"-o", "", "x"},              // no out
 		{""},                         // empty path
+		{"--history-keep", "0", "x"}, // keeps nothing
 	} {
 		if _, err := parseScrubArgs(args, &bytes.Buffer{}); err == nil {
 			t.Errorf("%q: no error", args)
@@ -85,7 +86,8 @@ func TestParseScrubArgsHelp(t *testing.T) {
 		t.Fatalf("err = %v, want ErrHelp", err)
 	}
 	for _, want := range []string{"-o, --out DIR", "--format LIST", "--rules FILE", "--seed-only", "-r, --recursive",
-		"-j, --workers N", "--fail-on LEVEL", "--show-ids", "--run-id ID", "--log-format", "-q, --quiet", "Exit codes"} {
+		"-j, --workers N", "--fail-on LEVEL", "--show-ids", "--run-id ID", "--log-format", "-q, --quiet",
+		"--history PATH", "--skip-seen", "--history-keep DAYS", "scrub837 history", "Exit codes"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q:\n%s", want, out.String())
 		}

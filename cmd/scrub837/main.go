@@ -4,6 +4,7 @@
 //
 //	scrub837 [flags] PATH...        scrub files and folders
 //	scrub837 rules [--seed-only]    print the effective rule pack as YAML
+//	scrub837 history [--last N]     list the claim history's last runs
 //	scrub837 version                print the version
 //
 // The command line, the report formats and the exit codes are the contract
@@ -80,6 +81,8 @@ func (e *env) main(args []string) int {
 		switch args[0] {
 		case "rules":
 			return e.rulesCommand(args[1:])
+		case "history":
+			return e.historyCommand(args[1:])
 		case "version":
 			return e.versionCommand(args[1:])
 		case "help":

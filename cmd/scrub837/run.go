@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/history"
 )
 
 // runClock gives the run's start and finish times: the wall clock, or
@@ -67,6 +69,19 @@ func (e *env) scrub(o *options) int {
 		log.Error().Str("rules", o.rules).Msg(err.Error())
 		return exitUsage
 	}
+	// The claim history, opened before anything is scrubbed: what it
+	// refuses is a usage error, with no reports.
+	var hist *history.Store
+	if target := historyTarget(o.history, e.getenv); target != "" {
+		hist, err = openHistory(context.Background(), target, e.getenv)
+		if err != nil {
+			log.Error().Str("error", runner.SafeText(err.Error())).Msg("cannot use the claim history: no reports written")
+			return exitUsage
+		}
+		defer hist.Close()
+	} else if o.skipSeen {
+		return e.usageError(errors.New("--skip-seen needs a claim history: give --history (or set " + historyEnv + ")"))
+	}
 	cfg := runner.Config{
 		Paths:         o.paths,
 		Recursive:     o.recursive,
@@ -86,12 +101,28 @@ func (e *env) scrub(o *options) int {
 	if e.stderrIsTerminal && !o.quiet {
 		cfg.Progress = &progress{sink: sink}
 	}
+	if hist != nil {
+		cfg.History = &runHistory{store: hist, packSHA256: rulePack.SHA256, failLevel: o.failLevel, keepDays: o.historyKeep, log: log}
+		cfg.SkipSeen = o.skipSeen
+		if cfg.Trend, err = trend(context.Background(), hist); err != nil {
+			log.Warn().Str("history", hist.String()).Str("error", runner.SafeText(err.Error())).
+				Msg("cannot read the claim history's last runs: report.html shows no trend")
+		}
+	}
 	res, err := runner.Run(cfg)
 	if err != nil {
 		return runFailed(log, o, err)
 	}
 
 	code := exitCode(res.Report, o.failLevel)
+	if res.HistoryErr != nil {
+		// Not recorded, the run would be missing from tomorrow's duplicate
+		// checks with nobody told: cron must hear of it, and 3 is "reports
+		// written, something failed".
+		log.Error().Str("history", hist.String()).Str("error", runner.SafeText(res.HistoryErr.Error())).
+			Msg("the claim history was not updated: the reports are complete, but this run is not in the history (run it again to record it)")
+		code = exitInputFailed
+	}
 	logRun(log, res.Report, res.Written, time.Since(wallStart), code)
 	if !o.quiet {
 		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, res.Written))

@@ -27,6 +27,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, cfg *Config, 
 			FinishedAt:  finished,
 		},
 		ShowIDs: cfg.ShowIDs,
+		Trend:   cfg.Trend,
 	}
 	if p := cfg.Pack; p != nil {
 		r.Run.Rules = reports.RulesInfo{
