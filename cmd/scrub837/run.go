@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/scrub837/scrub837/cmd/scrub837/internal/rundir"
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber/finding"
@@ -97,6 +98,17 @@ func (e *env) scrub(o *options) int {
 		Now:           clock.now,
 		Log:           log,
 		MemoryCeiling: ownGCSettings(e.getenv),
+	}
+	// The run's private temporary folder: made here rather than by the
+	// runner so that a signal can remove it (see rundir).
+	if tmp, removed, err := rundir.Create(""); err != nil {
+		log.Error().Err(err).Msg("cannot create the run's temporary folder")
+	} else {
+		defer tmp.Remove()
+		cfg.TempDir = tmp.Path()
+		if len(removed) > 0 {
+			log.Warn().Strs("folders", removed).Msg("removed the temporary folders of earlier runs that did not finish")
+		}
 	}
 	if e.stderrIsTerminal && !o.quiet {
 		cfg.Progress = &progress{sink: sink}

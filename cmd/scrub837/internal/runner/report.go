@@ -27,6 +27,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, cfg *Config, 
 			FinishedAt:  finished,
 		},
 		ShowIDs: cfg.ShowIDs,
+		TempDir: cfg.TempDir,
 		Trend:   cfg.Trend,
 	}
 	if p := cfg.Pack; p != nil {

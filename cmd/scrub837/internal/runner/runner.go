@@ -19,6 +19,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/scrub837/scrub837/cmd/scrub837/internal/rundir"
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
 	"github.com/scrub837/scrub837/scrubber/finding"
@@ -55,6 +56,13 @@ type Config struct {
 	// SpoolEvery is how many findings a file keeps in memory before they
 	// go to the spool as a run; 0 is 4096.
 	SpoolEvery int
+
+	// TempDir is the run's private temporary folder (package rundir): every
+	// temporary file of the run goes there (the findings spool, the
+	// cross-claim index, the XLSX library's scratch files). Empty: Run makes
+	// one under os.TempDir() and removes it before it returns. The command
+	// makes its own, so that it can remove it when a signal stops the run.
+	TempDir string
 
 	// The claim history (--history; REPORTS.md, "History"). History is nil
 	// without one; with one, the run is recorded once its reports are in
@@ -135,10 +143,19 @@ func Run(cfg Config) (*Result, error) {
 	if len(inputs) == 0 {
 		log.Warn().Strs("paths", cfg.Paths).Msg("no input files found")
 	}
+	if cfg.TempDir == "" {
+		dir, removed, err := rundir.Create("")
+		if err != nil {
+			return nil, &Error{StageStart, err}
+		}
+		defer dir.Remove()
+		logStaleTempDirs(log, removed)
+		cfg.TempDir = dir.Path()
+	}
 	if cfg.Progress != nil {
 		cfg.Progress.Start(totalSize(inputs), len(inputs))
 	}
-	spool, err := newFindingSpool("", len(inputs))
+	spool, err := newFindingSpool(cfg.TempDir, len(inputs))
 	if err != nil {
 		return nil, &Error{StageStart, err}
 	}
@@ -151,7 +168,7 @@ func Run(cfg Config) (*Result, error) {
 	atOnce := min(max(1, cfg.Workers), len(inputs))
 	spareCPU := atOnce < runtime.GOMAXPROCS(0)
 	// A large file's findings go to the spool while it is scrubbed.
-	s := scrubber.New(cfg.Pack, scrubber.Options{Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery})
+	s := scrubber.New(cfg.Pack, scrubber.Options{TempDir: cfg.TempDir, Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery})
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
 	stopLimit := func() {}
 	if cfg.MemoryCeiling {
@@ -190,6 +207,14 @@ func Run(cfg Config) (*Result, error) {
 		res.HistoryErr = cfg.History.Record(context.Background(), report)
 	}
 	return res, nil
+}
+
+// logStaleTempDirs logs the temporary folders of dead runs that a new run
+// removed.
+func logStaleTempDirs(log zerolog.Logger, removed []string) {
+	if len(removed) > 0 {
+		log.Warn().Strs("folders", removed).Msg("removed the temporary folders of earlier runs that did not finish")
+	}
 }
 
 // totalSize is the bytes of the inputs on disk; -1 when one's is unknown.

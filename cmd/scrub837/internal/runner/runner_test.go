@@ -3,12 +3,15 @@ package runner
 import (
 	"bytes"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
 	"github.com/scrub837/scrub837/scrubber/pack"
 )
@@ -56,5 +59,67 @@ func TestScrubAllKeepsInputOrder(t *testing.T) {
 		if results[41].Status != scrubber.StatusFailed {
 			t.Errorf("an input that could not be expanded is not failed: %+v", results[41])
 		}
+	}
+}
+
+// samples are the sample files of testdata/samples.txt (broken ones
+// included), from this package's folder.
+func samples(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "samples.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			paths = append(paths, filepath.Join(repoRoot, line))
+		}
+	}
+	return paths
+}
+
+const repoRoot = "../../../.."
+
+// testConfig is a run of paths into a new report folder, every format, with
+// a fixed run ID and clock.
+func testConfig(t *testing.T, paths ...string) Config {
+	t.Helper()
+	p, err := pack.Default(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Config{
+		Paths:   paths,
+		Out:     filepath.Join(t.TempDir(), "out"),
+		Formats: reports.Formats(),
+		Pack:    p,
+		Workers: 2,
+		RunID:   "test",
+		Started: time.Unix(0, 0).UTC(),
+		Log:     zerolog.Nop(),
+	}
+}
+
+// Every temporary file of a run goes into its private folder: with $TMPDIR
+// unusable (a regular file, not a folder) a run given its own folder writes
+// every report, the workbook included (the XLSX library's scratch files).
+func TestRunKeepsTemporaryFilesInItsFolder(t *testing.T) {
+	cfg := testConfig(t, samples(t)...)
+	cfg.TempDir = t.TempDir()
+	cfg.SpoolEvery = 1
+	notADir := filepath.Join(t.TempDir(), "file")
+	writeFile(t, notADir, nil)
+	t.Setenv("TMPDIR", notADir)
+	res, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Written) != len(reports.Formats())+1 { // csv writes two files
+		t.Errorf("written: %v", res.Written)
+	}
+	left, _ := os.ReadDir(cfg.TempDir)
+	if len(left) != 0 {
+		t.Errorf("the run left %d files in its folder (the command removes it; spools are unlinked at once)", len(left))
 	}
 }
