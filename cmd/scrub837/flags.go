@@ -90,8 +90,9 @@ Flags:
 Exit codes:
   0  no finding at or above --fail-on
   1  at least one finding at or above --fail-on
-  2  bad usage, an unreadable rule pack, or --out unusable (no reports written)
-  3  at least one input could not be read or parsed (reports are written for the rest; 3 wins over 1)
+  2  bad usage, an unreadable rule pack, --out unusable, or a claim history that cannot be used (no reports written)
+  3  at least one input could not be read or parsed (reports are written for the rest; 3 wins over 1),
+     or the run could not be recorded in the claim history after its reports were written
 `)
 	return b.String()
 }

@@ -31,8 +31,8 @@ import (
 const (
 	exitOK          = 0 // no finding at or above --fail-on
 	exitFindings    = 1 // at least one finding at or above --fail-on
-	exitUsage       = 2 // bad usage, an unreadable rule pack, or --out unusable: no reports written
-	exitInputFailed = 3 // an input could not be read or parsed (reports written for the rest), or the cross-claim index could not be read back (no reports)
+	exitUsage       = 2 // bad usage, an unreadable rule pack, --out unusable, or a claim history that cannot be used: no reports written
+	exitInputFailed = 3 // an input could not be read or parsed (reports written for the rest), the cross-claim index could not be read back (no reports), or the run could not be recorded in the claim history (reports written)
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3". Builds
