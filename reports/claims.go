@@ -12,29 +12,6 @@ import (
 	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
-// ClaimSummary is what the scrubber knows of one target claim (a claim that
-// bills the pack's procedure): one per target claim, in input order. With
-// the findings (which carry FileIndex and ClaimOffset) it makes the claim's
-// worklist row.
-type ClaimSummary struct {
-	FileIndex   int    // the input's place in the run, as Finding.FileIndex
-	File        string // the input as named on the command line
-	ClaimOffset int64  // byte offset of the CLM segment, as Finding.ClaimOffset
-	ClaimID     string // CLM01
-	STControl   string // ST02
-	Frequency   string // CLM05-3: 1 original, 7 replacement, 8 void
-	ServiceDate string // the first service date of its lines, CCYYMMDD (or a range as billed)
-	TargetLines int    // its lines that bill the target procedure
-	TotalCharge string // CLM02 as billed
-	PayerName   string
-	PayerID     string
-	PayerGroup  string
-	BillingNPI  string
-	// RenderingNPI is the claim's rendering provider (2310B), else "".
-	RenderingNPI string
-	MemberID     string // whole; writers mask it unless told to show IDs
-}
-
 // ClaimSource gives a run's target claims in input order (file, then CLM
 // byte offset) without holding them all in memory.
 type ClaimSource interface {
@@ -42,17 +19,17 @@ type ClaimSource interface {
 	// Each calls fn for every claim in input order and stops at the first
 	// error fn returns. It may be called more than once, also from several
 	// goroutines at once. The *ClaimSummary is valid only during the call.
-	Each(fn func(*ClaimSummary) error) error
+	Each(fn func(*finding.ClaimSummary) error) error
 }
 
 // ClaimSlice is a ClaimSource held in memory.
-type ClaimSlice []ClaimSummary
+type ClaimSlice []finding.ClaimSummary
 
 // Len is the number of claims.
 func (s ClaimSlice) Len() int { return len(s) }
 
 // Each calls fn for each claim in order.
-func (s ClaimSlice) Each(fn func(*ClaimSummary) error) error {
+func (s ClaimSlice) Each(fn func(*finding.ClaimSummary) error) error {
 	for i := range s {
 		if err := fn(&s[i]); err != nil {
 			return err
@@ -119,7 +96,7 @@ func ClaimStatusOf(worst finding.Severity, frequency string, holdOn finding.Seve
 // ClaimRow is one row of the worklist: a target claim and what its
 // findings say.
 type ClaimRow struct {
-	ClaimSummary
+	finding.ClaimSummary
 	Status Status
 	// Worst is the severity of its worst finding; 0 when it has none.
 	Worst                   finding.Severity
@@ -184,7 +161,7 @@ func (a *claimAgg) add(f *finding.Finding) {
 }
 
 // row makes the claim's worklist row.
-func (a *claimAgg) row(c *ClaimSummary, holdOn finding.Severity) ClaimRow {
+func (a *claimAgg) row(c *finding.ClaimSummary, holdOn finding.Severity) ClaimRow {
 	row := ClaimRow{ClaimSummary: *c, Errors: a.counts[0], Warnings: a.counts[1], Infos: a.counts[2],
 		FirstFix: a.fix, FirstProblem: a.problem}
 	if a.any {
@@ -280,7 +257,7 @@ func (r *Report) mergeClaims(h mergeHooks) (err error) {
 	}
 	// window takes the findings before limit (exclusive) and returns the
 	// current claim's tally.
-	window := func(cur *ClaimSummary, limit claimKey, endOfFile bool) (*claimAgg, error) {
+	window := func(cur *finding.ClaimSummary, limit claimKey, endOfFile bool) (*claimAgg, error) {
 		key := claimKey{cur.FileIndex, cur.ClaimOffset}
 		if cur.FileIndex != earlyFile {
 			clear(early)
@@ -331,9 +308,9 @@ func (r *Report) mergeClaims(h mergeHooks) (err error) {
 		return agg, nil
 	}
 
-	var cur ClaimSummary
+	var cur finding.ClaimSummary
 	have := false
-	finish := func(next *ClaimSummary) error {
+	finish := func(next *finding.ClaimSummary) error {
 		var limit claimKey
 		endOfFile := next == nil || next.FileIndex != cur.FileIndex
 		if !endOfFile {
@@ -350,7 +327,7 @@ func (r *Report) mergeClaims(h mergeHooks) (err error) {
 		return nil
 	}
 	if r.Claims != nil {
-		err = r.Claims.Each(func(c *ClaimSummary) error {
+		err = r.Claims.Each(func(c *finding.ClaimSummary) error {
 			if have {
 				if !(claimKey{cur.FileIndex, cur.ClaimOffset}).less(claimKey{c.FileIndex, c.ClaimOffset}) {
 					return fmt.Errorf("reports: claims out of input order: %s at byte %d (file %d) after byte %d (file %d)",

@@ -24,6 +24,8 @@ type fileScrub struct {
 	// pack's name patterns are too slow to match on every claim.
 	payerGroups map[string]string
 	payerKey    []byte
+
+	summaries summaries // for Options.ClaimSink
 }
 
 // related is claim.Options.Related: the pack lists code as a related code.
@@ -66,6 +68,7 @@ func (f *fileScrub) check(c *claim.Claim) {
 			detach(&res.Findings[i])
 		}
 		f.handOver()
+		f.summarize(c)
 		// Counts, not a list: memory does not grow with target claims.
 		res.TargetClaims++
 		res.tally(c.PayerGroup, worst, +1)

@@ -65,6 +65,14 @@ type Options struct {
 	// several files call it at once.
 	FindingSink func(index int, run []finding.Finding)
 	SinkEvery   int
+	// ClaimSink, when set, takes a summary of each target claim (a claim
+	// with a line that bills the pack's procedure), in runs: the runs of
+	// one Scrub come in input order (CLM byte offset), none after Scrub
+	// returns; index is the Scrub's index. A summary says nothing of the
+	// claim's status, which its findings decide (cross-claim ones too,
+	// which Finish adds later). The sink must not keep run; Scrubs of
+	// several files call it at once.
+	ClaimSink func(index int, run []finding.ClaimSummary)
 }
 
 // New returns a Scrubber for pack p.
@@ -150,6 +158,7 @@ func (s *Scrubber) Scrub(index int, name string, r io.Reader) *FileResult {
 		}
 		f.check(c)
 	}
+	f.handOverClaims()
 	n := cr.Counts()
 	res.Interchanges, res.Transactions, res.TransactionsSkipped = n.Interchanges, n.Transactions, n.TransactionsSkipped
 	res.Claims, res.ServiceLines, res.TargetLines, res.Bytes = n.Claims, n.ServiceLines, n.TargetLines, n.Bytes

@@ -29,6 +29,11 @@ type options struct {
 	logFormat string
 	quiet     bool
 
+	// The worklist and the hand-off (REPORTS.md: --hold-on, --split).
+	holdOn    string
+	split     bool
+	holdLevel finding.Severity // parsed --hold-on
+
 	// The claim history (REPORTS.md, "History"; issue 17). history is
 	// --history, else SCRUB837_HISTORY (filled by the command, which sees
 	// the environment); "" is no history.
@@ -64,6 +69,10 @@ func newScrubFlags(o *options) *pflag.FlagSet {
 	fs.StringVar(&o.runID, "run-id", "", "the run's `ID` in every report (default: UTC timestamp like 20261127T031500Z)")
 	fs.StringVar(&o.logFormat, "log-format", "", "`FORMAT` of the logs on stderr: console or json (default: console on a terminal, else json)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary, warnings and errors only")
+	// The worklist and the hand-off.
+	fs.BoolVar(&o.split, "split", false, "also write the drop back out as X12, claim by claim: ready/ and held/ in --out")
+	fs.StringVar(&o.holdOn, "hold-on", "error", "a target claim with a finding at or above `LEVEL` is held: error or warning")
+
 	// The claim history (REPORTS.md, "History").
 	fs.StringVar(&o.history, "history", "", "keep the claim history in a SQLite file's `PATH` or a postgres:// URL (default: $"+historyEnv+", else none)")
 	fs.BoolVar(&o.skipSeen, "skip-seen", false, "skip files the history shows were scrubbed with the same rule pack (needs --history)")
@@ -192,6 +201,14 @@ func (o *options) validate() error {
 			return fmt.Errorf("--fail-on %q: must be error, warning, info or never", o.failOn)
 		}
 		o.failLevel = sev
+	}
+	switch strings.ToLower(strings.TrimSpace(o.holdOn)) {
+	case "error":
+		o.holdLevel = finding.Error
+	case "warning":
+		o.holdLevel = finding.Warning
+	default:
+		return fmt.Errorf("--hold-on %q: must be error or warning", o.holdOn)
 	}
 	switch o.logFormat {
 	case "", logFormatConsole, logFormatJSON:

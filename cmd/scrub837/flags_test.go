@@ -57,6 +57,33 @@ func TestParseScrubArgsFailOnLevels(t *testing.T) {
 	}
 }
 
+// --hold-on takes error (the default) or warning; --split is off unless
+// given.
+func TestParseScrubArgsWorklist(t *testing.T) {
+	for _, tc := range []struct {
+		args  []string
+		level finding.Severity
+		split bool
+	}{
+		{[]string{"x"}, finding.Error, false},
+		{[]string{"--hold-on", "warning", "--split", "x"}, finding.Warning, true},
+		{[]string{"--hold-on", "Error", "x"}, finding.Error, false},
+	} {
+		o, err := parseScrubArgs(tc.args, &bytes.Buffer{})
+		if err != nil {
+			t.Fatalf("%q: %v", tc.args, err)
+		}
+		if o.holdLevel != tc.level || o.split != tc.split {
+			t.Errorf("%q: hold on %v, split %v", tc.args, o.holdLevel, o.split)
+		}
+	}
+	for _, bad := range []string{"info", "never", ""} {
+		if _, err := parseScrubArgs([]string{"--hold-on", bad, "x"}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "--hold-on") {
+			t.Errorf("--hold-on %q: %v", bad, err)
+		}
+	}
+}
+
 func TestParseScrubArgsErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{},                           // no path

@@ -70,14 +70,16 @@ func newLogger(o *options, terminal bool, w io.Writer) zerolog.Logger {
 }
 
 // logRun logs the one event of the run.
-func logRun(log zerolog.Logger, r *reports.Report, written []string, took time.Duration, code int) {
+// worklist are the fields of the worklist and the hand-off
+// (worklistFields).
+func logRun(log zerolog.Logger, r *reports.Report, written []string, took time.Duration, code int, worklist []any) {
 	s := &r.Summary
 	ev := log.Info()
 	if code == exitInputFailed {
 		ev = log.Warn()
 	}
 	// A key-value list keeps the fields in this order.
-	ev.Fields([]any{
+	fields := []any{
 		"run_id", r.Run.ID,
 		"rules", r.Run.Rules.Name + " " + r.Run.Rules.Version,
 		"seed_only", r.Run.Rules.SeedOnly,
@@ -85,10 +87,14 @@ func logRun(log zerolog.Logger, r *reports.Report, written []string, took time.D
 		"transactions", s.Transactions, "transactions_skipped", s.TransactionsSkipped,
 		"claims", s.Claims, "target_claims", s.TargetClaims, "clean_target_claims", s.CleanTargetClaims,
 		"errors", s.FindingsBySeverity["error"], "warnings", s.FindingsBySeverity["warning"], "infos", s.FindingsBySeverity["info"],
+	}
+	fields = append(fields, worklist...)
+	fields = append(fields,
 		"reports", written,
 		"duration_ms", took,
 		"exit_code", code,
-	}).Msg("run finished")
+	)
+	ev.Fields(fields).Msg("run finished")
 }
 
 // progress is the terminal progress bar (a runner.Progress): bytes read

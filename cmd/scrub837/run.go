@@ -98,6 +98,8 @@ func (e *env) scrub(o *options) int {
 		Now:           clock.now,
 		Log:           log,
 		MemoryCeiling: ownGCSettings(e.getenv),
+		HoldOn:        o.holdLevel,
+		Split:         o.split,
 	}
 	// The run's private temporary folder: made here rather than by the
 	// runner so that a signal can remove it (see rundir).
@@ -135,9 +137,10 @@ func (e *env) scrub(o *options) int {
 			Msg("the claim history was not updated: the reports are complete, but this run is not in the history (run it again to record it)")
 		code = exitInputFailed
 	}
-	logRun(log, res.Report, res.Written, time.Since(wallStart), code)
+	logRun(log, res.Report, res.Written, time.Since(wallStart), code, worklistFields(res.Totals, res.Split))
 	if !o.quiet {
 		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, res.Written))
+		fmt.Fprint(e.stdout, worklistText(res.Totals, res.Split))
 	}
 	return code
 }

@@ -53,6 +53,8 @@ type Claim struct {
 	Pos            Pos         // the CLM segment
 	TotalCharge    string      // CLM02
 	PlaceOfService string      // CLM05-1
+	Frequency      string      // CLM05-3 as written: 1 original, 7 replacement, 8 void
+	OriginalRef    string      // 2300 REF*F8, REF02: the payer's number of the claim a replacement or void stands for
 	Diagnoses      []Diagnosis // HI codes qualified ABK, ABF (or ICD-9 BK, BF), in order; others are not pointable
 
 	// 2310B rendering provider

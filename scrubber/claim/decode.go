@@ -146,6 +146,11 @@ func (d *decoder) decode(raw *rawClaim) *Claim {
 			c.Pos = ref.pos
 			c.TotalCharge = m.of(seg.Element(2))
 			c.PlaceOfService = m.of(seg.Component(5, 1))
+			c.Frequency = m.of(seg.Component(5, 3))
+		case segREFF8:
+			if c.OriginalRef == "" {
+				c.OriginalRef = m.of(seg.Element(2))
+			}
 		case segHI:
 			for e := 1; e <= seg.NumElements(); e++ {
 				d.parts = seg.Repetitions(e, d.parts[:0])

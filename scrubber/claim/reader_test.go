@@ -90,7 +90,7 @@ func TestModelClaims(t *testing.T) {
 		BillingNPI: "1234567893", BillingNPIPos: at(10),
 		MemberID: "W00000001", MemberIDPos: at(19),
 		PayerName: "AETNA", PayerID: "60054", PayerPos: at(23), PayerGroup: "group of 60054",
-		ID: "C1", Pos: at(24), TotalCharge: "2300", PlaceOfService: "22",
+		ID: "C1", Pos: at(24), TotalCharge: "2300", PlaceOfService: "22", Frequency: "1",
 		// APR (reason for visit) and BE (value) are not pointable: left out.
 		Diagnoses: []claim.Diagnosis{
 			{Qualifier: "ABK", Code: "I70234", Pointer: 1, Pos: at(26)},
@@ -128,7 +128,7 @@ func TestModelClaims(t *testing.T) {
 		// Under a 2000C patient: member and payer are the parent 2000B's.
 		MemberID: "W00000002", MemberIDPos: at(54), HasPatient: true,
 		PayerName: "BLUE CROSS", PayerID: "BC001", PayerPos: at(55), PayerGroup: "group of BC001",
-		ID: "C2", Pos: at(59), TotalCharge: "750", PlaceOfService: "11",
+		ID: "C2", Pos: at(59), TotalCharge: "750", PlaceOfService: "11", Frequency: "1",
 		Diagnoses: []claim.Diagnosis{{Qualifier: "ABK", Code: "I70244", Pointer: 1, Pos: at(60)}},
 		// The only NM1*82 is the 2330D other payer's (after SBR): no 2310B.
 		Lines: []claim.Line{
@@ -143,6 +143,33 @@ func TestModelClaims(t *testing.T) {
 	c4 := claims[2]
 	if c4.ID != "C4" || c4.MemberID != "W00000003" || c4.HasPatient || len(c4.Lines) != 1 || c4.Lines[0].Procedure != "37224" || c4.TargetLines != 0 {
 		t.Errorf("C4 = %+v", c4)
+	}
+}
+
+// The claim's REF*F8 is the 2300 one: not a line's (2400) nor an other
+// payer's (2330) REF of the same qualifier. CLM05-3 is read as written.
+func TestFrequencyAndOriginalRef(t *testing.T) {
+	text := string(readFixture(t, "claims.txt"))
+	for _, edit := range [][2]string{
+		{"REF*D9*TRACE1~", "REF*F8*PAYERCLAIM1~"},
+		{"REF*G2*OTHERRENDER~", "REF*F8*OTHERPAYER~"},
+		{"REF*6R*L1~", "REF*F8*LINE~"},
+		{"CLM*C2*750***11:B:1*", "CLM*C2*750***11:B:8*"},
+		{"CLM*C4*200***11:B:1*", "CLM*C4*200***11*"},
+	} {
+		if !strings.Contains(text, edit[0]) {
+			t.Fatalf("fixture has no %q", edit[0])
+		}
+		text = strings.Replace(text, edit[0], edit[1], 1)
+	}
+	claims, problems, _ := read(t, "claims.txt", []byte(text))
+	if len(problems) != 0 || len(claims) != 3 {
+		t.Fatalf("%d claims, problems %+v", len(claims), problems)
+	}
+	for i, want := range [][2]string{{"1", "PAYERCLAIM1"}, {"8", ""}, {"", ""}} {
+		if c := claims[i]; c.Frequency != want[0] || c.OriginalRef != want[1] {
+			t.Errorf("claim %s: frequency %q, REF*F8 %q; want %q, %q", c.ID, c.Frequency, c.OriginalRef, want[0], want[1])
+		}
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 
 // The walker reads one file's segments and places them: it keeps the
 // header context of the open 2000A/2000B/2000C loops and copies the
-// segments of the open claim it may need (CLM, HI, 2310B NM1*82/PRV*PE, LX,
+// segments of the open claim it may need (CLM, HI, REF*F8, 2310B NM1*82/PRV*PE, LX,
 // SV1, DTP*472, 2420A NM1*82/PRV*PE) into a reused arena, noting, by
 // comparing bytes, whether a line bills the procedure or a related code.
 // Only when the claim ends (next CLM, HL, the end of the transaction or of
@@ -30,6 +30,7 @@ const (
 	segDTP472          // 2400 DTP*472
 	segLineNM182       // 2420A NM1*82
 	segLinePRVPE       // 2420A PRV*PE
+	segREFF8           // 2300 REF*F8
 )
 
 // HL levels the walker knows (HL03); levelOther is any other code.
@@ -149,7 +150,7 @@ type walker struct {
 // other one, so the reader need not hand them out (x12io.Reader.Want).
 // Keep the two in step: TestSkippingSegmentsGivesTheSameClaims compares a
 // walk of every segment with a walk of these.
-var walkedSegments = []string{"ISA", "IEA", "GS", "GE", "ST", "SE", "CLM", "SV1", "SBR", "HL", "HI", "LX", "NM1", "PRV", "DTP"}
+var walkedSegments = []string{"ISA", "IEA", "GS", "GE", "ST", "SE", "CLM", "SV1", "SBR", "HL", "HI", "LX", "NM1", "PRV", "DTP", "REF"}
 
 // step reads and handles one segment or reader error; at the end of the
 // input, or a fatal error, it closes what is open and finishes.
@@ -260,6 +261,12 @@ func (w *walker) segment(seg *x12io.Segment) {
 	case 'D':
 		if w.inClaim && w.sawLX && firstIs(d, 3, sep, "472") && seg.Is("DTP") {
 			w.store(segDTP472, seg)
+		}
+	case 'R':
+		// REF*F8 is a 2300 segment: before the lines and the other-payer
+		// (2320) loops.
+		if w.inClaim && !w.sawLX && !w.otherPayer && firstIs(d, 3, sep, "F8") && seg.Is("REF") {
+			w.store(segREFF8, seg)
 		}
 	}
 }

@@ -26,3 +26,49 @@ func TestFindingCodec(t *testing.T) {
 		}
 	}
 }
+
+func TestClaimCodec(t *testing.T) {
+	c := ClaimSummary{FileIndex: 3, File: "in/a.837", ClaimOffset: 1234, ClaimID: "C1", STControl: "0001", Frequency: "7",
+		OriginalRef: "PAYER123", ServiceDate: "20260115", TargetLines: 2, TotalCharge: "1250.00", PayerName: "AETNA",
+		PayerID: "60054", PayerGroup: "Aetna", BillingNPI: "1234567893", RenderingNPI: "1245319599", MemberID: "W123456789",
+		Lines: []ClaimLine{
+			{Number: 1, Segment: 40, Offset: 1400, ServiceDate: "20260115", Side: SideRight, RenderingNPI: "1245319599"},
+			{Number: 3, Segment: 52, Offset: 1800, Side: SideBoth},
+		}}
+	var buf []byte
+	buf = AppendClaim(buf, &c)
+	buf = AppendClaim(buf, &ClaimSummary{ClaimID: "C2"})
+	got, rest, err := ReadClaim(buf)
+	if err != nil || !reflect.DeepEqual(got, c) {
+		t.Fatalf("first: %v\n got %+v\nwant %+v", err, got, c)
+	}
+	second, rest, err := ReadClaim(rest)
+	if err != nil || !reflect.DeepEqual(second, ClaimSummary{ClaimID: "C2"}) || len(rest) != 0 {
+		t.Fatalf("second: %v %+v rest %d", err, second, len(rest))
+	}
+	first := len(AppendClaim(nil, &c))
+	for cut := range first {
+		if _, _, err := ReadClaim(buf[:cut]); err == nil {
+			t.Fatalf("a claim cut at %d of %d bytes decoded without error", cut, first)
+		}
+	}
+}
+
+func TestSideOf(t *testing.T) {
+	for _, tc := range []struct {
+		mods []string
+		want Side
+	}{
+		{nil, SideNone},
+		{[]string{"59"}, SideNone},
+		{[]string{"RT"}, SideRight},
+		{[]string{"59", "LT"}, SideLeft},
+		{[]string{"RT", "LT"}, SideBoth},
+		{[]string{"50", "RT"}, SideBoth},
+		{[]string{"rt"}, SideNone}, // as billed: X12 codes are upper case
+	} {
+		if got := SideOf(tc.mods); got != tc.want {
+			t.Errorf("SideOf(%q) = %q, want %q", tc.mods, got, tc.want)
+		}
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -59,10 +58,20 @@ type Config struct {
 
 	// TempDir is the run's private temporary folder (package rundir): every
 	// temporary file of the run goes there (the findings spool, the
-	// cross-claim index, the XLSX library's scratch files). Empty: Run makes
-	// one under os.TempDir() and removes it before it returns. The command
+	// cross-claim index, the XLSX library's scratch files, the claim
+	// spool, the tee of standard input for Split). Empty: Run makes one
+	// under os.TempDir() and removes it before it returns. The command
 	// makes its own, so that it can remove it when a signal stops the run.
 	TempDir string
+
+	// The worklist and the hand-off (REPORTS.md: claims.csv, --hold-on,
+	// --split).
+	// HoldOn is --hold-on: a target claim with a finding at or above it is
+	// held (finding.Error when 0).
+	HoldOn finding.Severity
+	// Split writes the inputs back out, claim by claim, into ready/ and
+	// held/ in Out, with the reports.
+	Split bool
 
 	// The claim history (--history; REPORTS.md, "History"). History is nil
 	// without one; with one, the run is recorded once its reports are in
@@ -108,6 +117,7 @@ const (
 	StageCrossClaims                  // the cross-claim index could not be spilled or read back
 	StageFindings                     // the findings spool could not be written
 	StageReports                      // the reports could not be written
+	StageSplit                        // ready/ and held/ could not be written
 )
 
 // Error is a run that failed: no reports, or not all of them, were
@@ -124,6 +134,10 @@ func (e *Error) Unwrap() error { return e.Err }
 type Result struct {
 	Report  *reports.Report
 	Written []string // the report files, in the order of Config.Formats
+	// Totals are the worklist's (held, review, ready, void, dollars held).
+	Totals reports.Totals
+	// Split is what --split wrote into ready/ and held/ (nil without it).
+	Split *SplitCounts
 	// HistoryErr is why the run could not be recorded in the claim
 	// history (Config.History) after its reports were written.
 	HistoryErr error
@@ -134,7 +148,9 @@ type Result struct {
 // written.
 func Run(cfg Config) (*Result, error) {
 	log := cfg.Log
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+	// A folder the reports cannot go into is found before the night's
+	// work, not after it.
+	if err := reports.CheckWritable(cfg.Out); err != nil {
 		return nil, &Error{StageOut, cleanPathError(err)}
 	}
 	inputs := expandInputs(cfg.Paths, cfg.Recursive, cfg.Out, func(path, why string) {
@@ -160,6 +176,19 @@ func Run(cfg Config) (*Result, error) {
 		return nil, &Error{StageStart, err}
 	}
 	defer spool.close()
+	claims, err := newClaimSpool(cfg.TempDir, len(inputs))
+	if err != nil {
+		return nil, &Error{StageStart, err}
+	}
+	defer claims.close()
+	var tee *stdinTee
+	if cfg.Split && hasStdin(inputs) {
+		// Standard input cannot be read twice: keep its bytes for the split.
+		if tee, err = newStdinTee(cfg.TempDir); err != nil {
+			return nil, &Error{StageStart, err}
+		}
+		defer tee.remove()
+	}
 	spoolEvery := cfg.SpoolEvery
 	if spoolEvery <= 0 {
 		spoolEvery = 4096
@@ -167,14 +196,15 @@ func Run(cfg Config) (*Result, error) {
 	// Fewer files at once than CPUs: let each file use more goroutines.
 	atOnce := min(max(1, cfg.Workers), len(inputs))
 	spareCPU := atOnce < runtime.GOMAXPROCS(0)
-	// A large file's findings go to the spool while it is scrubbed.
-	s := scrubber.New(cfg.Pack, scrubber.Options{TempDir: cfg.TempDir, Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery})
+	// A large file's findings and claim summaries go to their spools while
+	// it is scrubbed.
+	s := scrubber.New(cfg.Pack, scrubber.Options{TempDir: cfg.TempDir, Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery, ClaimSink: claims.putRun})
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
 	stopLimit := func() {}
 	if cfg.MemoryCeiling {
 		stopLimit = limitMemory(atOnce)
 	}
-	w := workers{s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool}
+	w := workers{s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool, claims: claims, tee: tee}
 	if cfg.SkipSeen && cfg.History != nil {
 		w.seen = cfg.History
 	}
@@ -192,21 +222,23 @@ func Run(cfg Config) (*Result, error) {
 		// to failed): reports without them would look complete, so none.
 		return nil, &Error{StageCrossClaims, err}
 	}
-	if err := spool.flush(); err != nil {
-		// Findings were lost on the way to disk: reports would be wrong.
+	if err := errors.Join(spool.flush(), claims.flush()); err != nil {
+		// Findings or claims were lost on the way to disk: reports would
+		// be wrong.
 		return nil, &Error{StageFindings, err}
 	}
-	report := buildReport(results, metas, &cfg, spool)
-	written, err := writeReports(cfg.Out, cfg.Formats, report, log)
-	if err != nil {
-		return nil, &Error{StageReports, err}
+	if tee != nil {
+		if err := tee.finish(); err != nil {
+			return nil, &Error{StageSplit, err}
+		}
 	}
-	res := &Result{Report: report, Written: written}
-	if cfg.History != nil {
-		// Here, not by the caller: the findings spool closes when Run returns.
-		res.HistoryErr = cfg.History.Record(context.Background(), report)
+	h := handOff{cfg: &cfg, inputs: inputs, results: results, metas: metas, spool: spool, claims: claims, tee: tee, s: s, atOnce: atOnce}
+	res, err := h.write()
+	if err == nil && cfg.History != nil {
+		// Here, not by the caller: the spools close when Run returns.
+		res.HistoryErr = cfg.History.Record(context.Background(), res.Report)
 	}
-	return res, nil
+	return res, err
 }
 
 // logStaleTempDirs logs the temporary folders of dead runs that a new run
@@ -256,6 +288,8 @@ type workers struct {
 	progress  Progress
 	log       zerolog.Logger
 	spool     *findingSpool
+	claims    *claimSpool
+	tee       *stdinTee // keeps standard input for --split; nil: not kept
 	// seen, when set, is asked about each file before it is scrubbed
 	// (--skip-seen).
 	seen History
@@ -277,6 +311,7 @@ func (w *workers) scrubAll(n int) ([]*scrubber.FileResult, []fileMeta) {
 				results[i], metas[i] = res, meta
 				if meta.replaced {
 					w.spool.drop(i)
+					w.claims.drop(i)
 				}
 				counts := w.spool.put(i, res)
 				logFile(w.log, w.inputs[i], res, meta, counts)
@@ -319,7 +354,11 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 	if w.progress != nil {
 		onBytes = w.progress.AddBytes
 	}
-	opened, err := openInput(in, w.stdin, onBytes, w.readAhead)
+	stdin := w.stdin
+	if in.stdin && w.tee != nil {
+		stdin = io.TeeReader(stdin, w.tee)
+	}
+	opened, err := openInput(in, stdin, onBytes, w.readAhead)
 	if opened == nil {
 		return s.Unreadable(i, in.name, err), fileMeta{}
 	}
@@ -408,31 +447,4 @@ func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMe
 		ev = ev.Str("note", "named .gz but not gzip data: read as plain X12")
 	}
 	ev.Msg("file scrubbed")
-}
-
-// writeReports writes the reports into out while holding its lock. When
-// another run holds it, this one says so once and waits for it.
-func writeReports(out string, formats []string, report *reports.Report, log zerolog.Logger) ([]string, error) {
-	unlock, err := reports.LockDir(out, false)
-	if errors.Is(err, reports.ErrLocked) {
-		log.Warn().Str("out", out).Str("reason", err.Error()).Msg("another run is writing reports into this folder: waiting for it to finish")
-		unlock, err = reports.LockDir(out, true)
-		if err != nil {
-			return nil, err
-		}
-	} else if err != nil {
-		return nil, err
-	}
-	// A run killed while writing left its temporary files: nobody else
-	// writes here while we hold the lock, so they are stale.
-	if stale, err := reports.RemoveStaleTemps(out); err != nil {
-		log.Warn().Str("out", out).Err(err).Msg("removing temporary reports of an earlier run failed")
-	} else if len(stale) > 0 {
-		log.Warn().Str("out", out).Int("files", len(stale)).Msg("removed temporary reports left by an earlier run that did not finish")
-	}
-	written, werr := reports.Write(out, formats, report)
-	if uerr := unlock(); uerr != nil && werr == nil {
-		log.Warn().Str("out", out).Err(uerr).Msg("releasing the report folder lock failed")
-	}
-	return written, werr
 }
