@@ -18,9 +18,13 @@ type Rule struct {
 	// Severity is the default of scrubber/RULES.md; a pack sets the
 	// severity of the rules it configures.
 	Severity finding.Severity
-	// Builtin rules (X12 structure, unreadable files) are always on; the
-	// others are on when the rule pack lists them.
+	// Builtin rules (X12 structure, unreadable files, the claim history)
+	// are not configured in a rule pack; the others are on when the pack
+	// lists them.
 	Builtin bool
+	// History rules compare a claim with earlier runs' (--history): the
+	// command checks them after the scrub, and only with a history.
+	History bool
 	// OnClaim rules can fire on a claim (the others are about a file,
 	// interchange or transaction).
 	OnClaim bool
@@ -74,6 +78,7 @@ const (
 	X12Not837P
 	X12Version
 	FileUnreadable
+	HistDuplicate
 
 	numIDs
 )
@@ -131,6 +136,8 @@ var catalogue = [numIDs]row{
 	X12Not837P:            {"X12-NOT-837P", Rule{Severity: warn, Builtin: true, Checks: "a transaction that is not an 837P: skipped and counted"}},
 	X12Version:            {"X12-VERSION", Rule{Severity: info, Builtin: true, Checks: "an 837P of another 005010X222 guide than 005010X222A1"}},
 	FileUnreadable:        {"FILE-UNREADABLE", Rule{Severity: err, Builtin: true, Checks: "the file cannot be read, decompressed or holds no ISA"}},
+	HistDuplicate: {"HIST-DUPLICATE", Rule{Severity: err, Builtin: true, OnClaim: true, History: true,
+		Checks: "an original target line for a patient, date and side that an earlier run recorded on a claim that went out"}},
 }
 
 // byName finds an ID by its name.
