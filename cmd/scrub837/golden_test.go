@@ -34,6 +34,9 @@ type goldenRun struct {
 	name  string
 	flags []string
 	dir   string // under testdata/golden
+	// earlier, when set, are files scrubbed first, as run golden-earlier,
+	// into a new claim history that the golden run then uses (--history).
+	earlier []string
 }
 
 // goldenFiles are the reports compared whole: the findings, the worklist,
@@ -43,6 +46,9 @@ var goldenFiles = []string{"exceptions.csv", "claims.csv", "exceptions.json"}
 var goldenRuns = []goldenRun{
 	{name: "default", dir: "."},
 	{name: "seed-only", flags: []string{"--seed-only"}, dir: "seed-only"},
+	// HIST-DUPLICATE: an earlier night sent DX-CLEAN's patient, date and
+	// side; it also held one and replaced one, which do not count.
+	{name: "history", dir: "history", earlier: []string{"testdata/history/earlier-night.837"}},
 }
 
 // goldenReports runs the binary on every sample file (paths relative to the
@@ -52,6 +58,12 @@ func goldenReports(t *testing.T, g goldenRun) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "out")
 	args := append([]string{"-o", out, "--run-id", "golden", "--fail-on", "never", "-j", "4"}, g.flags...)
+	if g.earlier != nil {
+		h := filepath.Join(t.TempDir(), "history.db")
+		before := append([]string{"-o", filepath.Join(t.TempDir(), "earlier"), "--run-id", "golden-earlier", "--fail-on", "never", "--history", h}, g.earlier...)
+		expectCode(t, run(t, runOpts{dir: repoRoot, env: []string{"SOURCE_DATE_EPOCH=0"}}, before...), exitOK)
+		args = append(args, "--history", h)
+	}
 	args = append(args, allFixtures(t)...)
 	r := run(t, runOpts{dir: repoRoot, env: []string{"SOURCE_DATE_EPOCH=0"}}, args...)
 	// The samples hold deliberately broken files: exit 3 is expected.

@@ -79,6 +79,56 @@ func (h *runHistory) Seen(ctx context.Context, fileSHA256 string) (string, bool,
 	return fmt.Sprintf("scrubbed in run %s on %s", run.ID, run.Started.UTC().Format("2006-01-02 15:04 UTC")), true, nil
 }
 
+// Duplicates implements runner.History: it looks tonight's claims up in
+// the history and gives each line found its earlier claims, oldest first.
+func (h *runHistory) Duplicates(ctx context.Context, night []runner.NightClaim) ([]runner.LineDuplicate, error) {
+	claims := make([]history.Claim, len(night))
+	for i, n := range night {
+		c := n.Summary
+		claims[i] = history.Claim{ClaimID: c.ClaimID, FileSHA256: n.FileSHA256, Frequency: c.Frequency,
+			Patient: h.store.PatientKey(c.PayerID, c.MemberID), Lines: historyLines(c.Lines)}
+	}
+	dups, err := h.store.Duplicates(ctx, claims)
+	if err != nil {
+		return nil, err
+	}
+	var out []runner.LineDuplicate
+	for _, d := range dups {
+		line := lineOf(night[d.Claim].Summary.Lines, d.Line)
+		if line < 0 {
+			return nil, fmt.Errorf("history: a duplicate of claim %s names a line it does not have", night[d.Claim].Summary.ClaimID)
+		}
+		earlier := runner.Earlier{RunID: d.RunID, Started: d.RunStarted, ClaimID: d.ClaimID}
+		if k := len(out) - 1; k >= 0 && out[k].Claim == d.Claim && out[k].Line == line {
+			out[k].Earlier = append(out[k].Earlier, earlier) // the same line found in another earlier run
+			continue
+		}
+		out = append(out, runner.LineDuplicate{Claim: d.Claim, Line: line, Earlier: []runner.Earlier{earlier}})
+	}
+	return out, nil
+}
+
+// historyLines are a claim's target lines as the history keeps them: the
+// first date of service and the side.
+func historyLines(lines []finding.ClaimLine) []history.Line {
+	out := make([]history.Line, len(lines))
+	for i, l := range lines {
+		out[i] = history.Line{Date: l.ServiceDate, Side: string(l.Side)}
+	}
+	return out
+}
+
+// lineOf is the index of the first of lines with l's date and side; -1
+// when none has.
+func lineOf(lines []finding.ClaimLine, l history.Line) int {
+	for i := range lines {
+		if lines[i].ServiceDate == l.Date && string(lines[i].Side) == l.Side {
+			return i
+		}
+	}
+	return -1
+}
+
 // trend is the history's last runs for report.html's chart, oldest first:
 // trendRuns less one, as this run is drawn from its own report.
 func trend(ctx context.Context, s *history.Store) ([]reports.TrendRun, error) {
@@ -137,15 +187,16 @@ func historyClaims(s *history.Store, r *reports.Report) ([]history.Claim, error)
 	err := r.EachClaim(func(c *reports.ClaimRow) error {
 		// The row is valid only during the call: keep copies.
 		out = append(out, history.Claim{
-			ClaimID:      strings.Clone(c.ClaimID),
-			FileSHA256:   r.Files[c.FileIndex].SHA256,
-			Frequency:    strings.Clone(c.Frequency),
-			Status:       c.Status.String(),
-			BillingNPI:   strings.Clone(c.BillingNPI),
-			RenderingNPI: strings.Clone(c.RenderingNPI),
-			PayerID:      strings.Clone(c.PayerID),
-			Patient:      s.PatientKey(c.PayerID, c.MemberID),
-			Lines:        []history.Line{{Date: strings.Clone(c.ServiceDate)}},
+			ClaimID:       strings.Clone(c.ClaimID),
+			FileSHA256:    r.Files[c.FileIndex].SHA256,
+			Frequency:     strings.Clone(c.Frequency),
+			Status:        c.Status.String(),
+			BillingNPI:    strings.Clone(c.BillingNPI),
+			RenderingNPI:  strings.Clone(c.RenderingNPI),
+			PayerID:       strings.Clone(c.PayerID),
+			PayerClaimRef: strings.Clone(c.OriginalRef),
+			Patient:       s.PatientKey(c.PayerID, c.MemberID),
+			Lines:         historyLines(c.Lines),
 		})
 		return nil
 	})

@@ -623,3 +623,220 @@ func TestHistoryCopyToPostgres(t *testing.T) {
 		t.Errorf("stderr: %s", again.stderr)
 	}
 }
+
+// histFindings are the HIST-DUPLICATE rows of exceptions.csv by claim ID,
+// each its message.
+func histFindings(t *testing.T, r result) map[string][]string {
+	t.Helper()
+	rows := parseCSV(t, r.csv(t))
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	out := map[string][]string{}
+	for _, row := range rows[1:] {
+		if row[col["rule_id"]] == "HIST-DUPLICATE" {
+			out[row[col["claim_id"]]] = append(out[row[col["claim_id"]]], row[col["message"]])
+		}
+	}
+	return out
+}
+
+// claimStatuses are claims.csv's statuses by claim ID.
+func claimStatuses(t *testing.T, r result) map[string]string {
+	t.Helper()
+	rows := parseCSV(t, readOut(t, r.out, "claims.csv"))
+	out := map[string]string{}
+	for _, row := range rows[1:] {
+		out[row[3]] = row[4]
+	}
+	return out
+}
+
+// An earlier night sent one claim, held one and sent a replacement; the
+// samples hold an original for each one's patient, date and side. Only the
+// one that went out as an original makes a duplicate; the same file
+// scrubbed again is not its own duplicate, but a changed copy of it is.
+func TestHistoryDuplicates(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h testHistory) {
+		dx, mods := "testdata/01-dx.837", "testdata/02-modifiers.837"
+		expectCode(t, scrubWith(t, h, 10, "--run-id", "night-10", "testdata/history/earlier-night.837"), exitOK)
+
+		n11 := scrubWith(t, h, 11, "--run-id", "night-11", "--fail-on", "error", dx, mods)
+		expectCode(t, n11, exitFindings)
+		found := histFindings(t, n11)
+		want := "0620T for this patient on 2026-01-12, left side (LT), already went out on claim HIST-EARLIER-SENT in run night-10 of 2026-01-10"
+		if len(found) != 1 || len(found["DX-CLEAN"]) != 1 || found["DX-CLEAN"][0] != want {
+			t.Errorf("night 11: HIST-DUPLICATE %q, want only DX-CLEAN's %q (MOD-CLEAN-BILATERAL's was held, MOD-UNLISTED's a replacement)", found, want)
+		}
+		st := claimStatuses(t, n11)
+		if st["DX-CLEAN"] != "held" || st["MOD-CLEAN-BILATERAL"] != "ready" || st["DX-CLEAN-PATIENT"] != "ready" {
+			t.Errorf("night 11 statuses: %v", st)
+		}
+		if !strings.Contains(n11.stderr, `"duplicate_claims":1`) {
+			t.Errorf("no log event for the lookup:\n%s", n11.stderr)
+		}
+
+		// The same file again: its claims are the ones recorded, not
+		// duplicates of themselves (DX-CLEAN-PATIENT went out on night 11).
+		n12 := scrubWith(t, h, 12, "--run-id", "night-12", dx)
+		if found := histFindings(t, n12); len(found) != 1 || len(found["DX-CLEAN"]) != 1 || found["DX-CLEAN"][0] != want {
+			t.Errorf("night 12, the same file: %q", found)
+		}
+
+		// A changed copy (another SHA-256): the claims that went out on
+		// nights 11 and 12 are duplicates, the first night named.
+		data, err := os.ReadFile(filepath.Join(repoRoot, dx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copyPath := writeTemp(t, t.TempDir(), "resent.837", bytes.Replace(data, []byte("SYNDX01"), []byte("SYNDX02"), 1))
+		n13 := scrubWith(t, h, 13, "--run-id", "night-13", copyPath)
+		found = histFindings(t, n13)
+		wantPatient := "0620T for this patient on 2026-01-12, right side (RT), already went out on claim DX-CLEAN-PATIENT in run night-11 of 2026-01-11 (and in 1 later run)"
+		if len(found["DX-CLEAN-PATIENT"]) != 1 || found["DX-CLEAN-PATIENT"][0] != wantPatient {
+			t.Errorf("night 13, a changed copy: DX-CLEAN-PATIENT %q, want %q", found["DX-CLEAN-PATIENT"], wantPatient)
+		}
+		if len(found["DX-CLEAN"]) != 1 || len(found["DX-POINTER-MISSING"]) != 0 {
+			t.Errorf("night 13: %q (DX-CLEAN went out on night 10 only; DX-POINTER-MISSING was always held)", found)
+		}
+	})
+}
+
+// Tonight's replacements and voids are not compared; an original with
+// another claim ID is.
+func TestHistoryReplacementsAndVoidsAreNotCompared(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h testHistory) {
+		dir := t.TempDir()
+		original := writeTemp(t, dir, "original.837", tiny837("LT"))
+		expectCode(t, scrubWith(t, h, 12, "--run-id", "night-12", original), exitOK)
+		variant := func(name, claimID, frequency string) string {
+			b := bytes.Replace(tiny837("LT"), []byte("CLM*E2E-1*12500***22:B:1*Y*A*Y*Y~\n"),
+				[]byte("CLM*"+claimID+"*12500***22:B:"+frequency+"*Y*A*Y*Y~\nREF*F8*SYNPAYER0001~\n"), 1)
+			// One segment more: SE01 too.
+			b = bytes.Replace(b, []byte("SE*22*0001"), []byte("SE*23*0001"), 1)
+			return writeTemp(t, dir, name, b)
+		}
+		replacement := variant("replacement.837", "E2E-1R", "7")
+		void := variant("void.837", "E2E-1V", "8")
+		again := variant("again.837", "E2E-2", "1")
+		// One run each: within a run, LINE-DUPLICATE is the rule.
+		for i, tc := range []struct{ path, claim, status string }{
+			{replacement, "E2E-1R", "ready"}, {void, "E2E-1V", "void"}, {again, "E2E-2", "held"},
+		} {
+			r := scrubWith(t, h, 13+i, "--run-id", "night-"+strconv.Itoa(13+i), tc.path)
+			found := histFindings(t, r)
+			if dup := tc.claim == "E2E-2"; dup != (len(found) == 1) || dup && (len(found[tc.claim]) != 1 || !strings.Contains(found[tc.claim][0], "claim E2E-1 in run night-12")) {
+				t.Errorf("%s: HIST-DUPLICATE %q", tc.claim, found)
+			}
+			if st := claimStatuses(t, r); st[tc.claim] != tc.status {
+				t.Errorf("%s: status %q, want %s\n%s", tc.claim, st[tc.claim], tc.status, r.csv(t))
+			}
+		}
+		// Recorded as they are: the replacement's REF*F8 with it.
+		var ref string
+		if err := h.db(t).QueryRow(`SELECT payer_claim_ref FROM claims WHERE claim_id = 'E2E-1R'`).Scan(&ref); err != nil || ref != "SYNPAYER0001" {
+			t.Errorf("the replacement's REF*F8 is recorded as %q (%v)", ref, err)
+		}
+	})
+}
+
+// The history holds no member ID, name, birth date or diagnosis of the
+// samples, in its files (SQLite) or its rows (PostgreSQL), even from a run
+// with --show-ids; it does hold their claims.
+func TestHistoryHoldsNoPHI(t *testing.T) {
+	p := fixturePHI(t)
+	forEachStore(t, func(t *testing.T, h testHistory) {
+		r := scrubWith(t, h, 20, append([]string{"--run-id", "phi", "--show-ids"}, allFixtures(t)...)...)
+		expectCode(t, r, exitInputFailed)
+		var dump []byte
+		if h.sqlite {
+			files, err := filepath.Glob(h.target + "*")
+			if err != nil || len(files) < 2 {
+				t.Fatalf("history files %v (%v)", files, err)
+			}
+			for _, name := range files {
+				b, err := os.ReadFile(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				dump = append(dump, b...)
+			}
+		} else {
+			db := h.db(t)
+			for _, table := range []string{"meta", "schema_version", "runs", "files", "claims", "claim_lines"} {
+				rows, err := db.Query("SELECT t::text FROM " + table + " t")
+				if err != nil {
+					t.Fatal(err)
+				}
+				for rows.Next() {
+					var row string
+					if err := rows.Scan(&row); err != nil {
+						t.Fatal(err)
+					}
+					dump = append(append(dump, row...), '\n')
+				}
+				rows.Close()
+			}
+		}
+		if !bytes.Contains(dump, []byte("DX-CLEAN-PATIENT")) || !bytes.Contains(dump, []byte("MOD-UNLISTED")) {
+			t.Fatal("the claims are not in what was scanned: the scan reads the wrong thing")
+		}
+		for what, list := range map[string][]string{"name": p.names, "birth date": p.births, "member ID": p.memberIDs, "diagnosis": p.diagnoses} {
+			for _, v := range list {
+				if inClaimID(t, v) {
+					continue // the history keeps claim IDs (CODESET-DX-E1152 names a diagnosis)
+				}
+				for _, form := range []string{v, strings.ToLower(v), hex.EncodeToString([]byte(v))} {
+					if bytes.Contains(dump, []byte(form)) {
+						t.Errorf("the history holds the %s %q (as %q)", what, v, form)
+					}
+				}
+			}
+		}
+	})
+}
+
+// inClaimID reports whether v is part of a sample's claim ID (CLM01).
+func inClaimID(t *testing.T, v string) bool {
+	t.Helper()
+	for _, f := range allFixtures(t) {
+		if strings.HasSuffix(f, ".gz") {
+			continue // 04-line.837.gz: its claim IDs name no patient data
+		}
+		data, err := os.ReadFile(filepath.Join(repoRoot, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, seg := range strings.Split(string(data), "~") {
+			if el := strings.Split(strings.TrimSpace(seg), "*"); el[0] == "CLM" && len(el) > 1 && strings.Contains(el[1], v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// With --split, a claim HIST-DUPLICATE holds goes to held/, and a file
+// --skip-seen skipped goes nowhere: the run that scrubbed it wrote it out.
+func TestHistoryWithSplit(t *testing.T) {
+	h := newSQLiteTestHistory(t)
+	dir := t.TempDir()
+	first := writeTemp(t, dir, "first.837", tiny837("LT"))
+	expectCode(t, scrubWith(t, h, 12, "--run-id", "night-12", "--split", first), exitOK)
+	resent := writeTemp(t, dir, "resent.837", bytes.Replace(tiny837("LT"), []byte("CLM*E2E-1*"), []byte("CLM*E2E-9*"), 1))
+	r := scrubWith(t, h, 13, "--run-id", "night-13", "--split", "--skip-seen", first, resent)
+	expectCode(t, r, exitOK) // --fail-on never
+	if f := reportFiles(t, r)[first]; f.Status != "skipped" {
+		t.Fatalf("first.837: %+v", f)
+	}
+	held, err := os.ReadFile(filepath.Join(r.out, "held", "resent.837"))
+	if err != nil || !bytes.Contains(held, []byte("CLM*E2E-9*")) {
+		t.Errorf("held/resent.837: %v\n%s", err, held)
+	}
+	for _, name := range []string{"ready/first.837", "held/first.837", "ready/resent.837"} {
+		if _, err := os.Stat(filepath.Join(r.out, name)); err == nil {
+			t.Errorf("%s was written", name)
+		}
+	}
+}

@@ -174,6 +174,10 @@ func runFailed(log zerolog.Logger, o *options, err error) int {
 		log.Error().Err(re.Err).Msg("cannot run the cross-claim rules")
 	case runner.StageFindings:
 		log.Error().Err(re.Err).Msg("cannot keep the findings")
+	case runner.StageHistory:
+		// Reports without HIST-DUPLICATE would look complete, so none.
+		log.Error().Str("error", runner.SafeText(re.Err.Error())).
+			Msg("cannot check the claim history for duplicates: no reports written (run again, or without --history for reports without the check)")
 	}
 	return exitInputFailed
 }

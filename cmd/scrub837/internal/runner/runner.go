@@ -91,6 +91,10 @@ type History interface {
 	// scrubbed before under the run's rule pack and, when it was, the
 	// reason its files[] entry gives ("scrubbed in run … on …").
 	Seen(ctx context.Context, fileSHA256 string) (reason string, seen bool, err error)
+	// Duplicates returns the lines of claims (tonight's target claims,
+	// some thousands a call) that earlier runs' claims already billed
+	// (HIST-DUPLICATE), in the order of claims and their lines.
+	Duplicates(ctx context.Context, claims []NightClaim) ([]LineDuplicate, error)
 	// Record keeps the run once its reports are in place. The report's
 	// findings and claims can be read only during the call.
 	Record(ctx context.Context, r *reports.Report) error
@@ -118,6 +122,7 @@ const (
 	StageFindings                     // the findings spool could not be written
 	StageReports                      // the reports could not be written
 	StageSplit                        // ready/ and held/ could not be written
+	StageHistory                      // the claim history could not be checked for duplicates
 )
 
 // Error is a run that failed: no reports, or not all of them, were
@@ -230,6 +235,13 @@ func Run(cfg Config) (*Result, error) {
 	if tee != nil {
 		if err := tee.finish(); err != nil {
 			return nil, &Error{StageSplit, err}
+		}
+	}
+	if cfg.History != nil {
+		// HIST-DUPLICATE, once every claim is scrubbed: a night without it
+		// would look complete, so no reports when it cannot be checked.
+		if err := checkHistory(context.Background(), &cfg, s, results, metas, spool, claims); err != nil {
+			return nil, &Error{StageHistory, err}
 		}
 	}
 	h := handOff{cfg: &cfg, inputs: inputs, results: results, metas: metas, spool: spool, claims: claims, tee: tee, s: s, atOnce: atOnce}
