@@ -67,6 +67,9 @@ func checkHistory(ctx context.Context, cfg *Config, s *scrubber.Scrubber, result
 			found = append(found, scrubber.HistDuplicate(procedure, c, &c.Lines[d.Line], d.Earlier))
 			flagged[d.Claim] = true
 		}
+		spoolFindings(spool, found)
+		clear(found) // the strings are the spool's now
+		found = found[:0]
 		for i := range batch {
 			if flagged[i] {
 				dupped++
@@ -93,7 +96,18 @@ func checkHistory(ctx context.Context, cfg *Config, s *scrubber.Scrubber, result
 	if err != nil {
 		return fmt.Errorf("checking the claim history: %w", err)
 	}
-	// Into the spool as a sorted run per file: the reports merge them in.
+	if err := spool.flush(); err != nil {
+		return err
+	}
+	cfg.Log.Info().Int("target_lines", lines).Int("duplicate_claims", dupped).Dur("duration_ms", time.Since(start)).
+		Msg("claim history checked for duplicates")
+	return nil
+}
+
+// spoolFindings puts a batch's findings into the spool as a sorted run
+// per file (the reports merge a file's runs), so that memory holds one
+// batch's findings at most.
+func spoolFindings(spool *findingSpool, found []finding.Finding) {
 	finding.Sort(found)
 	for len(found) > 0 {
 		n := 1
@@ -103,12 +117,6 @@ func checkHistory(ctx context.Context, cfg *Config, s *scrubber.Scrubber, result
 		spool.putRun(found[0].FileIndex, found[:n])
 		found = found[n:]
 	}
-	if err := spool.flush(); err != nil {
-		return err
-	}
-	cfg.Log.Info().Int("target_lines", lines).Int("duplicate_claims", dupped).Dur("duration_ms", time.Since(start)).
-		Msg("claim history checked for duplicates")
-	return nil
 }
 
 // moveTally counts a target claim of payer group, whose worst finding
