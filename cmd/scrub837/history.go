@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -68,6 +69,12 @@ type runHistory struct {
 	failLevel  finding.Severity
 	keepDays   int
 	log        zerolog.Logger
+
+	// for the summary: files skipped as seen, claims and lines found
+	// already sent, and whether the run was recorded
+	seen                atomic.Int64
+	dupClaims, dupLines int
+	recorded            bool
 }
 
 // Seen implements runner.History.
@@ -76,6 +83,7 @@ func (h *runHistory) Seen(ctx context.Context, fileSHA256 string) (string, bool,
 	if err != nil || !ok {
 		return "", false, err
 	}
+	h.seen.Add(1)
 	return fmt.Sprintf("scrubbed in run %s on %s", run.ID, run.Started.UTC().Format("2006-01-02 15:04 UTC")), true, nil
 }
 
@@ -104,7 +112,11 @@ func (h *runHistory) Duplicates(ctx context.Context, night []runner.NightClaim) 
 			continue
 		}
 		out = append(out, runner.LineDuplicate{Claim: d.Claim, Line: line, Earlier: []runner.Earlier{earlier}})
+		if len(out) == 1 || out[len(out)-2].Claim != d.Claim {
+			h.dupClaims++
+		}
 	}
+	h.dupLines += len(out)
 	return out, nil
 }
 
@@ -177,7 +189,24 @@ func (h *runHistory) Record(ctx context.Context, r *reports.Report) error {
 	}
 	h.log.Info().Str("history", s.String()).Int("files", len(files)).Int("target_claims", len(claims)).
 		Int("pruned_runs", pruned).Dur("duration_ms", time.Since(start)).Msg("run recorded in the claim history")
+	h.recorded = true
 	return nil
+}
+
+// summaryText is the summary's line about the history.
+func (h *runHistory) summaryText(procedure string) string {
+	var b strings.Builder
+	numbers.Fprintf(&b, "  history %s: %d %s already sent (HIST-DUPLICATE on %d %s %s)", h.store,
+		h.dupClaims, plural(h.dupClaims, "claim", "claims"), h.dupLines, procedure, plural(h.dupLines, "line", "lines"))
+	if n := int(h.seen.Load()); n > 0 {
+		numbers.Fprintf(&b, ", %d %s skipped as scrubbed before", n, plural(n, "file", "files"))
+	}
+	if h.recorded {
+		b.WriteString("; this run recorded\n")
+	} else {
+		b.WriteString("; this run NOT recorded\n")
+	}
+	return b.String()
 }
 
 // historyClaims are the run's target claims as the history keeps them,

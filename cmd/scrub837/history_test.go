@@ -673,6 +673,9 @@ func TestHistoryDuplicates(t *testing.T) {
 		if st["DX-CLEAN"] != "held" || st["MOD-CLEAN-BILATERAL"] != "ready" || st["DX-CLEAN-PATIENT"] != "ready" {
 			t.Errorf("night 11 statuses: %v", st)
 		}
+		if !strings.Contains(n11.stdout, ": 1 claim already sent (HIST-DUPLICATE on 1 0620T line); this run recorded") {
+			t.Errorf("summary:\n%s", n11.stdout)
+		}
 		if !strings.Contains(n11.stderr, `"duplicate_claims":1`) {
 			t.Errorf("no log event for the lookup:\n%s", n11.stderr)
 		}

@@ -115,8 +115,10 @@ func (e *env) scrub(o *options) int {
 	if e.stderrIsTerminal && !o.quiet {
 		cfg.Progress = &progress{sink: sink}
 	}
+	var rh *runHistory
 	if hist != nil {
-		cfg.History = &runHistory{store: hist, packSHA256: rulePack.SHA256, failLevel: o.failLevel, keepDays: o.historyKeep, log: log}
+		rh = &runHistory{store: hist, packSHA256: rulePack.SHA256, failLevel: o.failLevel, keepDays: o.historyKeep, log: log}
+		cfg.History = rh
 		cfg.SkipSeen = o.skipSeen
 		if cfg.Trend, err = trend(context.Background(), hist); err != nil {
 			log.Warn().Str("history", hist.String()).Str("error", runner.SafeText(err.Error())).
@@ -141,6 +143,9 @@ func (e *env) scrub(o *options) int {
 	if !o.quiet {
 		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, res.Written))
 		fmt.Fprint(e.stdout, worklistText(res.Totals, res.Split))
+		if rh != nil {
+			fmt.Fprint(e.stdout, rh.summaryText(rulePack.Procedure))
+		}
 	}
 	return code
 }
