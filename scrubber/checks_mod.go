@@ -49,7 +49,8 @@ func (k *claimCheck) modifiers(i int) {
 		k.singleProcedure51(i)
 	}
 	if indexOf(mods, "50") >= 0 {
-		if u, ok := parseFixed(l.Units, unitDecimals); ok && u != unitScale {
+		// Units above the MUE are MUE-EXCEEDED's, which says 50 is 1 unit.
+		if u, ok := parseFixed(l.Units, unitDecimals); ok && u != unitScale && !k.mueExceedsAlone(l) {
 			k.fire(rules.Mod50Units, l, l.SV1Pos, "",
 				proc+" on line "+line+" carries 50 (bilateral) with "+l.Units+" units; a bilateral procedure is billed as 1 unit",
 				"set SV104 to 1")

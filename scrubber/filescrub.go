@@ -61,7 +61,7 @@ func (f *fileScrub) check(c *claim.Claim) {
 	}
 	if c.TargetLines > 0 {
 		before := len(res.Findings)
-		res.Findings = checkClaim(f.s.pack, &f.dxMemo, c, res.Findings)
+		res.Findings = checkClaim(f.s.pack, f.s.o.Data, &f.dxMemo, c, res.Findings)
 		for i := before; i < len(res.Findings); i++ {
 			worst = max(worst, res.Findings[i].Severity)
 			// Kept until the file is done: not the claim's bytes.

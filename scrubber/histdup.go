@@ -34,7 +34,7 @@ func HistDuplicate(procedure string, c *finding.ClaimSummary, line *finding.Clai
 	msg := fmt.Sprintf("%s for this patient on %s, %s, already went out on claim %s in run %s of %s",
 		procedure, isoDate(line.ServiceDate), sideWords(line.Side), first.ClaimID, first.RunID, when)
 	if more := len(earlier) - 1; more > 0 {
-		msg += fmt.Sprintf(" (and in %d later %s)", more, plural(more, "run", "runs"))
+		msg += fmt.Sprintf(" (and in %d later run%s)", more, plural(more))
 	}
 	suggestion := fmt.Sprintf("if it corrects %s, send it as a replacement (CLM05-3 = 7, REF*F8 = the payer's claim number) or void %s first; "+
 		"if it is another service, check the date and side; else hold it: the payer denies duplicates. "+
@@ -84,11 +84,4 @@ func sideWords(s finding.Side) string {
 		return "both sides (50)"
 	}
 	return "no side modifier"
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

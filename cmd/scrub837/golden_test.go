@@ -24,6 +24,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
+	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
@@ -46,6 +47,9 @@ var goldenFiles = []string{"exceptions.csv", "claims.csv", "exceptions.json"}
 var goldenRuns = []goldenRun{
 	{name: "default", dir: "."},
 	{name: "seed-only", flags: []string{"--seed-only"}, dir: "seed-only"},
+	// the public data files (issue 16): testdata/data/README.md says which
+	// sample claim each of its rows is for
+	{name: "data", flags: []string{"--data", "testdata/data"}, dir: "data"},
 	// HIST-DUPLICATE: an earlier night sent DX-CLEAN's patient, date and
 	// side; it also held one and replaced one, which do not count.
 	{name: "history", dir: "history", earlier: []string{"testdata/history/earlier-night.837"}},
@@ -158,6 +162,11 @@ func specRuleIDs(t *testing.T) []string {
 	return ids
 }
 
+// firesOnlyWhenTheRunDegrades are the rules no sample can make fire: the
+// run makes them when its temporary space or file handles run out. The
+// runner's tests show them firing (TestRunDegradesWhenTheTemporaryFolderFails).
+var firesOnlyWhenTheRunDegrades = []string{"FILE-CROSS-CLAIM-SKIPPED"}
+
 // TestGoldenCoversEveryRule fails when a rule of scrubber/RULES.md or of the rule
 // catalogue fires in none of the golden reports (the samples must show
 // every rule at work), or when the two do not name the same rules.
@@ -197,6 +206,9 @@ func TestGoldenCoversEveryRule(t *testing.T) {
 		}
 	}
 	for _, id := range ids {
+		if slices.Contains(firesOnlyWhenTheRunDegrades, id) {
+			continue
+		}
 		if len(fired[id]) == 0 {
 			t.Errorf("rule %s fires in no golden report: add a sample claim for it to testdata/", id)
 		}
@@ -218,25 +230,36 @@ func TestGoldenWithFindingsSpooledWhileScrubbing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The default run, and the run with the data files, whose
+	// MUE-EXCEEDED across claims goes to the spool in Finish.
+	data, err := loadData("testdata/data", p)
+	if err != nil {
+		t.Fatal(err)
+	}
 	epoch := time.Unix(0, 0).UTC() // SOURCE_DATE_EPOCH=0
-	for _, runSize := range []int{1, 2} {
-		for _, workers := range []int{1, 2} {
-			out := filepath.Join(t.TempDir(), "out")
-			res, err := runner.Run(runner.Config{
-				Paths: allFixtures(t), Out: out, Formats: []string{"csv", "json"}, Pack: p, Workers: workers,
-				RunID: "golden", ToolVersion: version, Started: epoch, Now: func() time.Time { return epoch },
-				Log: zerolog.Nop(), SpoolEvery: runSize,
-			})
-			if err != nil || exitCode(res.Report, finding.Error) != exitInputFailed {
-				t.Fatalf("runs of %d, -j %d: %v", runSize, workers, err)
-			}
-			for _, name := range goldenFiles {
-				want, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "golden", name))
-				if err != nil {
-					t.Fatal(err)
+	for _, g := range []struct {
+		dir  string
+		data *codedata.Set
+	}{{".", nil}, {"data", data}} {
+		for _, runSize := range []int{1, 2} {
+			for _, workers := range []int{1, 2} {
+				out := filepath.Join(t.TempDir(), "out")
+				res, err := runner.Run(runner.Config{
+					Paths: allFixtures(t), Out: out, Formats: []string{"csv", "json"}, Pack: p, Workers: workers,
+					RunID: "golden", ToolVersion: version, Started: epoch, Now: func() time.Time { return epoch },
+					Log: zerolog.Nop(), SpoolEvery: runSize, Data: g.data,
+				})
+				if err != nil || exitCode(res.Report, finding.Error) != exitInputFailed {
+					t.Fatalf("%s: runs of %d, -j %d: %v", g.dir, runSize, workers, err)
 				}
-				if got := readOut(t, out, name); !bytes.Equal(got, want) {
-					t.Errorf("runs of %d, -j %d: %s differs from the golden file:\n%s", runSize, workers, name, lineDiff(string(want), string(got)))
+				for _, name := range goldenFiles {
+					want, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "golden", g.dir, name))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := readOut(t, out, name); !bytes.Equal(got, want) {
+						t.Errorf("%s: runs of %d, -j %d: %s differs from the golden file:\n%s", g.dir, runSize, workers, name, lineDiff(string(want), string(got)))
+					}
 				}
 			}
 		}
@@ -329,7 +352,10 @@ func TestGoldenClaimStatusMatchesFindings(t *testing.T) {
 					t.Errorf("exceptions.json counts %d %s claims, claims.csv %d", doc.Summary.ClaimsByStatus[s], s, statuses[s])
 				}
 			}
-			if statuses["held"] == 0 || statuses["review"] == 0 || statuses["ready"] == 0 {
+			// With the data files, the billing provider most samples share
+			// carries the seed's 2080S0002X, which NUCC does not have: every
+			// claim billed under it is held (TAXONOMY-INVALID).
+			if g.name != "data" && (statuses["held"] == 0 || statuses["review"] == 0 || statuses["ready"] == 0) {
 				t.Errorf("the samples must show held, review and ready claims: %v", statuses)
 			}
 		})

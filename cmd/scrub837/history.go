@@ -163,13 +163,13 @@ func trend(ctx context.Context, s *history.Store) ([]reports.TrendRun, error) {
 // one transaction, then prunes the runs that started more than keepDays
 // before this one. A failed prune is only logged: the history is complete,
 // only larger, and the next run prunes it.
-func (h *runHistory) Record(ctx context.Context, r *reports.Report) error {
+func (h *runHistory) Record(ctx context.Context, res *runner.Result) error {
 	start := time.Now()
-	s := h.store
+	s, r := h.store, res.Report
 	run := history.Run{
 		ID: r.Run.ID, Started: r.Run.StartedAt, Finished: r.Run.FinishedAt,
 		ToolVersion: r.Run.ToolVersion, PackVersion: r.Run.Rules.Version, PackSHA256: r.Run.Rules.SHA256,
-		ExitCode: exitCode(r, h.failLevel),
+		ExitCode: runExitCode(res, h.failLevel),
 	}
 	files := make([]history.File, len(r.Files))
 	for i, f := range r.Files {
@@ -196,10 +196,10 @@ func (h *runHistory) Record(ctx context.Context, r *reports.Report) error {
 // summaryText is the summary's line about the history.
 func (h *runHistory) summaryText(procedure string) string {
 	var b strings.Builder
-	numbers.Fprintf(&b, "  history %s: %d %s already sent (HIST-DUPLICATE on %d %s %s)", h.store,
-		h.dupClaims, plural(h.dupClaims, "claim", "claims"), h.dupLines, procedure, plural(h.dupLines, "line", "lines"))
+	fmt.Fprintf(&b, "  history %s: %s already sent (HIST-DUPLICATE on %s)", h.store,
+		plural(h.dupClaims, "claim", "claims"), plural(h.dupLines, procedure+" line", procedure+" lines"))
 	if n := int(h.seen.Load()); n > 0 {
-		numbers.Fprintf(&b, ", %d %s skipped as scrubbed before", n, plural(n, "file", "files"))
+		fmt.Fprintf(&b, ", %s skipped as scrubbed before", plural(n, "file", "files"))
 	}
 	if h.recorded {
 		b.WriteString("; this run recorded\n")

@@ -35,8 +35,7 @@ const historyBatch = 20000
 // checkHistory adds the night's HIST-DUPLICATE findings to the spool,
 // after the cross-claim rules and before the hand-off, so that they are in
 // every report, in the claims' statuses and in --split's held/. It moves
-// the target-claim tallies of the claims a finding makes held. The spools
-// must be flushed; they are flushed again when it returns.
+// the target-claim tallies of the claims a finding makes held.
 func checkHistory(ctx context.Context, cfg *Config, s *scrubber.Scrubber, results []*scrubber.FileResult, metas []fileMeta,
 	spool *findingSpool, claims *claimSpool) error {
 	start := time.Now()
@@ -95,9 +94,6 @@ func checkHistory(ctx context.Context, cfg *Config, s *scrubber.Scrubber, result
 	}
 	if err != nil {
 		return fmt.Errorf("checking the claim history: %w", err)
-	}
-	if err := spool.flush(); err != nil {
-		return err
 	}
 	cfg.Log.Info().Int("target_lines", lines).Int("duplicate_claims", dupped).Dur("duration_ms", time.Since(start)).
 		Msg("claim history checked for duplicates")
