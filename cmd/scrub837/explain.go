@@ -113,6 +113,9 @@ func explainRule(id rules.ID, p *pack.Pack) (string, error) {
 		packName += " (seed only)"
 	}
 	switch entry, on := p.Rule(id); {
+	case r.Data != "":
+		fmt.Fprintf(&b, "Severity: %s. Source: %s. On when --data (or SCRUB837_DATA) loads the %s files it reads, whatever the pack; scrubber/codedata/DATA.md says which files and how each applies by date of service.\n",
+			r.Severity, r.Data, strings.ToUpper(r.Data))
 	case r.Builtin:
 		fmt.Fprintf(&b, "Severity: %s. Built in: always on, not configured in a pack.\n", r.Severity)
 	case !on:
