@@ -12,6 +12,8 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -378,45 +380,86 @@ func TestHistoryRecordFailureExits3(t *testing.T) {
 	}
 }
 
-// startBlocked starts the binary on a named pipe with the history h and
-// returns once the run holds the history open and waits for its input: the
-// pipe's writer, which the test fills and closes. The run's reports go to
-// out.
-func startBlocked(t *testing.T, h testHistory, n int, runID, out string) (*exec.Cmd, *os.File, *syncWriter) {
+// bigDrop is a synthetic 837P of n clean 0620T claims (prefix-000001, …),
+// one patient each, in one transaction: some hundreds of KB.
+func bigDrop(n int, prefix string) []byte {
+	tx := []string{
+		"ST*837*0001*005010X222A1", "BHT*0019*00*BIG*20260120*0300*CH",
+		"NM1*41*2*SYNTHETIC BILLING SERVICE*****46*SYNTHSUBMIT", "PER*IC*SYNTHETIC CONTACT*TE*5555550100",
+		"NM1*40*2*SYNTHETIC CLEARINGHOUSE*****46*SYNTHRECEIVE",
+		"HL*1**20*1", "PRV*BI*PXC*2080S0002X", "NM1*85*2*SYNTHETIC VASCULAR ASSOCIATES*****XX*1234567893",
+		"N3*100 SYNTHETIC AVENUE", "N4*SPRINGFIELD*IL*627010000", "REF*EI*990000001",
+	}
+	for i := 1; i <= n; i++ {
+		id := fmt.Sprintf("%06d", i)
+		tx = append(tx, fmt.Sprintf("HL*%d*1*22*0", i+1), "SBR*P*18*******MB",
+			"NM1*IL*1*ZZBIG*BO****MI*SYNBIG"+id, "DMG*D8*19400101*M", "NM1*PR*2*NOVITAS SOLUTIONS MEDICARE*****PI*12302",
+			"CLM*"+prefix+"-"+id+"*12500***22:B:1*Y*A*Y*Y", "HI*ABK:I70244", "LX*1", "SV1*HC:0620T:LT*12500*UN*1***1", "DTP*472*D8*20260112")
+	}
+	tx = append(tx, fmt.Sprintf("SE*%d*0001", len(tx)+1))
+	var b strings.Builder
+	b.WriteString(isa)
+	b.WriteString("GS*HC*SYNTHSUBMIT*SYNTHRECEIVE*20260120*0300*900*X*005010X222A1~\n")
+	for _, seg := range tx {
+		b.WriteString(seg + "~\n")
+	}
+	b.WriteString("GE*1*900~\nIEA*1*000000900~\n")
+	return []byte(b.String())
+}
+
+// heldRun is a run of the binary reading standard input, held part way.
+type heldRun struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	rest   []byte
+	stderr *syncWriter
+}
+
+// startHeld starts the binary with the history h on standard input (data,
+// at least 256 KB), reports into out, and returns once the run is reading
+// its input, so past opening the history: 192 KB written through a pipe
+// that holds 64 KB have been read. The rest waits for finish.
+func startHeld(t *testing.T, h testHistory, n int, runID, out string, data []byte) *heldRun {
 	t.Helper()
-	fifo := filepath.Join(t.TempDir(), runID+".837")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	const before = 192 << 10
+	if len(data) < before+(64<<10) {
+		t.Fatalf("startHeld needs more than %d bytes, has %d", before+(64<<10), len(data))
+	}
+	cmd := exec.Command(binPath, "--history", h.target, "-o", out, "--run-id", runID, "--fail-on", "never", "-")
+	cmd.Env = append(append(os.Environ(), historyEnv+"=", history.KeyEnv+"=", "SOURCE_DATE_EPOCH="+night(n)), h.env...)
+	r := &heldRun{cmd: cmd, rest: data[before:], stderr: &syncWriter{}}
+	cmd.Stderr = r.stderr
+	var err error
+	if r.stdin, err = cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binPath, "--history", h.target, "-o", out, "--run-id", runID, "--fail-on", "never", fifo)
-	cmd.Env = append(append(os.Environ(), historyEnv+"=", history.KeyEnv+"=", "SOURCE_DATE_EPOCH="+night(n)), h.env...)
-	stderr := &syncWriter{}
-	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	// Opening the writer waits for the run to open the pipe, which it does
-	// once the history is open.
-	opened := make(chan *os.File, 1)
+	wrote := make(chan error, 1)
 	go func() {
-		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-		if err != nil {
-			t.Error(err)
-		}
-		opened <- w
+		_, err := r.stdin.Write(data[:before])
+		wrote <- err
 	}()
 	select {
-	case w := <-opened:
-		if w == nil {
-			t.FailNow()
+	case err := <-wrote:
+		if err != nil {
+			t.Fatalf("writing to the run: %v\n%s", err, r.stderr)
 		}
-		t.Cleanup(func() { w.Close() })
-		return cmd, w, stderr
 	case <-time.After(60 * time.Second):
-		t.Fatalf("the run never opened its input:\n%s", stderr)
+		t.Fatalf("the run never read its input:\n%s", r.stderr)
 	}
-	return nil, nil, nil
+	return r
+}
+
+// finish writes the rest of the run's input and closes it.
+func (r *heldRun) finish() error {
+	_, err := r.stdin.Write(r.rest)
+	if cerr := r.stdin.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // holdWriteLock takes the history's write lock, as a run recording does,
@@ -444,50 +487,43 @@ func holdWriteLock(t *testing.T, h testHistory) (release func()) {
 }
 
 func TestHistoryKilledRunRecordsNothing(t *testing.T) {
-	data, err := os.ReadFile(fixture("01-dx.837"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := bigDrop(2000, "KILLED")
 	forEachStore(t, func(t *testing.T, h testHistory) {
-		// Killed while scrubbing: half its input read.
+		// Killed while scrubbing: part of its input read.
 		out := filepath.Join(t.TempDir(), "out")
-		cmd, w, _ := startBlocked(t, h, 1, "killed-scrubbing", out)
-		w.Write(data[:len(data)/2])
-		time.Sleep(200 * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		r := startHeld(t, h, 1, "killed-scrubbing", out, data)
+		r.cmd.Process.Signal(syscall.SIGKILL)
+		r.cmd.Wait()
 		if runs := h.runs(t); len(runs) != 0 {
 			t.Fatalf("a run killed while scrubbing was recorded: %+v", runs)
 		}
 
 		// Killed with its reports in place, waiting for the history's
 		// write lock: the reports stand, the history has nothing of it.
-		cmd, w, stderr := startBlocked(t, h, 2, "killed-recording", out)
+		r = startHeld(t, h, 2, "killed-recording", out, data)
 		release := holdWriteLock(t, h)
-		w.Write(data)
-		w.Close()
+		if err := r.finish(); err != nil {
+			t.Fatal(err)
+		}
 		deadline := time.Now().Add(60 * time.Second)
 		for {
-			if _, err := os.Stat(filepath.Join(out, "exceptions.json")); err == nil {
+			if rep, err := os.ReadFile(filepath.Join(out, "exceptions.json")); err == nil && bytes.Contains(rep, []byte(`"killed-recording"`)) {
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("no reports:\n%s", stderr)
+				t.Fatalf("no reports:\n%s", r.stderr)
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
 		time.Sleep(300 * time.Millisecond) // into Record, waiting for the lock
-		if strings.Contains(stderr.String(), "run finished") {
-			t.Fatalf("the run ended without waiting for the lock:\n%s", stderr)
+		if strings.Contains(r.stderr.String(), "run finished") {
+			t.Fatalf("the run ended without waiting for the lock:\n%s", r.stderr)
 		}
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		r.cmd.Process.Signal(syscall.SIGKILL)
+		r.cmd.Wait()
 		release()
-		if rep := parseReport(t, readOut(t, out, "exceptions.json")); rep.Run.ID != "killed-recording" {
-			t.Errorf("reports: %+v", rep.Run)
-		}
-		if strings.Contains(stderr.String(), "run recorded") {
-			t.Fatalf("the run says it recorded:\n%s", stderr)
+		if strings.Contains(r.stderr.String(), "run recorded") {
+			t.Fatalf("the run says it recorded:\n%s", r.stderr)
 		}
 		if runs := h.runs(t); len(runs) != 0 {
 			t.Fatalf("a run killed before its record was recorded: %+v", runs)
@@ -513,33 +549,26 @@ func TestHistoryKilledRunRecordsNothing(t *testing.T) {
 }
 
 func TestHistoryConcurrentRuns(t *testing.T) {
-	inputs := map[string]string{"left": "01-dx.837", "right": "03-bundling.837"}
 	forEachStore(t, func(t *testing.T, h testHistory) {
 		// Create the history first: both runs then open an existing one.
 		expectCode(t, scrubWith(t, h, 1, "--run-id", "first", "testdata/02-modifiers.837"), exitOK)
 		type started struct {
-			cmd    *exec.Cmd
-			w      *os.File
-			stderr *syncWriter
+			run    *heldRun
 			out    string
+			claims int
 		}
 		runs := map[string]started{}
-		for id := range inputs {
+		for id, n := range map[string]int{"left": 2000, "right": 2500} {
 			out := filepath.Join(t.TempDir(), "out")
-			cmd, w, stderr := startBlocked(t, h, 2, id, out)
-			runs[id] = started{cmd, w, stderr, out}
+			runs[id] = started{startHeld(t, h, 2, id, out, bigDrop(n, strings.ToUpper(id))), out, n}
 		}
 		// Both hold the history open; let them go at once.
-		for id, s := range runs {
-			data, err := os.ReadFile(fixture(inputs[id]))
-			if err != nil {
-				t.Fatal(err)
-			}
-			go func() { s.w.Write(data); s.w.Close() }()
+		for _, s := range runs {
+			go s.run.finish()
 		}
 		for id, s := range runs {
-			if err := s.cmd.Wait(); err != nil {
-				t.Fatalf("%s: %v\n%s", id, err, s.stderr)
+			if err := s.run.cmd.Wait(); err != nil {
+				t.Fatalf("%s: %v\n%s", id, err, s.run.stderr)
 			}
 		}
 		recorded := map[string]history.RunCounts{}
@@ -551,9 +580,8 @@ func TestHistoryConcurrentRuns(t *testing.T) {
 		}
 		for id, s := range runs {
 			r := recorded[id]
-			res := result{out: s.out}
-			if r.Files != 1 || r.FilesFailed != 0 || r.TargetClaims != claimRows(t, res) {
-				t.Errorf("%s: %+v; its report has %d target claims", id, r, claimRows(t, res))
+			if r.Files != 1 || r.FilesFailed != 0 || r.TargetClaims != s.claims || r.TargetClaims != claimRows(t, result{out: s.out}) {
+				t.Errorf("%s: %+v; it sent %d target claims, its report has %d", id, r, s.claims, claimRows(t, result{out: s.out}))
 			}
 		}
 		// Each run's rows hang together: its files, and their claims.
