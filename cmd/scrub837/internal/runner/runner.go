@@ -285,7 +285,7 @@ func run(cfg Config) (*Result, error) {
 	if cfg.History != nil {
 		// HIST-DUPLICATE, once every claim is scrubbed: a night without it
 		// would look complete, so no reports when it cannot be checked.
-		if err := checkHistory(ctx, &cfg, s, results, metas, spool, claims); err != nil {
+		if err := checkHistory(ctx, &cfg, results, metas, spool, claims); err != nil {
 			return nil, &Error{StageHistory, err}
 		}
 	}
