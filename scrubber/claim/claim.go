@@ -53,6 +53,8 @@ type Claim struct {
 	Pos            Pos         // the CLM segment
 	TotalCharge    string      // CLM02
 	PlaceOfService string      // CLM05-1
+	Frequency      string      // CLM05-3 as written: 1 original, 7 replacement, 8 void
+	OriginalRef    string      // 2300 REF*F8, REF02: the payer's number of the claim a replacement or void stands for
 	Diagnoses      []Diagnosis // HI codes qualified ABK, ABF (or ICD-9 BK, BF), in order; others are not pointable
 
 	// 2310B rendering provider
@@ -64,6 +66,21 @@ type Claim struct {
 	Lines []Line
 	// TargetLines is how many lines bill Options.Procedure (SV101 HC:code).
 	TargetLines int
+
+	// NPIs are the claim's provider NPIs (NM109 of an NM1 whose NM108 is
+	// XX) in file order: 2010AA billing, 2310A referring or primary care,
+	// 2310B rendering, 2310C service facility, then each line's 2420A
+	// rendering. NPI-INVALID checks them.
+	NPIs []ProviderNPI
+}
+
+// ProviderNPI is one NPI of a claim's providers.
+type ProviderNPI struct {
+	Loop   string // 2010AA, 2310A, 2310B, 2310C or 2420A
+	Entity string // NM101: 85 billing, DN referring, P3 primary care, 82 rendering, 77 service facility
+	NPI    string // NM109 as written
+	Pos    Pos    // the NM1 segment
+	Line   int    // 2420A: the index of its line in Claim.Lines; -1 for the claim's own loops
 }
 
 // Diagnosis is one HI code. Pointer is its 1-based position among the

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -90,7 +92,7 @@ func TestModelClaims(t *testing.T) {
 		BillingNPI: "1234567893", BillingNPIPos: at(10),
 		MemberID: "W00000001", MemberIDPos: at(19),
 		PayerName: "AETNA", PayerID: "60054", PayerPos: at(23), PayerGroup: "group of 60054",
-		ID: "C1", Pos: at(24), TotalCharge: "2300", PlaceOfService: "22",
+		ID: "C1", Pos: at(24), TotalCharge: "2300", PlaceOfService: "22", Frequency: "1",
 		// APR (reason for visit) and BE (value) are not pointable: left out.
 		Diagnoses: []claim.Diagnosis{
 			{Qualifier: "ABK", Code: "I70234", Pointer: 1, Pos: at(26)},
@@ -117,6 +119,15 @@ func TestModelClaims(t *testing.T) {
 				DateQualifier: "RD8", ServiceDate: "20260115-20260116", DatePos: at(51)},
 		},
 		TargetLines: 2,
+		// NM108 XX: 2010AA, 2310A, 2310B, 2310C and 2420A (not the 2330D
+		// other payer's NM1*82 nor the 2420E ordering provider).
+		NPIs: []claim.ProviderNPI{
+			{Loop: "2010AA", Entity: "85", NPI: "1234567893", Pos: at(10), Line: -1},
+			{Loop: "2310A", Entity: "DN", NPI: "1111111112", Pos: at(28), Line: -1},
+			{Loop: "2310B", Entity: "82", NPI: "2222222224", Pos: at(29), Line: -1},
+			{Loop: "2310C", Entity: "77", NPI: "3333333336", Pos: at(31), Line: -1},
+			{Loop: "2420A", Entity: "82", NPI: "4444444442", Pos: at(46), Line: 1},
+		},
 	}
 	compareClaims(t, c1, want)
 
@@ -128,7 +139,7 @@ func TestModelClaims(t *testing.T) {
 		// Under a 2000C patient: member and payer are the parent 2000B's.
 		MemberID: "W00000002", MemberIDPos: at(54), HasPatient: true,
 		PayerName: "BLUE CROSS", PayerID: "BC001", PayerPos: at(55), PayerGroup: "group of BC001",
-		ID: "C2", Pos: at(59), TotalCharge: "750", PlaceOfService: "11",
+		ID: "C2", Pos: at(59), TotalCharge: "750", PlaceOfService: "11", Frequency: "1",
 		Diagnoses: []claim.Diagnosis{{Qualifier: "ABK", Code: "I70244", Pointer: 1, Pos: at(60)}},
 		// The only NM1*82 is the 2330D other payer's (after SBR): no 2310B.
 		Lines: []claim.Line{
@@ -137,12 +148,40 @@ func TestModelClaims(t *testing.T) {
 				DateQualifier: "D8", ServiceDate: "20260201", DatePos: at(67)},
 		},
 		TargetLines: 1,
+		NPIs:        []claim.ProviderNPI{{Loop: "2010AA", Entity: "85", NPI: "1234567893", Pos: at(10), Line: -1}},
 	}
 	compareClaims(t, c2, want2)
 
 	c4 := claims[2]
 	if c4.ID != "C4" || c4.MemberID != "W00000003" || c4.HasPatient || len(c4.Lines) != 1 || c4.Lines[0].Procedure != "37224" || c4.TargetLines != 0 {
 		t.Errorf("C4 = %+v", c4)
+	}
+}
+
+// The claim's REF*F8 is the 2300 one: not a line's (2400) nor an other
+// payer's (2330) REF of the same qualifier. CLM05-3 is read as written.
+func TestFrequencyAndOriginalRef(t *testing.T) {
+	text := string(readFixture(t, "claims.txt"))
+	for _, edit := range [][2]string{
+		{"REF*D9*TRACE1~", "REF*F8*PAYERCLAIM1~"},
+		{"REF*G2*OTHERRENDER~", "REF*F8*OTHERPAYER~"},
+		{"REF*6R*L1~", "REF*F8*LINE~"},
+		{"CLM*C2*750***11:B:1*", "CLM*C2*750***11:B:8*"},
+		{"CLM*C4*200***11:B:1*", "CLM*C4*200***11*"},
+	} {
+		if !strings.Contains(text, edit[0]) {
+			t.Fatalf("fixture has no %q", edit[0])
+		}
+		text = strings.Replace(text, edit[0], edit[1], 1)
+	}
+	claims, problems, _ := read(t, "claims.txt", []byte(text))
+	if len(problems) != 0 || len(claims) != 3 {
+		t.Fatalf("%d claims, problems %+v", len(claims), problems)
+	}
+	for i, want := range [][2]string{{"1", "PAYERCLAIM1"}, {"8", ""}, {"", ""}} {
+		if c := claims[i]; c.Frequency != want[0] || c.OriginalRef != want[1] {
+			t.Errorf("claim %s: frequency %q, REF*F8 %q; want %q, %q", c.ID, c.Frequency, c.OriginalRef, want[0], want[1])
+		}
 	}
 }
 
@@ -409,5 +448,33 @@ func TestConcurrentClose(t *testing.T) {
 		}
 		r.Close()
 		r.Close()
+	}
+}
+
+// NPIs are read from NM1 segments whose NM108 is XX only, each 2310A
+// repetition (referring DN, primary care P3) on its own.
+func TestProviderNPIs(t *testing.T) {
+	text := string(readFixture(t, "claims.txt"))
+	for _, edit := range [][2]string{
+		{"NM1*DN*1*REFER*ROBERT****XX*1111111112~", "NM1*P3*1*CARE*PRIMA****XX*1111111113~\nNM1*DN*1*REFER*ROBERT****XX*1111111112~"},
+		{"NM1*77*2*HOSPITAL*****XX*3333333336~", "NM1*77*2*HOSPITAL*****24*333333333~"},
+		{"SE*80*0001~", "SE*81*0001~"},
+	} {
+		if !strings.Contains(text, edit[0]) {
+			t.Fatalf("fixture has no %q", edit[0])
+		}
+		text = strings.Replace(text, edit[0], edit[1], 1)
+	}
+	claims, problems, _ := read(t, "claims.txt", []byte(text))
+	if len(problems) != 0 || len(claims) != 3 {
+		t.Fatalf("%d claims, problems %+v", len(claims), problems)
+	}
+	var got []string
+	for _, n := range claims[0].NPIs {
+		got = append(got, fmt.Sprintf("%s %s %s %d", n.Loop, n.Entity, n.NPI, n.Line))
+	}
+	want := []string{"2010AA 85 1234567893 -1", "2310A P3 1111111113 -1", "2310A DN 1111111112 -1", "2310B 82 2222222224 -1", "2420A 82 4444444442 1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("NPIs %q, want %q", got, want)
 	}
 }
