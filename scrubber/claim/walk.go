@@ -22,18 +22,18 @@ import (
 
 // Kinds of the segments kept in the claim arena.
 const (
-	segCLM       uint8 = iota + 1
-	segHI              // 2300 HI
-	segNM182           // 2310B rendering provider NM1*82
-	segPRVPE           // 2310B PRV*PE
-	segLX              // 2400 LX
-	segSV1             // 2400 SV1
-	segDTP472          // 2400 DTP*472
-	segLineNM182       // 2420A NM1*82
-	segLinePRVPE       // 2420A PRV*PE
-	segREFF8           // 2300 REF*F8
-	segNM1Referring    // 2310A referring (NM1*DN) or primary care (NM1*P3) provider
-	segNM1Facility     // 2310C service facility location NM1*77
+	segCLM          uint8 = iota + 1
+	segHI                 // 2300 HI
+	segNM182              // 2310B rendering provider NM1*82
+	segPRVPE              // 2310B PRV*PE
+	segLX                 // 2400 LX
+	segSV1                // 2400 SV1
+	segDTP472             // 2400 DTP*472
+	segLineNM182          // 2420A NM1*82
+	segLinePRVPE          // 2420A PRV*PE
+	segREFF8              // 2300 REF*F8
+	segNM1Referring       // 2310A referring (NM1*DN) or primary care (NM1*P3) provider
+	segNM1Facility        // 2310C service facility location NM1*77
 )
 
 // HL levels the walker knows (HL03); levelOther is any other code.
