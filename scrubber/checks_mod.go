@@ -86,7 +86,7 @@ func (k *claimCheck) modifierListed(l *claim.Line, m string) {
 		}
 		fix := "check that " + m + " applies to " + proc + "; remove it from SV101 of line " + line + " if it does not"
 		if adv, ok := k.p.MisplacedModifier(m); ok {
-			fix = "remove " + m + " from SV101 of line " + line + ": " + adv.Text
+			fix = "remove " + m + " from SV101 of line " + line + " (" + adv.Text + ")"
 		}
 		k.fire(rules.ModUnlisted, l, l.SV1Pos, "",
 			"modifier "+m+meaning+" on "+proc+" line "+line+" is not one the rule pack lists for "+proc, fix)

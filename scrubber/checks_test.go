@@ -442,9 +442,9 @@ var checkCases = map[rules.ID][]ruleCase{
 		{name: "76 twice: once", edit: func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"RT", "76", "76"} }, want: 1, also: []rules.ID{rules.ModDuplicate}},
 		{name: "76 and GC", edit: func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"RT", "76", "GC"} }, want: 2},
 		{name: "25: E/M lines only", edit: func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"RT", "25"} }, want: 1,
-			text: []string{"modifier 25 (Significant, separately identifiable evaluation and management service", "remove 25 from SV101 of line 1: E/M services only: move it to the E/M line"}},
+			text: []string{"modifier 25 (Significant, separately identifiable evaluation and management service", "remove 25 from SV101 of line 1 (E/M services only: move it to the E/M line)"}},
 		{name: "59: the column-two code", edit: func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"RT", "59"} }, want: 1,
-			text: []string{"modifier 59 (Distinct procedural service)", "remove 59 from SV101 of line 1: it belongs on the column-two code"}},
+			text: []string{"modifier 59 (Distinct procedural service)", "remove 59 from SV101 of line 1 (it belongs on the column-two code"}},
 		{name: "XU: the column-two code", edit: func(c *claim.Claim) { c.Lines[0].Modifiers = []string{"RT", "XU"} }, want: 1, text: []string{"it belongs on the column-two code"}},
 		{name: "25 seed-only: no advice", seed: true, edit: func(c *claim.Claim) {
 			c.Lines[0].Modifiers = []string{"LT", "25"}

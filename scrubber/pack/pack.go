@@ -354,8 +354,17 @@ func (p *Pack) index(d *packDoc) {
 		}
 	}
 
-	p.related = map[string]*RelatedCode{}
+	// The validity entries come first: ValidOn names the first entry that
+	// excludes a date, and theirs say why (a related entry's dates do not).
 	p.validity = map[string][]*Validity{}
+	for _, v := range d.Validity {
+		for _, code := range entryCodes(v.Code, v.Codes) {
+			c := *v
+			c.Code, c.Codes = code, nil
+			p.addValidity(&c)
+		}
+	}
+	p.related = map[string]*RelatedCode{}
 	for _, r := range d.Related {
 		for _, code := range entryCodes(r.Code, r.Codes) {
 			c := *r
@@ -365,13 +374,6 @@ func (p *Pack) index(d *packDoc) {
 				p.addValidity(&Validity{Code: code, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo,
 					Text: "dates of the related-code entry", Source: r.Source})
 			}
-		}
-	}
-	for _, v := range d.Validity {
-		for _, code := range entryCodes(v.Code, v.Codes) {
-			c := *v
-			c.Code, c.Codes = code, nil
-			p.addValidity(&c)
 		}
 	}
 
