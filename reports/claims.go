@@ -2,6 +2,7 @@ package reports
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"iter"
 	"math"
@@ -12,29 +13,6 @@ import (
 	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
-// ClaimSummary is what the scrubber knows of one target claim (a claim that
-// bills the pack's procedure): one per target claim, in input order. With
-// the findings (which carry FileIndex and ClaimOffset) it makes the claim's
-// worklist row.
-type ClaimSummary struct {
-	FileIndex   int    // the input's place in the run, as Finding.FileIndex
-	File        string // the input as named on the command line
-	ClaimOffset int64  // byte offset of the CLM segment, as Finding.ClaimOffset
-	ClaimID     string // CLM01
-	STControl   string // ST02
-	Frequency   string // CLM05-3: 1 original, 7 replacement, 8 void
-	ServiceDate string // the first service date of its lines, CCYYMMDD (or a range as billed)
-	TargetLines int    // its lines that bill the target procedure
-	TotalCharge string // CLM02 as billed
-	PayerName   string
-	PayerID     string
-	PayerGroup  string
-	BillingNPI  string
-	// RenderingNPI is the claim's rendering provider (2310B), else "".
-	RenderingNPI string
-	MemberID     string // whole; writers mask it unless told to show IDs
-}
-
 // ClaimSource gives a run's target claims in input order (file, then CLM
 // byte offset) without holding them all in memory.
 type ClaimSource interface {
@@ -42,17 +20,17 @@ type ClaimSource interface {
 	// Each calls fn for every claim in input order and stops at the first
 	// error fn returns. It may be called more than once, also from several
 	// goroutines at once. The *ClaimSummary is valid only during the call.
-	Each(fn func(*ClaimSummary) error) error
+	Each(fn func(*finding.ClaimSummary) error) error
 }
 
 // ClaimSlice is a ClaimSource held in memory.
-type ClaimSlice []ClaimSummary
+type ClaimSlice []finding.ClaimSummary
 
 // Len is the number of claims.
 func (s ClaimSlice) Len() int { return len(s) }
 
 // Each calls fn for each claim in order.
-func (s ClaimSlice) Each(fn func(*ClaimSummary) error) error {
+func (s ClaimSlice) Each(fn func(*finding.ClaimSummary) error) error {
 	for i := range s {
 		if err := fn(&s[i]); err != nil {
 			return err
@@ -119,7 +97,7 @@ func ClaimStatusOf(worst finding.Severity, frequency string, holdOn finding.Seve
 // ClaimRow is one row of the worklist: a target claim and what its
 // findings say.
 type ClaimRow struct {
-	ClaimSummary
+	finding.ClaimSummary
 	Status Status
 	// Worst is the severity of its worst finding; 0 when it has none.
 	Worst                   finding.Severity
@@ -184,7 +162,7 @@ func (a *claimAgg) add(f *finding.Finding) {
 }
 
 // row makes the claim's worklist row.
-func (a *claimAgg) row(c *ClaimSummary, holdOn finding.Severity) ClaimRow {
+func (a *claimAgg) row(c *finding.ClaimSummary, holdOn finding.Severity) ClaimRow {
 	row := ClaimRow{ClaimSummary: *c, Errors: a.counts[0], Warnings: a.counts[1], Infos: a.counts[2],
 		FirstFix: a.fix, FirstProblem: a.problem}
 	if a.any {
@@ -280,7 +258,7 @@ func (r *Report) mergeClaims(h mergeHooks) (err error) {
 	}
 	// window takes the findings before limit (exclusive) and returns the
 	// current claim's tally.
-	window := func(cur *ClaimSummary, limit claimKey, endOfFile bool) (*claimAgg, error) {
+	window := func(cur *finding.ClaimSummary, limit claimKey, endOfFile bool) (*claimAgg, error) {
 		key := claimKey{cur.FileIndex, cur.ClaimOffset}
 		if cur.FileIndex != earlyFile {
 			clear(early)
@@ -331,9 +309,9 @@ func (r *Report) mergeClaims(h mergeHooks) (err error) {
 		return agg, nil
 	}
 
-	var cur ClaimSummary
+	var cur finding.ClaimSummary
 	have := false
-	finish := func(next *ClaimSummary) error {
+	finish := func(next *finding.ClaimSummary) error {
 		var limit claimKey
 		endOfFile := next == nil || next.FileIndex != cur.FileIndex
 		if !endOfFile {
@@ -350,7 +328,7 @@ func (r *Report) mergeClaims(h mergeHooks) (err error) {
 		return nil
 	}
 	if r.Claims != nil {
-		err = r.Claims.Each(func(c *ClaimSummary) error {
+		err = r.Claims.Each(func(c *finding.ClaimSummary) error {
 			if have {
 				if !(claimKey{cur.FileIndex, cur.ClaimOffset}).less(claimKey{c.FileIndex, c.ClaimOffset}) {
 					return fmt.Errorf("reports: claims out of input order: %s at byte %d (file %d) after byte %d (file %d)",
@@ -533,4 +511,86 @@ func fmtDollars(c int64) string {
 		sign, c = "-", -c
 	}
 	return sign + "$" + fmtThousands(c/100) + "." + fmt.Sprintf("%02d", c%100)
+}
+
+// claimIndex tells, for each finding in report order, whether it is a
+// target claim's and that claim's place in the worklist (EachClaim's order,
+// claims[] in exceptions.json). It reads the claims alongside the findings
+// and holds only those a finding may still name: from the claim the
+// findings are in to the farthest one an early finding named (a finding in
+// a loop several claims share lies before their CLM segments), so its
+// memory is bounded by the claims under one such loop.
+type claimIndex struct {
+	next  func() (*finding.ClaimSummary, bool)
+	stop  func()
+	err   func() error
+	ahead []claimKey // claims read, from the first one findings may still name
+	base  int        // the place of ahead[0]
+	done  bool       // no claim left to read
+}
+
+func newClaimIndex(r *Report) *claimIndex {
+	x := &claimIndex{err: func() error { return nil }}
+	if r.Claims == nil {
+		x.done = true
+		x.stop = func() {}
+		return x
+	}
+	var ferr error
+	x.next, x.stop = iter.Pull(func(yield func(*finding.ClaimSummary) bool) {
+		ferr = r.Claims.Each(func(c *finding.ClaimSummary) error {
+			if !yield(c) {
+				return errStopEach
+			}
+			return nil
+		})
+	})
+	x.err = func() error {
+		if errors.Is(ferr, errStopEach) {
+			return nil
+		}
+		return ferr
+	}
+	return x
+}
+
+// find returns the place of f's claim in the worklist; ok is false when f
+// is about no target claim. Call it for findings in report order.
+func (x *claimIndex) find(f *finding.Finding) (int, bool) {
+	at := claimKey{f.FileIndex, f.ByteOffset}
+	// Claims the findings have passed: a claim's findings all lie before
+	// the next target claim's CLM segment.
+	drop := 0
+	for drop+1 < len(x.ahead) && !at.less(x.ahead[drop+1]) {
+		drop++
+	}
+	x.ahead, x.base = x.ahead[drop:], x.base+drop
+	if f.ClaimOffset == 0 {
+		return 0, false
+	}
+	want := claimKey{f.FileIndex, f.ClaimOffset}
+	for !x.done && (len(x.ahead) == 0 || x.ahead[len(x.ahead)-1].less(want)) {
+		c, ok := x.next()
+		if !ok {
+			x.done = true
+			break
+		}
+		x.ahead = append(x.ahead, claimKey{c.FileIndex, c.ClaimOffset})
+	}
+	i, found := slices.BinarySearchFunc(x.ahead, want, func(a, b claimKey) int {
+		switch {
+		case a.less(b):
+			return -1
+		case b.less(a):
+			return 1
+		}
+		return 0
+	})
+	return x.base + i, found
+}
+
+// close stops reading the claims and returns the error reading them gave.
+func (x *claimIndex) close() error {
+	x.stop()
+	return x.err()
 }

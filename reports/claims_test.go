@@ -70,8 +70,8 @@ func worklistReport() *Report {
 		return finding.Finding{FileIndex: file, ClaimOffset: claim, File: name, ClaimID: id, ByteOffset: at,
 			RuleID: rule, Severity: sev, Message: msg, Suggestion: sug}
 	}
-	claim := func(file int, at int64, id, freq, charge string) ClaimSummary {
-		return ClaimSummary{FileIndex: file, File: []string{"a.837", "b.837", "c.837"}[file], ClaimOffset: at, ClaimID: id,
+	claim := func(file int, at int64, id, freq, charge string) finding.ClaimSummary {
+		return finding.ClaimSummary{FileIndex: file, File: []string{"a.837", "b.837", "c.837"}[file], ClaimOffset: at, ClaimID: id,
 			Frequency: freq, TotalCharge: charge, PayerGroup: "Aetna", TargetLines: 1, MemberID: "W123456789"}
 	}
 	return &Report{

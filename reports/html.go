@@ -107,6 +107,10 @@ type htmlPage struct {
 	Cards     []htmlCard
 	FileCount string
 	Problems  []htmlProblem
+	// Failed and Skipped count Problems' two kinds for the alert: a failed
+	// file's claims after the fault are missing, a skipped one held no
+	// 837P claim to miss.
+	Failed, Skipped int
 
 	HasClaims   bool // the report has a worklist (claims were given)
 	Claims      []htmlClaim
@@ -126,6 +130,7 @@ type htmlRun struct {
 	SeedOnly                bool
 	Started, Finished, Took string
 	SHA256, SHA256Short     string
+	Data                    string // the data files' versions by kind; "" without --data
 }
 
 type htmlCard struct {
@@ -212,6 +217,11 @@ func newHTMLPage(r *Report, t Totals) (*htmlPage, error) {
 	for _, f := range r.Files {
 		if f.Status != "ok" && f.Status != "" {
 			p.Problems = append(p.Problems, htmlProblem{Path: cleanText(f.Path), Status: f.Status, Error: cleanText(f.Error)})
+			if f.Status == "skipped" {
+				p.Skipped++
+			} else {
+				p.Failed++
+			}
 		}
 	}
 
@@ -564,7 +574,39 @@ func newHTMLRun(r *Report) htmlRun {
 	if !r.Run.StartedAt.IsZero() && !r.Run.FinishedAt.IsZero() && !r.Run.FinishedAt.Before(r.Run.StartedAt) {
 		run.Took = "took " + htmlDuration(r.Run.FinishedAt.Sub(r.Run.StartedAt))
 	}
+	run.Data = htmlDataFiles(r.Run.Data)
 	return run
+}
+
+// dataKindNames are the data files' kinds as analysts call them.
+var dataKindNames = map[string]string{"ncci-ptp": "NCCI PTP", "ncci-mue": "NCCI MUE", "icd10cm": "ICD-10-CM", "nucc-taxonomy": "NUCC"}
+
+// htmlDataFiles sums run.data up for the page: the versions read, by kind
+// ("ICD-10-CM FY2026 · NCCI PTP v313r0, v320r0"); files not used (a copy,
+// a superseded version) are left out. exceptions.json lists every file.
+func htmlDataFiles(files []DataFile) string {
+	var kinds []string
+	versions := map[string][]string{}
+	for _, f := range files {
+		if f.Note != "" {
+			continue
+		}
+		if _, ok := versions[f.Kind]; !ok {
+			kinds = append(kinds, f.Kind)
+		}
+		if !slices.Contains(versions[f.Kind], f.Version) {
+			versions[f.Kind] = append(versions[f.Kind], f.Version)
+		}
+	}
+	parts := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		name := dataKindNames[k]
+		if name == "" {
+			name = k
+		}
+		parts = append(parts, name+" "+strings.Join(versions[k], ", "))
+	}
+	return cleanText(strings.Join(parts, " · "))
 }
 
 func htmlTime(t time.Time) string {

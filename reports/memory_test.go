@@ -19,9 +19,9 @@ type genClaims int
 
 func (g genClaims) Len() int { return (int(g) + 2) / 3 }
 
-func (g genClaims) Each(fn func(*ClaimSummary) error) error {
+func (g genClaims) Each(fn func(*finding.ClaimSummary) error) error {
 	for claim := 0; claim < g.Len(); claim++ {
-		c := ClaimSummary{FileIndex: claim / 50000, File: fmt.Sprintf("drop/drop-%04d.837", claim/50000),
+		c := finding.ClaimSummary{FileIndex: claim / 50000, File: fmt.Sprintf("drop/drop-%04d.837", claim/50000),
 			ClaimOffset: int64(claim%50000)*2000 + 1000, ClaimID: fmt.Sprintf("F001C%07d", claim), STControl: "0001",
 			Frequency: "1", ServiceDate: "20260901", TargetLines: 1, TotalCharge: "19984.00",
 			PayerName: "UNITEDHEALTHCARE", PayerID: "87726", PayerGroup: "UnitedHealthcare",

@@ -57,6 +57,24 @@ type Run struct {
 	Rules       RulesInfo
 	StartedAt   time.Time
 	FinishedAt  time.Time
+	// Data are the public data files the run applied (--data), so that a
+	// finding can be traced to its quarter; none without --data.
+	Data []DataFile
+}
+
+// DataFile is one public data file a run read (scrubber/codedata).
+type DataFile struct {
+	Kind      string // ncci-ptp, ncci-mue, icd10cm, nucc-taxonomy
+	Path      string // relative to the data folder
+	Member    string // the member inside the ZIP at Path, or ""
+	Version   string // v321r0 (PTP), Eff 20260401 (MUE), FY2026 (ICD-10-CM), 26.0 (NUCC)
+	Part      int    // PTP part (1-4); 0 for the other kinds
+	Effective string // CCYYMMDD, or ""
+	Through   string // CCYYMMDD, or ""
+	Rows      int    // data rows read
+	RowsKept  int    // rows kept for the checks
+	SHA256    string // of the file's (or member's) bytes
+	Note      string // e.g. "same content as …: not read twice"
 }
 
 // RulesInfo names the effective rule pack.

@@ -62,10 +62,10 @@ func claimsOfFindings(fs []finding.Finding) ClaimSlice {
 			continue
 		}
 		seen[k] = true
-		cs = append(cs, ClaimSummary{FileIndex: f.FileIndex, File: f.File, ClaimOffset: f.ClaimOffset, ClaimID: f.ClaimID,
+		cs = append(cs, finding.ClaimSummary{FileIndex: f.FileIndex, File: f.File, ClaimOffset: f.ClaimOffset, ClaimID: f.ClaimID,
 			PayerGroup: f.PayerGroup, MemberID: f.MemberID, Frequency: "1"})
 	}
-	slices.SortFunc(cs, func(a, b ClaimSummary) int {
+	slices.SortFunc(cs, func(a, b finding.ClaimSummary) int {
 		if (claimKey{a.FileIndex, a.ClaimOffset}).less(claimKey{b.FileIndex, b.ClaimOffset}) {
 			return -1
 		}

@@ -24,18 +24,18 @@ func (s sliceSource) Each(fn func(*finding.Finding) error) error {
 
 // claimCopies serves claims from a copy that it scribbles over after each
 // call, as a reused decode buffer would.
-type claimCopies []ClaimSummary
+type claimCopies []finding.ClaimSummary
 
 func (s claimCopies) Len() int { return len(s) }
 
-func (s claimCopies) Each(fn func(*ClaimSummary) error) error {
-	var c ClaimSummary
+func (s claimCopies) Each(fn func(*finding.ClaimSummary) error) error {
+	var c finding.ClaimSummary
 	for i := range s {
 		c = s[i]
 		if err := fn(&c); err != nil {
 			return err
 		}
-		c = ClaimSummary{ClaimID: "scribbled", File: "scribbled"}
+		c = finding.ClaimSummary{ClaimID: "scribbled", File: "scribbled"}
 	}
 	return nil
 }

@@ -109,8 +109,8 @@ func analystReport() *Report {
 	fs[3].Units = "3"
 	fs[5].Modifiers = nil
 	fs[5].PlaceOfService = "11"
-	claim := func(file string, idx int, at int64, id, freq, charge, payer, payerID, group string) ClaimSummary {
-		return ClaimSummary{FileIndex: idx, File: file, ClaimOffset: at, ClaimID: id, STControl: "0001", Frequency: freq,
+	claim := func(file string, idx int, at int64, id, freq, charge, payer, payerID, group string) finding.ClaimSummary {
+		return finding.ClaimSummary{FileIndex: idx, File: file, ClaimOffset: at, ClaimID: id, STControl: "0001", Frequency: freq,
 			ServiceDate: "20260105", TargetLines: 1, TotalCharge: charge, PayerName: payer, PayerID: payerID, PayerGroup: group,
 			BillingNPI: "1234567893", RenderingNPI: "1245319599", MemberID: "W987654321"}
 	}
@@ -166,7 +166,7 @@ func manyFindingsReport(n int) *Report {
 		ru := rules[i%len(rules)]
 		claimAt := int64(100*(i-i%3)) + 1
 		if i%3 == 0 {
-			claims = append(claims, ClaimSummary{File: "in/big.837", ClaimOffset: claimAt, ClaimID: fmt.Sprintf("C%06d", i),
+			claims = append(claims, finding.ClaimSummary{File: "in/big.837", ClaimOffset: claimAt, ClaimID: fmt.Sprintf("C%06d", i),
 				Frequency: "1", TotalCharge: "100", PayerGroup: "Medicare", TargetLines: 1})
 		}
 		r.Findings = append(r.Findings, finding.Finding{

@@ -78,7 +78,7 @@ func countDirtyFinding(f *finding.Finding) int {
 	return n
 }
 
-func countDirtyClaim(c *ClaimSummary) int {
+func countDirtyClaim(c *finding.ClaimSummary) int {
 	return countDirty(c.File, c.ClaimID, c.STControl, c.Frequency, c.ServiceDate, c.TotalCharge,
 		c.PayerName, c.PayerID, c.PayerGroup, c.BillingNPI, c.RenderingNPI, c.MemberID)
 }

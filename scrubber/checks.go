@@ -5,14 +5,16 @@ import (
 	"strings"
 
 	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
-// checkClaim runs every per-claim rule of the pack on a target claim and
-// appends its findings to out; memo remembers what the pack says of each
-// diagnosis code (nil: nothing is remembered).
+// checkClaim runs every per-claim rule of the pack, and of the data files d
+// (nil: none), on a target claim and appends its findings to out; memo
+// remembers what the pack says of each diagnosis code (nil: nothing is
+// remembered).
 //
 // Order of findings (deterministic; reports re-sort them anyway): for each
 // target line in claim order, its pointer and diagnosis rules, modifier
@@ -22,9 +24,10 @@ import (
 // frequency and NPIs.
 //
 // A void (CLM05-3 = 8) cancels a claim the payer already has: it gets the
-// claim-level rules only, never a DX, MOD, BUNDLE, CODE or LINE finding.
-func checkClaim(p *pack.Pack, memo *dxMemo, c *claim.Claim, out []finding.Finding) []finding.Finding {
-	k := claimCheck{p: p, c: c, out: out, memo: memo}
+// claim-level rules only, never a DX, MOD, BUNDLE, CODE or LINE finding,
+// nor a data-file rule's.
+func checkClaim(p *pack.Pack, d *codedata.Set, memo *dxMemo, c *claim.Claim, out []finding.Finding) []finding.Finding {
+	k := claimCheck{p: p, d: d, c: c, out: out, memo: memo}
 	var buf [16]dateRange
 	k.dates = buf[:0]
 	for i := range c.Lines {
@@ -43,6 +46,14 @@ func checkClaim(p *pack.Pack, memo *dxMemo, c *claim.Claim, out []finding.Findin
 			k.duplicateLine(i)
 		}
 		k.claimDiagnoses()
+	}
+	// The data-file rules (checks_data.go; a void's taxonomies only) before
+	// bundles: an NCCI edit found for a line replaces the pack's bundling
+	// finding about it.
+	if d != nil {
+		k.dataRules()
+	}
+	if c.Frequency != frequencyVoid {
 		k.bundles()
 		k.codesValidOnDOS()
 		k.taxonomyMissing()
@@ -57,10 +68,15 @@ func checkClaim(p *pack.Pack, memo *dxMemo, c *claim.Claim, out []finding.Findin
 // each line's parsed service date, and the findings so far.
 type claimCheck struct {
 	p     *pack.Pack
+	d     *codedata.Set // the data files; nil: none
 	c     *claim.Claim
 	dates []dateRange // per line, zero when missing or invalid
 	out   []finding.Finding
 	memo  *dxMemo
+
+	// set by dataRules: what the data files decided for this claim, for
+	// the pack's rules that give way to them
+	data dataClaim
 }
 
 // dx is what the pack says of a claim diagnosis code.

@@ -30,7 +30,7 @@ func (k *claimCheck) bundles() {
 	for j := range c.Lines {
 		o := &c.Lines[j]
 		rel, ok := k.related(o)
-		if !ok {
+		if !ok || k.ptpReports(j) { // an NCCI edit says it, from the payer's table
 			continue
 		}
 		targets := k.describeTargets(j)

@@ -189,7 +189,7 @@ func (k *claimCheck) pointedDiagnoses(l *claim.Line) {
 			code := pt.dx.Code
 			f := k.dx(code)
 			min, src := f.MinLength, f.MinLengthSource
-			if len(code) >= min {
+			if len(code) >= min || k.icdCovers(pt.dx) { // the ICD-10-CM file decides: DX-CODE-NOT-BILLABLE
 				continue
 			}
 			k.emit(rs, l, pt.dx.Pos, src,
@@ -556,6 +556,9 @@ func (k *claimCheck) claimDiagnoses() {
 		}
 		for i := range c.Diagnoses {
 			d := &c.Diagnoses[i]
+			if k.icdCovers(d) { // the ICD-10-CM file decides: DX-CODE-NOT-BILLABLE
+				continue
+			}
 			if msg, sugg := dxCodeProblem(d, latest); msg != "" {
 				k.emit(rs, nil, d.Pos, "", msg, sugg)
 			}

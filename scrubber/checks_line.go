@@ -79,9 +79,10 @@ func (k *claimCheck) targetLine(i int) {
 			// A group's taxonomy names no specialty: LINE-TAXONOMY-MISSING.
 			tax, at, where = c.BillingTaxonomy, c.BillingTaxonomyPos, "billing provider (2000A PRV*BI)"
 		}
-		if tax != "" && !k.p.TaxonomyListed(tax) {
+		// A code NUCC does not have is TAXONOMY-INVALID's.
+		if tax != "" && !k.p.TaxonomyListed(tax) && !k.taxonomyInvalid(tax) {
 			k.emit(rs, l, at, "",
-				"taxonomy "+tax+" of the "+where+" for "+proc+" on line "+line+" is not a specialty the rule pack lists for "+proc,
+				"taxonomy "+tax+k.taxonomyWords(tax)+" of the "+where+" for "+proc+" on line "+line+" is not a specialty the rule pack lists for "+proc,
 				"check the provider's taxonomy: correct it if it is wrong, otherwise confirm the payer accepts this specialty for "+proc)
 		}
 	}
@@ -142,7 +143,7 @@ func (k *claimCheck) units(l *claim.Line) {
 	if !ok {
 		return
 	}
-	if _, on := k.p.Rule(rules.Mod50Units); on && bilateralUnits(l) {
+	if _, on := k.p.Rule(rules.Mod50Units); on && k.mod50Units(l) {
 		return
 	}
 	max := k.p.MaxUnits()
@@ -153,7 +154,7 @@ func (k *claimCheck) units(l *claim.Line) {
 		why = "has no units (SV104 is missing)"
 	case !ok || u <= 0:
 		why = "has units \"" + l.Units + "\", which is not a positive number"
-	case max > 0 && u > int64(math.Round(max*unitScale)):
+	case max > 0 && u > int64(math.Round(max*unitScale)) && !k.mueCovers(l): // with an MUE: MUE-EXCEEDED
 		why = "is billed with " + l.Units + " units, more than the " + formatUnits(max) + " allowed (it is reported once per limb)"
 	default:
 		return

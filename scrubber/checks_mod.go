@@ -52,15 +52,22 @@ func (k *claimCheck) modifiers(i int) {
 	if indexOf(mods, "51") >= 0 {
 		k.singleProcedure51(i)
 	}
-	if bilateralUnits(l) {
+	if k.mod50Units(l) {
 		k.fire(rules.Mod50Units, l, l.SV1Pos, "",
 			proc+" on line "+line+" carries 50 (bilateral) with "+l.Units+" units; a bilateral procedure is billed as 1 unit",
 			"set SV104 of line "+line+" to 1")
 	}
 }
 
+// mod50Units reports whether MOD-50-UNITS fires on line l: 50 with units
+// that are a number other than 1, unless they are above the MUE of the data
+// files (MUE-EXCEEDED's, which says 50 is 1 unit).
+func (k *claimCheck) mod50Units(l *claim.Line) bool {
+	return bilateralUnits(l) && !k.mueExceedsAlone(l)
+}
+
 // bilateralUnits reports whether line l carries 50 with units that are a
-// number other than 1 (MOD-50-UNITS).
+// number other than 1.
 func bilateralUnits(l *claim.Line) bool {
 	if indexOf(l.Modifiers, "50") < 0 {
 		return false

@@ -10,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/spill"
@@ -62,6 +63,9 @@ type crossStore struct {
 	limit   int    // spill above this many bytes in memory (crossSpillAt)
 	loadMax int    // split partitions above this many bytes (crossLoadMax)
 	dir     string // where spill files go; "": os.TempDir()
+	// data are the data files (Options.Data), for MUE-EXCEEDED across
+	// claims (crossmue.go); nil: none
+	data *codedata.Set
 
 	mem      []crossEntry // before spilling
 	memBytes int
@@ -240,7 +244,7 @@ func (s *crossStore) match(p *pack.Pack, keep func(*crossEntry) bool, emit func(
 		return s.err
 	}
 	if s.parts == nil {
-		emit(matchKept(p, s.mem, keep, nil))
+		emit(matchKept(p, s.data, s.mem, keep, nil))
 		return nil
 	}
 	if err := flushAll(s.parts); err != nil {
@@ -260,7 +264,7 @@ func (s *crossStore) match(p *pack.Pack, keep func(*crossEntry) bool, emit func(
 			part := s.parts[first+k]
 			s.parts[first+k] = nil // matchPartition closes it
 			wg.Go(func() {
-				outs[k], errs[k] = matchPartition(p, part, loadMax, s.dir, keep)
+				outs[k], errs[k] = matchPartition(p, s.data, part, loadMax, s.dir, keep)
 			})
 		}
 		wg.Wait()
@@ -288,7 +292,7 @@ func flushAll(files []*spill.File) error {
 
 // matchPartition splits a partition if it is big (splitPart), then loads
 // and matches its pieces one at a time. It closes the partition's files.
-func matchPartition(p *pack.Pack, part *spill.File, loadMax int, dir string, keep func(*crossEntry) bool) ([]crossFound, error) {
+func matchPartition(p *pack.Pack, d *codedata.Set, part *spill.File, loadMax int, dir string, keep func(*crossEntry) bool) ([]crossFound, error) {
 	pieces, err := splitPart(part, loadMax, dir)
 	if err != nil {
 		return nil, fmt.Errorf("cross-claim rules: splitting the spilled index: %w", err)
@@ -300,7 +304,7 @@ func matchPartition(p *pack.Pack, part *spill.File, loadMax int, dir string, kee
 		if err != nil {
 			return nil, fmt.Errorf("cross-claim rules: reading the spilled index: %w", err)
 		}
-		out = matchKept(p, entries, keep, out)
+		out = matchKept(p, d, entries, keep, out)
 	}
 	return out, nil
 }
@@ -334,15 +338,17 @@ func splitPieces(size int64, loadMax int) int {
 	return int(min((size+int64(loadMax)-1)/int64(loadMax), crossSplitMaxPieces))
 }
 
-// matchKept appends the cross-claim findings of the entries keep accepts.
-func matchKept(p *pack.Pack, entries []crossEntry, keep func(*crossEntry) bool, out []crossFound) []crossFound {
+// matchKept appends the cross-claim findings of the entries keep accepts
+// (with the data files d, MUE-EXCEEDED's too).
+func matchKept(p *pack.Pack, d *codedata.Set, entries []crossEntry, keep func(*crossEntry) bool, out []crossFound) []crossFound {
 	all := make([]*crossEntry, 0, len(entries))
 	for k := range entries {
 		if keep(&entries[k]) {
 			all = append(all, &entries[k])
 		}
 	}
-	return crossMatch(p, all, out)
+	out = crossMatch(p, all, out)
+	return mueAcrossClaims(p, d, all, out)
 }
 
 // loadPart reads a part's entries back; their strings are substrings of

@@ -24,6 +24,8 @@ type fileScrub struct {
 	// pack's name patterns are too slow to match on every claim.
 	payerGroups map[string]string
 	payerKey    []byte
+
+	summaries summaries // for Options.ClaimSink
 }
 
 // related is claim.Options.Related: the pack lists code as a related code.
@@ -59,13 +61,14 @@ func (f *fileScrub) check(c *claim.Claim) {
 	}
 	if c.TargetLines > 0 {
 		before := len(res.Findings)
-		res.Findings = checkClaim(f.s.pack, &f.dxMemo, c, res.Findings)
+		res.Findings = checkClaim(f.s.pack, f.s.o.Data, &f.dxMemo, c, res.Findings)
 		for i := before; i < len(res.Findings); i++ {
 			worst = max(worst, res.Findings[i].Severity)
 			// Kept until the file is done: not the claim's bytes.
 			detach(&res.Findings[i])
 		}
 		f.handOver()
+		f.summarize(c)
 		// Counts, not a list: memory does not grow with target claims.
 		res.TargetClaims++
 		res.tally(c.PayerGroup, worst, +1)

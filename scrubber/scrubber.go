@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 
 	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/x12io"
@@ -65,12 +66,29 @@ type Options struct {
 	// several files call it at once.
 	FindingSink func(index int, run []finding.Finding)
 	SinkEvery   int
+	// ClaimSink, when set, takes a summary of each target claim (a claim
+	// with a line that bills the pack's procedure), in runs: the runs of
+	// one Scrub come in input order (CLM byte offset), none after Scrub
+	// returns; index is the Scrub's index. A summary says nothing of the
+	// claim's status, which its findings decide (cross-claim ones too,
+	// which Finish adds later). The sink must not keep run; Scrubs of
+	// several files call it at once.
+	ClaimSink func(index int, run []finding.ClaimSummary)
+
+	// Data are the public data files (--data): with them the rules of
+	// scrubber/RULES.md "Payers' edits from the public data files" run, and
+	// where a file speaks for a code on a date it replaces the pack entries
+	// that say the same (bundled pairs, max_units, min_length, the shape of
+	// a diagnosis). nil: no data files, nothing changes.
+	Data *codedata.Set
 }
 
 // New returns a Scrubber for pack p.
 func New(p *pack.Pack, o Options) *Scrubber {
 	o.SinkEvery = max(1, o.SinkEvery)
-	return &Scrubber{pack: p, o: o, cross: newCrossStore(o.TempDir)}
+	s := &Scrubber{pack: p, o: o, cross: newCrossStore(o.TempDir)}
+	s.cross.data = o.Data
+	return s
 }
 
 // Close drops the cross-claim index of any Scrub not yet finished and
@@ -150,6 +168,7 @@ func (s *Scrubber) Scrub(index int, name string, r io.Reader) *FileResult {
 		}
 		f.check(c)
 	}
+	f.handOverClaims()
 	n := cr.Counts()
 	res.Interchanges, res.Transactions, res.TransactionsSkipped = n.Interchanges, n.Transactions, n.TransactionsSkipped
 	res.Claims, res.ServiceLines, res.TargetLines, res.Bytes = n.Claims, n.ServiceLines, n.TargetLines, n.Bytes

@@ -113,7 +113,7 @@ func seedOnlyFindings(t *testing.T, seedOnly bool) []finding.Finding {
 	for _, c := range claims {
 		for i := range c.Lines {
 			if isTargetLine(p, &c.Lines[i]) {
-				fs = checkClaim(p, nil, c, fs)
+				fs = checkClaim(p, nil, nil, c, fs)
 				break
 			}
 		}

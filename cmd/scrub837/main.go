@@ -4,7 +4,9 @@
 //
 //	scrub837 [flags] PATH...        scrub files and folders
 //	scrub837 rules [--seed-only]    print the effective rule pack as YAML
-//	scrub837 version                print the version
+//	scrub837 data [--json] [DIR]    list the public data files --data would read
+//	scrub837 explain RULE-ID        what a rule checks and the pack entries it uses
+//	scrub837 version                print the version (also --version)
 //
 // The command line, the report formats and the exit codes are the contract
 // of cmd/scrub837/REPORTS.md; see README.md.
@@ -30,8 +32,13 @@ import (
 const (
 	exitOK          = 0 // no finding at or above --fail-on
 	exitFindings    = 1 // at least one finding at or above --fail-on
-	exitUsage       = 2 // bad usage, an unreadable rule pack, or --out unusable: no reports written
-	exitInputFailed = 3 // an input could not be read or parsed (reports written for the rest), or the cross-claim index could not be read back (no reports)
+	exitUsage       = 2 // bad usage, an unreadable rule pack or data file, or --out unusable: no reports written
+	exitInputFailed = 3 // an input could not be read or parsed, or the run had to leave something out (reports written for the rest)
+
+	// A run stopped by a signal: 128 + the signal's number, as a shell
+	// reports a process killed by it. No reports are written.
+	exitSIGINT  = 130
+	exitSIGTERM = 143
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3". Builds
@@ -80,8 +87,12 @@ func (e *env) main(args []string) int {
 		switch args[0] {
 		case "rules":
 			return e.rulesCommand(args[1:])
+		case "data":
+			return e.dataCommand(args[1:])
 		case "version":
 			return e.versionCommand(args[1:])
+		case "explain":
+			return e.explainCommand(args[1:])
 		case "help":
 			fmt.Fprint(e.stdout, usageText(newScrubFlags(&options{})))
 			return exitOK
@@ -93,6 +104,9 @@ func (e *env) main(args []string) int {
 	}
 	if err != nil {
 		return e.usageError(err)
+	}
+	if opts.version {
+		return e.versionCommand(nil)
 	}
 	return e.scrub(opts)
 }

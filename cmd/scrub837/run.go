@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
-	"github.com/rs/zerolog"
-
+	"github.com/scrub837/scrub837/cmd/scrub837/internal/rundir"
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber/finding"
@@ -45,10 +49,19 @@ func defaultRunID(started time.Time) string {
 	return started.UTC().Format("20060102T150405Z")
 }
 
+// stopGrace is how long a run stopped by a signal has to unwind (discard
+// its staged reports, finish a commit under way) before the command
+// removes its temporary folder and exits anyway. A second signal does not
+// wait.
+const stopGrace = 3 * time.Second
+
 // scrub runs a scrub (runner.Run) and returns the exit code.
 func (e *env) scrub(o *options) int {
 	clock, err := newRunClock(e.getenv)
 	if err != nil {
+		return e.usageError(err)
+	}
+	if err := checkPathsExist(o.paths); err != nil {
 		return e.usageError(err)
 	}
 	started := clock.now()
@@ -59,15 +72,30 @@ func (e *env) scrub(o *options) int {
 	}
 
 	sink := &logSink{w: e.stderr}
-	log := newLogger(o, e.stderrIsTerminal, sink)
+	log := newLogger(o, runID, e.stderrIsTerminal, sink)
+	closing := closingEvent{log: log, started: wallStart}
 
 	rulePack, err := loadPack(o.rules, o.seedOnly)
 	if err != nil {
 		// The error names the pack file and line; it never holds claim data.
-		log.Error().Str("rules", o.rules).Msg(err.Error())
-		return exitUsage
+		return e.fatal(sink, closing, exitUsage, err.Error())
 	}
+	data, err := e.loadRunData(o, rulePack, log)
+	if err != nil {
+		return e.fatal(sink, closing, exitUsage, err.Error())
+	}
+
+	// From here on a signal stops the run cleanly: temporary files and a
+	// staged report set are removed, and the exit code says which signal.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ignoreFileSizeSignal()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
 	cfg := runner.Config{
+		Context:       ctx,
 		Paths:         o.paths,
 		Recursive:     o.recursive,
 		Stdin:         e.stdin,
@@ -82,20 +110,123 @@ func (e *env) scrub(o *options) int {
 		Now:           clock.now,
 		Log:           log,
 		MemoryCeiling: ownGCSettings(e.getenv),
+		Include:       o.include,
+		Exclude:       o.exclude,
+		HoldOn:        o.holdLevel,
+		Split:         o.split,
+		Data:          data,
 	}
-	if e.stderrIsTerminal && !o.quiet {
-		cfg.Progress = &progress{sink: sink}
-	}
-	res, err := runner.Run(cfg)
+	// The run's private temporary folder: made here rather than by the
+	// runner so that a signal can remove it (see rundir).
+	tmp, removed, err := rundir.Create("")
 	if err != nil {
-		return runFailed(log, o, err)
+		log.Error().Err(err).Msg("cannot create the run's temporary folder")
+	} else {
+		defer tmp.Remove()
+		cfg.TempDir = tmp.Path()
+		if len(removed) > 0 {
+			log.Warn().Strs("folders", removed).Msg("removed the temporary folders of earlier runs that did not finish")
+		}
+	}
+	var bar *progress
+	if e.stderrIsTerminal && !o.quiet {
+		bar = &progress{sink: sink}
+		cfg.Progress = bar
 	}
 
-	code := exitCode(res.Report, o.failLevel)
-	logRun(log, res.Report, res.Written, time.Since(wallStart), code)
-	if !o.quiet {
-		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, res.Written))
+	done := make(chan runOutcome, 1)
+	go func() {
+		res, err := runner.Run(cfg)
+		done <- runOutcome{res, err}
+	}()
+	var out runOutcome
+	select {
+	case out = <-done:
+		if bar != nil {
+			bar.Done()
+		}
+	case sig := <-sigs:
+		cancel()
+		forced := false
+		select {
+		case out = <-done:
+		case <-time.After(stopGrace):
+			forced = true
+		case <-sigs:
+			forced = true
+		}
+		if bar != nil {
+			bar.Done()
+		}
+		if tmp != nil {
+			tmp.Remove() // before the closing event: it says the run is over
+		}
+		code := signalExitCode(sig)
+		ev := closing.event(code).Str("signal", signalName(sig)).Bool("forced", forced)
+		if out.err == nil && out.res != nil {
+			// The set was committed before the run could stop.
+			ev = ev.Strs("reports", out.res.Written)
+		}
+		ev.Msg("run finished")
+		return code
 	}
+	if out.err != nil {
+		return e.runFailed(sink, closing, o, out.err)
+	}
+	res := out.res
+	code := exitCode(res.Report, o.failLevel)
+	if len(res.Degraded) > 0 {
+		code = exitInputFailed // the reports lack what the run had to leave out
+	}
+	closing.finished(res.Report, res.Written, res.Degraded, code, worklistFields(res.Totals, res.Split))
+	if !o.quiet {
+		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, worklistText(res.Totals, res.Split), res.Written, res.Degraded, code, o.failOn))
+	}
+	return code
+}
+
+// checkPathsExist: a PATH named on the command line that does not exist is
+// a usage error (a typo in a crontab), not an input that failed: nothing
+// is scrubbed and last night's reports stay as they were.
+func checkPathsExist(paths []string) error {
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s does not exist (nothing was scrubbed; the reports in --out were left as they were)", printable(p))
+		}
+	}
+	return nil
+}
+
+// runOutcome is what runner.Run returned.
+type runOutcome struct {
+	res *runner.Result
+	err error
+}
+
+// signalExitCode is the exit code of a run stopped by sig: 128 + its
+// number, as a shell reports a process killed by it.
+func signalExitCode(sig os.Signal) int {
+	if sig == syscall.SIGTERM {
+		return exitSIGTERM
+	}
+	return exitSIGINT
+}
+
+func signalName(sig os.Signal) string {
+	if sig == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "SIGINT"
+}
+
+// fatal prints a run's fatal error as a usage error is printed, logs the
+// closing event, and returns code.
+func (e *env) fatal(sink *logSink, closing closingEvent, code int, msg string) int {
+	fmt.Fprintf(sink, "scrub837: %s\n", msg)
+	closing.event(code).Str("error", msg).Msg("run finished")
 	return code
 }
 
@@ -105,31 +236,22 @@ func ownGCSettings(getenv func(string) string) bool {
 	return getenv("GOGC") == "" && getenv("GOMEMLIMIT") == ""
 }
 
-// runFailed logs why a run wrote no reports and returns its exit code: 2
-// for a report folder that cannot be used, 3 when the run itself failed.
-func runFailed(log zerolog.Logger, o *options, err error) int {
+// runFailed reports why a run wrote no reports and returns its exit code:
+// 2 for a report folder that cannot be used, 3 when the run itself failed.
+// Error texts are safe for logs (runner.SafeText).
+func (e *env) runFailed(sink *logSink, closing closingEvent, o *options, err error) int {
 	var re *runner.Error
 	if !errors.As(err, &re) {
-		log.Error().Err(err).Msg("the run failed")
-		return exitInputFailed
+		return e.fatal(sink, closing, exitInputFailed, "the run failed: "+runner.SafeText(err.Error()))
 	}
+	why := runner.SafeText(re.Err.Error())
 	switch re.Stage {
 	case runner.StageOut:
-		log.Error().Str("out", o.out).Err(re.Err).Msg("cannot create the report folder")
-		return exitUsage
+		return e.fatal(sink, closing, exitUsage, why) // names the folder
 	case runner.StageReports:
-		log.Error().Str("out", o.out).Err(re.Err).Msg("cannot write the reports")
-		return exitUsage
-	case runner.StageStart:
-		log.Error().Err(re.Err).Msg("cannot start the run")
-	case runner.StageCrossClaims:
-		// The cross-claim rules could not run: reports without them would
-		// look complete, so none.
-		log.Error().Err(re.Err).Msg("cannot run the cross-claim rules")
-	case runner.StageFindings:
-		log.Error().Err(re.Err).Msg("cannot keep the findings")
+		return e.fatal(sink, closing, exitUsage, fmt.Sprintf("cannot write the reports into %s: %s", o.out, why))
 	}
-	return exitInputFailed
+	return e.fatal(sink, closing, exitInputFailed, "the run failed: "+why)
 }
 
 // exitCode is the run's exit code: 3 when an input failed (it wins over 1),

@@ -54,6 +54,10 @@ type Unrecognised struct {
 	Path   string
 	Member string
 	Reason string
+	// Renamed: the content looks like a table Load reads, and only its name
+	// (which carries the quarter or year) keeps it from being read. A run
+	// warns about it: the team may think the edits are in force.
+	Renamed bool
 }
 
 // Set is the loaded data. A nil *Set is valid and holds nothing: every
@@ -185,11 +189,11 @@ func (l *loader) plainEntry(p, rel string) []*entry {
 	if reason != "" {
 		f, err := os.Open(p)
 		if err != nil {
-			l.unrecognised(rel, "", "cannot be opened: "+err.Error())
+			l.unrecognised(Unrecognised{Path: rel, Reason: "cannot be opened: " + err.Error()})
 			return nil
 		}
 		defer f.Close()
-		l.unrecognised(rel, "", withSniff(reason, f))
+		l.unrecognised(withSniff(Unrecognised{Path: rel, Reason: reason}, f))
 		return nil
 	}
 	return []*entry{{osPath: p, rel: rel, ed: ed}}
@@ -201,7 +205,7 @@ func (l *loader) zipEntries(p, rel string) ([]*entry, error) {
 		if looksPublished(path.Base(rel)) {
 			return nil, &FileError{Path: rel, Reason: "not a readable ZIP", Err: err}
 		}
-		l.unrecognised(rel, "", "not a readable ZIP: "+err.Error())
+		l.unrecognised(Unrecognised{Path: rel, Reason: "not a readable ZIP: " + err.Error()})
 		return nil, nil
 	}
 	defer zr.Close()
@@ -224,10 +228,10 @@ func (l *loader) zipEntries(p, rel string) ([]*entry, error) {
 		}
 		rc, err := zf.Open()
 		if err != nil {
-			l.unrecognised(rel, zf.Name, "cannot be read: "+err.Error())
+			l.unrecognised(Unrecognised{Path: rel, Member: zf.Name, Reason: "cannot be read: " + err.Error()})
 			continue
 		}
-		l.unrecognised(rel, zf.Name, withSniff(reason, rc))
+		l.unrecognised(withSniff(Unrecognised{Path: rel, Member: zf.Name, Reason: reason}, rc))
 		rc.Close()
 	}
 	return es, nil
@@ -366,22 +370,23 @@ func looksPublished(name string) bool {
 	return false
 }
 
-// withSniff replaces the generic reason with what the content looks like;
-// a specific reason (an outpatient table, the addenda) stands.
-func withSniff(reason string, r io.Reader) string {
-	if reason != genericReason {
-		return reason
+// withSniff replaces the generic reason with what the content looks like
+// (then u is Renamed); a specific reason (an outpatient table, the
+// addenda) stands.
+func withSniff(u Unrecognised, r io.Reader) Unrecognised {
+	if u.Reason != genericReason {
+		return u
 	}
 	head := make([]byte, 4096)
 	n, _ := io.ReadFull(r, head)
 	if s := sniff(head[:n]); s != "" {
-		return s
+		u.Reason, u.Renamed = s, true
 	}
-	return reason
+	return u
 }
 
-func (l *loader) unrecognised(p, member, reason string) {
-	l.set.unrecognised = append(l.set.unrecognised, Unrecognised{Path: p, Member: member, Reason: reason})
+func (l *loader) unrecognised(u Unrecognised) {
+	l.set.unrecognised = append(l.set.unrecognised, u)
 }
 
 // finish settles what depends on all files: which PTP quarter speaks for a

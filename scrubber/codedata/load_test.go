@@ -163,6 +163,9 @@ func TestUnrecognisedAreListed(t *testing.T) {
 			k += "[" + u.Member + "]"
 		}
 		got[k] = u.Reason
+		if u.Renamed != strings.HasPrefix(u.Reason, "looks like") {
+			t.Errorf("%s: renamed %v, reason %q", k, u.Renamed, u.Reason)
+		}
 	}
 	for k, w := range wants {
 		if !strings.Contains(got[k], w) {

@@ -137,19 +137,19 @@ func (t *nuccTable) finish(files []FileInfo) {
 }
 
 // Taxonomy looks a provider taxonomy code (PRV03) up in the newest NUCC
-// file loaded. Absent: not a NUCC code. NoFile: no NUCC file. It does not
-// allocate.
+// file loaded. Absent: not a NUCC code (the result's Version says which
+// version answered). NoFile: no NUCC file. It does not allocate.
 func (s *Set) Taxonomy(code string) (Taxonomy, Status) {
 	if s == nil || s.nucc.codes == nil {
 		return Taxonomy{}, NoFile
 	}
 	var key [10]byte
 	if len(code) != 10 {
-		return Taxonomy{}, Absent
+		return Taxonomy{Version: s.nucc.version}, Absent
 	}
 	copy(key[:], code)
 	if tx, ok := s.nucc.codes[key]; ok {
 		return tx, Found
 	}
-	return Taxonomy{}, Absent
+	return Taxonomy{Version: s.nucc.version}, Absent
 }

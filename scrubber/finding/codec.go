@@ -5,8 +5,9 @@ import (
 	"errors"
 )
 
-// The encoding of a finding, for findings kept on disk: varint lengths and
-// bytes for the strings and lists, then varints for the numbers.
+// The encoding of findings and claim summaries kept on disk: varint
+// lengths and bytes for the strings and lists, then varints for the
+// numbers.
 
 func codecStrings(f *Finding) [22]*string {
 	return [...]*string{&f.MemberID, &f.BillingNPI, &f.File, &f.ISAControl, &f.GSControl, &f.STControl,
@@ -22,14 +23,12 @@ func codecLists(f *Finding) [3]*[]string {
 // Append appends the encoding of f to dst.
 func Append(dst []byte, f *Finding) []byte {
 	for _, s := range codecStrings(f) {
-		dst = binary.AppendUvarint(dst, uint64(len(*s)))
-		dst = append(dst, *s...)
+		dst = appendString(dst, *s)
 	}
 	for _, l := range codecLists(f) {
 		dst = binary.AppendUvarint(dst, uint64(len(*l)))
 		for _, s := range *l {
-			dst = binary.AppendUvarint(dst, uint64(len(s)))
-			dst = append(dst, s...)
+			dst = appendString(dst, s)
 		}
 	}
 	for _, v := range [...]int64{int64(f.FileIndex), f.ClaimOffset, int64(f.LineNumber), f.SegmentNumber, f.ByteOffset, int64(f.Severity)} {
@@ -38,60 +37,102 @@ func Append(dst []byte, f *Finding) []byte {
 	return dst
 }
 
-// ErrCorrupt is Read's error for bytes that are not a whole encoded finding.
-var ErrCorrupt = errors.New("finding: a stored finding is cut short or corrupt")
+// ErrCorrupt is the error of Read and ReadClaim for bytes that are not a
+// whole encoded value.
+var ErrCorrupt = errors.New("finding: a stored finding or claim is cut short or corrupt")
 
 // Read decodes the finding Append wrote at the start of b and returns the
 // rest of b. The finding's strings are its own.
 func Read(b []byte) (Finding, []byte, error) {
 	var f Finding
-	bad := false
-	uvarint := func() uint64 {
-		v, n := binary.Uvarint(b)
-		if n <= 0 {
-			bad = true
-			return 0
-		}
-		b = b[n:]
-		return v
-	}
-	str := func() string {
-		n := uvarint()
-		if bad || n > uint64(len(b)) {
-			bad = true
-			return ""
-		}
-		s := string(b[:n])
-		b = b[n:]
-		return s
-	}
+	d := decoder{b: b}
 	for _, s := range codecStrings(&f) {
-		*s = str()
+		*s = d.str()
 	}
 	for _, l := range codecLists(&f) {
-		n := uvarint()
-		if bad || n > uint64(len(b)) {
-			return Finding{}, nil, ErrCorrupt
-		}
-		if n > 0 {
-			*l = make([]string, n)
-			for i := range *l {
-				(*l)[i] = str()
-			}
-		}
+		*l = d.list()
 	}
 	var ints [6]int64
 	for i := range ints {
-		v, n := binary.Varint(b)
-		if n <= 0 {
-			return Finding{}, nil, ErrCorrupt
-		}
-		ints[i], b = v, b[n:]
+		ints[i] = d.varint()
 	}
-	if bad {
+	if d.bad {
 		return Finding{}, nil, ErrCorrupt
 	}
 	f.FileIndex, f.ClaimOffset, f.LineNumber = int(ints[0]), ints[1], int(ints[2])
 	f.SegmentNumber, f.ByteOffset, f.Severity = ints[3], ints[4], Severity(ints[5])
-	return f, b, nil
+	return f, d.b, nil
+}
+
+func appendString(dst []byte, s string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+// decoder reads what Append and AppendClaim write; after the first value
+// that does not decode, bad is set and every value is zero.
+type decoder struct {
+	b   []byte
+	bad bool
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.bad {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.bad = true
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	if d.bad {
+		return 0
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.bad = true
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) str() string {
+	n := d.uvarint()
+	if d.bad || n > uint64(len(d.b)) {
+		d.bad = true
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+// count reads a number of elements, each at least one byte long: more than
+// the bytes left is corrupt (and would make a huge allocation).
+func (d *decoder) count() int {
+	n := d.uvarint()
+	if d.bad || n > uint64(len(d.b)) {
+		d.bad = true
+		return 0
+	}
+	return int(n)
+}
+
+// list reads a list of strings; an empty list is nil.
+func (d *decoder) list() []string {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	l := make([]string, n)
+	for i := range l {
+		l[i] = d.str()
+	}
+	return l
 }

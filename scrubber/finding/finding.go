@@ -69,7 +69,7 @@ type Finding struct {
 
 	RuleID     string
 	Severity   Severity
-	Source     string // the pack entry's source ("seed", "codeset"); "" for built-in rules
+	Source     string // the pack entry's source ("seed", "codeset"), or the data file's publisher ("cms", "nucc"); "" for built-in rules
 	Message    string
 	Suggestion string
 

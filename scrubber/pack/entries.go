@@ -14,6 +14,13 @@ const (
 	SourceCodeset Source = "codeset" // a public code set (ICD-10-CM, CPT, NUCC, CMS)
 )
 
+// Sources of the findings of the data-file rules (--data; rules.Rule.Data):
+// the publisher of the file that made the rule fire. No pack entry has them.
+const (
+	SourceCMS  Source = "cms"  // CMS NCCI PTP and MUE tables, the CDC/CMS ICD-10-CM order file
+	SourceNUCC Source = "nucc" // the NUCC health care provider taxonomy
+)
+
 // Relationship is how a related code relates to the procedure.
 type Relationship string
 

@@ -237,6 +237,10 @@ func (p *Pack) GroupTaxonomy(code string) (*CodeEntry, bool) {
 	return e, ok
 }
 
+// Taxonomies returns the provider taxonomies expected for the procedure,
+// in pack order. Callers must not change them.
+func (p *Pack) Taxonomies() []*CodeEntry { return p.doc.Taxonomies }
+
 // MaxUnits is the most units a target line may bill; 0 when the pack sets
 // no limit.
 func (p *Pack) MaxUnits() float64 { return p.maxUnits }

@@ -101,7 +101,7 @@ func TestPackDefaultLoads(t *testing.T) {
 	}
 	configured := 0
 	for _, r := range rules.All() {
-		if !r.Builtin {
+		if !r.Builtin && r.Data == "" {
 			configured++
 		}
 	}
@@ -709,6 +709,7 @@ func TestPackValidationErrors(t *testing.T) {
 		{"bad severity", "  - {id: DX-EXCLUDES1, severity: fatal, source: seed}\n", 6, `rules[1].severity: severity "fatal" is not one of error, warning, info`},
 		{"unknown rule", "  - {id: DX-MADE-UP, severity: error, source: seed}\n", 6, `unknown rule ID "DX-MADE-UP"`},
 		{"built-in rule", "  - {id: X12-ENVELOPE, severity: error, source: seed}\n", 6, "X12-ENVELOPE is built in"},
+		{"data-file rule", "  - {id: NCCI-PTP, severity: warning, source: codeset}\n", 6, "NCCI-PTP comes with the public data files"},
 		{"duplicate rule", "  - {id: DX-NOT-SUPPORTING, severity: warning, source: seed}\n", 6, "rule DX-NOT-SUPPORTING is listed twice (first at line 5)"},
 		{"unknown case", "  - {id: MOD-UNLISTED, severity: warning, cases: {bilateral: info}, source: seed}\n", 6, `rule MOD-UNLISTED has no case "bilateral"`},
 		{"bad case severity", "  - {id: DX-LATERALITY-CONFLICT, severity: error, cases: {bilateral: low}, source: seed}\n", 6, `severity "low"`},

@@ -26,6 +26,11 @@ type Rule struct {
 	OnClaim bool
 	// Cases are the named variants a pack may give a severity of their own.
 	Cases []string
+	// Data is, for a rule of the public data files (scrubber/codedata,
+	// --data), who publishes them: "cms" or "nucc", its findings' source.
+	// Such a rule is on when --data loads the files it reads, with the
+	// severity here; a pack does not configure it. "" for the other rules.
+	Data string
 	// Checks says in one line what the rule checks.
 	Checks string
 }
@@ -80,6 +85,13 @@ const (
 	X12Not837P
 	X12Version
 	FileUnreadable
+	FileCrossClaimSkipped // the run's (cmd/scrub837/internal/runner), when temporary space or open files ran out
+	// The rules of the public data files (--data).
+	NcciPTP
+	NcciPTPBypassed
+	MueExceeded
+	DxCodeNotBillable
+	TaxonomyInvalid
 
 	numIDs
 )
@@ -143,7 +155,20 @@ var catalogue = [numIDs]row{
 	X12Not837P:              {"X12-NOT-837P", Rule{Severity: warn, Builtin: true, Checks: "a transaction that is not an 837P: skipped and counted"}},
 	X12Version:              {"X12-VERSION", Rule{Severity: info, Builtin: true, Checks: "an 837P of another 005010X222 guide than 005010X222A1"}},
 	FileUnreadable:          {"FILE-UNREADABLE", Rule{Severity: err, Builtin: true, Checks: "the file cannot be read, decompressed or holds no ISA"}},
+	FileCrossClaimSkipped:   {"FILE-CROSS-CLAIM-SKIPPED", Rule{Severity: warn, Builtin: true, Checks: "the run could not match claims across claims and files (temporary space or open files ran out): the file's target claims were not compared with other claims"}},
+
+	NcciPTP:           {"NCCI-PTP", Rule{Severity: err, OnClaim: true, Data: cms, Checks: "the procedure and another line's code form an NCCI PTP edit in force on their date (CMS practitioner edits)"}},
+	NcciPTPBypassed:   {"NCCI-PTP-BYPASSED", Rule{Severity: warn, OnClaim: true, Data: cms, Checks: "an NCCI PTP edit with modifier indicator 1, bypassed by an NCCI-associated modifier: documentation needed"}},
+	MueExceeded:       {"MUE-EXCEEDED", Rule{Severity: err, OnClaim: true, Data: cms, Checks: "units of the procedure above CMS's medically unlikely edit, per line or per date of service"}},
+	DxCodeNotBillable: {"DX-CODE-NOT-BILLABLE", Rule{Severity: err, OnClaim: true, Data: cms, Checks: "a claim diagnosis is a header or not in the ICD-10-CM order file of its fiscal year"}},
+	TaxonomyInvalid:   {"TAXONOMY-INVALID", Rule{Severity: err, OnClaim: true, Data: nucc, Checks: "a provider taxonomy on the claim is not a NUCC code"}},
 }
+
+// Publishers of the data files, as Rule.Data names them.
+const (
+	cms  = "cms"
+	nucc = "nucc"
+)
 
 // byName finds an ID by its name.
 var byName = func() map[string]ID {

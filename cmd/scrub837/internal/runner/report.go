@@ -3,6 +3,7 @@ package runner
 import (
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 )
@@ -27,6 +28,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, cfg *Config, 
 			FinishedAt:  finished,
 		},
 		ShowIDs: cfg.ShowIDs,
+		TempDir: cfg.TempDir,
 	}
 	if p := cfg.Pack; p != nil {
 		r.Run.Rules = reports.RulesInfo{
@@ -37,6 +39,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, cfg *Config, 
 			SeedOnly:  p.SeedOnly,
 		}
 	}
+	r.Run.Data = DataFiles(cfg.Data)
 	sum := &r.Summary
 	sum.FindingsBySeverity = map[string]int{
 		finding.Error.String():   0,
@@ -61,7 +64,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, cfg *Config, 
 	for k, v := range spool.byRule {
 		sum.FindingsByRule[k] += v
 	}
-	r.Source = spoolSource{sp: spool, results: results, n: spool.n + nFindings}
+	r.Source = spoolSource{sp: spool, results: results, n: spool.n + nFindings, ctx: cfg.Context}
 
 	for i, res := range results {
 		var meta fileMeta
@@ -108,4 +111,16 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, cfg *Config, 
 		}
 	}
 	return r
+}
+
+// DataFiles lists the files of a data set as the reports name them (run.data);
+// none for a nil set.
+func DataFiles(d *codedata.Set) []reports.DataFile {
+	var out []reports.DataFile
+	for _, f := range d.Files() {
+		out = append(out, reports.DataFile{Kind: string(f.Kind), Path: f.Path, Member: f.Member, Version: f.Version,
+			Part: f.Part, Effective: f.Effective, Through: f.Through, Rows: f.RowsRead, RowsKept: f.RowsKept,
+			SHA256: f.SHA256, Note: f.Note})
+	}
+	return out
 }

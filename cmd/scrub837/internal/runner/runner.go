@@ -8,7 +8,7 @@
 package runner
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -18,8 +18,10 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/scrub837/scrub837/cmd/scrub837/internal/rundir"
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 )
@@ -54,17 +56,41 @@ type Config struct {
 	// SpoolEvery is how many findings a file keeps in memory before they
 	// go to the spool as a run; 0 is 4096.
 	SpoolEvery int
-}
 
-// Progress is told how the scrubbing goes: the command's progress bar. Its
-// methods may be called from several goroutines.
-type Progress interface {
-	// Start: size bytes in files inputs (size -1: unknown, stdin).
-	Start(size int64, files int)
-	AddBytes(n int64)
-	FileDone(claims int)
-	// Done: every file is scrubbed.
-	Done()
+	// The run's inputs and lifecycle: folder filters, stopping, temporary
+	// files.
+
+	// Include and Exclude (--include, --exclude) choose the files of
+	// folders by name, or by path below the folder named when the pattern
+	// has a "/" (path.Match patterns): only files matching an Include (when
+	// any), and no entry matching an Exclude. Files named in Paths are
+	// always scrubbed.
+	Include, Exclude []string
+	// Context stops the run when it is done (a signal): the workers take no
+	// more files, reading stops, a report set being staged is discarded
+	// (one being committed is finished first), and Run returns an *Error
+	// of StageInterrupted. Nil: never.
+	Context context.Context
+	// TempDir is the run's private temporary folder (package rundir): every
+	// temporary file of the run goes there (the findings spool, the
+	// cross-claim index, the XLSX library's scratch files, the claim
+	// spool, the tee of standard input for Split). Empty: Run makes one
+	// under os.TempDir() and removes it before it returns. The command
+	// makes its own, so that it can remove it when a signal stops the run.
+	TempDir string
+
+	// The worklist and the hand-off (REPORTS.md: claims.csv, --hold-on,
+	// --split).
+	// HoldOn is --hold-on: a target claim with a finding at or above it is
+	// held (finding.Error when 0).
+	HoldOn finding.Severity
+	// Split writes the inputs back out, claim by claim, into ready/ and
+	// held/ in Out, with the reports.
+	Split bool
+
+	// Data are the public data files (--data) the run applies
+	// (scrubber.Options.Data), listed in the report's run.data; nil: none.
+	Data *codedata.Set
 }
 
 // Stage is the part of a run that failed.
@@ -72,11 +98,10 @@ type Stage int
 
 // Stages a run fails at.
 const (
-	StageOut         Stage = iota + 1 // the report folder cannot be created
-	StageStart                        // the findings spool cannot be created
-	StageCrossClaims                  // the cross-claim index could not be spilled or read back
-	StageFindings                     // the findings spool could not be written
+	StageOut         Stage = iota + 1 // the report folder cannot be created or written
 	StageReports                      // the reports could not be written
+	StageSplit                        // ready/ and held/ could not be written
+	StageInterrupted                  // Config.Context was done before the reports were in place
 )
 
 // Error is a run that failed: no reports, or not all of them, were
@@ -93,69 +118,154 @@ func (e *Error) Unwrap() error { return e.Err }
 type Result struct {
 	Report  *reports.Report
 	Written []string // the report files, in the order of Config.Formats
+	// Totals are the worklist's (held, review, ready, void, dollars held).
+	Totals reports.Totals
+	// Split is what --split wrote into ready/ and held/ (nil without it).
+	Split *SplitCounts
+	// Degraded says what the run had to do without, in a few words each,
+	// because its temporary space or file handles ran out: the cross-claim
+	// rules (each file with target claims has a FILE-CROSS-CLAIM-SKIPPED
+	// finding), the findings spool (they were kept in memory). The reports
+	// are written; the command exits 3.
+	Degraded []string
 }
 
 // Run runs one scrub: every input is in the report, including those that
 // could not be read (failed). It returns an *Error when no reports could be
 // written.
 func Run(cfg Config) (*Result, error) {
-	log := cfg.Log
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return nil, &Error{StageOut, cleanPathError(err)}
+	res, err := run(cfg)
+	if err != nil && cfg.Context != nil && cfg.Context.Err() != nil {
+		// Whatever failed, it failed because the run was being stopped.
+		return nil, &Error{StageInterrupted, cfg.Context.Err()}
 	}
-	inputs := expandInputs(cfg.Paths, cfg.Recursive, cfg.Out, func(path, why string) {
-		log.Info().Str("file", path).Str("reason", why).Msg("not scrubbed")
-	})
+	return res, err
+}
+
+func run(cfg Config) (*Result, error) {
+	if cfg.Context == nil {
+		cfg.Context = context.Background()
+	}
+	ctx, log := cfg.Context, cfg.Log
+	// A report folder that cannot take the reports fails the run now, not
+	// after the night's work.
+	if err := reports.CheckWritable(cfg.Out); err != nil {
+		return nil, &Error{StageOut, err}
+	}
+	inputs := expandInputs(cfg.Paths, expansion{recursive: cfg.Recursive, out: cfg.Out, include: cfg.Include, exclude: cfg.Exclude,
+		notScrubbed: func(path, why string) {
+			log.Info().Str("file", path).Str("reason", why).Msg("not scrubbed")
+		}})
 	if len(inputs) == 0 {
 		log.Warn().Strs("paths", cfg.Paths).Msg("no input files found")
+	}
+	var degraded []string
+	if cfg.TempDir == "" {
+		dir, removed, err := rundir.Create("")
+		if err != nil {
+			// Each temporary file will try the system's folder, and the run
+			// does without those that cannot be made there.
+			log.Error().Err(err).Msg("cannot create the run's temporary folder")
+			degraded = append(degraded, "no temporary folder of its own: "+SafeText(err.Error()))
+			cfg.TempDir = os.TempDir()
+		} else {
+			defer dir.Remove()
+			logStaleTempDirs(log, removed)
+			cfg.TempDir = dir.Path()
+		}
 	}
 	if cfg.Progress != nil {
 		cfg.Progress.Start(totalSize(inputs), len(inputs))
 	}
-	spool, err := newFindingSpool("", len(inputs))
-	if err != nil {
-		return nil, &Error{StageStart, err}
-	}
+	spool := newFindingSpool(cfg.TempDir, len(inputs))
 	defer spool.close()
+	claims := newClaimSpool(cfg.TempDir, len(inputs))
+	defer claims.close()
+	var tee *stdinTee
+	if cfg.Split && hasStdin(inputs) {
+		// Standard input cannot be read twice: keep its bytes for the split.
+		var err error
+		if tee, err = newStdinTee(cfg.TempDir); err != nil {
+			return nil, &Error{StageSplit, err}
+		}
+		defer tee.remove()
+	}
 	spoolEvery := cfg.SpoolEvery
 	if spoolEvery <= 0 {
 		spoolEvery = 4096
 	}
+	atOnce := filesAtOnce(cfg.Workers, len(inputs), runtime.GOMAXPROCS(0), openFileLimit())
+	if atOnce < min(cfg.Workers, len(inputs)) {
+		log.Info().Int("workers", cfg.Workers).Int("used", atOnce).Uint64("open_file_limit", openFileLimit()).
+			Msg("fewer files at once than -j asks: more would not be faster (CPUs) or would run out of file handles")
+	}
 	// Fewer files at once than CPUs: let each file use more goroutines.
-	atOnce := min(max(1, cfg.Workers), len(inputs))
 	spareCPU := atOnce < runtime.GOMAXPROCS(0)
-	// A large file's findings go to the spool while it is scrubbed.
-	s := scrubber.New(cfg.Pack, scrubber.Options{Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery})
+	// A large file's findings and claim summaries go to their spools while
+	// it is scrubbed.
+	s := scrubber.New(cfg.Pack, scrubber.Options{TempDir: cfg.TempDir, Overlap: spareCPU, FindingSink: spool.putRun, SinkEvery: spoolEvery, ClaimSink: claims.putRun, Data: cfg.Data})
 	defer s.Close() // removes the cross-claim index's temporary files if Finish did not
 	stopLimit := func() {}
 	if cfg.MemoryCeiling {
 		stopLimit = limitMemory(atOnce)
 	}
-	w := workers{s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool}
+	w := workers{ctx: ctx, s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool, claims: claims, tee: tee}
 	results, metas := w.scrubAll(atOnce)
 	if cfg.Progress != nil {
-		cfg.Progress.Done()
+		cfg.Progress.Phase(PhaseCrossClaims)
+	}
+	if err := ctx.Err(); err != nil {
+		stopLimit()
+		return nil, err
 	}
 	// The memory ceiling holds for the cross-claim matching too: it loads
 	// a bounded piece of the index per CPU at a time, and without the
 	// ceiling the pacer let some runs on a 4 GB drop peak 10 MB higher.
-	err = s.Finish(results)
+	beforeFinish := spool.mark()
+	err := s.Finish(results)
 	stopLimit()
 	if err != nil {
 		// The cross-claim rules could not run (the disk their index spills
-		// to failed): reports without them would look complete, so none.
-		return nil, &Error{StageCrossClaims, err}
+		// to filled up, or file handles ran out): the reports go without
+		// them, and say so on every file whose claims they would check.
+		spool.rollback(beforeFinish)
+		n := skipCrossClaims(results, err)
+		log.Error().Err(err).Int("files", n).Msg("the cross-claim rules could not run: the reports are written without them")
+		degraded = append(degraded, "cross-claim rules skipped ("+SafeText(err.Error())+")")
 	}
-	if err := spool.flush(); err != nil {
-		// Findings were lost on the way to disk: reports would be wrong.
-		return nil, &Error{StageFindings, err}
+	if n, err := spool.degraded(); err != nil {
+		log.Error().Err(err).Int("findings", n).Msg("findings kept in memory: the temporary folder could not take them")
+		degraded = append(degraded, fmt.Sprintf("%d findings kept in memory (%s)", n, SafeText(err.Error())))
 	}
-	report := buildReport(results, metas, &cfg, spool)
-	written, err := writeReports(cfg.Out, cfg.Formats, report, log)
-	if err != nil {
-		return nil, &Error{StageReports, err}
+	if n, err := claims.degraded(); err != nil {
+		log.Error().Err(err).Int("claims", n).Msg("claim summaries kept in memory: the temporary folder could not take them")
+		degraded = append(degraded, fmt.Sprintf("%d claim summaries kept in memory (%s)", n, SafeText(err.Error())))
 	}
-	return &Result{Report: report, Written: written}, nil
+	if tee != nil {
+		if err := tee.finish(); err != nil {
+			return nil, &Error{StageSplit, err}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if cfg.Progress != nil {
+		cfg.Progress.Phase(PhaseReports)
+	}
+	h := handOff{ctx: ctx, cfg: &cfg, inputs: inputs, results: results, metas: metas, spool: spool, claims: claims, tee: tee, s: s, atOnce: atOnce}
+	res, err := h.write()
+	if res != nil {
+		res.Degraded = degraded
+	}
+	return res, err
+}
+
+// logStaleTempDirs logs the temporary folders of dead runs that a new run
+// removed.
+func logStaleTempDirs(log zerolog.Logger, removed []string) {
+	if len(removed) > 0 {
+		log.Warn().Strs("folders", removed).Msg("removed the temporary folders of earlier runs that did not finish")
+	}
 }
 
 // totalSize is the bytes of the inputs on disk; -1 when one's is unknown.
@@ -184,10 +294,14 @@ type fileMeta struct {
 	// replaced: the scrubber panicked and the result is a failed file's,
 	// so what the file spooled before does not count
 	replaced bool
+	// claimsSeen: the claims the progress bar was told of while the file
+	// was read (claimCounter)
+	claimsSeen int
 }
 
 // workers scrub the inputs of a run.
 type workers struct {
+	ctx       context.Context // done: take no more files, stop reading
 	s         *scrubber.Scrubber
 	inputs    []input
 	readAhead bool
@@ -195,6 +309,8 @@ type workers struct {
 	progress  Progress
 	log       zerolog.Logger
 	spool     *findingSpool
+	claims    *claimSpool
+	tee       *stdinTee // keeps standard input for --split; nil: not kept
 }
 
 // scrubAll scrubs every input, n at a time. Results are placed by input
@@ -204,20 +320,28 @@ type workers struct {
 func (w *workers) scrubAll(n int) ([]*scrubber.FileResult, []fileMeta) {
 	results := make([]*scrubber.FileResult, len(w.inputs))
 	metas := make([]fileMeta, len(w.inputs))
+	if w.ctx == nil {
+		w.ctx = context.Background()
+	}
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range max(1, n) {
 		wg.Go(func() {
 			for i := range jobs {
+				if w.ctx.Err() != nil {
+					continue // the run is being stopped: its results do not matter
+				}
 				res, meta := w.scrubOne(i)
 				results[i], metas[i] = res, meta
 				if meta.replaced {
 					w.spool.drop(i)
+					w.claims.drop(i)
 				}
 				counts := w.spool.put(i, res)
 				logFile(w.log, w.inputs[i], res, meta, counts)
 				if w.progress != nil {
-					w.progress.FileDone(res.Claims)
+					w.progress.AddClaims(res.Claims - meta.claimsSeen) // the estimate, corrected
+					w.progress.FileDone()
 				}
 			}
 		})
@@ -243,6 +367,9 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 			meta.replaced = true
 		}
 	}()
+	if in.skip != "" {
+		return &scrubber.FileResult{Index: i, Name: in.name, Status: scrubber.StatusSkipped, Error: in.skip}, fileMeta{}
+	}
 	if in.err != nil {
 		return s.Unreadable(i, in.name, in.err), fileMeta{}
 	}
@@ -250,7 +377,17 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 	if w.progress != nil {
 		onBytes = w.progress.AddBytes
 	}
-	opened, err := openInput(in, w.stdin, onBytes, w.readAhead)
+	stdin := w.stdin
+	if in.stdin && w.tee != nil {
+		stdin = io.TeeReader(stdin, w.tee)
+	}
+	opened, err := openInput(w.ctx, in, stdin, onBytes, w.readAhead)
+	for wait, waited := 10*time.Millisecond, time.Duration(0); opened == nil && isOutOfHandles(err) && waited < openRetryFor; wait *= 2 {
+		// Out of file handles: other files give theirs back as they end.
+		time.Sleep(wait)
+		waited += wait
+		opened, err = openInput(w.ctx, in, stdin, onBytes, w.readAhead)
+	}
 	if opened == nil {
 		return s.Unreadable(i, in.name, err), fileMeta{}
 	}
@@ -258,17 +395,32 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 	if err != nil {
 		res = s.Unreadable(i, in.name, err)
 	} else {
-		res = s.Scrub(i, in.name, opened.x12)
+		x12 := opened.x12
+		if w.progress != nil {
+			counter := &claimCounter{r: x12, add: w.progress.AddClaims}
+			defer func() { meta.claimsSeen = counter.seen }()
+			x12 = counter
+		}
+		res = s.Scrub(i, in.name, x12)
 	}
 	// The scrubber may stop early (not X12, a fatal read error): read the
 	// rest so the hash and byte count describe the whole file.
 	if derr := opened.drain(); derr != nil && res.Status != scrubber.StatusFailed {
 		// Read to the end of its X12 but not of its bytes: still failed,
 		// with a finding that says so.
-		u := s.Unreadable(i, in.name, fmt.Errorf("reading the input failed: %w", cleanPathError(derr)))
-		res.Status, res.Error = u.Status, u.Error
-		res.Findings = append(res.Findings, u.Findings...)
-		finding.Sort(res.Findings)
+		failWith(s, res, fmt.Errorf("reading the input failed: %w", cleanPathError(derr)))
+	}
+	// A file still being written can end at an interchange boundary and
+	// look complete, with half its claims.
+	if cerr := opened.changed(); cerr != nil {
+		if res.Status == scrubber.StatusFailed {
+			res.Error += " (" + cerr.Error() + ")"
+		} else {
+			failWith(s, res, cerr)
+		}
+	}
+	if res.Status == scrubber.StatusFailed {
+		suggestExclude(res, in.name)
 	}
 	meta.bytes = opened.counter.n
 	meta.sha256 = opened.counter.sum()
@@ -279,9 +431,13 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 // logFile logs the one event of a file. counts are all of the file's
 // findings (res holds none: they went to the spool).
 func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMeta, counts findingCounts) {
+	if in.skip != "" {
+		log.Info().Str("file", in.name).Int("index", res.Index).Str("status", string(res.Status)).Str("reason", in.skip).Msg("not scrubbed")
+		return
+	}
 	ev := log.Info()
 	if res.Status == scrubber.StatusFailed {
-		ev = log.Warn()
+		ev = log.Error() // with -q too: an input the night could not scrub
 	}
 	bySev := counts.bySev
 	ev = ev.Str("file", res.Name).
@@ -304,31 +460,4 @@ func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMe
 		ev = ev.Str("note", "named .gz but not gzip data: read as plain X12")
 	}
 	ev.Msg("file scrubbed")
-}
-
-// writeReports writes the reports into out while holding its lock. When
-// another run holds it, this one says so once and waits for it.
-func writeReports(out string, formats []string, report *reports.Report, log zerolog.Logger) ([]string, error) {
-	unlock, err := reports.LockDir(out, false)
-	if errors.Is(err, reports.ErrLocked) {
-		log.Warn().Str("out", out).Str("reason", err.Error()).Msg("another run is writing reports into this folder: waiting for it to finish")
-		unlock, err = reports.LockDir(out, true)
-		if err != nil {
-			return nil, err
-		}
-	} else if err != nil {
-		return nil, err
-	}
-	// A run killed while writing left its temporary files: nobody else
-	// writes here while we hold the lock, so they are stale.
-	if stale, err := reports.RemoveStaleTemps(out); err != nil {
-		log.Warn().Str("out", out).Err(err).Msg("removing temporary reports of an earlier run failed")
-	} else if len(stale) > 0 {
-		log.Warn().Str("out", out).Int("files", len(stale)).Msg("removed temporary reports left by an earlier run that did not finish")
-	}
-	written, werr := reports.Write(out, formats, report)
-	if uerr := unlock(); uerr != nil && werr == nil {
-		log.Warn().Str("out", out).Err(uerr).Msg("releasing the report folder lock failed")
-	}
-	return written, werr
 }

@@ -2,13 +2,20 @@ package runner
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber"
 	"github.com/scrub837/scrub837/scrubber/pack"
 )
@@ -58,3 +65,164 @@ func TestScrubAllKeepsInputOrder(t *testing.T) {
 		}
 	}
 }
+
+// samples are the sample files of testdata/samples.txt (broken ones
+// included), from this package's folder.
+func samples(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "samples.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			paths = append(paths, filepath.Join(repoRoot, line))
+		}
+	}
+	return paths
+}
+
+const repoRoot = "../../../.."
+
+// testConfig is a run of paths into a new report folder, every format, with
+// a fixed run ID and clock.
+func testConfig(t *testing.T, paths ...string) Config {
+	t.Helper()
+	p, err := pack.Default(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Config{
+		Paths:   paths,
+		Out:     filepath.Join(t.TempDir(), "out"),
+		Formats: reports.Formats(),
+		Pack:    p,
+		Workers: 2,
+		RunID:   "test",
+		Started: time.Unix(0, 0).UTC(),
+		Log:     zerolog.Nop(),
+	}
+}
+
+// Every temporary file of a run goes into its private folder: with $TMPDIR
+// unusable (a regular file, not a folder) a run given its own folder writes
+// every report, the workbook included (the XLSX library's scratch files).
+func TestRunKeepsTemporaryFilesInItsFolder(t *testing.T) {
+	cfg := testConfig(t, samples(t)...)
+	cfg.TempDir = t.TempDir()
+	cfg.SpoolEvery = 1
+	notADir := filepath.Join(t.TempDir(), "file")
+	writeFile(t, notADir, nil)
+	t.Setenv("TMPDIR", notADir)
+	res, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Written) != len(reports.Formats())+1 { // csv writes two files
+		t.Errorf("written: %v", res.Written)
+	}
+	left, _ := os.ReadDir(cfg.TempDir)
+	if len(left) != 0 {
+		t.Errorf("the run left %d files in its folder (the command removes it; spools are unlinked at once)", len(left))
+	}
+}
+
+// stopWhileWriting is a report format whose writer stops the run (as a
+// signal would) and waits until the run has seen it.
+var stopWhileWriting struct {
+	mu     sync.Mutex
+	cancel context.CancelFunc
+	ctx    context.Context
+}
+
+func init() {
+	reports.Register(reports.Format{Name: "test-stop", Files: []reports.FormatFile{{
+		Name: "stop.txt",
+		Write: func(w io.Writer, r *reports.Report) error {
+			stopWhileWriting.mu.Lock()
+			cancel, ctx := stopWhileWriting.cancel, stopWhileWriting.ctx
+			stopWhileWriting.mu.Unlock()
+			if cancel != nil {
+				cancel()
+				<-ctx.Done()
+			}
+			_, err := io.WriteString(w, "x")
+			return err
+		},
+	}}})
+}
+
+// A run stopped while its reports are being written discards the staged
+// set: the report folder holds the last run's set, and no hidden staging
+// folder.
+func TestRunStoppedWhileWritingKeepsTheLastSet(t *testing.T) {
+	cfg := testConfig(t, samples(t)[0])
+	cfg.Formats = []string{"csv", "json"}
+	if _, err := Run(cfg); err != nil {
+		t.Fatal(err)
+	}
+	before := listTree(t, cfg.Out)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stopWhileWriting.mu.Lock()
+	stopWhileWriting.cancel, stopWhileWriting.ctx = cancel, ctx
+	stopWhileWriting.mu.Unlock()
+	defer func() {
+		stopWhileWriting.mu.Lock()
+		stopWhileWriting.cancel, stopWhileWriting.ctx = nil, nil
+		stopWhileWriting.mu.Unlock()
+	}()
+	cfg.Context = ctx
+	cfg.Formats = []string{"csv", "json", "xlsx", "test-stop"}
+	_, err := Run(cfg)
+	var re *Error
+	if !errors.As(err, &re) || re.Stage != StageInterrupted {
+		t.Fatalf("Run = %v, want a StageInterrupted error", err)
+	}
+	if after := listTree(t, cfg.Out); after != before {
+		t.Errorf("the report folder changed:\nbefore: %s\nafter:  %s", before, after)
+	}
+}
+
+// A run whose context is done before it starts scrubs nothing and writes
+// nothing.
+func TestRunStoppedBeforeItStarts(t *testing.T) {
+	cfg := testConfig(t, samples(t)...)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	cfg.Context = ctx
+	_, err := Run(cfg)
+	var re *Error
+	if !errors.As(err, &re) || re.Stage != StageInterrupted {
+		t.Fatalf("Run = %v, want a StageInterrupted error", err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Out, "exceptions.csv")); err == nil {
+		t.Error("reports written by a stopped run")
+	}
+}
+
+// listTree names every entry under dir, hidden ones included, with sizes.
+func listTree(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		fmt.Fprintf(&b, "%s:%d ", rel, info.Size())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func packDefault() (*pack.Pack, error) { return pack.Default(false) }
