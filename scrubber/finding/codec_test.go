@@ -28,7 +28,7 @@ func TestFindingCodec(t *testing.T) {
 }
 
 func TestClaimCodec(t *testing.T) {
-	c := ClaimSummary{FileIndex: 3, File: "in/a.837", ClaimOffset: 1234, ClaimID: "C1", STControl: "0001", Frequency: "7",
+	c := ClaimSummary{FileIndex: 3, File: "in/a.837", ClaimOffset: 1234, ClaimID: "C1", ISAControl: "000000007", GSControl: "7", STControl: "0001", Frequency: "7",
 		OriginalRef: "PAYER123", ServiceDate: "20260115", TargetLines: 2, TotalCharge: "1250.00", PayerName: "AETNA",
 		PayerID: "60054", PayerGroup: "Aetna", BillingNPI: "1234567893", RenderingNPI: "1245319599", MemberID: "W123456789",
 		Lines: []ClaimLine{

@@ -123,6 +123,12 @@ func (sp *splitter) one(si *splitInput) (splitOutcome, error) {
 		log.Warn().Msg("not in ready/ or held/: the input could not be opened")
 		return splitOutcome{whole: true}, nil
 	}
+	if si.meta.seen {
+		// --skip-seen: the run that scrubbed it wrote its ready/ and held/;
+		// tonight's must not send it again.
+		log.Info().Msg("not in ready/ or held/: skipped, an earlier run scrubbed it (--skip-seen)")
+		return splitOutcome{}, nil
+	}
 	whole := splitOutcome{whole: true, wholeClaims: res.Claims}
 	if res.Status == scrubber.StatusFailed {
 		return whole, sp.copyWhole(si, log, "the input could not be read to its end")
