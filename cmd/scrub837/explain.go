@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
-	"github.com/spf13/pflag"
 
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
@@ -57,12 +56,7 @@ var rulesWithoutSections = []string{
 // explainCommand prints what a rule checks, its severity and source in the
 // effective pack, and the pack entries it compares against.
 func (e *env) explainCommand(args []string) int {
-	fs := pflag.NewFlagSet("scrub837 explain", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.SortFlags = false
-	seedOnly := fs.Bool("seed-only", false, "explain the rule as --seed-only applies it")
-	rulesFile := fs.String("rules", "", "a rule pack YAML `FILE` replacing the embedded one (default: the embedded pack)")
-	help := fs.BoolP("help", "h", false, "show this help")
+	fs, seedOnly, rulesFile, help := packFlagSet("scrub837 explain", "explain the rule as --seed-only applies it")
 	if err := fs.Parse(args); err != nil {
 		return e.usageError(err)
 	}
