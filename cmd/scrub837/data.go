@@ -184,8 +184,7 @@ var kindNames = map[codedata.Kind]string{
 func writeDataText(w io.Writer, dir string, set *codedata.Set) error {
 	files, skipped, notes := set.Files(), set.Unrecognised(), set.Notes()
 	var b strings.Builder
-	fmt.Fprintf(&b, "Data folder %s: %d %s read, %d %s not read.\n", dir, len(files), plural(len(files), "file", "files"),
-		len(skipped), plural(len(skipped), "file", "files"))
+	fmt.Fprintf(&b, "Data folder %s: %s read, %s not read.\n", dir, plural(len(files), "file", "files"), plural(len(skipped), "file", "files"))
 	if len(files) > 0 {
 		b.WriteString("\n")
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)

@@ -648,6 +648,40 @@ func TestE2ELogs(t *testing.T) {
 	if q.stdout != "" || strings.Contains(q.stderr, "file scrubbed") {
 		t.Errorf("-q: stdout %q, stderr %q", q.stdout, q.stderr)
 	}
+	// Issue 15: -q suppressed the closing event, and per-file events
+	// carried no run ID; an input that failed was logged at warn.
+	q = run(t, runOpts{}, "-q", "--run-id", "night-7", "--fail-on", "never", fixture("01-dx.837"), fixture("07-garbage.837"))
+	expectCode(t, q, exitInputFailed)
+	ev := closingEventOf(t, q.stderr)
+	if ev["exit_code"] != float64(exitInputFailed) || ev["level"] != "error" || ev["files_failed"] != float64(1) {
+		t.Errorf("-q closing event: %v", ev)
+	}
+	lines := strings.Split(strings.TrimSpace(q.stderr), "\n")
+	failedLogged := false
+	for _, line := range lines {
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("not JSON: %q", line)
+		}
+		if ev["run_id"] != "night-7" {
+			t.Errorf("an event without the run's ID: %s", line)
+		}
+		if ev["message"] == "file scrubbed" {
+			failedLogged = ev["level"] == "error" && ev["status"] == "failed"
+		}
+	}
+	if !failedLogged || len(lines) != 2 {
+		t.Errorf("-q with a failed input: want its event at error and the closing event, got:\n%s", q.stderr)
+	}
+	r = run(t, runOpts{}, "--run-id", "night-8", "--fail-on", "never", fixture("01-dx.837"))
+	for _, line := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+		if !strings.Contains(line, `"run_id":"night-8"`) {
+			t.Errorf("an event without the run's ID: %s", line)
+		}
+	}
+	if ev := closingEventOf(t, r.stderr); ev["level"] != "info" || ev["exit_code"] != float64(0) {
+		t.Errorf("closing event: %v", ev)
+	}
 
 	c := run(t, runOpts{}, "--log-format", "console", "--fail-on", "never", fixture("01-dx.837"))
 	if strings.HasPrefix(c.stderr, "{") || !strings.Contains(c.stderr, "file scrubbed") {

@@ -150,6 +150,11 @@ func specRuleIDs(t *testing.T) []string {
 	return ids
 }
 
+// firesOnlyWhenTheRunDegrades are the rules no sample can make fire: the
+// run makes them when its temporary space or file handles run out. The
+// runner's tests show them firing (TestRunDegradesWhenTheTemporaryFolderFails).
+var firesOnlyWhenTheRunDegrades = []string{"FILE-CROSS-CLAIM-SKIPPED"}
+
 // TestGoldenCoversEveryRule fails when a rule of scrubber/RULES.md or of the rule
 // catalogue fires in none of the golden reports (the samples must show
 // every rule at work), or when the two do not name the same rules.
@@ -189,6 +194,9 @@ func TestGoldenCoversEveryRule(t *testing.T) {
 		}
 	}
 	for _, id := range ids {
+		if slices.Contains(firesOnlyWhenTheRunDegrades, id) {
+			continue
+		}
 		if len(fired[id]) == 0 {
 			t.Errorf("rule %s fires in no golden report: add a sample claim for it to testdata/", id)
 		}

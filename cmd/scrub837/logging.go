@@ -50,7 +50,8 @@ func (s *logSink) Write(p []byte) (int, error) {
 
 // newLogger returns the run's logger: console on a terminal, JSON
 // otherwise, unless --log-format says; warnings and errors only with -q.
-func newLogger(o *options, terminal bool, w io.Writer) zerolog.Logger {
+// Every event carries the run's ID.
+func newLogger(o *options, runID string, terminal bool, w io.Writer) zerolog.Logger {
 	format := o.logFormat
 	if format == "" {
 		format = logFormatJSON
@@ -66,21 +67,36 @@ func newLogger(o *options, terminal bool, w io.Writer) zerolog.Logger {
 	if o.quiet {
 		level = zerolog.WarnLevel
 	}
-	return zerolog.New(out).Level(level).With().Timestamp().Logger()
+	return zerolog.New(out).Level(level).With().Timestamp().Str("run_id", runID).Logger()
 }
 
-// logRun logs the one event of the run.
+// closingEvent is the run's last log event, "run finished" with its exit
+// code: written whatever the level (-q included), so that a log shipper
+// always has a heartbeat. It is at error when the run did not end with
+// its reports and no input failure.
+type closingEvent struct {
+	log     zerolog.Logger
+	started time.Time
+}
+
+func (c closingEvent) event(code int) *zerolog.Event {
+	level := zerolog.InfoLevel
+	if code != exitOK && code != exitFindings {
+		level = zerolog.ErrorLevel
+	}
+	log := c.log.Level(zerolog.InfoLevel)
+	return log.WithLevel(level).
+		Int("exit_code", code).
+		Dur("duration_ms", time.Since(c.started))
+}
+
+// finished logs the closing event of a run that wrote its reports.
 // worklist are the fields of the worklist and the hand-off
 // (worklistFields).
-func logRun(log zerolog.Logger, r *reports.Report, written []string, took time.Duration, code int, worklist []any) {
+func (c closingEvent) finished(r *reports.Report, written, degraded []string, code int, worklist []any) {
 	s := &r.Summary
-	ev := log.Info()
-	if code == exitInputFailed {
-		ev = log.Warn()
-	}
 	// A key-value list keeps the fields in this order.
 	fields := []any{
-		"run_id", r.Run.ID,
 		"rules", r.Run.Rules.Name + " " + r.Run.Rules.Version,
 		"seed_only", r.Run.Rules.SeedOnly,
 		"files", s.Files, "files_failed", s.FilesFailed,
@@ -91,10 +107,9 @@ func logRun(log zerolog.Logger, r *reports.Report, written []string, took time.D
 	fields = append(fields, worklist...)
 	fields = append(fields,
 		"reports", written,
-		"duration_ms", took,
-		"exit_code", code,
+		"degraded", degraded,
 	)
-	ev.Fields(fields).Msg("run finished")
+	c.event(code).Fields(fields).Msg("run finished")
 }
 
 // progress is the terminal progress bar (a runner.Progress): bytes read
@@ -110,6 +125,7 @@ type progress struct {
 	claims atomic.Int64
 	stop   chan struct{}
 	wg     sync.WaitGroup
+	ended  sync.Once
 }
 
 // Start shows the bar: size bytes (-1: unknown, a spinner) in files inputs.
@@ -166,13 +182,19 @@ func (p *progress) redraw() {
 	_ = p.bar.Set64(p.bytes.Load())
 }
 
-// Done stops the redraws and removes the bar.
+// Done stops the redraws and removes the bar. It may be called more than
+// once (the run, and the command when a signal stops the run).
 func (p *progress) Done() {
-	close(p.stop)
-	p.wg.Wait()
-	p.sink.mu.Lock()
-	_ = p.bar.Clear()
-	_ = p.bar.Exit()
-	p.sink.prog = nil
-	p.sink.mu.Unlock()
+	p.ended.Do(func() {
+		if p.stop == nil {
+			return // never started
+		}
+		close(p.stop)
+		p.wg.Wait()
+		p.sink.mu.Lock()
+		_ = p.bar.Clear()
+		_ = p.bar.Exit()
+		p.sink.prog = nil
+		p.sink.mu.Unlock()
+	})
 }

@@ -9,7 +9,7 @@ import (
 
 func TestLoggerFormats(t *testing.T) {
 	var b bytes.Buffer
-	log := newLogger(&options{}, false, &b)
+	log := newLogger(&options{}, "r1", false, &b)
 	log.Info().Str("file", "x").Msg("file scrubbed")
 	var ev map[string]any
 	if err := json.Unmarshal(b.Bytes(), &ev); err != nil || ev["file"] != "x" || ev["level"] != "info" {
@@ -17,14 +17,14 @@ func TestLoggerFormats(t *testing.T) {
 	}
 
 	b.Reset()
-	log = newLogger(&options{logFormat: "console"}, false, &b)
+	log = newLogger(&options{logFormat: "console"}, "r1", false, &b)
 	log.Info().Str("file", "x").Msg("file scrubbed")
 	if strings.HasPrefix(strings.TrimSpace(b.String()), "{") {
 		t.Errorf("--log-format console wrote JSON: %s", b.String())
 	}
 
 	b.Reset()
-	log = newLogger(&options{quiet: true}, true, &b)
+	log = newLogger(&options{quiet: true}, "r1", true, &b)
 	log.Info().Msg("hidden")
 	log.Warn().Msg("shown")
 	if strings.Contains(b.String(), "hidden") || !strings.Contains(b.String(), "shown") {

@@ -32,7 +32,12 @@ const (
 	exitOK          = 0 // no finding at or above --fail-on
 	exitFindings    = 1 // at least one finding at or above --fail-on
 	exitUsage       = 2 // bad usage, an unreadable rule pack or data file, or --out unusable: no reports written
-	exitInputFailed = 3 // an input could not be read or parsed (reports written for the rest), or the cross-claim index could not be read back (no reports)
+	exitInputFailed = 3 // an input could not be read or parsed, or the run had to leave something out (reports written for the rest)
+
+	// A run stopped by a signal: 128 + the signal's number, as a shell
+	// reports a process killed by it. No reports are written.
+	exitSIGINT  = 130
+	exitSIGTERM = 143
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3". Builds

@@ -1,13 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/rundir"
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
@@ -46,6 +48,12 @@ func defaultRunID(started time.Time) string {
 	return started.UTC().Format("20060102T150405Z")
 }
 
+// stopGrace is how long a run stopped by a signal has to unwind (discard
+// its staged reports, finish a commit under way) before the command
+// removes its temporary folder and exits anyway. A second signal does not
+// wait.
+const stopGrace = 3 * time.Second
+
 // scrub runs a scrub (runner.Run) and returns the exit code.
 func (e *env) scrub(o *options) int {
 	clock, err := newRunClock(e.getenv)
@@ -60,19 +68,30 @@ func (e *env) scrub(o *options) int {
 	}
 
 	sink := &logSink{w: e.stderr}
-	log := newLogger(o, e.stderrIsTerminal, sink)
+	log := newLogger(o, runID, e.stderrIsTerminal, sink)
+	closing := closingEvent{log: log, started: wallStart}
 
 	rulePack, err := loadPack(o.rules, o.seedOnly)
 	if err != nil {
 		// The error names the pack file and line; it never holds claim data.
-		log.Error().Str("rules", o.rules).Msg(err.Error())
-		return exitUsage
+		return e.fatal(sink, closing, exitUsage, err.Error())
 	}
 	data, ok := e.loadRunData(o, rulePack, log)
 	if !ok {
 		return exitUsage
 	}
+
+	// From here on a signal stops the run cleanly: temporary files and a
+	// staged report set are removed, and the exit code says which signal.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ignoreFileSizeSignal()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
 	cfg := runner.Config{
+		Context:       ctx,
 		Paths:         o.paths,
 		Recursive:     o.recursive,
 		Stdin:         e.stdin,
@@ -93,7 +112,8 @@ func (e *env) scrub(o *options) int {
 	}
 	// The run's private temporary folder: made here rather than by the
 	// runner so that a signal can remove it (see rundir).
-	if tmp, removed, err := rundir.Create(""); err != nil {
+	tmp, removed, err := rundir.Create("")
+	if err != nil {
 		log.Error().Err(err).Msg("cannot create the run's temporary folder")
 	} else {
 		defer tmp.Remove()
@@ -102,20 +122,88 @@ func (e *env) scrub(o *options) int {
 			log.Warn().Strs("folders", removed).Msg("removed the temporary folders of earlier runs that did not finish")
 		}
 	}
+	var bar *progress
 	if e.stderrIsTerminal && !o.quiet {
-		cfg.Progress = &progress{sink: sink}
-	}
-	res, err := runner.Run(cfg)
-	if err != nil {
-		return runFailed(log, o, err)
+		bar = &progress{sink: sink}
+		cfg.Progress = bar
 	}
 
+	done := make(chan runOutcome, 1)
+	go func() {
+		res, err := runner.Run(cfg)
+		done <- runOutcome{res, err}
+	}()
+	var out runOutcome
+	select {
+	case out = <-done:
+	case sig := <-sigs:
+		cancel()
+		forced := false
+		select {
+		case out = <-done:
+		case <-time.After(stopGrace):
+			forced = true
+		case <-sigs:
+			forced = true
+		}
+		if bar != nil {
+			bar.Done()
+		}
+		if tmp != nil {
+			tmp.Remove() // before the closing event: it says the run is over
+		}
+		code := signalExitCode(sig)
+		ev := closing.event(code).Str("signal", signalName(sig)).Bool("forced", forced)
+		if out.err == nil && out.res != nil {
+			// The set was committed before the run could stop.
+			ev = ev.Strs("reports", out.res.Written)
+		}
+		ev.Msg("run finished")
+		return code
+	}
+	if out.err != nil {
+		return e.runFailed(sink, closing, o, out.err)
+	}
+	res := out.res
 	code := exitCode(res.Report, o.failLevel)
-	logRun(log, res.Report, res.Written, time.Since(wallStart), code, worklistFields(res.Totals, res.Split))
+	if len(res.Degraded) > 0 {
+		code = exitInputFailed // the reports lack what the run had to leave out
+	}
+	closing.finished(res.Report, res.Written, res.Degraded, code, worklistFields(res.Totals, res.Split))
 	if !o.quiet {
-		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, res.Written))
+		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, res.Written, res.Degraded, code, o.failOn))
 		fmt.Fprint(e.stdout, worklistText(res.Totals, res.Split))
 	}
+	return code
+}
+
+// runOutcome is what runner.Run returned.
+type runOutcome struct {
+	res *runner.Result
+	err error
+}
+
+// signalExitCode is the exit code of a run stopped by sig: 128 + its
+// number, as a shell reports a process killed by it.
+func signalExitCode(sig os.Signal) int {
+	if sig == syscall.SIGTERM {
+		return exitSIGTERM
+	}
+	return exitSIGINT
+}
+
+func signalName(sig os.Signal) string {
+	if sig == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "SIGINT"
+}
+
+// fatal prints a run's fatal error as a usage error is printed, logs the
+// closing event, and returns code.
+func (e *env) fatal(sink *logSink, closing closingEvent, code int, msg string) int {
+	fmt.Fprintf(sink, "scrub837: %s\n", msg)
+	closing.event(code).Str("error", msg).Msg("run finished")
 	return code
 }
 
@@ -125,31 +213,22 @@ func ownGCSettings(getenv func(string) string) bool {
 	return getenv("GOGC") == "" && getenv("GOMEMLIMIT") == ""
 }
 
-// runFailed logs why a run wrote no reports and returns its exit code: 2
-// for a report folder that cannot be used, 3 when the run itself failed.
-func runFailed(log zerolog.Logger, o *options, err error) int {
+// runFailed reports why a run wrote no reports and returns its exit code:
+// 2 for a report folder that cannot be used, 3 when the run itself failed.
+// Error texts are safe for logs (runner.SafeText).
+func (e *env) runFailed(sink *logSink, closing closingEvent, o *options, err error) int {
 	var re *runner.Error
 	if !errors.As(err, &re) {
-		log.Error().Err(err).Msg("the run failed")
-		return exitInputFailed
+		return e.fatal(sink, closing, exitInputFailed, "the run failed: "+runner.SafeText(err.Error()))
 	}
+	why := runner.SafeText(re.Err.Error())
 	switch re.Stage {
 	case runner.StageOut:
-		log.Error().Str("out", o.out).Err(re.Err).Msg("cannot create the report folder")
-		return exitUsage
+		return e.fatal(sink, closing, exitUsage, why) // names the folder
 	case runner.StageReports:
-		log.Error().Str("out", o.out).Err(re.Err).Msg("cannot write the reports")
-		return exitUsage
-	case runner.StageStart:
-		log.Error().Err(re.Err).Msg("cannot start the run")
-	case runner.StageCrossClaims:
-		// The cross-claim rules could not run: reports without them would
-		// look complete, so none.
-		log.Error().Err(re.Err).Msg("cannot run the cross-claim rules")
-	case runner.StageFindings:
-		log.Error().Err(re.Err).Msg("cannot keep the findings")
+		return e.fatal(sink, closing, exitUsage, fmt.Sprintf("cannot write the reports into %s: %s", o.out, why))
 	}
-	return exitInputFailed
+	return e.fatal(sink, closing, exitInputFailed, "the run failed: "+why)
 }
 
 // exitCode is the run's exit code: 3 when an input failed (it wins over 1),

@@ -273,7 +273,7 @@ func TestE2ESplit(t *testing.T) {
 				t.Errorf("ready %d + held %d + %d in %d files copied whole != %d claims read (%d files split)",
 					ready, held, wholeClaims, wholeFiles, rep.Summary.Claims, splitFiles)
 			}
-			wantLine := "split: " + numbers.Sprintf("%d", ready) + " claims to ready/, " + numbers.Sprintf("%d", held) + " to held/ (" +
+			wantLine := "split: " + thousands(ready) + " claims to ready/, " + thousands(held) + " to held/ (" +
 				strconv.Itoa(splitFiles) + " files split); " + strconv.Itoa(wholeFiles) + " files copied whole to held/ (" + strconv.Itoa(wholeClaims) + " claims)"
 			if !strings.Contains(r.stdout, wantLine) {
 				t.Errorf("the summary does not say %q:\n%s", wantLine, r.stdout)

@@ -1,37 +1,36 @@
 package main
 
 import (
+	"fmt"
 	"strings"
-
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
 	"github.com/scrub837/scrub837/reports"
 )
 
-// numbers writes counts and amounts with thousands separators.
-var numbers = message.NewPrinter(language.English)
-
 // worklistText is the summary's lines about the worklist (REPORTS.md,
 // claims.csv) and, with --split, the hand-off.
 func worklistText(t reports.Totals, split *runner.SplitCounts) string {
 	var b strings.Builder
-	numbers.Fprintf(&b, "  worklist (--hold-on %s): %d held, %d review, %d ready, %d void; %s held",
-		t.HoldOn, t.Held, t.Review, t.Ready, t.Void, dollars(t.HeldCharge))
+	fmt.Fprintf(&b, "  worklist (--hold-on %s): %s held, %s review, %s ready, %s void; %s held",
+		t.HoldOn, thousands(t.Held), thousands(t.Review), thousands(t.Ready), thousands(t.Void), dollars(t.HeldCharge))
 	if t.HeldUnpriced > 0 {
-		numbers.Fprintf(&b, " (and %d held %s with no amount)", t.HeldUnpriced, plural(t.HeldUnpriced, "claim", "claims"))
+		word := "claims"
+		if t.HeldUnpriced == 1 {
+			word = "claim"
+		}
+		fmt.Fprintf(&b, " (and %s held %s with no amount)", thousands(t.HeldUnpriced), word)
 	}
 	b.WriteString("\n")
 	if split != nil {
-		numbers.Fprintf(&b, "  split: %d %s to ready/, %d to held/ (%d %s split)",
-			split.Ready, plural(split.Ready, "claim", "claims"), split.Held, split.Files, plural(split.Files, "file", "files"))
+		fmt.Fprintf(&b, "  split: %s to ready/, %s to held/ (%s split)",
+			plural(split.Ready, "claim", "claims"), thousands(split.Held), plural(split.Files, "file", "files"))
 		if split.Whole > 0 {
-			numbers.Fprintf(&b, "; %d %s copied whole to held/ (%d %s)",
-				split.Whole, plural(split.Whole, "file", "files"), split.WholeClaims, plural(split.WholeClaims, "claim", "claims"))
+			fmt.Fprintf(&b, "; %s copied whole to held/ (%s)",
+				plural(split.Whole, "file", "files"), plural(split.WholeClaims, "claim", "claims"))
 		}
 		if split.Changed > 0 {
-			numbers.Fprintf(&b, "; %d changed while scrubbed (failed)", split.Changed)
+			fmt.Fprintf(&b, "; %s changed while scrubbed (failed)", thousands(split.Changed))
 		}
 		b.WriteString("\n")
 	}
@@ -44,14 +43,7 @@ func dollars(cents int64) string {
 	if cents < 0 {
 		sign, cents = "-", -cents
 	}
-	return sign + numbers.Sprintf("$%d.%02d", cents/100, cents%100)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return fmt.Sprintf("%s$%s.%02d", sign, thousands(int(cents/100)), cents%100)
 }
 
 // worklistFields are the run's closing log event's fields about the

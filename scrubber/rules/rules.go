@@ -79,6 +79,7 @@ const (
 	X12Not837P
 	X12Version
 	FileUnreadable
+	FileCrossClaimSkipped // the run's (cmd/scrub837/internal/runner), when temporary space or open files ran out
 	// The rules of the public data files (--data).
 	NcciPTP
 	NcciPTPBypassed
@@ -142,6 +143,7 @@ var catalogue = [numIDs]row{
 	X12Not837P:            {"X12-NOT-837P", Rule{Severity: warn, Builtin: true, Checks: "a transaction that is not an 837P: skipped and counted"}},
 	X12Version:            {"X12-VERSION", Rule{Severity: info, Builtin: true, Checks: "an 837P of another 005010X222 guide than 005010X222A1"}},
 	FileUnreadable:        {"FILE-UNREADABLE", Rule{Severity: err, Builtin: true, Checks: "the file cannot be read, decompressed or holds no ISA"}},
+	FileCrossClaimSkipped: {"FILE-CROSS-CLAIM-SKIPPED", Rule{Severity: warn, Builtin: true, Checks: "the run could not match claims across claims and files (temporary space or open files ran out): the file's target claims were not compared with other claims"}},
 
 	NcciPTP:           {"NCCI-PTP", Rule{Severity: err, OnClaim: true, Data: cms, Checks: "the procedure and another line's code form an NCCI PTP edit in force on their date (CMS practitioner edits)"}},
 	NcciPTPBypassed:   {"NCCI-PTP-BYPASSED", Rule{Severity: warn, OnClaim: true, Data: cms, Checks: "an NCCI PTP edit with modifier indicator 1, bypassed by an NCCI-associated modifier: documentation needed"}},

@@ -13,23 +13,37 @@ import (
 // worklist's rows), so that a run's memory does not grow with its claims.
 // The scrubber hands each file's summaries over in input order (its claim
 // sink); the reports read them back file by file, in the order of the
-// inputs.
+// inputs. Like the findings spool, when its file cannot be created or
+// written it keeps the runs that follow in memory (degraded): the
+// worklist loses nothing.
 type claimSpool struct {
-	mu     sync.Mutex
-	f      *spill.File
-	blocks [][]spoolBlock // by input index, in input order
-	counts []int          // summaries by input index
-	n      int
-	err    error // the first write error: the run cannot report
-	rec    []byte
+	mu       sync.Mutex
+	f        *spill.File    // nil: it could not be created
+	blocks   [][]spoolBlock // by input index, in input order
+	counts   []int          // summaries by input index
+	n        int
+	inMemory int   // of n, the summaries kept in memory
+	err      error // why the spool keeps runs in memory
+	rec      []byte
 }
 
-func newClaimSpool(dir string, inputs int) (*claimSpool, error) {
+func newClaimSpool(dir string, inputs int) *claimSpool {
+	sp := &claimSpool{blocks: make([][]spoolBlock, inputs), counts: make([]int, inputs)}
 	f, err := spill.Create(dir, "scrub837-claims-", 32<<10)
 	if err != nil {
-		return nil, fmt.Errorf("cannot create the claim spool: %w", err)
+		sp.err = fmt.Errorf("cannot create the claim spool: %w", err)
+	} else {
+		sp.f = f
 	}
-	return &claimSpool{f: f, blocks: make([][]spoolBlock, inputs), counts: make([]int, inputs)}, nil
+	return sp
+}
+
+// degraded returns how many summaries the spool keeps in memory, and why;
+// nil when it keeps them all on disk.
+func (sp *claimSpool) degraded() (inMemory int, err error) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	return sp.inMemory, sp.err
 }
 
 // putRun adds input index's next summaries. It is the scrubber's claim
@@ -42,18 +56,38 @@ func (sp *claimSpool) putRun(index int, run []finding.ClaimSummary) {
 	defer sp.mu.Unlock()
 	sp.counts[index] += len(run)
 	sp.n += len(run)
-	if sp.err != nil {
+	if blk, ok := sp.write(run); ok {
+		sp.blocks[index] = append(sp.blocks[index], blk)
 		return
+	}
+	mem := make([][]byte, len(run))
+	for i := range run {
+		mem[i] = finding.AppendClaim(nil, &run[i])
+	}
+	sp.blocks[index] = append(sp.blocks[index], spoolBlock{mem: mem})
+	sp.inMemory += len(run)
+}
+
+// write appends run to the spool file and flushes it, so that a block it
+// returns is readable whatever happens to the file later. Once a write has
+// failed it writes nothing more. Hold sp.mu.
+func (sp *claimSpool) write(run []finding.ClaimSummary) (spoolBlock, bool) {
+	if sp.f == nil || sp.err != nil {
+		return spoolBlock{}, false
 	}
 	off := sp.f.Size()
 	for i := range run {
 		sp.rec = finding.AppendClaim(sp.rec[:0], &run[i])
 		if err := sp.f.Append(sp.rec); err != nil {
 			sp.err = fmt.Errorf("cannot write the claim spool: %w", err)
-			return
+			return spoolBlock{}, false
 		}
 	}
-	sp.blocks[index] = append(sp.blocks[index], spoolBlock{off: off, size: sp.f.Size() - off})
+	if err := sp.f.Flush(); err != nil {
+		sp.err = fmt.Errorf("cannot write the claim spool: %w", err)
+		return spoolBlock{}, false
+	}
+	return spoolBlock{off: off, size: sp.f.Size() - off}, true
 }
 
 // drop forgets what input index spooled (its result was replaced: a
@@ -63,22 +97,18 @@ func (sp *claimSpool) drop(index int) {
 	defer sp.mu.Unlock()
 	sp.n -= sp.counts[index]
 	sp.counts[index] = 0
+	for _, blk := range sp.blocks[index] {
+		sp.inMemory -= len(blk.mem)
+	}
 	sp.blocks[index] = nil
 }
 
-// flush writes what the spool buffers, before the reports read it.
-func (sp *claimSpool) flush() error {
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
-	if sp.err == nil {
-		if err := sp.f.Flush(); err != nil {
-			sp.err = fmt.Errorf("cannot write the claim spool: %w", err)
-		}
+func (sp *claimSpool) close() error {
+	if sp.f == nil {
+		return nil
 	}
-	return sp.err
+	return sp.f.Close()
 }
-
-func (sp *claimSpool) close() error { return sp.f.Close() }
 
 // Len is the number of summaries (reports.ClaimSource).
 func (sp *claimSpool) Len() int {
@@ -91,9 +121,6 @@ func (sp *claimSpool) Len() int {
 // (reports.ClaimSource). It may run on several goroutines at once: it only
 // reads the spool.
 func (sp *claimSpool) Each(fn func(*finding.ClaimSummary) error) error {
-	if err := sp.flush(); err != nil {
-		return err
-	}
 	for i := range sp.blocks {
 		if err := sp.eachOfFile(i, fn); err != nil {
 			return err
@@ -102,14 +129,24 @@ func (sp *claimSpool) Each(fn func(*finding.ClaimSummary) error) error {
 	return nil
 }
 
-// eachOfFile calls fn for input i's summaries, in input order. Flush
-// first.
+// eachOfFile calls fn for input i's summaries, in input order.
 func (sp *claimSpool) eachOfFile(i int, fn func(*finding.ClaimSummary) error) error {
 	var c finding.ClaimSummary
 	for _, blk := range sp.blocks[i] {
-		r := sp.f.Records(blk.off, blk.size)
-		for {
-			rec, err := r.Next()
+		var r *spill.Reader
+		if blk.mem == nil {
+			r = sp.f.Records(blk.off, blk.size)
+		}
+		for k := 0; ; k++ {
+			var rec []byte
+			var err error
+			if r != nil {
+				rec, err = r.Next()
+			} else if k < len(blk.mem) {
+				rec = blk.mem[k]
+			} else {
+				err = io.EOF
+			}
 			if err == io.EOF {
 				break
 			}

@@ -1,9 +1,11 @@
 package runner
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -16,6 +18,7 @@ import (
 // reports and (with --split) ready/ and held/ are staged and put in place
 // as one set (reports.Stage), replacing the last run's.
 type handOff struct {
+	ctx     context.Context // done: discard the staged set (a commit under way is finished first)
 	cfg     *Config
 	inputs  []input
 	results []*scrubber.FileResult
@@ -29,7 +32,7 @@ type handOff struct {
 
 func (h *handOff) write() (*Result, error) {
 	cfg, log := h.cfg, h.cfg.Log
-	unlock, err := lockOut(cfg.Out, log)
+	unlock, err := lockOut(h.ctx, cfg.Out, log)
 	if err != nil {
 		return nil, &Error{StageReports, err}
 	}
@@ -46,6 +49,8 @@ func (h *handOff) write() (*Result, error) {
 		return nil, &Error{StageReports, err}
 	}
 	defer st.Abort() // does nothing once committed
+	stopAbort := context.AfterFunc(h.ctx, st.Abort)
+	defer stopAbort()
 
 	var split *SplitCounts
 	if cfg.Split {
@@ -59,6 +64,9 @@ func (h *handOff) write() (*Result, error) {
 	report.Claims = h.claims
 	report.HoldOn = holdOn(cfg)
 	written, err := st.WriteFormats(cfg.Formats, report)
+	if err == nil {
+		err = h.ctx.Err()
+	}
 	if err != nil {
 		return nil, &Error{StageReports, err}
 	}
@@ -124,15 +132,27 @@ func (h *handOff) split(st *reports.Stage) (SplitCounts, error) {
 	return counts, nil
 }
 
-// lockOut takes the report folder's lock. When another run holds it, this
-// one says so once and waits for it.
-func lockOut(out string, log zerolog.Logger) (func() error, error) {
-	unlock, err := reports.LockDir(out, false)
-	if errors.Is(err, reports.ErrLocked) {
-		log.Warn().Str("out", out).Str("reason", err.Error()).Msg("another run is writing reports into this folder: waiting for it to finish")
-		return reports.LockDir(out, true)
+// lockOut takes the report folder's lock. When another run holds it, it
+// says so once and waits for it, until ctx is done.
+func lockOut(ctx context.Context, out string, log zerolog.Logger) (unlock func() error, err error) {
+	unlock, err = reports.LockDir(out, false)
+	if !errors.Is(err, reports.ErrLocked) {
+		return unlock, err
 	}
-	return unlock, err
+	log.Warn().Str("out", out).Str("reason", err.Error()).Msg("another run is writing reports into this folder: waiting for it to finish")
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-tick.C:
+		}
+		unlock, err = reports.LockDir(out, false)
+		if !errors.Is(err, reports.ErrLocked) {
+			return unlock, err
+		}
+	}
 }
 
 // recoverOut completes or clears what a run killed while writing into out

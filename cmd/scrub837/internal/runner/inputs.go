@@ -3,6 +3,7 @@ package runner
 import (
 	"bufio"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -195,7 +196,7 @@ func (o *openedInput) drain() error {
 //
 // readAhead reads and hashes the raw bytes on a goroutine of their own
 // (see prefetcher): worth it when a CPU is spare.
-func openInput(in input, stdin io.Reader, progress func(int64), readAhead bool) (*openedInput, error) {
+func openInput(ctx context.Context, in input, stdin io.Reader, progress func(int64), readAhead bool) (*openedInput, error) {
 	var src io.Reader
 	closeFn := func() error { return nil }
 	if in.stdin {
@@ -206,6 +207,9 @@ func openInput(in input, stdin io.Reader, progress func(int64), readAhead bool) 
 			return nil, cleanPathError(err)
 		}
 		src, closeFn = f, f.Close
+	}
+	if ctx != nil {
+		src = ctxReader{ctx, src}
 	}
 	counter := newRawCounter(progress)
 	raw := io.TeeReader(src, counter)
@@ -230,6 +234,20 @@ func openInput(in input, stdin io.Reader, progress func(int64), readAhead bool) 
 	}
 	o.x12 = &gzipReader{zr: zr}
 	return o, nil
+}
+
+// ctxReader stops reading when its context is done: a run being stopped
+// ends the file it is in at its next read.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // gzipReader prefixes decompression errors, so that the scrubber's

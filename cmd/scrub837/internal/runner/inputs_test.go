@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -144,7 +145,7 @@ func TestOpenInputGzipByMagicAndName(t *testing.T) {
 func checkOpenInput(t *testing.T, path string, data, want []byte, gzipped, ahead bool) {
 	t.Helper()
 	var progressed int64
-	o, err := openInput(input{name: path}, nil, func(n int64) { progressed += n }, ahead)
+	o, err := openInput(context.Background(), input{name: path}, nil, func(n int64) { progressed += n }, ahead)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -166,7 +167,7 @@ func checkOpenInput(t *testing.T, path string, data, want []byte, gzipped, ahead
 
 func TestOpenInputStdinAndDrain(t *testing.T) {
 	data := bytes.Repeat([]byte("0123456789"), 100000) // larger than the read buffer
-	o, err := openInput(input{name: "-", stdin: true}, bytes.NewReader(data), nil, true)
+	o, err := openInput(context.Background(), input{name: "-", stdin: true}, bytes.NewReader(data), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +186,7 @@ func TestOpenInputBrokenGzip(t *testing.T) {
 	full := gzipBytes(t, bytes.Repeat([]byte("ISA*00~"), 5000))
 	path := filepath.Join(dir, "cut.837.gz")
 	writeFile(t, path, full[:len(full)/2])
-	o, err := openInput(input{name: path}, nil, nil, true)
+	o, err := openInput(context.Background(), input{name: path}, nil, nil, true)
 	if err != nil {
 		t.Fatal(err) // the header is fine
 	}
@@ -196,7 +197,7 @@ func TestOpenInputBrokenGzip(t *testing.T) {
 	o.close()
 
 	writeFile(t, path, []byte{0x1f, 0x8b, 0, 0})
-	o, err = openInput(input{name: path}, nil, nil, true)
+	o, err = openInput(context.Background(), input{name: path}, nil, nil, true)
 	if err == nil || o == nil {
 		t.Fatalf("bad gzip header: err = %v, opened = %v", err, o)
 	}
@@ -208,7 +209,7 @@ func TestOpenInputBrokenGzip(t *testing.T) {
 }
 
 func TestOpenInputMissing(t *testing.T) {
-	o, err := openInput(input{name: filepath.Join(t.TempDir(), "nope")}, nil, nil, true)
+	o, err := openInput(context.Background(), input{name: filepath.Join(t.TempDir(), "nope")}, nil, nil, true)
 	if o != nil || err == nil || strings.Contains(err.Error(), "nope") {
 		t.Errorf("missing file: %v %v (the error should not repeat the path)", o, err)
 	}

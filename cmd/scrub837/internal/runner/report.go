@@ -64,7 +64,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, cfg *Config, 
 	for k, v := range spool.byRule {
 		sum.FindingsByRule[k] += v
 	}
-	r.Source = spoolSource{sp: spool, results: results, n: spool.n + nFindings}
+	r.Source = spoolSource{sp: spool, results: results, n: spool.n + nFindings, ctx: cfg.Context}
 
 	for i, res := range results {
 		var meta fileMeta

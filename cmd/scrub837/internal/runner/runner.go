@@ -8,9 +8,10 @@
 package runner
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -27,6 +28,12 @@ import (
 
 // Config is one run.
 type Config struct {
+	// Context stops the run when it is done (a signal): the workers take no
+	// more files, reading stops, a report set being staged is discarded
+	// (one being committed is finished first), and Run returns an *Error
+	// of StageInterrupted. Nil: never.
+	Context context.Context
+
 	Paths     []string  // files, folders, and "-" for Stdin, in order
 	Recursive bool      // folders: descend into sub-folders
 	Stdin     io.Reader // read for the path "-"
@@ -94,12 +101,10 @@ type Stage int
 
 // Stages a run fails at.
 const (
-	StageOut         Stage = iota + 1 // the report folder cannot be created
-	StageStart                        // the findings spool cannot be created
-	StageCrossClaims                  // the cross-claim index could not be spilled or read back
-	StageFindings                     // the findings spool could not be written
+	StageOut         Stage = iota + 1 // the report folder cannot be created or written
 	StageReports                      // the reports could not be written
 	StageSplit                        // ready/ and held/ could not be written
+	StageInterrupted                  // Config.Context was done before the reports were in place
 )
 
 // Error is a run that failed: no reports, or not all of them, were
@@ -120,17 +125,35 @@ type Result struct {
 	Totals reports.Totals
 	// Split is what --split wrote into ready/ and held/ (nil without it).
 	Split *SplitCounts
+	// Degraded says what the run had to do without, in a few words each,
+	// because its temporary space or file handles ran out: the cross-claim
+	// rules (each file with target claims has a FILE-CROSS-CLAIM-SKIPPED
+	// finding), the findings spool (they were kept in memory). The reports
+	// are written; the command exits 3.
+	Degraded []string
 }
 
 // Run runs one scrub: every input is in the report, including those that
 // could not be read (failed). It returns an *Error when no reports could be
 // written.
 func Run(cfg Config) (*Result, error) {
-	log := cfg.Log
-	// A folder the reports cannot go into is found before the night's
-	// work, not after it.
+	res, err := run(cfg)
+	if err != nil && cfg.Context != nil && cfg.Context.Err() != nil {
+		// Whatever failed, it failed because the run was being stopped.
+		return nil, &Error{StageInterrupted, cfg.Context.Err()}
+	}
+	return res, err
+}
+
+func run(cfg Config) (*Result, error) {
+	if cfg.Context == nil {
+		cfg.Context = context.Background()
+	}
+	ctx, log := cfg.Context, cfg.Log
+	// A report folder that cannot take the reports fails the run now, not
+	// after the night's work.
 	if err := reports.CheckWritable(cfg.Out); err != nil {
-		return nil, &Error{StageOut, cleanPathError(err)}
+		return nil, &Error{StageOut, err}
 	}
 	inputs := expandInputs(cfg.Paths, cfg.Recursive, cfg.Out, func(path, why string) {
 		log.Info().Str("file", path).Str("reason", why).Msg("not scrubbed")
@@ -138,33 +161,34 @@ func Run(cfg Config) (*Result, error) {
 	if len(inputs) == 0 {
 		log.Warn().Strs("paths", cfg.Paths).Msg("no input files found")
 	}
+	var degraded []string
 	if cfg.TempDir == "" {
 		dir, removed, err := rundir.Create("")
 		if err != nil {
-			return nil, &Error{StageStart, err}
+			// Each temporary file will try the system's folder, and the run
+			// does without those that cannot be made there.
+			log.Error().Err(err).Msg("cannot create the run's temporary folder")
+			degraded = append(degraded, "no temporary folder of its own: "+SafeText(err.Error()))
+			cfg.TempDir = os.TempDir()
+		} else {
+			defer dir.Remove()
+			logStaleTempDirs(log, removed)
+			cfg.TempDir = dir.Path()
 		}
-		defer dir.Remove()
-		logStaleTempDirs(log, removed)
-		cfg.TempDir = dir.Path()
 	}
 	if cfg.Progress != nil {
 		cfg.Progress.Start(totalSize(inputs), len(inputs))
 	}
-	spool, err := newFindingSpool(cfg.TempDir, len(inputs))
-	if err != nil {
-		return nil, &Error{StageStart, err}
-	}
+	spool := newFindingSpool(cfg.TempDir, len(inputs))
 	defer spool.close()
-	claims, err := newClaimSpool(cfg.TempDir, len(inputs))
-	if err != nil {
-		return nil, &Error{StageStart, err}
-	}
+	claims := newClaimSpool(cfg.TempDir, len(inputs))
 	defer claims.close()
 	var tee *stdinTee
 	if cfg.Split && hasStdin(inputs) {
 		// Standard input cannot be read twice: keep its bytes for the split.
+		var err error
 		if tee, err = newStdinTee(cfg.TempDir); err != nil {
-			return nil, &Error{StageStart, err}
+			return nil, &Error{StageSplit, err}
 		}
 		defer tee.remove()
 	}
@@ -172,8 +196,12 @@ func Run(cfg Config) (*Result, error) {
 	if spoolEvery <= 0 {
 		spoolEvery = 4096
 	}
+	atOnce := filesAtOnce(cfg.Workers, len(inputs), runtime.GOMAXPROCS(0), openFileLimit())
+	if atOnce < min(cfg.Workers, len(inputs)) {
+		log.Info().Int("workers", cfg.Workers).Int("used", atOnce).Uint64("open_file_limit", openFileLimit()).
+			Msg("fewer files at once than -j asks: more would not be faster (CPUs) or would run out of file handles")
+	}
 	// Fewer files at once than CPUs: let each file use more goroutines.
-	atOnce := min(max(1, cfg.Workers), len(inputs))
 	spareCPU := atOnce < runtime.GOMAXPROCS(0)
 	// A large file's findings and claim summaries go to their spools while
 	// it is scrubbed.
@@ -183,33 +211,52 @@ func Run(cfg Config) (*Result, error) {
 	if cfg.MemoryCeiling {
 		stopLimit = limitMemory(atOnce)
 	}
-	w := workers{s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool, claims: claims, tee: tee}
+	w := workers{ctx: ctx, s: s, inputs: inputs, readAhead: spareCPU, stdin: cfg.Stdin, progress: cfg.Progress, log: log, spool: spool, claims: claims, tee: tee}
 	results, metas := w.scrubAll(atOnce)
 	if cfg.Progress != nil {
 		cfg.Progress.Done()
 	}
+	if err := ctx.Err(); err != nil {
+		stopLimit()
+		return nil, err
+	}
 	// The memory ceiling holds for the cross-claim matching too: it loads
 	// a bounded piece of the index per CPU at a time, and without the
 	// ceiling the pacer let some runs on a 4 GB drop peak 10 MB higher.
-	err = s.Finish(results)
+	beforeFinish := spool.mark()
+	err := s.Finish(results)
 	stopLimit()
 	if err != nil {
 		// The cross-claim rules could not run (the disk their index spills
-		// to failed): reports without them would look complete, so none.
-		return nil, &Error{StageCrossClaims, err}
+		// to filled up, or file handles ran out): the reports go without
+		// them, and say so on every file whose claims they would check.
+		spool.rollback(beforeFinish)
+		n := skipCrossClaims(results, err)
+		log.Error().Err(err).Int("files", n).Msg("the cross-claim rules could not run: the reports are written without them")
+		degraded = append(degraded, "cross-claim rules skipped ("+SafeText(err.Error())+")")
 	}
-	if err := errors.Join(spool.flush(), claims.flush()); err != nil {
-		// Findings or claims were lost on the way to disk: reports would
-		// be wrong.
-		return nil, &Error{StageFindings, err}
+	if n, err := spool.degraded(); err != nil {
+		log.Error().Err(err).Int("findings", n).Msg("findings kept in memory: the temporary folder could not take them")
+		degraded = append(degraded, fmt.Sprintf("%d findings kept in memory (%s)", n, SafeText(err.Error())))
+	}
+	if n, err := claims.degraded(); err != nil {
+		log.Error().Err(err).Int("claims", n).Msg("claim summaries kept in memory: the temporary folder could not take them")
+		degraded = append(degraded, fmt.Sprintf("%d claim summaries kept in memory (%s)", n, SafeText(err.Error())))
 	}
 	if tee != nil {
 		if err := tee.finish(); err != nil {
 			return nil, &Error{StageSplit, err}
 		}
 	}
-	h := handOff{cfg: &cfg, inputs: inputs, results: results, metas: metas, spool: spool, claims: claims, tee: tee, s: s, atOnce: atOnce}
-	return h.write()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	h := handOff{ctx: ctx, cfg: &cfg, inputs: inputs, results: results, metas: metas, spool: spool, claims: claims, tee: tee, s: s, atOnce: atOnce}
+	res, err := h.write()
+	if res != nil {
+		res.Degraded = degraded
+	}
+	return res, err
 }
 
 // logStaleTempDirs logs the temporary folders of dead runs that a new run
@@ -250,6 +297,7 @@ type fileMeta struct {
 
 // workers scrub the inputs of a run.
 type workers struct {
+	ctx       context.Context // done: take no more files, stop reading
 	s         *scrubber.Scrubber
 	inputs    []input
 	readAhead bool
@@ -268,11 +316,17 @@ type workers struct {
 func (w *workers) scrubAll(n int) ([]*scrubber.FileResult, []fileMeta) {
 	results := make([]*scrubber.FileResult, len(w.inputs))
 	metas := make([]fileMeta, len(w.inputs))
+	if w.ctx == nil {
+		w.ctx = context.Background()
+	}
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range max(1, n) {
 		wg.Go(func() {
 			for i := range jobs {
+				if w.ctx.Err() != nil {
+					continue // the run is being stopped: its results do not matter
+				}
 				res, meta := w.scrubOne(i)
 				results[i], metas[i] = res, meta
 				if meta.replaced {
@@ -319,7 +373,13 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 	if in.stdin && w.tee != nil {
 		stdin = io.TeeReader(stdin, w.tee)
 	}
-	opened, err := openInput(in, stdin, onBytes, w.readAhead)
+	opened, err := openInput(w.ctx, in, stdin, onBytes, w.readAhead)
+	for wait, waited := 10*time.Millisecond, time.Duration(0); opened == nil && isOutOfHandles(err) && waited < openRetryFor; wait *= 2 {
+		// Out of file handles: other files give theirs back as they end.
+		time.Sleep(wait)
+		waited += wait
+		opened, err = openInput(w.ctx, in, stdin, onBytes, w.readAhead)
+	}
 	if opened == nil {
 		return s.Unreadable(i, in.name, err), fileMeta{}
 	}
@@ -350,7 +410,7 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMeta, counts findingCounts) {
 	ev := log.Info()
 	if res.Status == scrubber.StatusFailed {
-		ev = log.Warn()
+		ev = log.Error() // with -q too: an input the night could not scrub
 	}
 	bySev := counts.bySev
 	ev = ev.Str("file", res.Name).

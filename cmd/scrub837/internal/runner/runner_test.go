@@ -2,10 +2,14 @@ package runner
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,3 +127,102 @@ func TestRunKeepsTemporaryFilesInItsFolder(t *testing.T) {
 		t.Errorf("the run left %d files in its folder (the command removes it; spools are unlinked at once)", len(left))
 	}
 }
+
+// stopWhileWriting is a report format whose writer stops the run (as a
+// signal would) and waits until the run has seen it.
+var stopWhileWriting struct {
+	mu     sync.Mutex
+	cancel context.CancelFunc
+	ctx    context.Context
+}
+
+func init() {
+	reports.Register(reports.Format{Name: "test-stop", Files: []reports.FormatFile{{
+		Name: "stop.txt",
+		Write: func(w io.Writer, r *reports.Report) error {
+			stopWhileWriting.mu.Lock()
+			cancel, ctx := stopWhileWriting.cancel, stopWhileWriting.ctx
+			stopWhileWriting.mu.Unlock()
+			if cancel != nil {
+				cancel()
+				<-ctx.Done()
+			}
+			_, err := io.WriteString(w, "x")
+			return err
+		},
+	}}})
+}
+
+// A run stopped while its reports are being written discards the staged
+// set: the report folder holds the last run's set, and no hidden staging
+// folder.
+func TestRunStoppedWhileWritingKeepsTheLastSet(t *testing.T) {
+	cfg := testConfig(t, samples(t)[0])
+	cfg.Formats = []string{"csv", "json"}
+	if _, err := Run(cfg); err != nil {
+		t.Fatal(err)
+	}
+	before := listTree(t, cfg.Out)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stopWhileWriting.mu.Lock()
+	stopWhileWriting.cancel, stopWhileWriting.ctx = cancel, ctx
+	stopWhileWriting.mu.Unlock()
+	defer func() {
+		stopWhileWriting.mu.Lock()
+		stopWhileWriting.cancel, stopWhileWriting.ctx = nil, nil
+		stopWhileWriting.mu.Unlock()
+	}()
+	cfg.Context = ctx
+	cfg.Formats = []string{"csv", "json", "xlsx", "test-stop"}
+	_, err := Run(cfg)
+	var re *Error
+	if !errors.As(err, &re) || re.Stage != StageInterrupted {
+		t.Fatalf("Run = %v, want a StageInterrupted error", err)
+	}
+	if after := listTree(t, cfg.Out); after != before {
+		t.Errorf("the report folder changed:\nbefore: %s\nafter:  %s", before, after)
+	}
+}
+
+// A run whose context is done before it starts scrubs nothing and writes
+// nothing.
+func TestRunStoppedBeforeItStarts(t *testing.T) {
+	cfg := testConfig(t, samples(t)...)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	cfg.Context = ctx
+	_, err := Run(cfg)
+	var re *Error
+	if !errors.As(err, &re) || re.Stage != StageInterrupted {
+		t.Fatalf("Run = %v, want a StageInterrupted error", err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Out, "exceptions.csv")); err == nil {
+		t.Error("reports written by a stopped run")
+	}
+}
+
+// listTree names every entry under dir, hidden ones included, with sizes.
+func listTree(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		fmt.Fprintf(&b, "%s:%d ", rel, info.Size())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func packDefault() (*pack.Pack, error) { return pack.Default(false) }

@@ -44,7 +44,7 @@ func TestLogFile(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &ev); err != nil {
 		t.Fatalf("%v\n%s", err, b.String())
 	}
-	if ev["file"] != "x.837" || ev["status"] != "failed" || ev["level"] != "warn" || ev["errors"] != float64(1) || ev["bytes"] != float64(10) {
+	if ev["file"] != "x.837" || ev["status"] != "failed" || ev["level"] != "error" || ev["errors"] != float64(1) || ev["bytes"] != float64(10) {
 		t.Errorf("event: %v", ev)
 	}
 	if strings.Contains(b.String(), "DOE") || strings.Contains(b.String(), "19400101") || strings.Contains(b.String(), "W123456789") {

@@ -37,25 +37,31 @@ func TestSplitNames(t *testing.T) {
 // spoolClaims puts summaries for input 0 into a new claim spool.
 func spoolClaims(t *testing.T, inputs int, cs ...finding.ClaimSummary) *claimSpool {
 	t.Helper()
-	sp, err := newClaimSpool(t.TempDir(), inputs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sp := newClaimSpool(t.TempDir(), inputs)
 	t.Cleanup(func() { sp.close() })
 	sp.putRun(0, cs)
-	if err := sp.flush(); err != nil {
+	if _, err := sp.degraded(); err != nil {
 		t.Fatal(err)
 	}
 	return sp
 }
 
 // The claim spool gives back every summary, whole, file by file in input
-// order, as often as asked; a dropped file's summaries are gone.
+// order, as often as asked; a dropped file's summaries are gone. It does
+// so too when its file cannot be created (a temporary folder that is not
+// a folder): then it keeps them in memory and says so.
 func TestClaimSpool(t *testing.T) {
-	sp, err := newClaimSpool(t.TempDir(), 3)
-	if err != nil {
+	notAFolder := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notAFolder, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	for _, dir := range []string{t.TempDir(), notAFolder} {
+		testClaimSpool(t, dir, dir == notAFolder)
+	}
+}
+
+func testClaimSpool(t *testing.T, dir string, inMemory bool) {
+	sp := newClaimSpool(dir, 3)
 	defer sp.close()
 	c := func(file int, off int64, id string) finding.ClaimSummary {
 		return finding.ClaimSummary{FileIndex: file, ClaimOffset: off, ClaimID: id, MemberID: "W" + id,
@@ -80,6 +86,10 @@ func TestClaimSpool(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("got %+v\nwant %+v", got, want)
 		}
+	}
+	n, err := sp.degraded()
+	if inMemory != (err != nil) || (inMemory && n != len(want)) {
+		t.Errorf("in %s: %d summaries kept in memory (%v)", dir, n, err)
 	}
 }
 
@@ -123,9 +133,6 @@ func TestHoldPlan(t *testing.T) {
 		spool := testSpool(t, 1)
 		res := &scrubber.FileResult{Findings: append(slices.Clone(tc.extra), findings...)}
 		spool.put(0, res)
-		if err := spool.flush(); err != nil {
-			t.Fatal(err)
-		}
 		sp := splitter{holdOn: tc.holdOn, findings: spoolSource{sp: spool, results: []*scrubber.FileResult{res}}, claims: spoolClaims(t, 1, claims...)}
 		plan, err := sp.plan(0, res)
 		if err != nil {

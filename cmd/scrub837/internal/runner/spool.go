@@ -1,8 +1,10 @@
 package runner
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"maps"
 	"sync"
 
 	"github.com/scrub837/scrub837/scrubber"
@@ -17,23 +19,32 @@ import (
 // cross-claim findings Finish hands to the same sink. The reports read
 // them back file by file, the runs merged with each other and with any
 // findings a result still holds.
+//
+// When the spool file cannot be created or written (the temporary folder
+// is full, a file-size limit), the spool keeps the runs that follow in
+// memory instead: the reports lose nothing, the run's memory grows with
+// its findings, and the run says so (degraded).
 type findingSpool struct {
 	mu   sync.Mutex
-	f    *spill.File
+	f    *spill.File    // nil: it could not be created
 	runs [][]spoolBlock // by input index
-	err  error          // the first write error: the run cannot report
+	err  error          // why the spool keeps runs in memory
 	rec  []byte         // encoding scratch
 	// counts of the spooled findings: the run's, for the summary (a file's
 	// join them when it is done), and each file's so far
 	bySeverity map[string]int
 	byRule     map[string]int
 	n          int
+	inMemory   int // of n, the findings kept in memory
 	perFile    []findingCounts
 	done       []bool // put: the file's counts are in the run's
 }
 
+// spoolBlock is one run: the size bytes at off in the spool file, or,
+// when the file could not take it, its encoded findings in memory.
 type spoolBlock struct {
 	off, size int64
+	mem       [][]byte
 }
 
 // findingCounts are a file's findings: in all, by severity (for its log
@@ -63,14 +74,26 @@ var spoolRunFindings = 4096
 
 // newFindingSpool makes a spool for inputs files in dir ("" for the
 // system's temporary folder). The file is unlinked at once where the system
-// allows it, so nothing is left behind even if the run is killed.
-func newFindingSpool(dir string, inputs int) (*findingSpool, error) {
+// allows it, so nothing is left behind even if the run is killed. When the
+// file cannot be created the spool keeps every run in memory (degraded).
+func newFindingSpool(dir string, inputs int) *findingSpool {
+	sp := &findingSpool{runs: make([][]spoolBlock, inputs), perFile: make([]findingCounts, inputs), done: make([]bool, inputs),
+		bySeverity: map[string]int{}, byRule: map[string]int{}}
 	f, err := spill.Create(dir, "scrub837-findings-", 32<<10)
 	if err != nil {
-		return nil, fmt.Errorf("cannot create the findings spool: %w", err)
+		sp.err = fmt.Errorf("cannot create the findings spool: %w", err)
+	} else {
+		sp.f = f
 	}
-	return &findingSpool{f: f, runs: make([][]spoolBlock, inputs), perFile: make([]findingCounts, inputs), done: make([]bool, inputs),
-		bySeverity: map[string]int{}, byRule: map[string]int{}}, nil
+	return sp
+}
+
+// degraded returns how many findings the spool keeps in memory, and why;
+// nil when it keeps them all on disk.
+func (sp *findingSpool) degraded() (inMemory int, err error) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	return sp.inMemory, sp.err
 }
 
 // putRun adds a sorted run of input index's findings. It is the scrubber's
@@ -90,30 +113,38 @@ func (sp *findingSpool) putRun(index int, run []finding.Finding) {
 	} else {
 		sp.perFile[index].add(run)
 	}
-	if sp.err != nil {
+	if blk, ok := sp.write(run); ok {
+		sp.runs[index] = append(sp.runs[index], blk)
 		return
+	}
+	mem := make([][]byte, len(run))
+	for i := range run {
+		mem[i] = finding.Append(nil, &run[i])
+	}
+	sp.runs[index] = append(sp.runs[index], spoolBlock{mem: mem})
+	sp.inMemory += len(run)
+}
+
+// write appends run to the spool file and flushes it, so that a block it
+// returns is readable whatever happens to the file later. Once a write has
+// failed it writes nothing more. Hold sp.mu.
+func (sp *findingSpool) write(run []finding.Finding) (spoolBlock, bool) {
+	if sp.f == nil || sp.err != nil {
+		return spoolBlock{}, false
 	}
 	off := sp.f.Size()
 	for i := range run {
 		sp.rec = finding.Append(sp.rec[:0], &run[i])
 		if err := sp.f.Append(sp.rec); err != nil {
 			sp.err = fmt.Errorf("cannot write the findings spool: %w", err)
-			return
+			return spoolBlock{}, false
 		}
 	}
-	sp.runs[index] = append(sp.runs[index], spoolBlock{off: off, size: sp.f.Size() - off})
-}
-
-// flush writes what the spool buffers, before the reports read it.
-func (sp *findingSpool) flush() error {
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
-	if sp.err == nil {
-		if err := sp.f.Flush(); err != nil {
-			sp.err = fmt.Errorf("cannot write the findings spool: %w", err)
-		}
+	if err := sp.f.Flush(); err != nil {
+		sp.err = fmt.Errorf("cannot write the findings spool: %w", err)
+		return spoolBlock{}, false
 	}
-	return sp.err
+	return spoolBlock{off: off, size: sp.f.Size() - off}, true
 }
 
 // put moves the findings res still holds into the spool as its last run
@@ -150,10 +181,51 @@ func (sp *findingSpool) drop(index int) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	sp.perFile[index] = findingCounts{}
+	for _, blk := range sp.runs[index] {
+		sp.inMemory -= len(blk.mem)
+	}
 	sp.runs[index] = nil
 }
 
-func (sp *findingSpool) close() error { return sp.f.Close() }
+// spoolMark is the spool at one moment, to go back to (rollback).
+type spoolMark struct {
+	runs       []int
+	n          int
+	inMemory   int
+	bySeverity map[string]int
+	byRule     map[string]int
+}
+
+// mark notes what the spool holds now: every file must have been put.
+func (sp *findingSpool) mark() spoolMark {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	m := spoolMark{runs: make([]int, len(sp.runs)), n: sp.n, inMemory: sp.inMemory,
+		bySeverity: maps.Clone(sp.bySeverity), byRule: maps.Clone(sp.byRule)}
+	for i, r := range sp.runs {
+		m.runs[i] = len(r)
+	}
+	return m
+}
+
+// rollback forgets the runs put since m (the cross-claim findings of a
+// Finish that failed half-way), counts included.
+func (sp *findingSpool) rollback(m spoolMark) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	for i := range sp.runs {
+		clear(sp.runs[i][m.runs[i]:])
+		sp.runs[i] = sp.runs[i][:m.runs[i]]
+	}
+	sp.n, sp.inMemory, sp.bySeverity, sp.byRule = m.n, m.inMemory, m.bySeverity, m.byRule
+}
+
+func (sp *findingSpool) close() error {
+	if sp.f == nil {
+		return nil
+	}
+	return sp.f.Close()
+}
 
 // spoolSource gives the report's findings: each file's spooled runs merged
 // with the findings its result still holds (those Finish added).
@@ -161,14 +233,25 @@ type spoolSource struct {
 	sp      *findingSpool
 	results []*scrubber.FileResult
 	n       int
+	// ctx, when done, ends Each with its error: a run being stopped stops
+	// writing its reports.
+	ctx context.Context
 }
 
 func (s spoolSource) Len() int { return s.n }
 
 // Each may run on several goroutines at once: it only reads the spool.
 func (s spoolSource) Each(fn func(*finding.Finding) error) error {
-	if err := s.sp.flush(); err != nil {
-		return err
+	if s.ctx != nil {
+		inner, seen := fn, 0
+		fn = func(f *finding.Finding) error {
+			if seen++; seen%1024 == 0 {
+				if err := s.ctx.Err(); err != nil {
+					return err
+				}
+			}
+			return inner(f)
+		}
 	}
 	for i, res := range s.results {
 		if err := s.eachOfFile(i, res.Findings, fn); err != nil {
@@ -184,7 +267,11 @@ func (s spoolSource) Each(fn func(*finding.Finding) error) error {
 func (s spoolSource) eachOfFile(i int, late []finding.Finding, fn func(*finding.Finding) error) error {
 	runs := make([]spill.Run[finding.Finding], 0, len(s.sp.runs[i])+1)
 	for _, blk := range s.sp.runs[i] {
-		runs = append(runs, findingRun(s.sp.f.Records(blk.off, blk.size)))
+		if blk.mem != nil {
+			runs = append(runs, memoryRun(blk.mem))
+		} else {
+			runs = append(runs, findingRun(s.sp.f.Records(blk.off, blk.size)))
+		}
 	}
 	return spill.Merge(append(runs, spill.SliceRun(late)), finding.Less, fn)
 }
@@ -206,6 +293,23 @@ func findingRun(r *spill.Reader) spill.Run[finding.Finding] {
 		}
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the findings spool: %w", err)
+		}
+		return &f, nil
+	}
+}
+
+// memoryRun decodes the findings of a run kept in memory.
+func memoryRun(recs [][]byte) spill.Run[finding.Finding] {
+	var f finding.Finding
+	return func() (*finding.Finding, error) {
+		if len(recs) == 0 {
+			return nil, nil
+		}
+		var err error
+		f, _, err = finding.Read(recs[0])
+		recs = recs[1:]
+		if err != nil {
+			return nil, fmt.Errorf("reading the findings kept in memory: %w", err)
 		}
 		return &f, nil
 	}

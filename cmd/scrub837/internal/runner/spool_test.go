@@ -2,6 +2,7 @@ package runner
 
 import (
 	"errors"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -135,10 +136,75 @@ func TestSpoolMergesRunsAndDrops(t *testing.T) {
 // closed when the test ends.
 func testSpool(t *testing.T, inputs int) *findingSpool {
 	t.Helper()
-	sp, err := newFindingSpool(t.TempDir(), inputs)
-	if err != nil {
+	sp := newFindingSpool(t.TempDir(), inputs)
+	if _, err := sp.degraded(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sp.close() })
 	return sp
+}
+
+// A spool whose file cannot be created keeps every run in memory and gives
+// the same findings back; it says why and how many.
+func TestSpoolInMemory(t *testing.T) {
+	notADir := filepath.Join(t.TempDir(), "file")
+	writeFile(t, notADir, nil)
+	sp := newFindingSpool(notADir, 2)
+	defer sp.close()
+	results := []*scrubber.FileResult{
+		{Index: 0, Findings: []finding.Finding{mkFinding(0, 10, "A", finding.Error), mkFinding(0, 30, "C", finding.Info)}},
+		{Index: 1, Findings: []finding.Finding{mkFinding(1, 5, "B", finding.Warning)}},
+	}
+	var want []finding.Finding
+	for _, res := range results {
+		want = append(want, res.Findings...)
+	}
+	sp.putRun(0, []finding.Finding{mkFinding(0, 20, "B", finding.Warning)})
+	want = append(want, mkFinding(0, 20, "B", finding.Warning))
+	for i, res := range results {
+		sp.put(i, res)
+	}
+	finding.Sort(want)
+	var got []finding.Finding
+	src := spoolSource{sp: sp, results: results, n: sp.n}
+	if err := src.Each(func(f *finding.Finding) error { got = append(got, *f); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+	if n, err := sp.degraded(); err == nil || n != 4 {
+		t.Errorf("degraded() = %d, %v; want 4 findings and the reason", n, err)
+	}
+}
+
+// rollback forgets the runs put after mark, counts included: what a
+// Finish that failed half-way handed over.
+func TestSpoolRollback(t *testing.T) {
+	sp := testSpool(t, 2)
+	res := []*scrubber.FileResult{
+		{Index: 0, Findings: []finding.Finding{mkFinding(0, 10, "A", finding.Error)}},
+		{Index: 1, Findings: []finding.Finding{mkFinding(1, 3, "B", finding.Info)}},
+	}
+	want := append(slices.Clone(res[0].Findings), res[1].Findings...)
+	sp.put(0, res[0])
+	sp.put(1, res[1])
+	m := sp.mark()
+	sp.putRun(0, []finding.Finding{mkFinding(0, 5, "LINE-DUPLICATE", finding.Error)})
+	sp.putRun(1, []finding.Finding{mkFinding(1, 1, "BUNDLE-CROSS-CLAIM", finding.Warning)})
+	if sp.n != 4 {
+		t.Fatalf("n = %d before the rollback", sp.n)
+	}
+	sp.rollback(m)
+	if sp.n != 2 || sp.bySeverity["warning"] != 0 || sp.byRule["LINE-DUPLICATE"] != 0 || sp.bySeverity["error"] != 1 {
+		t.Errorf("counts after the rollback: %d %v %v", sp.n, sp.bySeverity, sp.byRule)
+	}
+	var got []finding.Finding
+	src := spoolSource{sp: sp, results: res, n: sp.n}
+	if err := src.Each(func(f *finding.Finding) error { got = append(got, *f); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
 }

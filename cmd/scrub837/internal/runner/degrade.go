@@ -1,0 +1,78 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+	"time"
+
+	"github.com/scrub837/scrub837/scrubber"
+	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/rules"
+)
+
+// What a run does when its machine runs short (issue 14: "exit 3 means
+// reports were written"): it writes its reports without what it could not
+// do, says so in them and in the log, and the command exits 3.
+
+// skipCrossClaims records that the cross-claim rules could not run
+// (Finish failed with err): each result with target claims gets a
+// FILE-CROSS-CLAIM-SKIPPED finding. It returns how many did.
+//
+// The finding is made here rather than in package scrubber: its cause is
+// the run's (its temporary folder, its file handles), not the input's.
+func skipCrossClaims(results []*scrubber.FileResult, err error) int {
+	rule := rules.FileCrossClaimSkipped.Rule()
+	why := SafeText(err.Error())
+	n := 0
+	for _, res := range results {
+		if res == nil || res.TargetClaims == 0 {
+			continue
+		}
+		res.Findings = append(res.Findings, finding.Finding{
+			FileIndex: res.Index,
+			File:      res.Name,
+			RuleID:    rule.ID.String(),
+			Severity:  rule.Severity,
+			Message: fmt.Sprintf("the cross-claim rules (LINE-DUPLICATE across claims, BUNDLE-CROSS-CLAIM) could not run: %s. "+
+				"This file's %d target claims were not compared with the other claims of the run", why, res.TargetClaims),
+			Suggestion: "free space in the temporary folder ($TMPDIR) or raise the open-file limit (ulimit -n) and run again; " +
+				"until then, check these claims for duplicates across claims by hand",
+		})
+		finding.Sort(res.Findings)
+		n++
+	}
+	return n
+}
+
+// Files scrubbed at once: -j, but no more than there are inputs, than
+// filesPerCPU a CPU (more only add memory: -j 100000 on 20,000 files took
+// 2 GB), and than the open-file limit leaves room for.
+const (
+	filesPerCPU = 4
+	// handlesPerFile: the input, and one to spare (a gzip file, a retry).
+	handlesPerFile = 2
+	// handlesReserved: the run's own: standard streams, the runtime, the
+	// findings spool, the cross-claim index's 64 partitions, the locks,
+	// the report files.
+	handlesReserved = 96
+)
+
+func filesAtOnce(workers, inputs, cpus int, openFileLimit uint64) int {
+	n := min(max(1, workers), inputs, filesPerCPU*max(1, cpus))
+	if openFileLimit > 0 {
+		byHandles := (int(min(openFileLimit, 1<<20)) - handlesReserved) / handlesPerFile
+		n = min(n, max(1, byHandles))
+	}
+	return n
+}
+
+// isOutOfHandles reports whether err says the process (EMFILE) or the
+// system (ENFILE) has no file handle left.
+func isOutOfHandles(err error) bool {
+	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE)
+}
+
+// openRetryFor is how long a file that cannot be opened for want of file
+// handles is retried: other files close theirs as they finish.
+const openRetryFor = 5 * time.Second
