@@ -76,9 +76,9 @@ func (e *env) scrub(o *options) int {
 		// The error names the pack file and line; it never holds claim data.
 		return e.fatal(sink, closing, exitUsage, err.Error())
 	}
-	data, ok := e.loadRunData(o, rulePack, log)
-	if !ok {
-		return exitUsage
+	data, err := e.loadRunData(o, rulePack, log)
+	if err != nil {
+		return e.fatal(sink, closing, exitUsage, err.Error())
 	}
 
 	// From here on a signal stops the run cleanly: temporary files and a
