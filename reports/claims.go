@@ -2,6 +2,7 @@ package reports
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"iter"
 	"math"
@@ -510,4 +511,86 @@ func fmtDollars(c int64) string {
 		sign, c = "-", -c
 	}
 	return sign + "$" + fmtThousands(c/100) + "." + fmt.Sprintf("%02d", c%100)
+}
+
+// claimIndex tells, for each finding in report order, whether it is a
+// target claim's and that claim's place in the worklist (EachClaim's order,
+// claims[] in exceptions.json). It reads the claims alongside the findings
+// and holds only those a finding may still name: from the claim the
+// findings are in to the farthest one an early finding named (a finding in
+// a loop several claims share lies before their CLM segments), so its
+// memory is bounded by the claims under one such loop.
+type claimIndex struct {
+	next  func() (*finding.ClaimSummary, bool)
+	stop  func()
+	err   func() error
+	ahead []claimKey // claims read, from the first one findings may still name
+	base  int        // the place of ahead[0]
+	done  bool       // no claim left to read
+}
+
+func newClaimIndex(r *Report) *claimIndex {
+	x := &claimIndex{err: func() error { return nil }}
+	if r.Claims == nil {
+		x.done = true
+		x.stop = func() {}
+		return x
+	}
+	var ferr error
+	x.next, x.stop = iter.Pull(func(yield func(*finding.ClaimSummary) bool) {
+		ferr = r.Claims.Each(func(c *finding.ClaimSummary) error {
+			if !yield(c) {
+				return errStopEach
+			}
+			return nil
+		})
+	})
+	x.err = func() error {
+		if errors.Is(ferr, errStopEach) {
+			return nil
+		}
+		return ferr
+	}
+	return x
+}
+
+// find returns the place of f's claim in the worklist; ok is false when f
+// is about no target claim. Call it for findings in report order.
+func (x *claimIndex) find(f *finding.Finding) (int, bool) {
+	at := claimKey{f.FileIndex, f.ByteOffset}
+	// Claims the findings have passed: a claim's findings all lie before
+	// the next target claim's CLM segment.
+	drop := 0
+	for drop+1 < len(x.ahead) && !at.less(x.ahead[drop+1]) {
+		drop++
+	}
+	x.ahead, x.base = x.ahead[drop:], x.base+drop
+	if f.ClaimOffset == 0 {
+		return 0, false
+	}
+	want := claimKey{f.FileIndex, f.ClaimOffset}
+	for !x.done && (len(x.ahead) == 0 || x.ahead[len(x.ahead)-1].less(want)) {
+		c, ok := x.next()
+		if !ok {
+			x.done = true
+			break
+		}
+		x.ahead = append(x.ahead, claimKey{c.FileIndex, c.ClaimOffset})
+	}
+	i, found := slices.BinarySearchFunc(x.ahead, want, func(a, b claimKey) int {
+		switch {
+		case a.less(b):
+			return -1
+		case b.less(a):
+			return 1
+		}
+		return 0
+	})
+	return x.base + i, found
+}
+
+// close stops reading the claims and returns the error reading them gave.
+func (x *claimIndex) close() error {
+	x.stop()
+	return x.err()
 }

@@ -17,7 +17,9 @@ func init() {
 }
 
 // CSVHeader is the header row of exceptions.csv, in REPORTS.md order. The
-// JSON findings use the same names, in the same order.
+// JSON findings use the same names, in the same order, but run_id (and a
+// target claim's findings leave its own columns to claims[]: see
+// WriteJSON).
 var CSVHeader = []string{
 	"run_id", "file", "isa_control", "gs_control", "st_control", "claim_id",
 	"line_number", "segment_number", "byte_offset",
@@ -29,7 +31,7 @@ var CSVHeader = []string{
 }
 
 // ClaimsCSVHeader is the header row of claims.csv, in REPORTS.md order. The
-// JSON claims use the same names, in the same order.
+// JSON claims use the same names, in the same order, but run_id.
 var ClaimsCSVHeader = []string{
 	"run_id", "file", "st_control", "claim_id", "status", "worst_severity",
 	"errors", "warnings", "infos", "rules", "first_fix", "frequency",

@@ -107,6 +107,10 @@ type htmlPage struct {
 	Cards     []htmlCard
 	FileCount string
 	Problems  []htmlProblem
+	// Failed and Skipped count Problems' two kinds for the alert: a failed
+	// file's claims after the fault are missing, a skipped one held no
+	// 837P claim to miss.
+	Failed, Skipped int
 
 	HasClaims   bool // the report has a worklist (claims were given)
 	Claims      []htmlClaim
@@ -213,6 +217,11 @@ func newHTMLPage(r *Report, t Totals) (*htmlPage, error) {
 	for _, f := range r.Files {
 		if f.Status != "ok" && f.Status != "" {
 			p.Problems = append(p.Problems, htmlProblem{Path: cleanText(f.Path), Status: f.Status, Error: cleanText(f.Error)})
+			if f.Status == "skipped" {
+				p.Skipped++
+			} else {
+				p.Failed++
+			}
 		}
 	}
 

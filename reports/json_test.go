@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/scrub837/scrub837/scrubber/finding"
 )
 
 func writeJSON(t *testing.T, r *Report) []byte {
@@ -100,11 +102,13 @@ func TestJSONFindings(t *testing.T) {
 		t.Fatalf("%d findings, want 3", len(fs))
 	}
 	f0, f1, f2 := fs[0].(map[string]any), fs[1].(map[string]any), fs[2].(map[string]any)
-	if got := keys(f0); !reflect.DeepEqual(got, sorted(CSVHeader...)) {
-		t.Errorf("finding fields %v, want the CSV columns", got)
+	// No claims[] in this report: every finding has the CSV columns but
+	// run_id (run.id says it once).
+	if got := keys(f0); !reflect.DeepEqual(got, sorted(CSVHeader[1:]...)) {
+		t.Errorf("finding fields %v, want the CSV columns but run_id", got)
 	}
 	want0 := map[string]any{
-		"run_id": "run-42", "file": "in/a.837", "isa_control": "000000001", "gs_control": "1",
+		"file": "in/a.837", "isa_control": "000000001", "gs_control": "1",
 		"st_control": "0001", "claim_id": "CLM,001", "line_number": json.Number("2"),
 		"segment_number": json.Number("37"), "byte_offset": json.Number("1024"),
 		"rule_id": "A-RULE", "severity": "error", "source": "seed",
@@ -168,8 +172,99 @@ func TestJSONFindingFieldOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if !reflect.DeepEqual(got, CSVHeader) {
-		t.Errorf("field order %v\nwant %v", got, CSVHeader)
+	if !reflect.DeepEqual(got, CSVHeader[1:]) {
+		t.Errorf("field order %v\nwant %v", got, CSVHeader[1:])
+	}
+}
+
+// jsonFieldOrder is the field names of one JSON object, in order.
+func jsonFieldOrder(t *testing.T, obj json.RawMessage) []string {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader(obj))
+	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("object starts with %v, %v", tok, err)
+	}
+	var names []string
+	for d.More() {
+		tok, err := d.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, tok.(string))
+		var skip json.RawMessage
+		if err := d.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return names
+}
+
+// A target claim's findings name their claim by its place in claims[]
+// and leave its own columns to it; other findings (files, envelopes,
+// claims that are not target claims) have every column. Findings that lie
+// before their claim's CLM (in a loop claims share) name it too, also when
+// it is several claims ahead.
+func TestJSONClaimFindings(t *testing.T) {
+	r := analystReport()
+	early := func(id string, claimAt, at int64, rule string) finding.Finding {
+		f := r.Findings[0]
+		f.ClaimID, f.ClaimOffset, f.ByteOffset, f.RuleID, f.LineNumber = id, claimAt, at, rule, 0
+		return f
+	}
+	r.Findings = append(r.Findings,
+		early("CLM-1002", 2600, 1760, "EARLY-NEXT"),  // the next claim
+		early(evilClaimID, 4000, 1770, "EARLY-FAR"),  // the fourth claim
+		early("N-1", 2900, 2650, "EARLY-NOT-TARGET"), // a claim at 2900 is not a target claim
+		early("N-2", 3000, 3050, "OTHER-CLAIM"),      // neither is one at 3000
+	)
+	finding.Sort(r.Findings)
+	data := writeJSON(t, r)
+	var doc struct {
+		Claims   []map[string]any
+		Findings []json.RawMessage
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Findings) != len(r.Findings) {
+		t.Fatalf("%d findings, want %d", len(doc.Findings), len(r.Findings))
+	}
+	targets := map[claimKey]int{}
+	r.Claims.Each(func(c *finding.ClaimSummary) error {
+		targets[claimKey{c.FileIndex, c.ClaimOffset}] = len(targets)
+		return nil
+	})
+	own := []string{"claim", "isa_control", "gs_control", "claim_id", "line_number", "segment_number", "byte_offset",
+		"rule_id", "severity", "source", "message", "suggestion", "procedure", "modifiers", "units", "charge",
+		"service_date", "place_of_service", "dx_pointers", "pointed_diagnoses", "rendering_npi", "rendering_taxonomy"}
+	for i, raw := range doc.Findings {
+		f := &r.Findings[i]
+		var got map[string]any
+		if err := json.Unmarshal(raw, &got); err != nil {
+			t.Fatal(err)
+		}
+		place, target := targets[claimKey{f.FileIndex, f.ClaimOffset}]
+		if !target || f.ClaimOffset == 0 {
+			if names := jsonFieldOrder(t, raw); !reflect.DeepEqual(names, CSVHeader[1:]) || got["rule_id"] != f.RuleID {
+				t.Errorf("finding %d (%s, no target claim): fields %v", i, f.RuleID, names)
+			}
+			continue
+		}
+		if names := jsonFieldOrder(t, raw); !reflect.DeepEqual(names, own) {
+			t.Errorf("finding %d (%s): fields %v\nwant %v", i, f.RuleID, names, own)
+		}
+		if got["claim"] != float64(place) || got["rule_id"] != f.RuleID {
+			t.Errorf("finding %d (%s of the claim at %d): claim %v, want %d", i, f.RuleID, f.ClaimOffset, got["claim"], place)
+			continue
+		}
+		if c := doc.Claims[place]; c["claim_id"] != got["claim_id"] || c["file"] != f.File {
+			t.Errorf("finding %d (%s) names claims[%d] = %v", i, f.RuleID, place, c["claim_id"])
+		}
+	}
+	for _, rule := range []string{"EARLY-NEXT", "EARLY-FAR", "EARLY-NOT-TARGET", "OTHER-CLAIM", "X12-SE-COUNT"} {
+		if !bytes.Contains(data, []byte(`"rule_id":"`+rule+`"`)) {
+			t.Errorf("no %s finding", rule)
+		}
 	}
 }
 
@@ -238,11 +333,11 @@ func TestJSONClaims(t *testing.T) {
 		t.Fatalf("%d claims", len(cs))
 	}
 	c0 := cs[0].(map[string]any)
-	if got := keys(c0); !reflect.DeepEqual(got, sorted(ClaimsCSVHeader...)) {
+	if got := keys(c0); !reflect.DeepEqual(got, sorted(ClaimsCSVHeader[1:]...)) {
 		t.Errorf("claim fields %v", got)
 	}
 	want := map[string]any{
-		"run_id": "run-2026-03-02", "file": "in/mon/batch-a.837", "st_control": "0001", "claim_id": "CLM-1001",
+		"file": "in/mon/batch-a.837", "st_control": "0001", "claim_id": "CLM-1001",
 		"status": "held", "worst_severity": "error", "errors": json.Number("1"), "warnings": json.Number("1"), "infos": json.Number("0"),
 		"rules": []any{"MOD-LATERALITY-MISSING", "DX-NOT-SUPPORTING"}, "first_fix": "Add RT or LT for the treated side",
 		"frequency": "1", "service_date": "20260105", "target_lines": json.Number("1"), "total_charge": json.Number("1250.00"),
@@ -277,7 +372,7 @@ func TestJSONClaims(t *testing.T) {
 		var skip json.RawMessage
 		d.Decode(&skip)
 	}
-	if !reflect.DeepEqual(order, ClaimsCSVHeader) {
+	if !reflect.DeepEqual(order, ClaimsCSVHeader[1:]) {
 		t.Errorf("claim field order %v", order)
 	}
 }

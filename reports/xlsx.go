@@ -44,8 +44,10 @@ type xlsxColumn struct {
 // xlsxClaimColumns are the Claims sheet's columns: the claim and what to do
 // first, then the team's own Status, Owner and Note (left empty for them),
 // then the claims.csv columns. The first xlsxClaimPrintCols are printed.
+// Claim is 22 characters wide: a patient control number (CLM01, up to 38)
+// is rarely longer than 20.
 var xlsxClaimColumns = []xlsxColumn{
-	{"Claim", 18, false}, {"Result", 9, false}, {"Problem", 46, true}, {"First fix", 46, true},
+	{"Claim", 22, false}, {"Result", 9, false}, {"Problem", 46, true}, {"First fix", 46, true},
 	{"Status", 12, false}, {"Owner", 12, false}, {"Note", 28, true},
 	{"Rules", 30, true}, {"Worst severity", 10, false}, {"Errors", 8, false}, {"Warnings", 9, false}, {"Infos", 7, false},
 	{"Service date", 12, false}, {"Total charge", 13, false}, {"Payer", 24, false}, {"Payer group", 16, false},
@@ -60,7 +62,7 @@ const xlsxClaimPrintCols = 7 // Claim .. Note
 // rule, message and suggestion first, technical columns last. The first
 // xlsxFindingPrintCols are printed.
 var xlsxFindingColumns = []xlsxColumn{
-	{"Claim", 18, false}, {"Severity", 9, false}, {"Rule", 24, false}, {"Message", 60, true}, {"Suggestion", 52, true},
+	{"Claim", 22, false}, {"Severity", 9, false}, {"Rule", 24, false}, {"Message", 60, true}, {"Suggestion", 52, true},
 	{"Line", 6, false}, {"Procedure", 10, false}, {"Modifiers", 10, false}, {"Units", 7, false}, {"Charge", 12, false},
 	{"Service date", 12, false}, {"Place of service", 9, false}, {"Dx pointers", 9, false}, {"Diagnoses", 16, false},
 	{"Payer", 24, false}, {"Payer ID", 10, false}, {"Payer group", 16, false},

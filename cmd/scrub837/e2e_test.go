@@ -89,7 +89,7 @@ type runOpts struct {
 func run(t *testing.T, o runOpts, args ...string) result {
 	t.Helper()
 	out := ""
-	if !slices.Contains(args, "-o") && !slices.Contains(args, "--out") && len(args) > 0 && args[0] != "rules" && args[0] != "version" && args[0] != "data" {
+	if !slices.Contains(args, "-o") && !slices.Contains(args, "--out") && len(args) > 0 && args[0] != "rules" && args[0] != "version" && args[0] != "explain" && args[0] != "data" {
 		out = filepath.Join(t.TempDir(), "out")
 		args = append([]string{"-o", out}, args...)
 	}
@@ -148,13 +148,29 @@ type jsonReport struct {
 		Error  string `json:"error"`
 		Claims int    `json:"claims"`
 	} `json:"files"`
+	Claims []struct {
+		File     string `json:"file"`
+		ClaimID  string `json:"claim_id"`
+		MemberID string `json:"member_id"`
+	} `json:"claims"`
+	// A target claim's findings name it by its place in Claims (Claim)
+	// and leave file and member ID to it: see file.
 	Findings []struct {
+		Claim    *int   `json:"claim"`
 		File     string `json:"file"`
 		ClaimID  string `json:"claim_id"`
 		RuleID   string `json:"rule_id"`
 		Severity string `json:"severity"`
 		MemberID string `json:"member_id"`
 	} `json:"findings"`
+}
+
+// file is the input finding i is about: its own, or its claim's.
+func (r jsonReport) file(i int) string {
+	if c := r.Findings[i].Claim; c != nil {
+		return r.Claims[*c].File
+	}
+	return r.Findings[i].File
 }
 
 func parseReport(t *testing.T, data []byte) jsonReport {
@@ -290,13 +306,20 @@ func TestE2EExitCodes(t *testing.T) {
 			t.Errorf("summary %+v files %+v", rep.Summary, rep.Files)
 		}
 	})
-	t.Run("3 missing path", func(t *testing.T) {
+	t.Run("2 missing path, nothing written", func(t *testing.T) {
+		// Issue 15: a missing command-line path exited 3 and replaced last
+		// night's reports.
+		out := filepath.Join(t.TempDir(), "out")
+		expectCode(t, run(t, runOpts{}, "-o", out, clean), exitOK)
+		before := snapshot(t, out)
 		missing := filepath.Join(dir, "not-there.837")
-		r := run(t, runOpts{}, clean, missing)
-		expectCode(t, r, exitInputFailed)
-		rep := parseReport(t, r.json(t))
-		if len(rep.Files) != 2 || rep.Files[1].Path != missing || rep.Files[1].Status != "failed" || rep.Files[1].Error == "" {
-			t.Errorf("files: %+v", rep.Files)
+		r := run(t, runOpts{}, "-o", out, clean, missing)
+		expectCode(t, r, exitUsage)
+		if !strings.HasPrefix(r.stderr, "scrub837: "+missing+" does not exist") || r.stdout != "" {
+			t.Errorf("stdout %q, stderr %q", r.stdout, r.stderr)
+		}
+		if after := snapshot(t, out); after != before {
+			t.Errorf("last night's reports changed:\n%s\n%s", before, after)
 		}
 	})
 	t.Run("3 wins over 1", func(t *testing.T) {
@@ -342,7 +365,7 @@ func TestE2EStdin(t *testing.T) {
 	if len(rep.Files) != 1 || rep.Files[0].Path != "-" || rep.Files[0].Bytes != int64(len(data)) || rep.Files[0].SHA256 != sha256Hex(data) {
 		t.Errorf("stdin file entry: %+v", rep.Files)
 	}
-	if len(rep.Findings) == 0 || rep.Findings[0].File != "-" {
+	if len(rep.Findings) == 0 || rep.file(0) != "-" || rep.Findings[0].Claim == nil {
 		t.Fatalf("stdin findings: %+v", rep.Findings)
 	}
 	// Same findings as the file, but for the file column.
@@ -424,9 +447,12 @@ func TestE2EFolderWithBrokenFiles(t *testing.T) {
 		got = append(got, filepath.Base(f.Path)+"="+f.Status)
 	}
 	t.Logf("files: %v", got)
-	wantNames := []string{"a-clean.837", "b-garbage.837", "c-truncated.837", "d-truncated.837.gz", "e-empty.837", "f-clean.837"}
+	wantNames := []string{"a-clean.837", "b-garbage.837", "c-truncated.837", "d-truncated.837.gz", "e-empty.837", "f-clean.837", "sub"}
 	if len(rep.Files) != len(wantNames) || rep.Summary.Files != len(wantNames) {
-		t.Fatalf("files: %v, want %v (without -r the sub-folder is not entered)", got, wantNames)
+		t.Fatalf("files: %v, want %v (without -r the sub-folder is not entered, only listed)", got, wantNames)
+	}
+	if sub := rep.Files[len(rep.Files)-1]; sub.Status != "skipped" || !strings.Contains(sub.Error, "-r") {
+		t.Errorf("the sub-folder: %+v, want skipped with a reason naming -r", sub)
 	}
 	status := map[string]string{}
 	for i, f := range rep.Files {
@@ -450,8 +476,8 @@ func TestE2EFolderWithBrokenFiles(t *testing.T) {
 	}
 	// Every failed file says why, in files[] and in a finding.
 	byFile := map[string]int{}
-	for _, f := range rep.Findings {
-		byFile[filepath.Base(f.File)]++
+	for i := range rep.Findings {
+		byFile[filepath.Base(rep.file(i))]++
 	}
 	for _, f := range rep.Files {
 		if f.Status == "failed" && (f.Error == "" || byFile[filepath.Base(f.Path)] == 0) {
@@ -464,7 +490,7 @@ func TestE2EFolderWithBrokenFiles(t *testing.T) {
 
 	rr := run(t, runOpts{}, "-r", dir)
 	rep = parseReport(t, rr.json(t))
-	if len(rep.Files) != len(wantNames)+1 || filepath.Base(rep.Files[len(rep.Files)-1].Path) != "g-nested.837" {
+	if len(rep.Files) != len(wantNames) || filepath.Base(rep.Files[len(rep.Files)-1].Path) != "g-nested.837" { // sub/ entered, not listed
 		t.Errorf("-r: %d files, last %+v", len(rep.Files), rep.Files[len(rep.Files)-1])
 	}
 }
@@ -816,6 +842,22 @@ func TestE2ERulesAndVersion(t *testing.T) {
 	if !strings.Contains(h.stdout, "--fail-on") {
 		t.Errorf("--help: %s", h.stdout)
 	}
+	// Issue 15: --version was an unknown flag, and there was no way to ask
+	// what one rule means.
+	vv := run(t, runOpts{}, "--version")
+	expectCode(t, vv, exitOK)
+	if vv.stdout != v.stdout {
+		t.Errorf("--version %q, version %q", vv.stdout, v.stdout)
+	}
+	x := run(t, runOpts{}, "explain", "bundle-included")
+	expectCode(t, x, exitOK)
+	for _, want := range []string{"BUNDLE-INCLUDED: ", "Severity: error", "related:", "36200", "override_modifiers:"} {
+		if !strings.Contains(x.stdout, want) {
+			t.Errorf("explain BUNDLE-INCLUDED lacks %q:\n%s", want, x.stdout)
+		}
+	}
+	expectCode(t, run(t, runOpts{}, "explain", "NO-SUCH-RULE"), exitUsage)
+	expectCode(t, run(t, runOpts{}, "explain"), exitUsage)
 }
 
 // A run killed while writing reports leaves hidden temporary files in

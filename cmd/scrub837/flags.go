@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber/finding"
 )
@@ -27,6 +28,10 @@ type options struct {
 	runID     string
 	logFormat string
 	quiet     bool
+
+	// Inputs and the command itself (issue 15): folder filters, --version.
+	include, exclude []string
+	version          bool
 
 	// The worklist and the hand-off (REPORTS.md: --hold-on, --split).
 	holdOn    string
@@ -66,7 +71,11 @@ func newScrubFlags(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.showIDs, "show-ids", false, "write member IDs whole (default: masked to the last 4 characters)")
 	fs.StringVar(&o.runID, "run-id", "", "the run's `ID` in every report (default: UTC timestamp like 20261127T031500Z)")
 	fs.StringVar(&o.logFormat, "log-format", "", "`FORMAT` of the logs on stderr: console or json (default: console on a terminal, else json)")
-	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary, warnings and errors only")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary, warnings and errors only (the closing log event is always written)")
+	// Inputs and the command itself (issue 15).
+	fs.StringArrayVar(&o.include, "include", nil, "in folders, scrub only files whose name matches `GLOB` (repeatable; a GLOB with / matches the path below the folder)")
+	fs.StringArrayVar(&o.exclude, "exclude", nil, "in folders, leave out entries whose name matches `GLOB` (repeatable); files named on the command line are always scrubbed")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	// The worklist and the hand-off.
 	fs.BoolVar(&o.split, "split", false, "also write the drop back out as X12, claim by claim: ready/ and held/ in --out")
 	fs.StringVar(&o.holdOn, "hold-on", "error", "a target claim with a finding at or above `LEVEL` is held: error or warning")
@@ -84,9 +93,11 @@ func usageText(fs *pflag.FlagSet) string {
   scrub837 [flags] PATH...        scrub files and folders (a folder: every regular file in it; -r recurses)
   scrub837 rules [--seed-only]    print the effective rule pack as YAML (what would be applied)
   scrub837 data [--json] [DIR]    list the public data files in DIR that --data would read
-  scrub837 version
+  scrub837 explain RULE-ID        what a rule checks, its severity, its source, and the pack entries it uses
+  scrub837 version                (also --version)
 
 PATH may be a file, a folder, or - for standard input. .gz files are read transparently.
+In folders, hidden entries (a name starting with .) are skipped and listed in the reports.
 
 Flags:
 `)
@@ -95,8 +106,10 @@ Flags:
 Exit codes:
   0  no finding at or above --fail-on
   1  at least one finding at or above --fail-on
-  2  bad usage, an unreadable rule pack or data file, or --out unusable (no reports written)
-  3  at least one input could not be read or parsed (reports are written for the rest; 3 wins over 1)
+  2  bad usage (a PATH that does not exist too), an unreadable rule pack or data file, or --out unusable (no reports written)
+  3  at least one input could not be read or parsed, or the run had to leave something out (temporary
+     space or file handles ran out); the reports are written for everything else (3 wins over 1)
+  130, 143  stopped by SIGINT or SIGTERM (no reports written; last night's are left as they were)
 `)
 	return b.String()
 }
@@ -154,6 +167,9 @@ func parseScrubArgs(args []string, stdout io.Writer) (*options, error) {
 	}
 	o.paths = fs.Args()
 	o.dataGiven = fs.Changed("data")
+	if o.version {
+		return o, nil
+	}
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
@@ -214,6 +230,16 @@ func (o *options) validate() error {
 	if o.runID != "" {
 		if err := checkRunID(o.runID); err != nil {
 			return err
+		}
+	}
+	for _, p := range o.include {
+		if err := runner.CheckPattern(p); err != nil {
+			return fmt.Errorf("--include %w", err)
+		}
+	}
+	for _, p := range o.exclude {
+		if err := runner.CheckPattern(p); err != nil {
+			return fmt.Errorf("--exclude %w", err)
 		}
 	}
 	return nil

@@ -43,17 +43,35 @@ func TestParseScrubArgsShortForms(t *testing.T) {
 	}
 }
 
+// Issue 18: --fail-on NEVER (upper case) was rejected, and only lower case
+// was tested for one level. Every level, in every case.
 func TestParseScrubArgsFailOnLevels(t *testing.T) {
 	for text, want := range map[string]finding.Severity{
-		"error": finding.Error, "warning": finding.Warning, "info": finding.Info, "never": 0, "WARNING": finding.Warning,
+		"error": finding.Error, "warning": finding.Warning, "info": finding.Info, "never": 0,
 	} {
-		o, err := parseScrubArgs([]string{"--fail-on", text, "x"}, &bytes.Buffer{})
-		if err != nil {
-			t.Fatalf("--fail-on %s: %v", text, err)
+		for _, spelled := range []string{text, strings.ToUpper(text), strings.ToUpper(text[:1]) + text[1:]} {
+			o, err := parseScrubArgs([]string{"--fail-on", spelled, "x"}, &bytes.Buffer{})
+			if err != nil {
+				t.Fatalf("--fail-on %s: %v", spelled, err)
+			}
+			if o.failLevel != want {
+				t.Errorf("--fail-on %s: level %v, want %v", spelled, o.failLevel, want)
+			}
 		}
-		if o.failLevel != want {
-			t.Errorf("--fail-on %s: level %v, want %v", text, o.failLevel, want)
-		}
+	}
+}
+
+func TestParseScrubArgsIncludeExcludeVersion(t *testing.T) {
+	o, err := parseScrubArgs([]string{"--include", "*.837", "--exclude", "*.done", "--exclude=*.json", "--include", "in/*.x12", "dir"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(o.include, " ") != "*.837 in/*.x12" || strings.Join(o.exclude, " ") != "*.done *.json" {
+		t.Errorf("include %q exclude %q", o.include, o.exclude)
+	}
+	o, err = parseScrubArgs([]string{"--version"}, &bytes.Buffer{})
+	if err != nil || !o.version {
+		t.Errorf("--version without a PATH: %v %+v", err, o)
 	}
 }
 
@@ -98,6 +116,8 @@ func TestParseScrubArgsErrors(t *testing.T) {
 		{"--run-id", " ", "x"},       // blank
 		{"-o", "", "x"},              // no out
 		{""},                         // empty path
+		{"--include", "[a-", "x"},    // bad pattern
+		{"--exclude", "", "x"},       // empty pattern
 	} {
 		if _, err := parseScrubArgs(args, &bytes.Buffer{}); err == nil {
 			t.Errorf("%q: no error", args)
@@ -112,7 +132,8 @@ func TestParseScrubArgsHelp(t *testing.T) {
 		t.Fatalf("err = %v, want ErrHelp", err)
 	}
 	for _, want := range []string{"-o, --out DIR", "--format LIST", "--rules FILE", "--seed-only", "-r, --recursive",
-		"-j, --workers N", "--fail-on LEVEL", "--show-ids", "--run-id ID", "--log-format", "-q, --quiet", "Exit codes"} {
+		"-j, --workers N", "--fail-on LEVEL", "--show-ids", "--run-id ID", "--log-format", "-q, --quiet", "Exit codes",
+		"--include GLOB", "--exclude GLOB", "--version", "scrub837 explain RULE-ID", "143"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q:\n%s", want, out.String())
 		}

@@ -66,7 +66,7 @@ func TestE2ETempFolderLeavesNothing(t *testing.T) {
 	defer unlockLive()
 
 	args := append([]string{"--format", "csv,json,html,xlsx", "--fail-on", "never"}, allFixtures(t)...)
-	r := run(t, runOpts{env: []string{"TMPDIR=" + tmp}}, args...)
+	r := run(t, runOpts{dir: repoRoot, env: []string{"TMPDIR=" + tmp}}, args...)
 	expectCode(t, r, exitInputFailed) // the samples hold broken files
 	if left := tmpEntries(t, tmp); strings.Join(left, " ") != filepath.Base(live) {
 		t.Errorf("TMPDIR holds %v after the run, want only the live run's %s", left, filepath.Base(live))

@@ -5,7 +5,8 @@
 //	scrub837 [flags] PATH...        scrub files and folders
 //	scrub837 rules [--seed-only]    print the effective rule pack as YAML
 //	scrub837 data [--json] [DIR]    list the public data files --data would read
-//	scrub837 version                print the version
+//	scrub837 explain RULE-ID        what a rule checks and the pack entries it uses
+//	scrub837 version                print the version (also --version)
 //
 // The command line, the report formats and the exit codes are the contract
 // of cmd/scrub837/REPORTS.md; see README.md.
@@ -90,6 +91,8 @@ func (e *env) main(args []string) int {
 			return e.dataCommand(args[1:])
 		case "version":
 			return e.versionCommand(args[1:])
+		case "explain":
+			return e.explainCommand(args[1:])
 		case "help":
 			fmt.Fprint(e.stdout, usageText(newScrubFlags(&options{})))
 			return exitOK
@@ -101,6 +104,9 @@ func (e *env) main(args []string) int {
 	}
 	if err != nil {
 		return e.usageError(err)
+	}
+	if opts.version {
+		return e.versionCommand(nil)
 	}
 	return e.scrub(opts)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
 	"strconv"
@@ -60,6 +61,9 @@ func (e *env) scrub(o *options) int {
 	if err != nil {
 		return e.usageError(err)
 	}
+	if err := checkPathsExist(o.paths); err != nil {
+		return e.usageError(err)
+	}
 	started := clock.now()
 	wallStart := time.Now()
 	runID := o.runID
@@ -106,6 +110,8 @@ func (e *env) scrub(o *options) int {
 		Now:           clock.now,
 		Log:           log,
 		MemoryCeiling: ownGCSettings(e.getenv),
+		Include:       o.include,
+		Exclude:       o.exclude,
 		HoldOn:        o.holdLevel,
 		Split:         o.split,
 		Data:          data,
@@ -171,10 +177,24 @@ func (e *env) scrub(o *options) int {
 	}
 	closing.finished(res.Report, res.Written, res.Degraded, code, worklistFields(res.Totals, res.Split))
 	if !o.quiet {
-		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, res.Written, res.Degraded, code, o.failOn))
-		fmt.Fprint(e.stdout, worklistText(res.Totals, res.Split))
+		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, worklistText(res.Totals, res.Split), res.Written, res.Degraded, code, o.failOn))
 	}
 	return code
+}
+
+// checkPathsExist: a PATH named on the command line that does not exist is
+// a usage error (a typo in a crontab), not an input that failed: nothing
+// is scrubbed and last night's reports stay as they were.
+func checkPathsExist(paths []string) error {
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s does not exist (nothing was scrubbed; the reports in --out were left as they were)", printable(p))
+		}
+	}
+	return nil
 }
 
 // runOutcome is what runner.Run returned.

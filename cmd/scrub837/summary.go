@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,10 +15,11 @@ import (
 )
 
 // summaryText is the short summary printed on stdout after a run;
-// procedure names the pack's target code (0620T), code is the exit code
-// and failOn the --fail-on level as given. It ends with what the exit code
-// means and what to do next.
-func summaryText(r *reports.Report, procedure string, written, degraded []string, code int, failOn string) string {
+// procedure names the pack's target code (0620T), worklist the lines about
+// the worklist (worklistText), code is the exit code and failOn the
+// --fail-on level as given. It ends with what the exit code means and what
+// to do next.
+func summaryText(r *reports.Report, procedure, worklist string, written, degraded []string, code int, failOn string) string {
 	if procedure == "" {
 		procedure = "target"
 	}
@@ -35,6 +37,7 @@ func summaryText(r *reports.Report, procedure string, written, degraded []string
 	fmt.Fprintf(&b, "  %s claims: %s (%s clean, %s with an error), %s lines: %s\n",
 		procedure, thousands(s.TargetClaims), thousands(s.CleanTargetClaims), thousands(sumValues(s.HeldTargetClaimsByPayerGroup)),
 		procedure, thousands(s.TargetLines))
+	b.WriteString(worklist)
 	fmt.Fprintf(&b, "  findings: %s, %s, %s info\n",
 		plural(s.FindingsBySeverity["error"], "error", "errors"), plural(s.FindingsBySeverity["warning"], "warning", "warnings"),
 		thousands(s.FindingsBySeverity["info"]))
@@ -67,6 +70,11 @@ func exitMeaning(code int, s *reports.Summary, failOn string, written []string) 
 	if len(written) > 0 {
 		where = printable(written[0])
 	}
+	for _, w := range written {
+		if filepath.Base(w) == "claims.csv" { // the worklist: claim by claim, held first
+			where = printable(w)
+		}
+	}
 	findings := 0
 	for _, n := range s.FindingsBySeverity {
 		findings += n
@@ -88,8 +96,12 @@ func exitMeaning(code int, s *reports.Summary, failOn string, written []string) 
 		if s.FilesFailed == 0 {
 			return "exit 3: the run had to leave something out (above); the reports hold everything else. Next: fix the cause and run again.\n"
 		}
+		it := "it"
+		if s.FilesFailed > 1 {
+			it = "them"
+		}
 		return fmt.Sprintf("exit 3: %s could not be read to the end (above); the reports hold everything else. "+
-			"Next: have it resent (or --exclude it if it is not X12) and run again.\n", plural(s.FilesFailed, "input", "inputs"))
+			"Next: have %s resent (or --exclude what is not X12) and run again.\n", plural(s.FilesFailed, "input", "inputs"), it)
 	}
 	return fmt.Sprintf("exit %d\n", code)
 }

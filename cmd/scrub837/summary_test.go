@@ -62,7 +62,7 @@ func TestTopCounts(t *testing.T) {
 }
 
 func TestSummaryTextHasNoQuotedData(t *testing.T) {
-	text := summaryText(sampleReport(), "0620T", []string{"out/exceptions.csv", "out/exceptions.json"}, nil, exitInputFailed, "error")
+	text := summaryText(sampleReport(), "0620T", "", []string{"out/exceptions.csv", "out/exceptions.json"}, nil, exitInputFailed, "error")
 	for _, want := range []string{"3 files (1 failed, 1 skipped)", "5 claims", "0620T claims: 4 (2 clean, 1 with an error)",
 		"findings: 2 errors, 2 warnings, 1 info", "reports: out/exceptions.csv out/exceptions.json", "failed: b.837"} {
 		if !strings.Contains(text, want) {
@@ -86,7 +86,7 @@ func TestSummaryTextPluralsAndThousands(t *testing.T) {
 	r.Files = r.Files[:1]
 	r.Summary.Files, r.Summary.FilesFailed, r.Summary.Claims, r.Summary.ServiceLines = 1, 0, 602628, 1
 	r.Summary.FindingsBySeverity = map[string]int{"error": 1, "warning": 1234, "info": 0}
-	text := summaryText(r, "0620T", nil, nil, exitFindings, "error")
+	text := summaryText(r, "0620T", "", nil, nil, exitFindings, "error")
 	for _, want := range []string{": 1 file (0 failed, 0 skipped), 602,628 claims, 1 service line\n",
 		"findings: 1 error, 1,234 warnings, 0 info\n"} {
 		if !strings.Contains(text, want) {
@@ -117,7 +117,7 @@ func TestSummaryTextExitMeaning(t *testing.T) {
 	} {
 		r := sampleReport()
 		r.Summary.FilesFailed = c.failed
-		text := summaryText(r, "0620T", written, nil, c.code, c.failOn)
+		text := summaryText(r, "0620T", "", written, nil, c.code, c.failOn)
 		last := text[strings.LastIndex(strings.TrimSuffix(text, "\n"), "\n")+1:]
 		if !strings.HasPrefix(last, c.want) {
 			t.Errorf("exit %d --fail-on %s: last line %q, want %q", c.code, c.failOn, last, c.want)
@@ -125,7 +125,7 @@ func TestSummaryTextExitMeaning(t *testing.T) {
 	}
 	r := sampleReport()
 	r.Summary.FindingsBySeverity = map[string]int{}
-	if text := summaryText(r, "0620T", written, nil, exitOK, "error"); !strings.HasSuffix(text, "exit 0: no finding at or above error. Nothing to fix.\n") {
+	if text := summaryText(r, "0620T", "", written, nil, exitOK, "error"); !strings.HasSuffix(text, "exit 0: no finding at or above error. Nothing to fix.\n") {
 		t.Errorf("a clean run:\n%s", text)
 	}
 }
@@ -136,7 +136,7 @@ func TestSummaryTextEscapesControlCharacters(t *testing.T) {
 	r := sampleReport()
 	r.Files[1].Path = "in/x.837\n  failed: in/forged.837: not X12"
 	r.Files[1].Error = "bad\x1b[31m byte"
-	text := summaryText(r, "0620T", []string{"out\r/exceptions.csv"}, nil, exitInputFailed, "error")
+	text := summaryText(r, "0620T", "", []string{"out\r/exceptions.csv"}, nil, exitInputFailed, "error")
 	if strings.Count(text, "\n  failed: ") != 1 || strings.Contains(text, "\n  failed: in/forged") {
 		t.Errorf("a newline in a path forged a line:\n%s", text)
 	}

@@ -3,6 +3,9 @@ package runner
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -76,3 +79,34 @@ func isOutOfHandles(err error) bool {
 // openRetryFor is how long a file that cannot be opened for want of file
 // handles is retried: other files close theirs as they finish.
 const openRetryFor = 5 * time.Second
+
+// failWith makes res a failed file's, with a FILE-UNREADABLE finding that
+// says why: a file read to the end of its X12 whose bytes could not all
+// be read, or that changed while it was read.
+func failWith(s *scrubber.Scrubber, res *scrubber.FileResult, err error) {
+	u := s.Unreadable(res.Index, res.Name, err)
+	res.Status, res.Error = u.Status, u.Error
+	res.Findings = append(res.Findings, u.Findings...)
+	finding.Sort(res.Findings)
+}
+
+// sidecarExtensions are the names of files that travel with claim files
+// in drop folders (transfer markers, control files, checksums, manifests).
+var sidecarExtensions = []string{".done", ".ok", ".ctl", ".md5", ".json"}
+
+// suggestExclude: a failed file whose name looks like a sidecar's is
+// probably not claims at all; its error and finding say how to leave such
+// files out.
+func suggestExclude(res *scrubber.FileResult, name string) {
+	ext := strings.ToLower(filepath.Ext(name))
+	if !slices.Contains(sidecarExtensions, ext) {
+		return
+	}
+	hint := fmt.Sprintf("it looks like a %s file that travels with the claims, not claims: leave such files out with --exclude=*%s", ext, ext)
+	res.Error += "; " + hint
+	for i := range res.Findings {
+		if f := &res.Findings[i]; f.RuleID == rules.FileUnreadable.String() {
+			f.Suggestion = hint + " (or, if it should hold claims, ask the sender to resend it)"
+		}
+	}
+}

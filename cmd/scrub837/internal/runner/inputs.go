@@ -12,30 +12,51 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 )
 
 // input is one file of the run, in command-line order after folders are
 // expanded. A path that cannot be listed or opened is still an input: it
-// carries the error and becomes a failed file in the reports.
+// carries the error and becomes a failed file in the reports. An entry of
+// a folder that is left out (hidden, excluded, not a regular file) is an
+// input too, skipped with its reason, so that files[] accounts for every
+// entry.
 type input struct {
 	name  string // as reports show it: the path as given, joined with folder entries
 	stdin bool   // "-"
 	size  int64  // bytes on disk when known (for the progress bar); -1 if not
 	err   error  // why it cannot be read at all, found while expanding
+	skip  string // why it is left out unread (status skipped)
+}
+
+// expansion says how the command line's paths become inputs.
+type expansion struct {
+	recursive bool     // folders: descend into sub-folders
+	out       string   // the report folder: never scrubbed
+	include   []string // folder entries: only files matching one of these (when any)
+	exclude   []string // folder entries: none matching one of these
+	// notScrubbed is told about the --out folder when it is met.
+	notScrubbed func(path, why string)
 }
 
 // expandInputs turns the command-line paths into inputs, keeping their
-// order. A folder gives every regular file in it, sorted by name; with
-// recursive, sub-folders are entered in the same sorted walk, else they
-// are skipped (and reported through skipped). The output folder is never
-// scrubbed. Symbolic links to files are followed; links to folders are not
-// entered (they could loop).
-func expandInputs(paths []string, recursive bool, outDir string, skipped func(path, why string)) []input {
+// order. A file named on the command line is always an input; one that is
+// not a regular file (a FIFO, a device, a socket) is a failed input, never
+// opened (opening it could block the run for ever). A folder gives its
+// entries sorted by name: regular files are inputs unless hidden (a name
+// starting with ".") or left out by --include/--exclude; everything else
+// is listed as skipped with its reason, sub-folders too unless recursive.
+// Symbolic links to files are followed; links to folders are not entered
+// (they could loop).
+func expandInputs(paths []string, x expansion) []input {
 	var outInfo os.FileInfo
-	if outDir != "" {
-		outInfo, _ = os.Stat(outDir)
+	if x.out != "" {
+		outInfo, _ = os.Stat(x.out)
+	}
+	if x.notScrubbed == nil {
+		x.notScrubbed = func(string, string) {}
 	}
 	var out []input
 	for _, p := range paths {
@@ -44,33 +65,49 @@ func expandInputs(paths []string, recursive bool, outDir string, skipped func(pa
 			continue
 		}
 		info, err := os.Stat(p)
-		if err != nil {
+		switch {
+		case err != nil:
 			out = append(out, input{name: p, size: -1, err: cleanPathError(err)})
-			continue
+		case info.Mode().IsRegular():
+			out = append(out, input{name: p, size: info.Size()})
+		case !info.IsDir():
+			out = append(out, input{name: p, size: 0, err: notRegularError(info.Mode())})
+		case outInfo != nil && os.SameFile(info, outInfo):
+			x.notScrubbed(p, "the --out folder")
+		default:
+			out = x.appendFolder(out, p, p, outInfo)
 		}
-		if !info.IsDir() {
-			out = append(out, fileInput(p, info))
-			continue
-		}
-		if outInfo != nil && os.SameFile(info, outInfo) {
-			skipped(p, "the --out folder")
-			continue
-		}
-		out = appendFolder(out, p, recursive, outInfo, skipped)
 	}
 	return out
 }
 
-func fileInput(name string, info os.FileInfo) input {
-	size := int64(-1)
-	if info.Mode().IsRegular() {
-		size = info.Size()
-	}
-	return input{name: name, size: size}
+// notRegularError says why a path named on the command line is not read.
+func notRegularError(mode fs.FileMode) error {
+	return fmt.Errorf("not a regular file (%s): only files are read; pipe a stream to standard input (-) instead", kindOf(mode))
 }
 
-// appendFolder appends the files of dir in name order.
-func appendFolder(out []input, dir string, recursive bool, outInfo os.FileInfo, skipped func(path, why string)) []input {
+// kindOf names what a file that is not a regular file is.
+func kindOf(mode fs.FileMode) string {
+	switch {
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode&fs.ModeDevice != 0:
+		return "a device"
+	case mode.IsDir():
+		return "a folder"
+	}
+	return "not a regular file"
+}
+
+// skipped is a folder entry left out unread.
+func skipped(path, why string) input { return input{name: path, skip: why} }
+
+// appendFolder appends the entries of dir in name order; root is the
+// folder named on the command line (patterns with a "/" match the path
+// below it).
+func (x *expansion) appendFolder(out []input, root, dir string, outInfo os.FileInfo) []input {
 	entries, err := os.ReadDir(dir) // sorted by file name
 	if err != nil {
 		// The folder itself cannot be listed: it is one failed input, so
@@ -79,49 +116,73 @@ func appendFolder(out []input, dir string, recursive bool, outInfo os.FileInfo, 
 	}
 	for _, e := range entries {
 		path := filepath.Join(dir, e.Name())
-		mode := e.Type()
-		if mode&fs.ModeSymlink != 0 {
-			info, err := os.Stat(path)
-			if err != nil {
-				out = append(out, input{name: path, size: -1, err: cleanPathError(err)})
-				continue
-			}
-			if info.IsDir() {
-				skipped(path, "symbolic link to a folder (not followed)")
-				continue
-			}
-			if info.Mode().IsRegular() {
-				out = append(out, fileInput(path, info))
-			} else {
-				skipped(path, "not a regular file")
-			}
+		rel, _ := filepath.Rel(root, path)
+		if strings.HasPrefix(e.Name(), ".") {
+			out = append(out, skipped(path, "hidden (the name starts with a dot)"))
 			continue
 		}
+		if pattern, ok := matchAny(x.exclude, rel); ok {
+			out = append(out, skipped(path, "excluded by --exclude "+pattern))
+			continue
+		}
+		info, err := os.Stat(path) // follows a symbolic link
+		if err != nil {
+			out = append(out, input{name: path, size: -1, err: cleanPathError(err)})
+			continue
+		}
+		link := e.Type()&fs.ModeSymlink != 0
 		switch {
-		case mode.IsDir():
-			if outInfo != nil {
-				if info, err := e.Info(); err == nil && os.SameFile(info, outInfo) {
-					skipped(path, "the --out folder")
-					continue
-				}
-			}
-			if !recursive {
-				skipped(path, "sub-folder (use -r to descend)")
-				continue
-			}
-			out = appendFolder(out, path, recursive, outInfo, skipped)
-		case mode.IsRegular():
-			info, err := e.Info()
-			if err != nil {
-				out = append(out, input{name: path, size: -1, err: cleanPathError(err)})
-				continue
-			}
-			out = append(out, fileInput(path, info))
+		case info.IsDir() && link:
+			out = append(out, skipped(path, "symbolic link to a folder (not followed)"))
+		case info.IsDir() && outInfo != nil && os.SameFile(info, outInfo):
+			x.notScrubbed(path, "the --out folder")
+		case info.IsDir() && !x.recursive:
+			out = append(out, skipped(path, "a sub-folder (use -r to scrub sub-folders)"))
+		case info.IsDir():
+			out = x.appendFolder(out, root, path, outInfo)
+		case !info.Mode().IsRegular():
+			out = append(out, skipped(path, "not a regular file ("+kindOf(info.Mode())+")"))
+		case len(x.include) > 0 && !matchedAny(x.include, rel):
+			out = append(out, skipped(path, "matches no --include"))
 		default:
-			skipped(path, "not a regular file")
+			out = append(out, input{name: path, size: info.Size()})
 		}
 	}
 	return out
+}
+
+// matchAny returns the first pattern that matches the entry at rel (its
+// path below the folder named on the command line): a pattern with a "/"
+// matches that path, one without matches its name.
+func matchAny(patterns []string, rel string) (string, bool) {
+	rel = filepath.ToSlash(rel)
+	for _, p := range patterns {
+		subject := path.Base(rel)
+		if strings.Contains(p, "/") {
+			subject = rel
+		}
+		if ok, _ := path.Match(p, subject); ok {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+func matchedAny(patterns []string, rel string) bool {
+	_, ok := matchAny(patterns, rel)
+	return ok
+}
+
+// CheckPattern reports whether p is a valid --include or --exclude
+// pattern (path.Match syntax).
+func CheckPattern(p string) error {
+	if p == "" {
+		return errors.New("an empty pattern")
+	}
+	if _, err := path.Match(p, ""); err != nil {
+		return fmt.Errorf("%q: %w", p, err)
+	}
+	return nil
 }
 
 // cleanPathError keeps only the cause of an *fs.PathError ("no such file
@@ -182,6 +243,28 @@ type openedInput struct {
 	counter *rawCounter
 	gzipped bool
 	close   func() error
+	// file and its size when opened, for changed; nil for stdin
+	file       *os.File
+	sizeAtOpen int64
+}
+
+// changed reports, once the input is drained, a file whose size changed
+// while it was read, or that gave more or fewer bytes than it had when
+// opened: it is still being written (or rewritten), and what was read is
+// not the file.
+func (o *openedInput) changed() error {
+	if o.file == nil {
+		return nil
+	}
+	info, err := o.file.Stat()
+	if err != nil {
+		return nil // the read itself went well: nothing to say
+	}
+	if read, now := o.counter.n, info.Size(); read != o.sizeAtOpen || now != o.sizeAtOpen {
+		return fmt.Errorf("the file changed while it was read (%d bytes when opened, %d read, %d now): "+
+			"it is probably still being written; scrub it once it is complete", o.sizeAtOpen, read, now)
+	}
+	return nil
 }
 
 // drain reads what is left of the raw input, for the hash and byte count.
@@ -198,6 +281,8 @@ func (o *openedInput) drain() error {
 // (see prefetcher): worth it when a CPU is spare.
 func openInput(ctx context.Context, in input, stdin io.Reader, progress func(int64), readAhead bool) (*openedInput, error) {
 	var src io.Reader
+	var file *os.File
+	sizeAtOpen := int64(-1)
 	closeFn := func() error { return nil }
 	if in.stdin {
 		src = stdin
@@ -207,6 +292,9 @@ func openInput(ctx context.Context, in input, stdin io.Reader, progress func(int
 			return nil, cleanPathError(err)
 		}
 		src, closeFn = f, f.Close
+		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+			file, sizeAtOpen = f, info.Size()
+		}
 	}
 	if ctx != nil {
 		src = ctxReader{ctx, src}
@@ -223,7 +311,7 @@ func openInput(ctx context.Context, in input, stdin io.Reader, progress func(int
 		raw = ahead
 	}
 	br := bufio.NewReaderSize(raw, 64<<10)
-	o := &openedInput{x12: br, raw: br, counter: counter, close: closeFn}
+	o := &openedInput{x12: br, raw: br, counter: counter, close: closeFn, file: file, sizeAtOpen: sizeAtOpen}
 	if !isGzip(br) {
 		return o, nil
 	}

@@ -28,12 +28,6 @@ import (
 
 // Config is one run.
 type Config struct {
-	// Context stops the run when it is done (a signal): the workers take no
-	// more files, reading stops, a report set being staged is discarded
-	// (one being committed is finished first), and Run returns an *Error
-	// of StageInterrupted. Nil: never.
-	Context context.Context
-
 	Paths     []string  // files, folders, and "-" for Stdin, in order
 	Recursive bool      // folders: descend into sub-folders
 	Stdin     io.Reader // read for the path "-"
@@ -63,6 +57,20 @@ type Config struct {
 	// go to the spool as a run; 0 is 4096.
 	SpoolEvery int
 
+	// The run's inputs and lifecycle: folder filters, stopping, temporary
+	// files.
+
+	// Include and Exclude (--include, --exclude) choose the files of
+	// folders by name, or by path below the folder named when the pattern
+	// has a "/" (path.Match patterns): only files matching an Include (when
+	// any), and no entry matching an Exclude. Files named in Paths are
+	// always scrubbed.
+	Include, Exclude []string
+	// Context stops the run when it is done (a signal): the workers take no
+	// more files, reading stops, a report set being staged is discarded
+	// (one being committed is finished first), and Run returns an *Error
+	// of StageInterrupted. Nil: never.
+	Context context.Context
 	// TempDir is the run's private temporary folder (package rundir): every
 	// temporary file of the run goes there (the findings spool, the
 	// cross-claim index, the XLSX library's scratch files, the claim
@@ -155,9 +163,10 @@ func run(cfg Config) (*Result, error) {
 	if err := reports.CheckWritable(cfg.Out); err != nil {
 		return nil, &Error{StageOut, err}
 	}
-	inputs := expandInputs(cfg.Paths, cfg.Recursive, cfg.Out, func(path, why string) {
-		log.Info().Str("file", path).Str("reason", why).Msg("not scrubbed")
-	})
+	inputs := expandInputs(cfg.Paths, expansion{recursive: cfg.Recursive, out: cfg.Out, include: cfg.Include, exclude: cfg.Exclude,
+		notScrubbed: func(path, why string) {
+			log.Info().Str("file", path).Str("reason", why).Msg("not scrubbed")
+		}})
 	if len(inputs) == 0 {
 		log.Warn().Strs("paths", cfg.Paths).Msg("no input files found")
 	}
@@ -362,6 +371,9 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 			meta.replaced = true
 		}
 	}()
+	if in.skip != "" {
+		return &scrubber.FileResult{Index: i, Name: in.name, Status: scrubber.StatusSkipped, Error: in.skip}, fileMeta{}
+	}
 	if in.err != nil {
 		return s.Unreadable(i, in.name, in.err), fileMeta{}
 	}
@@ -394,10 +406,19 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 	if derr := opened.drain(); derr != nil && res.Status != scrubber.StatusFailed {
 		// Read to the end of its X12 but not of its bytes: still failed,
 		// with a finding that says so.
-		u := s.Unreadable(i, in.name, fmt.Errorf("reading the input failed: %w", cleanPathError(derr)))
-		res.Status, res.Error = u.Status, u.Error
-		res.Findings = append(res.Findings, u.Findings...)
-		finding.Sort(res.Findings)
+		failWith(s, res, fmt.Errorf("reading the input failed: %w", cleanPathError(derr)))
+	}
+	// A file still being written can end at an interchange boundary and
+	// look complete, with half its claims.
+	if cerr := opened.changed(); cerr != nil {
+		if res.Status == scrubber.StatusFailed {
+			res.Error += " (" + cerr.Error() + ")"
+		} else {
+			failWith(s, res, cerr)
+		}
+	}
+	if res.Status == scrubber.StatusFailed {
+		suggestExclude(res, in.name)
 	}
 	meta.bytes = opened.counter.n
 	meta.sha256 = opened.counter.sum()
@@ -408,6 +429,10 @@ func (w *workers) scrubOne(i int) (res *scrubber.FileResult, meta fileMeta) {
 // logFile logs the one event of a file. counts are all of the file's
 // findings (res holds none: they went to the spool).
 func logFile(log zerolog.Logger, in input, res *scrubber.FileResult, meta fileMeta, counts findingCounts) {
+	if in.skip != "" {
+		log.Info().Str("file", in.name).Int("index", res.Index).Str("status", string(res.Status)).Str("reason", in.skip).Msg("not scrubbed")
+		return
+	}
 	ev := log.Info()
 	if res.Status == scrubber.StatusFailed {
 		ev = log.Error() // with -q too: an input the night could not scrub

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/spf13/pflag"
+
+	"github.com/scrub837/scrub837/scrubber/pack"
+	"github.com/scrub837/scrub837/scrubber/rules"
+)
+
+// packSectionsOf names, for each rule, the sections of the rule pack its
+// check compares against (scrubber/RULES.md says which lists each rule
+// reads). A rule not here reads no list. Sections a pack does not have
+// are left out when explained. TestExplainKnowsEveryRule keeps the table
+// in step with the catalogue.
+var packSectionsOf = map[string][]string{
+	"DX-NOT-SUPPORTING":         {"diagnoses", "weak_diagnoses"},
+	"DX-WEAK-SUPPORT":           {"weak_diagnoses", "diagnoses"},
+	"DX-PRIMARY-NOT-SUPPORTING": {"diagnoses"},
+	"DX-CODE-INCOMPLETE":        {"min_length", "next_characters"},
+	"DX-ULCER-SEVERITY-MISSING": {"ulcer_severity"},
+	"DX-EXCLUDES1":              {"excludes1"},
+	"DX-LATERALITY-CONFLICT":    {"laterality"},
+	"DX-LATERALITY-UNSPECIFIED": {"laterality", "diagnoses"},
+	"MOD-UNLISTED":              {"modifiers", "payer_modifiers", "other_modifiers"},
+	"MOD-NO-GUIDANCE":           {"modifiers"},
+	"MOD-CONFLICT":              {"modifier_conflicts"},
+	"MOD-51-SINGLE-PROCEDURE":   {"related"},
+	"MOD-ANESTHESIA":            {"anesthesia_modifiers"},
+	"BUNDLE-INCLUDED":           {"related", "includes", "override_modifiers"},
+	"BUNDLE-OVERRIDE":           {"related", "override_modifiers"},
+	"BUNDLE-REVIEW":             {"related"},
+	"BUNDLE-CROSS-CLAIM":        {"related"},
+	"CODE-NOT-VALID-ON-DOS":     {"validity", "related"},
+	"LINE-UNITS":                {"max_units"},
+	"LINE-POS-ATYPICAL":         {"places_of_service"},
+	"LINE-TAXONOMY-ATYPICAL":    {"taxonomies", "group_taxonomies"},
+}
+
+// rulesWithoutSections are the rules of the catalogue that read no list of
+// the pack (the table above must name every other rule).
+var rulesWithoutSections = []string{
+	"DX-POINTER-MISSING", "DX-POINTER-INVALID", "DX-POINTER-DANGLING", "DX-POINTER-DUPLICATE", "DX-CODE-INVALID",
+	"MOD-LATERALITY-MISSING", "MOD-LATERALITY-CONFLICT", "MOD-DUPLICATE", "MOD-50-UNITS",
+	"LINE-DUPLICATE", "LINE-DOS-MISSING", "LINE-DOS-INVALID", "LINE-CHARGE-INVALID",
+	"LINE-TAXONOMY-MISSING", // the group taxonomies it skips are in the check, not the pack
+	"CLAIM-CHARGE-MISMATCH", "CLAIM-FREQUENCY-INVALID", "CLAIM-ORIGINAL-REF-MISSING", "NPI-INVALID",
+	"X12-ENVELOPE", "X12-SYNTAX", "X12-NOT-837P", "X12-VERSION", "FILE-UNREADABLE", "FILE-CROSS-CLAIM-SKIPPED",
+}
+
+// explainCommand prints what a rule checks, its severity and source in the
+// effective pack, and the pack entries it compares against.
+func (e *env) explainCommand(args []string) int {
+	fs := pflag.NewFlagSet("scrub837 explain", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	seedOnly := fs.Bool("seed-only", false, "explain the rule as --seed-only applies it")
+	rulesFile := fs.String("rules", "", "a rule pack YAML `FILE` replacing the embedded one (default: the embedded pack)")
+	help := fs.BoolP("help", "h", false, "show this help")
+	if err := fs.Parse(args); err != nil {
+		return e.usageError(err)
+	}
+	if *help {
+		fmt.Fprintf(e.stdout, "Usage: scrub837 explain RULE-ID [--seed-only] [--rules FILE]\n\n"+
+			"Prints what the rule checks, its severity and source in the effective rule pack, and the pack entries\nit compares against.\n\n%s", flagUsages(fs))
+		return exitOK
+	}
+	if fs.NArg() != 1 {
+		return e.usageError(fmt.Errorf("explain takes one RULE-ID (see scrubber/RULES.md), got %d arguments", fs.NArg()))
+	}
+	name := strings.ToUpper(strings.TrimSpace(fs.Arg(0)))
+	id, ok := rules.Lookup(name)
+	if !ok {
+		return e.usageError(fmt.Errorf("no rule %q; the rules are: %s", fs.Arg(0), ruleNames()))
+	}
+	p, err := loadPack(*rulesFile, *seedOnly)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "scrub837: %v\n", err)
+		return exitUsage
+	}
+	text, err := explainRule(id, p)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "scrub837: rule pack: %v\n", err)
+		return exitUsage
+	}
+	if _, err := io.WriteString(e.stdout, text); err != nil {
+		return exitUsage
+	}
+	return exitOK
+}
+
+// ruleNames lists the catalogue's rule IDs.
+func ruleNames() string {
+	var names []string
+	for _, r := range rules.All() {
+		names = append(names, r.ID.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+// explainRule is the explanation of rule id as pack p applies it.
+func explainRule(id rules.ID, p *pack.Pack) (string, error) {
+	r := id.Rule()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s.\n", id, r.Checks)
+	packName := p.Name + " " + p.Version
+	if p.SeedOnly {
+		packName += " (seed only)"
+	}
+	switch entry, on := p.Rule(id); {
+	case r.Data != "":
+		fmt.Fprintf(&b, "Severity: %s. Source: %s. On when --data (or SCRUB837_DATA) loads the %s files it reads, whatever the pack; scrubber/codedata/DATA.md says which files and how each applies by date of service.\n",
+			r.Severity, r.Data, strings.ToUpper(r.Data))
+	case r.Builtin:
+		fmt.Fprintf(&b, "Severity: %s. Built in: always on, not configured in a pack.\n", r.Severity)
+	case !on:
+		fmt.Fprintf(&b, "Off: the pack %s does not list it (default severity %s).\n", packName, r.Severity)
+	default:
+		fmt.Fprintf(&b, "Severity: %s", entry.Severity)
+		if len(entry.Cases) > 0 {
+			var cases []string
+			for c, s := range entry.Cases {
+				cases = append(cases, fmt.Sprintf("%s when %s", s, c))
+			}
+			sort.Strings(cases)
+			fmt.Fprintf(&b, " (%s)", strings.Join(cases, ", "))
+		}
+		fmt.Fprintf(&b, ". Source: %s (%s). Pack: %s.\n", entry.Source, sourceMeaning(string(entry.Source)), packName)
+	}
+	sections, err := packSections(p, packSectionsOf[id.String()])
+	if err != nil {
+		return "", err
+	}
+	if len(sections) == 0 {
+		b.WriteString("It compares against no list of the pack.\n")
+	} else {
+		fmt.Fprintf(&b, "It compares against these entries of the pack (scrub837 rules prints the whole pack):\n\n")
+		b.WriteString(sections)
+	}
+	b.WriteString("The full catalogue, with when each rule fires: scrubber/RULES.md.\n")
+	return b.String(), nil
+}
+
+func sourceMeaning(source string) string {
+	switch source {
+	case "seed":
+		return "the customer's seed document"
+	case "codeset":
+		return "a public code set; --seed-only turns it off"
+	}
+	return "as the pack says"
+}
+
+// packSections is the named top-level sections of p's effective YAML, as
+// YAML, in the order asked; sections p does not have are left out.
+func packSections(p *pack.Pack, names []string) (string, error) {
+	if len(names) == 0 {
+		return "", nil
+	}
+	data, err := p.EffectiveYAML()
+	if err != nil {
+		return "", err
+	}
+	var doc yaml.MapSlice
+	if err := yaml.UnmarshalWithOptions(data, &doc, yaml.UseOrderedMap()); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, name := range names {
+		for _, item := range doc {
+			if item.Key != name {
+				continue
+			}
+			out, err := yaml.MarshalWithOptions(yaml.MapSlice{item}, yaml.IndentSequence(true))
+			if err != nil {
+				return "", err
+			}
+			if n, ok := item.Value.([]any); ok {
+				fmt.Fprintf(&b, "# %s: %s\n", name, plural(len(n), "entry", "entries"))
+			}
+			b.Write(out)
+			b.WriteString("\n")
+		}
+	}
+	return b.String(), nil
+}
