@@ -121,6 +121,7 @@ type htmlPage struct {
 	OthersTotal string
 	OthersNote  string
 	Charts      []htmlChart
+	Trend       *htmlTrend // with a claim history only
 	MaxClaims   string
 	MaxPerClaim int
 }
@@ -272,6 +273,7 @@ func newHTMLPage(r *Report, t Totals) (*htmlPage, error) {
 		ruleChart(b.rules, b.byRule),
 		fileChart(r, b.files, b.byFile),
 	}
+	p.Trend = trendChart(r, t, target)
 	return p, nil
 }
 

@@ -116,68 +116,58 @@ type jsonClaim struct {
 
 // jsonFinding is a finding that is not a target claim's (a file's, an
 // envelope's, another claim's): the CSV columns as fields, in CSV order,
-// under the CSV header names, but run_id (the document's run.id). Pointers
-// are null: LineNumber and SegmentNumber when 0 (not about a line / no
-// segment), Units and Charge when empty or not a decimal.
+// under the CSV header names, but run_id (the document's run.id).
 type jsonFinding struct {
-	File              string       `json:"file"`
-	ISAControl        string       `json:"isa_control"`
-	GSControl         string       `json:"gs_control"`
-	STControl         string       `json:"st_control"`
-	ClaimID           string       `json:"claim_id"`
-	LineNumber        *int         `json:"line_number"`
-	SegmentNumber     *int64       `json:"segment_number"`
-	ByteOffset        int64        `json:"byte_offset"`
-	RuleID            string       `json:"rule_id"`
-	Severity          string       `json:"severity"`
-	Source            string       `json:"source"`
-	Message           string       `json:"message"`
-	Suggestion        string       `json:"suggestion"`
-	Procedure         string       `json:"procedure"`
-	Modifiers         []string     `json:"modifiers"`
-	Units             *json.Number `json:"units"`
-	Charge            *json.Number `json:"charge"`
-	ServiceDate       string       `json:"service_date"`
-	PlaceOfService    string       `json:"place_of_service"`
-	DxPointers        []string     `json:"dx_pointers"`
-	PointedDiagnoses  []string     `json:"pointed_diagnoses"`
-	PayerName         string       `json:"payer_name"`
-	PayerID           string       `json:"payer_id"`
-	PayerGroup        string       `json:"payer_group"`
-	BillingNPI        string       `json:"billing_npi"`
-	RenderingNPI      string       `json:"rendering_npi"`
-	RenderingTaxonomy string       `json:"rendering_taxonomy"`
-	MemberID          string       `json:"member_id"`
+	File       string `json:"file"`
+	ISAControl string `json:"isa_control"`
+	GSControl  string `json:"gs_control"`
+	STControl  string `json:"st_control"`
+	ClaimID    string `json:"claim_id"`
+	jsonFindingCols
+	PayerName         string `json:"payer_name"`
+	PayerID           string `json:"payer_id"`
+	PayerGroup        string `json:"payer_group"`
+	BillingNPI        string `json:"billing_npi"`
+	RenderingNPI      string `json:"rendering_npi"`
+	RenderingTaxonomy string `json:"rendering_taxonomy"`
+	MemberID          string `json:"member_id"`
 }
 
 // jsonClaimFinding is a finding of a target claim: "claim" is the claim's
 // place in claims[] (from 0), which holds the claim's own columns (file,
 // st_control, payer_name, payer_id, payer_group, billing_npi, member_id),
-// so they are not repeated on each of its findings. The other fields are
-// jsonFinding's.
+// so they are not repeated on each of its findings.
 type jsonClaimFinding struct {
-	Claim             int          `json:"claim"`
-	ISAControl        string       `json:"isa_control"`
-	GSControl         string       `json:"gs_control"`
-	ClaimID           string       `json:"claim_id"`
-	LineNumber        *int         `json:"line_number"`
-	SegmentNumber     *int64       `json:"segment_number"`
-	ByteOffset        int64        `json:"byte_offset"`
-	RuleID            string       `json:"rule_id"`
-	Severity          string       `json:"severity"`
-	Source            string       `json:"source"`
-	Message           string       `json:"message"`
-	Suggestion        string       `json:"suggestion"`
-	Procedure         string       `json:"procedure"`
-	Modifiers         []string     `json:"modifiers"`
-	Units             *json.Number `json:"units"`
-	Charge            *json.Number `json:"charge"`
-	ServiceDate       string       `json:"service_date"`
-	PlaceOfService    string       `json:"place_of_service"`
-	DxPointers        []string     `json:"dx_pointers"`
-	PointedDiagnoses  []string     `json:"pointed_diagnoses"`
-	RenderingNPI      string       `json:"rendering_npi"`
-	RenderingTaxonomy string       `json:"rendering_taxonomy"`
+	Claim      int    `json:"claim"`
+	ISAControl string `json:"isa_control"`
+	GSControl  string `json:"gs_control"`
+	ClaimID    string `json:"claim_id"`
+	jsonFindingCols
+	RenderingNPI      string `json:"rendering_npi"`
+	RenderingTaxonomy string `json:"rendering_taxonomy"`
+}
+
+// jsonFindingCols are the columns every finding has, from line_number to
+// pointed_diagnoses. Pointers are null: LineNumber and SegmentNumber when
+// 0 (not about a line / no segment), Units and Charge when empty or not a
+// decimal.
+type jsonFindingCols struct {
+	LineNumber       *int         `json:"line_number"`
+	SegmentNumber    *int64       `json:"segment_number"`
+	ByteOffset       int64        `json:"byte_offset"`
+	RuleID           string       `json:"rule_id"`
+	Severity         string       `json:"severity"`
+	Source           string       `json:"source"`
+	Message          string       `json:"message"`
+	Suggestion       string       `json:"suggestion"`
+	Procedure        string       `json:"procedure"`
+	Modifiers        []string     `json:"modifiers"`
+	Units            *json.Number `json:"units"`
+	Charge           *json.Number `json:"charge"`
+	ServiceDate      string       `json:"service_date"`
+	PlaceOfService   string       `json:"place_of_service"`
+	DxPointers       []string     `json:"dx_pointers"`
+	PointedDiagnoses []string     `json:"pointed_diagnoses"`
 }
 
 // WriteJSON writes r as exceptions.json, schema 2 (REPORTS.md): the head
@@ -380,26 +370,13 @@ func newJSONClaim(r *Report, c *ClaimRow) jsonClaim {
 }
 
 func newJSONFinding(r *Report, f *finding.Finding) jsonFinding {
-	jf := jsonFinding{
+	return jsonFinding{
 		File:              cleanText(f.File),
 		ISAControl:        cleanText(f.ISAControl),
 		GSControl:         cleanText(f.GSControl),
 		STControl:         cleanText(f.STControl),
 		ClaimID:           cleanText(f.ClaimID),
-		ByteOffset:        f.ByteOffset,
-		RuleID:            cleanText(f.RuleID),
-		Severity:          f.Severity.String(),
-		Source:            cleanText(f.Source),
-		Message:           cleanText(f.Message),
-		Suggestion:        cleanText(f.Suggestion),
-		Procedure:         cleanText(f.Procedure),
-		Modifiers:         nonNilList(cleanList(f.Modifiers)),
-		Units:             jsonNumber(f.Units),
-		Charge:            jsonNumber(f.Charge),
-		ServiceDate:       cleanText(f.ServiceDate),
-		PlaceOfService:    cleanText(f.PlaceOfService),
-		DxPointers:        nonNilList(cleanList(f.DxPointers)),
-		PointedDiagnoses:  nonNilList(cleanList(f.PointedDiagnoses)),
+		jsonFindingCols:   newJSONFindingCols(f),
 		PayerName:         cleanText(f.PayerName),
 		PayerID:           cleanText(f.PayerID),
 		PayerGroup:        cleanText(f.PayerGroup),
@@ -408,48 +385,46 @@ func newJSONFinding(r *Report, f *finding.Finding) jsonFinding {
 		RenderingTaxonomy: cleanText(f.RenderingTaxonomy),
 		MemberID:          cleanText(r.MemberID(f)),
 	}
-	jf.LineNumber, jf.SegmentNumber = jsonPositions(f)
-	return jf
 }
 
 func newJSONClaimFinding(claim int, f *finding.Finding) jsonClaimFinding {
-	jf := jsonClaimFinding{
+	return jsonClaimFinding{
 		Claim:             claim,
 		ISAControl:        cleanText(f.ISAControl),
 		GSControl:         cleanText(f.GSControl),
 		ClaimID:           cleanText(f.ClaimID),
-		ByteOffset:        f.ByteOffset,
-		RuleID:            cleanText(f.RuleID),
-		Severity:          f.Severity.String(),
-		Source:            cleanText(f.Source),
-		Message:           cleanText(f.Message),
-		Suggestion:        cleanText(f.Suggestion),
-		Procedure:         cleanText(f.Procedure),
-		Modifiers:         nonNilList(cleanList(f.Modifiers)),
-		Units:             jsonNumber(f.Units),
-		Charge:            jsonNumber(f.Charge),
-		ServiceDate:       cleanText(f.ServiceDate),
-		PlaceOfService:    cleanText(f.PlaceOfService),
-		DxPointers:        nonNilList(cleanList(f.DxPointers)),
-		PointedDiagnoses:  nonNilList(cleanList(f.PointedDiagnoses)),
+		jsonFindingCols:   newJSONFindingCols(f),
 		RenderingNPI:      cleanText(f.RenderingNPI),
 		RenderingTaxonomy: cleanText(f.RenderingTaxonomy),
 	}
-	jf.LineNumber, jf.SegmentNumber = jsonPositions(f)
-	return jf
 }
 
-// jsonPositions are f's line and segment numbers, nil (null) when 0.
-func jsonPositions(f *finding.Finding) (line *int, segment *int64) {
+func newJSONFindingCols(f *finding.Finding) jsonFindingCols {
+	c := jsonFindingCols{
+		ByteOffset:       f.ByteOffset,
+		RuleID:           cleanText(f.RuleID),
+		Severity:         f.Severity.String(),
+		Source:           cleanText(f.Source),
+		Message:          cleanText(f.Message),
+		Suggestion:       cleanText(f.Suggestion),
+		Procedure:        cleanText(f.Procedure),
+		Modifiers:        nonNilList(cleanList(f.Modifiers)),
+		Units:            jsonNumber(f.Units),
+		Charge:           jsonNumber(f.Charge),
+		ServiceDate:      cleanText(f.ServiceDate),
+		PlaceOfService:   cleanText(f.PlaceOfService),
+		DxPointers:       nonNilList(cleanList(f.DxPointers)),
+		PointedDiagnoses: nonNilList(cleanList(f.PointedDiagnoses)),
+	}
 	if f.LineNumber != 0 {
 		n := f.LineNumber
-		line = &n
+		c.LineNumber = &n
 	}
 	if f.SegmentNumber != 0 {
 		n := f.SegmentNumber
-		segment = &n
+		c.SegmentNumber = &n
 	}
-	return line, segment
+	return c
 }
 
 // jsonTime is t as RFC 3339 in UTC, to the second.

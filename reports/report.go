@@ -44,6 +44,10 @@ type Report struct {
 	// folder, which a killed run leaves for the next run to remove. Empty:
 	// the system's temporary folder.
 	TempDir string
+	// Trend is the claim history's last runs before this one, oldest first
+	// (--history): report.html draws them and this run as a chart. Nil
+	// without a history; empty for a history's first run.
+	Trend []TrendRun
 
 	totalsOnce sync.Once
 	totals     Totals

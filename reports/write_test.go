@@ -72,8 +72,12 @@ func TestWrite(t *testing.T) {
 		if !bytes.Equal(got, w(t, r)) {
 			t.Errorf("%s differs from its writer's output", paths[i])
 		}
-		if fi, _ := os.Stat(paths[i]); fi.Mode().Perm() != reportFileMode {
-			t.Errorf("%s mode %v", paths[i], fi.Mode())
+	}
+	// Issue 18: this compared the mode with reportFileMode, the constant
+	// under test. Reports carry claim data: 0640, not world-readable.
+	for _, path := range append(paths, filepath.Join(dir, manifestName)) {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o640 {
+			t.Errorf("%s: mode %v, %v; want 0640", path, fi.Mode(), err)
 		}
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, manifestName)); string(got) != manifestHead+"\nexceptions.json\nexceptions.csv\nclaims.csv\n" {

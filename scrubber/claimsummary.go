@@ -56,6 +56,8 @@ func (f *fileScrub) summarize(c *claim.Claim) {
 		File:         res.Name,
 		ClaimOffset:  c.Pos.Offset,
 		ClaimID:      c.ID,
+		ISAControl:   c.Envelope.ISAControl,
+		GSControl:    c.Envelope.GSControl,
 		STControl:    c.Envelope.STControl,
 		Frequency:    c.Frequency,
 		OriginalRef:  c.OriginalRef,

@@ -89,7 +89,7 @@ func TestClaimSinkSummary(t *testing.T) {
 	_, clm1 := at(24)
 	_, clm2 := at(60)
 	want := []finding.ClaimSummary{
-		{FileIndex: 4, File: "drop.837", ClaimOffset: clm1, ClaimID: "C1", STControl: "0001", Frequency: "7", OriginalRef: "PAYERCLAIM1",
+		{FileIndex: 4, File: "drop.837", ClaimOffset: clm1, ClaimID: "C1", ISAControl: "000000101", GSControl: "101", STControl: "0001", Frequency: "7", OriginalRef: "PAYERCLAIM1",
 			// The earliest first date: line 3's range starts on the 15th too,
 			// line 1's comes first.
 			ServiceDate: "20260115", TargetLines: 2, TotalCharge: "2300", PayerName: "AETNA", PayerID: "60054", PayerGroup: "Aetna",
@@ -98,7 +98,7 @@ func TestClaimSinkSummary(t *testing.T) {
 				{Number: 1, Segment: seg1, Offset: off1, ServiceDate: "20260115", Side: finding.SideRight, RenderingNPI: "2222222224"},
 				{Number: 3, Segment: seg3, Offset: off3, ServiceDate: "20260115", Side: finding.SideLeft, RenderingNPI: "4444444442"},
 			}},
-		{FileIndex: 4, File: "drop.837", ClaimOffset: clm2, ClaimID: "C2", STControl: "0001", Frequency: "1",
+		{FileIndex: 4, File: "drop.837", ClaimOffset: clm2, ClaimID: "C2", ISAControl: "000000101", GSControl: "101", STControl: "0001", Frequency: "1",
 			ServiceDate: "20260201", TargetLines: 1, TotalCharge: "750", PayerName: "BLUE CROSS", PayerID: "BC001", PayerGroup: "BCBS",
 			BillingNPI: "1234567893", MemberID: "W00000002",
 			Lines: []finding.ClaimLine{{Number: 1, Segment: seg21, Offset: off21, ServiceDate: "20260201"}}},

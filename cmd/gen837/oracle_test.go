@@ -120,10 +120,11 @@ func TestOracle(t *testing.T) {
 			}
 
 			// every rule of the catalogue that can fire on a claim at
-			// warning or above was planted
+			// warning or above was planted (but those that need a claim
+			// history: cmd/scrub837's history tests plant those)
 			for _, r := range rules.All() {
 				// The data-file rules need a data folder: TestOracleData.
-				if r.OnClaim && r.Severity >= finding.Warning && r.Data == "" && m.RulesPlanted[r.ID.String()] == 0 {
+				if r.OnClaim && !r.History && r.Severity >= finding.Warning && r.Data == "" && m.RulesPlanted[r.ID.String()] == 0 {
 					t.Errorf("rule %s was never planted", r.ID)
 				}
 			}

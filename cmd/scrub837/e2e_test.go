@@ -89,7 +89,7 @@ type runOpts struct {
 func run(t *testing.T, o runOpts, args ...string) result {
 	t.Helper()
 	out := ""
-	if !slices.Contains(args, "-o") && !slices.Contains(args, "--out") && len(args) > 0 && args[0] != "rules" && args[0] != "version" && args[0] != "explain" && args[0] != "data" {
+	if !slices.Contains(args, "-o") && !slices.Contains(args, "--out") && len(args) > 0 && args[0] != "rules" && args[0] != "version" && args[0] != "explain" && args[0] != "data" && args[0] != "history" {
 		out = filepath.Join(t.TempDir(), "out")
 		args = append([]string{"-o", out}, args...)
 	}
@@ -101,7 +101,8 @@ func run(t *testing.T, o runOpts, args ...string) result {
 	cmd := exec.Command(binPath, args...)
 	cmd.Dir = o.dir
 	cmd.Stdin = o.stdin
-	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=")
+	// A developer's claim history (SCRUB837_HISTORY) must not change a test.
+	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=", "SCRUB837_HISTORY=", "SCRUB837_HISTORY_KEY=")
 	cmd.Env = append(cmd.Env, o.env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

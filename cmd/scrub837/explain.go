@@ -51,6 +51,7 @@ var rulesWithoutSections = []string{
 	"LINE-TAXONOMY-MISSING", // the group taxonomies it skips are in the check, not the pack
 	"CLAIM-CHARGE-MISMATCH", "CLAIM-FREQUENCY-INVALID", "CLAIM-ORIGINAL-REF-MISSING", "NPI-INVALID",
 	"X12-ENVELOPE", "X12-SYNTAX", "X12-NOT-837P", "X12-VERSION", "FILE-UNREADABLE", "FILE-CROSS-CLAIM-SKIPPED",
+	"HIST-DUPLICATE", // its "list" is the claim history
 }
 
 // explainCommand prints what a rule checks, its severity and source in the
@@ -116,6 +117,8 @@ func explainRule(id rules.ID, p *pack.Pack) (string, error) {
 	case r.Data != "":
 		fmt.Fprintf(&b, "Severity: %s. Source: %s. On when --data (or SCRUB837_DATA) loads the %s files it reads, whatever the pack; scrubber/codedata/DATA.md says which files and how each applies by date of service.\n",
 			r.Severity, r.Data, strings.ToUpper(r.Data))
+	case r.History:
+		fmt.Fprintf(&b, "Severity: %s. Built in: on with --history (or SCRUB837_HISTORY), which it compares the night's claims with; not configured in a pack. cmd/scrub837/REPORTS.md, \"History\", says what the history keeps.\n", r.Severity)
 	case r.Builtin:
 		fmt.Fprintf(&b, "Severity: %s. Built in: always on, not configured in a pack.\n", r.Severity)
 	case !on:

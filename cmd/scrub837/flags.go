@@ -13,6 +13,7 @@ import (
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/history"
 )
 
 // options are the scrub run's flags and paths (cmd/scrub837/REPORTS.md, "Command line").
@@ -43,6 +44,13 @@ type options struct {
 	// variable off).
 	data      string
 	dataGiven bool
+
+	// The claim history (REPORTS.md, "History"; issue 17). history is
+	// --history, else SCRUB837_HISTORY (filled by the command, which sees
+	// the environment); "" is no history.
+	history     string
+	skipSeen    bool
+	historyKeep int
 
 	paths   []string
 	formats []string // parsed --format
@@ -82,6 +90,11 @@ func newScrubFlags(o *options) *pflag.FlagSet {
 
 	// The public data files (issue 16).
 	fs.StringVar(&o.data, "data", "", "read the CMS NCCI PTP and MUE, ICD-10-CM and NUCC files in `DIR` and apply their edits (default $SCRUB837_DATA; none when unset)")
+
+	// The claim history (REPORTS.md, "History").
+	fs.StringVar(&o.history, "history", "", "keep the claim history in a SQLite file's `PATH` or a postgres:// URL (default: $"+historyEnv+", else none)")
+	fs.BoolVar(&o.skipSeen, "skip-seen", false, "skip files the history shows were scrubbed with the same rule pack (needs --history)")
+	fs.IntVar(&o.historyKeep, "history-keep", history.DefaultKeepDays, "keep the history's runs of the last `DAYS` days")
 	fs.BoolP("help", "h", false, "show this help")
 	return fs
 }
@@ -94,6 +107,7 @@ func usageText(fs *pflag.FlagSet) string {
   scrub837 rules [--seed-only]    print the effective rule pack as YAML (what would be applied)
   scrub837 data [--json] [DIR]    list the public data files in DIR that --data would read
   scrub837 explain RULE-ID        what a rule checks, its severity, its source, and the pack entries it uses
+  scrub837 history [--last N]     list the claim history's last runs (see --history)
   scrub837 version                (also --version)
 
 PATH may be a file, a folder, or - for standard input. .gz files are read transparently.
@@ -106,9 +120,11 @@ Flags:
 Exit codes:
   0  no finding at or above --fail-on
   1  at least one finding at or above --fail-on
-  2  bad usage (a PATH that does not exist too), an unreadable rule pack or data file, or --out unusable (no reports written)
+  2  bad usage (a PATH that does not exist too), an unreadable rule pack or data file, --out unusable,
+     or a claim history that cannot be used (no reports written)
   3  at least one input could not be read or parsed, or the run had to leave something out (temporary
-     space or file handles ran out); the reports are written for everything else (3 wins over 1)
+     space or file handles ran out); the reports are written for everything else (3 wins over 1);
+     the claim history could not be checked (no reports) or the run could not be recorded in it
   130, 143  stopped by SIGINT or SIGTERM (no reports written; last night's are left as they were)
 `)
 	return b.String()
@@ -241,6 +257,9 @@ func (o *options) validate() error {
 		if err := runner.CheckPattern(p); err != nil {
 			return fmt.Errorf("--exclude %w", err)
 		}
+	}
+	if o.historyKeep < 1 {
+		return fmt.Errorf("--history-keep must be at least 1 day, got %d", o.historyKeep)
 	}
 	return nil
 }

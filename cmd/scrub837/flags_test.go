@@ -118,6 +118,7 @@ func TestParseScrubArgsErrors(t *testing.T) {
 		{""},                         // empty path
 		{"--include", "[a-", "x"},    // bad pattern
 		{"--exclude", "", "x"},       // empty pattern
+		{"--history-keep", "0", "x"}, // keeps nothing
 	} {
 		if _, err := parseScrubArgs(args, &bytes.Buffer{}); err == nil {
 			t.Errorf("%q: no error", args)
@@ -133,7 +134,8 @@ func TestParseScrubArgsHelp(t *testing.T) {
 	}
 	for _, want := range []string{"-o, --out DIR", "--format LIST", "--rules FILE", "--seed-only", "-r, --recursive",
 		"-j, --workers N", "--fail-on LEVEL", "--show-ids", "--run-id ID", "--log-format", "-q, --quiet", "Exit codes",
-		"--include GLOB", "--exclude GLOB", "--version", "scrub837 explain RULE-ID", "143"} {
+		"--include GLOB", "--exclude GLOB", "--version", "scrub837 explain RULE-ID", "143",
+		"--history PATH", "--skip-seen", "--history-keep DAYS", "scrub837 history"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q:\n%s", want, out.String())
 		}

@@ -35,6 +35,9 @@ type goldenRun struct {
 	name  string
 	flags []string
 	dir   string // under testdata/golden
+	// earlier, when set, are files scrubbed first, as run golden-earlier,
+	// into a new claim history that the golden run then uses (--history).
+	earlier []string
 }
 
 // goldenFiles are the reports compared whole: the findings, the worklist,
@@ -47,6 +50,9 @@ var goldenRuns = []goldenRun{
 	// the public data files (issue 16): testdata/data/README.md says which
 	// sample claim each of its rows is for
 	{name: "data", flags: []string{"--data", "testdata/data"}, dir: "data"},
+	// HIST-DUPLICATE: an earlier night sent DX-CLEAN's patient, date and
+	// side; it also held one and replaced one, which do not count.
+	{name: "history", dir: "history", earlier: []string{"testdata/history/earlier-night.837"}},
 }
 
 // goldenReports runs the binary on every sample file (paths relative to the
@@ -56,6 +62,12 @@ func goldenReports(t *testing.T, g goldenRun) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "out")
 	args := append([]string{"-o", out, "--run-id", "golden", "--fail-on", "never", "-j", "4"}, g.flags...)
+	if g.earlier != nil {
+		h := filepath.Join(t.TempDir(), "history.db")
+		before := append([]string{"-o", filepath.Join(t.TempDir(), "earlier"), "--run-id", "golden-earlier", "--fail-on", "never", "--history", h}, g.earlier...)
+		expectCode(t, run(t, runOpts{dir: repoRoot, env: []string{"SOURCE_DATE_EPOCH=0"}}, before...), exitOK)
+		args = append(args, "--history", h)
+	}
 	args = append(args, allFixtures(t)...)
 	r := run(t, runOpts{dir: repoRoot, env: []string{"SOURCE_DATE_EPOCH=0"}}, args...)
 	// The samples hold deliberately broken files: exit 3 is expected.

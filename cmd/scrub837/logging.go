@@ -33,17 +33,11 @@ type logSink struct {
 	prog *progress
 }
 
-func (s *logSink) setProgress(p *progress) {
-	s.mu.Lock()
-	s.prog = p
-	s.mu.Unlock()
-}
-
 func (s *logSink) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.prog != nil {
-		_ = s.prog.bar.Clear()
+		s.prog.clear()
 	}
 	return s.w.Write(p)
 }
@@ -113,12 +107,18 @@ func (c closingEvent) finished(r *reports.Report, written, degraded []string, co
 }
 
 // progress is the terminal progress bar (a runner.Progress): bytes read
-// against the total size of the inputs, with files and claims in its
-// description. Workers only bump counters; a ticker redraws, so the bar
-// never slows scrubbing.
+// against the total size of the inputs, with files and claims (counted as
+// they are read) in its description; then a line with a spinner that says
+// what the run does (matching claims across files, writing reports). With
+// standard input (size unknown) that line shows from the start. Workers
+// only bump counters; a ticker redraws, so the bar never slows scrubbing.
 type progress struct {
-	sink   *logSink // the bar and log lines take turns on its lock
+	sink   *logSink // the bar, the line and log lines take turns on its lock
 	bar    *progressbar.ProgressBar
+	phase  string    // what the spinner line says; "" while the bar shows
+	since  time.Time // when the phase began
+	shown  bool      // the spinner line is on screen
+	frame  int
 	files  int
 	bytes  atomic.Int64
 	done   atomic.Int64
@@ -128,35 +128,63 @@ type progress struct {
 	ended  sync.Once
 }
 
-// Start shows the bar: size bytes (-1: unknown, a spinner) in files inputs.
+// phaseReading is the spinner line's phase while standard input (of
+// unknown size) is read.
+const phaseReading = "reading"
+
+// Start shows the bar: size bytes (-1: unknown, the spinner line) in files
+// inputs.
 func (p *progress) Start(size int64, files int) {
 	p.files, p.stop = files, make(chan struct{})
-	p.bar = progressbar.NewOptions64(size,
-		progressbar.OptionSetWriter(p.sink.w),
-		progressbar.OptionShowBytes(true),
-		progressbar.OptionShowTotalBytes(true),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetWidth(20),
-		progressbar.OptionSpinnerType(14),
-		progressbar.OptionClearOnFinish(),
-		progressbar.OptionSetDescription(p.description()),
-	)
-	p.sink.setProgress(p)
+	p.sink.mu.Lock()
+	if size < 0 {
+		p.phase, p.since = phaseReading, time.Now()
+	} else {
+		p.bar = progressbar.NewOptions64(size,
+			progressbar.OptionSetWriter(p.sink.w),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionShowTotalBytes(true),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetWidth(20),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionSetDescription(p.description()),
+		)
+		// The bar's clock starts now, with the reading, not at its first
+		// frame: else the first frame divides every byte read so far by a
+		// few microseconds (a rate spike).
+		p.bar.StartWithoutRender()
+	}
+	p.sink.prog = p
+	p.sink.mu.Unlock()
 	p.wg.Add(1)
 	go p.loop()
 }
 
 func (p *progress) description() string {
-	return fmt.Sprintf("files %d/%d  claims %d", p.done.Load(), p.files, p.claims.Load())
+	return fmt.Sprintf("files %s/%s  claims %s", thousands(int(p.done.Load())), thousands(p.files), thousands(int(p.claims.Load())))
 }
 
 // AddBytes counts bytes read.
 func (p *progress) AddBytes(n int64) { p.bytes.Add(n) }
 
+// AddClaims counts claims read.
+func (p *progress) AddClaims(n int) { p.claims.Add(int64(n)) }
+
 // FileDone counts a file scrubbed.
-func (p *progress) FileDone(claims int) {
-	p.done.Add(1)
-	p.claims.Add(int64(claims))
+func (p *progress) FileDone() { p.done.Add(1) }
+
+// Phase replaces the bar with the spinner line, which says what the run
+// does now.
+func (p *progress) Phase(name string) {
+	p.sink.mu.Lock()
+	defer p.sink.mu.Unlock()
+	p.clear()
+	if p.bar != nil {
+		_ = p.bar.Exit()
+		p.bar = nil
+	}
+	p.phase, p.since = name, time.Now()
+	p.draw()
 }
 
 func (p *progress) loop() {
@@ -168,22 +196,53 @@ func (p *progress) loop() {
 		case <-p.stop:
 			return
 		case <-t.C:
-			p.redraw()
+			p.sink.mu.Lock()
+			p.draw()
+			p.sink.mu.Unlock()
 		}
 	}
 }
 
-func (p *progress) redraw() {
-	p.sink.mu.Lock()
-	defer p.sink.mu.Unlock()
-	// Both render (the bar shows counts); Set64 goes last so the line
-	// left on screen has fresh counts and bytes. The ticker is the throttle.
-	p.bar.Describe(p.description())
-	_ = p.bar.Set64(p.bytes.Load())
+var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+
+// draw redraws the bar or the spinner line. Hold sink.mu.
+func (p *progress) draw() {
+	if p.bar != nil {
+		// Both render (the bar shows counts); Set64 goes last so the line
+		// left on screen has fresh counts and bytes. The ticker is the
+		// throttle.
+		p.bar.Describe(p.description())
+		_ = p.bar.Set64(p.bytes.Load())
+		return
+	}
+	if p.phase == "" {
+		return
+	}
+	p.frame++
+	text := fmt.Sprintf("%s %s: %s, %s", spinnerFrames[p.frame%len(spinnerFrames)], p.phase,
+		plural(p.files, "file", "files"), plural(int(p.claims.Load()), "claim", "claims"))
+	if p.phase == phaseReading {
+		text += fmt.Sprintf(", %.1f MB", float64(p.bytes.Load())/1e6)
+	}
+	text += fmt.Sprintf(", %ds", int(time.Since(p.since).Seconds()))
+	fmt.Fprintf(p.sink.w, "\r%s\x1b[K", text)
+	p.shown = true
+}
+
+// clear takes the bar or the line off the screen, for a log line. Hold
+// sink.mu.
+func (p *progress) clear() {
+	if p.bar != nil {
+		_ = p.bar.Clear()
+	}
+	if p.shown {
+		fmt.Fprint(p.sink.w, "\r\x1b[K")
+		p.shown = false
+	}
 }
 
 // Done stops the redraws and removes the bar. It may be called more than
-// once (the run, and the command when a signal stops the run).
+// once (when the run returns, and when a signal stops it).
 func (p *progress) Done() {
 	p.ended.Do(func() {
 		if p.stop == nil {
@@ -192,8 +251,10 @@ func (p *progress) Done() {
 		close(p.stop)
 		p.wg.Wait()
 		p.sink.mu.Lock()
-		_ = p.bar.Clear()
-		_ = p.bar.Exit()
+		p.clear()
+		if p.bar != nil {
+			_ = p.bar.Exit()
+		}
 		p.sink.prog = nil
 		p.sink.mu.Unlock()
 	})

@@ -6,6 +6,7 @@
 //	scrub837 rules [--seed-only]    print the effective rule pack as YAML
 //	scrub837 data [--json] [DIR]    list the public data files --data would read
 //	scrub837 explain RULE-ID        what a rule checks and the pack entries it uses
+//	scrub837 history [--last N]     list the claim history's last runs
 //	scrub837 version                print the version (also --version)
 //
 // The command line, the report formats and the exit codes are the contract
@@ -32,8 +33,8 @@ import (
 const (
 	exitOK          = 0 // no finding at or above --fail-on
 	exitFindings    = 1 // at least one finding at or above --fail-on
-	exitUsage       = 2 // bad usage, an unreadable rule pack or data file, or --out unusable: no reports written
-	exitInputFailed = 3 // an input could not be read or parsed, or the run had to leave something out (reports written for the rest)
+	exitUsage       = 2 // bad usage, an unreadable rule pack or data file, --out unusable, or a claim history that cannot be used: no reports written
+	exitInputFailed = 3 // an input could not be read or parsed, or the run had to leave something out (reports written for the rest); the claim history could not be checked (no reports) or the run not recorded in it (reports written)
 
 	// A run stopped by a signal: 128 + the signal's number, as a shell
 	// reports a process killed by it. No reports are written.
@@ -89,6 +90,8 @@ func (e *env) main(args []string) int {
 			return e.rulesCommand(args[1:])
 		case "data":
 			return e.dataCommand(args[1:])
+		case "history":
+			return e.historyCommand(args[1:])
 		case "version":
 			return e.versionCommand(args[1:])
 		case "explain":

@@ -16,6 +16,7 @@ import (
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
 	"github.com/scrub837/scrub837/reports"
 	"github.com/scrub837/scrub837/scrubber/finding"
+	"github.com/scrub837/scrub837/scrubber/history"
 )
 
 // runClock gives the run's start and finish times: the wall clock, or
@@ -85,6 +86,18 @@ func (e *env) scrub(o *options) int {
 		return e.fatal(sink, closing, exitUsage, err.Error())
 	}
 
+	// The claim history, opened before anything is scrubbed: what it
+	// refuses is a usage error, with no reports.
+	var hist *history.Store
+	if target := historyTarget(o.history, e.getenv); target != "" {
+		if hist, err = openHistory(context.Background(), target, e.getenv); err != nil {
+			return e.fatal(sink, closing, exitUsage, runner.SafeText(err.Error()))
+		}
+		defer hist.Close()
+	} else if o.skipSeen {
+		return e.usageError(errors.New("--skip-seen needs a claim history: give --history (or set " + historyEnv + ")"))
+	}
+
 	// From here on a signal stops the run cleanly: temporary files and a
 	// staged report set are removed, and the exit code says which signal.
 	sigs := make(chan os.Signal, 2)
@@ -133,6 +146,16 @@ func (e *env) scrub(o *options) int {
 		bar = &progress{sink: sink}
 		cfg.Progress = bar
 	}
+	var rh *runHistory
+	if hist != nil {
+		rh = &runHistory{store: hist, packSHA256: rulePack.SHA256, failLevel: o.failLevel, keepDays: o.historyKeep, log: log}
+		cfg.History = rh
+		cfg.SkipSeen = o.skipSeen
+		if cfg.Trend, err = trend(ctx, hist); err != nil {
+			log.Warn().Str("history", hist.String()).Str("error", runner.SafeText(err.Error())).
+				Msg("cannot read the claim history's last runs: report.html shows no trend")
+		}
+	}
 
 	done := make(chan runOutcome, 1)
 	go func() {
@@ -142,6 +165,9 @@ func (e *env) scrub(o *options) int {
 	var out runOutcome
 	select {
 	case out = <-done:
+		if bar != nil {
+			bar.Done()
+		}
 	case sig := <-sigs:
 		cancel()
 		forced := false
@@ -171,15 +197,34 @@ func (e *env) scrub(o *options) int {
 		return e.runFailed(sink, closing, o, out.err)
 	}
 	res := out.res
-	code := exitCode(res.Report, o.failLevel)
-	if len(res.Degraded) > 0 {
-		code = exitInputFailed // the reports lack what the run had to leave out
+	code := runExitCode(res, o.failLevel)
+	if res.HistoryErr != nil {
+		// Not recorded, the run would be missing from tomorrow's duplicate
+		// checks with nobody told: cron must hear of it, and 3 is "reports
+		// written, something failed".
+		log.Error().Str("history", hist.String()).Str("error", runner.SafeText(res.HistoryErr.Error())).
+			Msg("the claim history was not updated: the reports are complete, but this run is not in the history (run it again to record it)")
+		code = exitInputFailed
 	}
 	closing.finished(res.Report, res.Written, res.Degraded, code, worklistFields(res.Totals, res.Split))
 	if !o.quiet {
-		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, worklistText(res.Totals, res.Split), res.Written, res.Degraded, code, o.failOn))
+		lines := worklistText(res.Totals, res.Split)
+		if rh != nil {
+			lines += rh.summaryText(rulePack.Procedure)
+		}
+		fmt.Fprint(e.stdout, summaryText(res.Report, rulePack.Procedure, lines, res.Written, res.Degraded, code, o.failOn))
 	}
 	return code
+}
+
+// runExitCode is the exit code of a run that wrote its reports (before
+// the claim history's record, which the history keeps): exitCode's, or 3
+// when the run had to leave something out.
+func runExitCode(res *runner.Result, failLevel finding.Severity) int {
+	if len(res.Degraded) > 0 {
+		return exitInputFailed // the reports lack what the run had to leave out
+	}
+	return exitCode(res.Report, failLevel)
 }
 
 // checkPathsExist: a PATH named on the command line that does not exist is
@@ -247,6 +292,9 @@ func (e *env) runFailed(sink *logSink, closing closingEvent, o *options, err err
 		return e.fatal(sink, closing, exitUsage, why) // names the folder
 	case runner.StageReports:
 		return e.fatal(sink, closing, exitUsage, fmt.Sprintf("cannot write the reports into %s: %s", o.out, why))
+	case runner.StageHistory:
+		// Reports without HIST-DUPLICATE would look complete, so none.
+		return e.fatal(sink, closing, exitInputFailed, "cannot check the claim history for duplicates, so no reports were written (run again, or without --history for reports without the check): "+why)
 	}
 	return e.fatal(sink, closing, exitInputFailed, "the run failed: "+why)
 }

@@ -11,6 +11,8 @@ type ClaimSummary struct {
 	File        string // the input as named on the command line
 	ClaimOffset int64  // byte offset of the CLM segment, as Finding.ClaimOffset
 	ClaimID     string // CLM01
+	ISAControl  string // ISA13, as Finding.ISAControl
+	GSControl   string // GS06
 	STControl   string // ST02
 	Frequency   string // CLM05-3: 1 original, 7 replacement, 8 void
 	// OriginalRef is the 2300 REF*F8 (REF02): the payer's number of the
@@ -80,8 +82,8 @@ func SideOf(modifiers []string) Side {
 	return SideNone
 }
 
-func claimStrings(c *ClaimSummary) [13]*string {
-	return [...]*string{&c.File, &c.ClaimID, &c.STControl, &c.Frequency, &c.OriginalRef, &c.ServiceDate,
+func claimStrings(c *ClaimSummary) [15]*string {
+	return [...]*string{&c.File, &c.ClaimID, &c.ISAControl, &c.GSControl, &c.STControl, &c.Frequency, &c.OriginalRef, &c.ServiceDate,
 		&c.TotalCharge, &c.PayerName, &c.PayerID, &c.PayerGroup, &c.BillingNPI, &c.RenderingNPI, &c.MemberID}
 }
 

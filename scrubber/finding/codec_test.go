@@ -28,7 +28,7 @@ func TestFindingCodec(t *testing.T) {
 }
 
 func TestClaimCodec(t *testing.T) {
-	c := ClaimSummary{FileIndex: 3, File: "in/a.837", ClaimOffset: 1234, ClaimID: "C1", STControl: "0001", Frequency: "7",
+	c := ClaimSummary{FileIndex: 3, File: "in/a.837", ClaimOffset: 1234, ClaimID: "C1", ISAControl: "000000007", GSControl: "7", STControl: "0001", Frequency: "7",
 		OriginalRef: "PAYER123", ServiceDate: "20260115", TargetLines: 2, TotalCharge: "1250.00", PayerName: "AETNA",
 		PayerID: "60054", PayerGroup: "Aetna", BillingNPI: "1234567893", RenderingNPI: "1245319599", MemberID: "W123456789",
 		Lines: []ClaimLine{
@@ -69,6 +69,43 @@ func TestSideOf(t *testing.T) {
 	} {
 		if got := SideOf(tc.mods); got != tc.want {
 			t.Errorf("SideOf(%q) = %q, want %q", tc.mods, got, tc.want)
+		}
+	}
+}
+
+// BenchmarkRead decodes a typical target-line finding, as the reports do
+// several times for each finding of a run.
+func BenchmarkRead(b *testing.B) {
+	f := Finding{FileIndex: 1, ClaimOffset: 123456, File: "drop/drop-0001.837", ISAControl: "000000001", GSControl: "1",
+		STControl: "0001", ClaimID: "F001C0000050", LineNumber: 1, SegmentNumber: 4321, ByteOffset: 234567,
+		RuleID: "DX-POINTER-MISSING", Severity: Error, Source: "seed",
+		Message:    "0620T on line 1 has no diagnosis pointer (SV107 is empty), so no diagnosis supports it",
+		Suggestion: "set SV107 to 1 (I70244)", Procedure: "0620T", Modifiers: []string{"RT"}, Units: "1", Charge: "27726.14",
+		ServiceDate: "20260317", PlaceOfService: "22", DxPointers: []string{"1", "2"}, PointedDiagnoses: []string{"I70244", "E1152"},
+		PayerName: "MEDICARE PART B", PayerID: "12202", PayerGroup: "Medicare", BillingNPI: "1234567893",
+		RenderingNPI: "1987654321", RenderingTaxonomy: "207RI0011X", MemberID: "W000000042"}
+	rec := Append(nil, &f)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(rec)))
+	for b.Loop() {
+		if _, _, err := Read(rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadClaim decodes a claim summary with one target line.
+func BenchmarkReadClaim(b *testing.B) {
+	c := ClaimSummary{FileIndex: 1, File: "drop/drop-0001.837", ClaimOffset: 123456, ClaimID: "F001C0000050", STControl: "0001",
+		Frequency: "1", ServiceDate: "20260317", TargetLines: 1, TotalCharge: "27726.14", PayerName: "MEDICARE PART B",
+		PayerID: "12202", PayerGroup: "Medicare", BillingNPI: "1234567893", RenderingNPI: "1987654321", MemberID: "W000000042",
+		Lines: []ClaimLine{{Number: 1, Segment: 4321, Offset: 234567, ServiceDate: "20260317", Side: SideRight, RenderingNPI: "1987654321"}}}
+	rec := AppendClaim(nil, &c)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(rec)))
+	for b.Loop() {
+		if _, _, err := ReadClaim(rec); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -234,7 +234,7 @@ func benchNightPhase(t *testing.T, ctx context.Context, s *history.Store, perRun
 
 	start = time.Now()
 	runs, err := s.Runs(ctx, 30)
-	if err != nil || len(runs) != 30 {
+	if err != nil || len(runs) != min(30, *benchRuns+1) { // a small history (RUNS < 29) has fewer
 		t.Fatalf("Runs: %d, %v", len(runs), err)
 	}
 	benchReport("runs.last30", "%s", time.Since(start).Round(time.Microsecond))

@@ -31,10 +31,11 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store) (int, error) {
 		if err != nil {
 			return i, fmt.Errorf("history: copying: %w", err)
 		}
-		if err := dst.Record(ctx, run, files, claims); err != nil {
+		if err := dst.recordRun(ctx, run, files, claims); err != nil {
 			return i, err
 		}
 	}
+	dst.refreshStats(ctx) // once, not a run at a time
 	return len(ids), nil
 }
 

@@ -120,6 +120,15 @@ func storedLines(lines []Line) []lineKey {
 // Every claim's FileSHA256 must be one of files'. The run's counts (files,
 // failed, skipped, target claims by status) are taken from files and claims.
 func (s *Store) Record(ctx context.Context, run Run, files []File, claims []Claim) error {
+	if err := s.recordRun(ctx, run, files, claims); err != nil {
+		return err
+	}
+	s.refreshStats(ctx)
+	return nil
+}
+
+// recordRun is Record but the statistics' refresh.
+func (s *Store) recordRun(ctx context.Context, run Run, files []File, claims []Claim) error {
 	row, err := runRow(run, files, claims)
 	if err != nil {
 		return err

@@ -23,6 +23,11 @@ type dialect struct {
 	// the first one's rows (READ COMMITTED reads anew after the wait).
 	lockWrites string
 	numbered   bool // placeholders are $1, $2, … instead of ?
+	// analyze refreshes the planner's statistics after a bulk write (a
+	// new history, a CopyTo), before autovacuum comes round to it.
+	analyze string
+	// lateral: the duplicate lookup is duplicatesQueryLateral.
+	lateral bool
 }
 
 // writeLockKey is the PostgreSQL advisory lock of the history's writers: an
@@ -49,6 +54,8 @@ var (
 		),
 		lockWrites: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(writeLockKey) + ")",
 		numbered:   true,
+		analyze:    "ANALYZE runs, files, claims, claim_lines",
+		lateral:    true,
 	}
 )
 
@@ -203,4 +210,13 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 		}
 	}
 	return tx, nil
+}
+
+// refreshStats runs the dialect's analyze, if any. Its error is dropped:
+// the rows are written, and statistics only speed later lookups up
+// (autovacuum gathers them too, later).
+func (s *Store) refreshStats(ctx context.Context) {
+	if s.d.analyze != "" {
+		_, _ = s.db.ExecContext(ctx, s.d.analyze)
+	}
 }

@@ -201,7 +201,7 @@ func (v *validator) rules(list []*ruleEntry) {
 		case !known:
 			v.errorf(path+".id", "unknown rule ID %q", r.ID)
 		case id.Rule().Builtin:
-			v.errorf(path+".id", "%s is built in: X12-* and FILE-* rules are not configured in a pack", r.ID)
+			v.errorf(path+".id", "%s is built in: X12-*, FILE-* and HIST-* rules are not configured in a pack", r.ID)
 		case id.Rule().Data != "":
 			v.errorf(path+".id", "%s comes with the public data files: it is on when --data loads them, and is not configured in a pack", r.ID)
 		default:

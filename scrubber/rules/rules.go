@@ -18,9 +18,13 @@ type Rule struct {
 	// Severity is the default of scrubber/RULES.md; a pack sets the
 	// severity of the rules it configures.
 	Severity finding.Severity
-	// Builtin rules (X12 structure, unreadable files) are always on; the
-	// others are on when the rule pack lists them.
+	// Builtin rules (X12 structure, unreadable files, the claim history)
+	// are not configured in a rule pack; the others are on when the pack
+	// lists them.
 	Builtin bool
+	// History rules compare a claim with earlier runs' (--history): the
+	// command checks them after the scrub, and only with a history.
+	History bool
 	// OnClaim rules can fire on a claim (the others are about a file,
 	// interchange or transaction).
 	OnClaim bool
@@ -86,6 +90,8 @@ const (
 	MueExceeded
 	DxCodeNotBillable
 	TaxonomyInvalid
+	// The claim history's rule (--history).
+	HistDuplicate
 
 	numIDs
 )
@@ -150,6 +156,10 @@ var catalogue = [numIDs]row{
 	MueExceeded:       {"MUE-EXCEEDED", Rule{Severity: err, OnClaim: true, Data: cms, Checks: "units of the procedure above CMS's medically unlikely edit, per line or per date of service"}},
 	DxCodeNotBillable: {"DX-CODE-NOT-BILLABLE", Rule{Severity: err, OnClaim: true, Data: cms, Checks: "a claim diagnosis is a header or not in the ICD-10-CM order file of its fiscal year"}},
 	TaxonomyInvalid:   {"TAXONOMY-INVALID", Rule{Severity: err, OnClaim: true, Data: nucc, Checks: "a provider taxonomy on the claim is not a NUCC code"}},
+
+	// The claim history's (--history).
+	HistDuplicate: {"HIST-DUPLICATE", Rule{Severity: err, Builtin: true, OnClaim: true, History: true,
+		Checks: "an original target line for a patient, date and side that an earlier run recorded on a claim that went out"}},
 }
 
 // Publishers of the data files, as Rule.Data names them.

@@ -40,13 +40,16 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
-// The built-in rules are the X12 structure and file rules; only
-// DX-LATERALITY-CONFLICT has a case.
+// The built-in rules are the X12 structure, file and history rules; the
+// history rules are HIST-*; only DX-LATERALITY-CONFLICT has a case.
 func TestCatalogueBuiltinsAndCases(t *testing.T) {
-	builtin := regexp.MustCompile(`^(X12|FILE)-`)
+	builtin := regexp.MustCompile(`^(X12|FILE|HIST)-`)
 	for _, r := range All() {
 		if r.Builtin != builtin.MatchString(r.ID.String()) {
 			t.Errorf("%s: built in %v", r.ID, r.Builtin)
+		}
+		if r.History != (r.ID == HistDuplicate) {
+			t.Errorf("%s: history %v", r.ID, r.History)
 		}
 		if (len(r.Cases) > 0) != (r.ID == DxLateralityConflict) {
 			t.Errorf("%s: cases %v", r.ID, r.Cases)

@@ -169,9 +169,14 @@ func TestFilesAtOnce(t *testing.T) {
 	}
 }
 
-type countingProgress struct{ started bool }
+type countingProgress struct {
+	started bool
+	claims  int
+	phases  []string
+}
 
-func (p *countingProgress) Start(int64, int) { p.started = true }
-func (p *countingProgress) AddBytes(int64)   {}
-func (p *countingProgress) FileDone(int)     {}
-func (p *countingProgress) Done()            {}
+func (p *countingProgress) Start(int64, int)  { p.started = true }
+func (p *countingProgress) AddBytes(int64)    {}
+func (p *countingProgress) AddClaims(n int)   { p.claims += n }
+func (p *countingProgress) FileDone()         {}
+func (p *countingProgress) Phase(name string) { p.phases = append(p.phases, name) }

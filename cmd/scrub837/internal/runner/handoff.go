@@ -112,7 +112,7 @@ func (h *handOff) split(st *reports.Stage) (SplitCounts, error) {
 			inputs[i].path = h.tee.path
 		}
 	}
-	sp := splitter{readyDir: readyDir, heldDir: heldDir, holdOn: holdOn(h.cfg), log: h.cfg.Log,
+	sp := splitter{ctx: h.ctx, readyDir: readyDir, heldDir: heldDir, holdOn: holdOn(h.cfg), log: h.cfg.Log,
 		findings: spoolSource{sp: h.spool, results: h.results}, claims: h.claims}
 	counts, changed, err := sp.splitAll(inputs, h.atOnce)
 	if err != nil {

@@ -219,6 +219,20 @@ func (c *rawCounter) Write(p []byte) (int, error) {
 
 func (c *rawCounter) sum() string { return hex.EncodeToString(c.h.Sum(nil)) }
 
+// hashFile returns the size and SHA-256 (hex) of the file name's bytes.
+func hashFile(name string) (int64, string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	c := newRawCounter(nil)
+	if _, err := io.CopyBuffer(c, f, make([]byte, 256<<10)); err != nil {
+		return 0, "", err
+	}
+	return c.n, c.sum(), nil
+}
+
 var gzipMagic = []byte{0x1f, 0x8b}
 
 // isGzip reports whether the input is gzip data: by its magic bytes, which

@@ -29,6 +29,7 @@ func buildReport(results []*scrubber.FileResult, metas []fileMeta, cfg *Config, 
 		},
 		ShowIDs: cfg.ShowIDs,
 		TempDir: cfg.TempDir,
+		Trend:   cfg.Trend,
 	}
 	if p := cfg.Pack; p != nil {
 		r.Run.Rules = reports.RulesInfo{

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"cmp"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -56,6 +57,7 @@ type splitOutcome struct {
 
 // splitter writes the inputs back out into the staged ready/ and held/.
 type splitter struct {
+	ctx               context.Context // done: stop (the staged set is discarded)
 	readyDir, heldDir string
 	holdOn            finding.Severity
 	findings          spoolSource
@@ -74,7 +76,9 @@ func (sp *splitter) splitAll(inputs []splitInput, n int) (SplitCounts, map[int]e
 	for range max(1, min(n, len(inputs))) {
 		wg.Go(func() {
 			for i := range jobs {
-				outcomes[i], errs[i] = sp.one(&inputs[i])
+				if errs[i] = sp.ctx.Err(); errs[i] == nil {
+					outcomes[i], errs[i] = sp.one(&inputs[i])
+				}
 			}
 		})
 	}
@@ -83,6 +87,9 @@ func (sp *splitter) splitAll(inputs []splitInput, n int) (SplitCounts, map[int]e
 	}
 	close(jobs)
 	wg.Wait()
+	if err := sp.ctx.Err(); err != nil {
+		return SplitCounts{}, nil, err
+	}
 	if err := errors.Join(errs...); err != nil {
 		return SplitCounts{}, nil, err
 	}
@@ -115,6 +122,12 @@ func (sp *splitter) one(si *splitInput) (splitOutcome, error) {
 		// Never opened: there is nothing to copy, and no claim was read.
 		log.Warn().Msg("not in ready/ or held/: the input could not be opened")
 		return splitOutcome{whole: true}, nil
+	}
+	if si.meta.seen {
+		// --skip-seen: the run that scrubbed it wrote its ready/ and held/;
+		// tonight's must not send it again.
+		log.Info().Msg("not in ready/ or held/: skipped, an earlier run scrubbed it (--skip-seen)")
+		return splitOutcome{}, nil
 	}
 	whole := splitOutcome{whole: true, wholeClaims: res.Claims}
 	if res.Status == scrubber.StatusFailed {

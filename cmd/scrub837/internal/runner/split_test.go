@@ -161,8 +161,13 @@ type changingProgress struct {
 
 func (p *changingProgress) Start(int64, int) {}
 func (p *changingProgress) AddBytes(int64)   {}
-func (p *changingProgress) FileDone(int)     {}
-func (p *changingProgress) Done()            { writeFile(p.t, p.path, p.data) }
+func (p *changingProgress) AddClaims(int)    {}
+func (p *changingProgress) FileDone()        {}
+func (p *changingProgress) Phase(name string) {
+	if name == PhaseCrossClaims { // the files are scrubbed
+		writeFile(p.t, p.path, p.data)
+	}
+}
 
 // A file whose bytes change between the scrub and the split is not split:
 // it is copied whole to held/ (as it is now) and failed in the reports,
