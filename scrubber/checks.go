@@ -20,7 +20,12 @@ import (
 // target line in claim order, its pointer and diagnosis rules, modifier
 // rules, the line's own rules, then the same-claim duplicate; after the
 // lines, the claim's diagnosis codes, the bundled lines, codes not valid on
-// their date, the taxonomy and the claim's charge balance.
+// their date, the taxonomy, then the claim-level rules: charge balance,
+// frequency and NPIs.
+//
+// A void (CLM05-3 = 8) cancels a claim the payer already has: it gets the
+// claim-level rules only, never a DX, MOD, BUNDLE, CODE or LINE finding,
+// nor a data-file rule's.
 func checkClaim(p *pack.Pack, d *codedata.Set, memo *dxMemo, c *claim.Claim, out []finding.Finding) []finding.Finding {
 	k := claimCheck{p: p, d: d, c: c, out: out, memo: memo}
 	var buf [16]dateRange
@@ -28,27 +33,34 @@ func checkClaim(p *pack.Pack, d *codedata.Set, memo *dxMemo, c *claim.Claim, out
 	for i := range c.Lines {
 		k.dates = append(k.dates, lineDate(&c.Lines[i]))
 	}
-	for i := range c.Lines {
-		if !k.isTarget(i) {
-			continue
+	if c.Frequency != frequencyVoid {
+		for i := range c.Lines {
+			if !k.isTarget(i) {
+				continue
+			}
+			l := &c.Lines[i]
+			k.pointers(l)
+			k.pointedDiagnoses(l)
+			k.modifiers(i)
+			k.targetLine(i)
+			k.duplicateLine(i)
 		}
-		l := &c.Lines[i]
-		k.pointers(l)
-		k.pointedDiagnoses(l)
-		k.modifiers(i)
-		k.targetLine(i)
-		k.duplicateLine(i)
+		k.claimDiagnoses()
 	}
-	k.claimDiagnoses()
-	// The data-file rules (checks_data.go) before bundles: an NCCI edit
-	// found for a line replaces the pack's bundling finding about it.
+	// The data-file rules (checks_data.go; a void's taxonomies only) before
+	// bundles: an NCCI edit found for a line replaces the pack's bundling
+	// finding about it.
 	if d != nil {
 		k.dataRules()
 	}
-	k.bundles()
-	k.codesValidOnDOS()
-	k.taxonomyMissing()
+	if c.Frequency != frequencyVoid {
+		k.bundles()
+		k.codesValidOnDOS()
+		k.taxonomyMissing()
+	}
 	k.chargeBalance()
+	k.frequency()
+	k.npis()
 	return k.out
 }
 
@@ -124,17 +136,27 @@ func joinCodes(codes []string) string { return strings.Join(codes, ", ") }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// describe is a code's meaning for messages: the one description there is,
-// or both when the seed and the public code set disagree:
-// "seed: atherosclerosis of ...; ICD-10-CM: atherosclerosis of ...".
-func describe(seed, codeset, codesetName string) string {
+// describe is a code's meaning for messages. What the public code set says
+// leads; the seed's words follow only where they differ, and say whose they
+// are: "Atherosclerosis of native arteries of right leg with ulceration;
+// the seed calls it atherosclerosis of native arteries of the right leg
+// with rest pain". With no code-set words (the seed's are right, or
+// --seed-only), the seed's alone.
+func describe(seed, codeset string) string {
 	switch {
-	case seed == "":
-		return codeset
-	case codeset == "" || strings.EqualFold(seed, codeset):
+	case codeset == "":
 		return seed
+	case seed == "" || sameWords(seed, codeset):
+		return codeset
 	}
-	return "seed: " + lowerFirst(seed) + "; " + codesetName + ": " + lowerFirst(codeset)
+	return codeset + "; the seed calls it " + lowerFirst(seed)
+}
+
+// sameWords reports whether the seed's description says what the code
+// set's does: the same words, or the start of them ("Left side" of "Left
+// side (used to identify ...)").
+func sameWords(seed, codeset string) bool {
+	return len(seed) <= len(codeset) && strings.EqualFold(seed, codeset[:len(seed)])
 }
 
 // lowerFirst lower-cases a description's first letter when it starts an

@@ -17,6 +17,14 @@ import (
 // analyst changes; the message names the target line. One finding per
 // related line, however many target lines share its date. A line whose date
 // is missing or invalid is not compared (nothing proves the same date).
+//
+// An included line is BUNDLE-OVERRIDE instead of BUNDLE-INCLUDED when it
+// carries an override modifier, or when it is on the other limb: it carries
+// RT or LT, every target line of its date carries the other one, and the
+// pack lists that side modifier as an override (CMS counts anatomic
+// modifiers among those that bypass a PTP edit). A review line that
+// CODE-NOT-VALID-ON-DOS reports is not reviewed: its code does not exist on
+// that date.
 func (k *claimCheck) bundles() {
 	c := k.c
 	for j := range c.Lines {
@@ -35,22 +43,78 @@ func (k *claimCheck) bundles() {
 		case pack.RelIncluded:
 			if m := overrideModifier(k.p, o); m != nil {
 				k.fire(rules.BundleOverride, o, o.SV1Pos, combineSource(rel.Source, m.Source),
-					what+" is included in "+proc+" ("+targets+"), but carries "+m.Code+" to bill it as a distinct service",
-					"keep "+code+"-"+m.Code+" only if the record documents a separate service (another site, session or encounter); otherwise remove "+code+": included in "+proc)
+					what+" is included in "+proc+" ("+targets+"), but carries "+m.Code+" ("+k.modifierMeaning(m.Code)+") to bill it as a distinct service",
+					"keep "+code+"-"+m.Code+" only if the record documents a separate service (another site, session or encounter); otherwise "+k.removeLine(o))
+				continue
+			}
+			if m, tside := k.otherLimb(j); m != nil {
+				k.fire(rules.BundleOverride, o, o.SV1Pos, combineSource(rel.Source, m.Source),
+					what+" is included in "+proc+" on the same limb, but it is billed for the "+sideWord(modifierSide(m.Code))+" leg ("+m.Code+") and "+targets+" for the "+sideWord(tside)+" leg ("+sideModifier(tside)+"): CMS counts anatomic modifiers among those that bypass a PTP edit",
+					"keep "+code+"-"+m.Code+" only if the record documents it as a separate service on the "+sideWord(modifierSide(m.Code))+" leg; if it was done for the "+proc+" limb, "+k.removeLine(o))
 				continue
 			}
 			k.fire(rules.BundleIncluded, o, o.SV1Pos, rel.Source,
-				what+" is included in "+proc+" ("+targets+") and is not billed separately",
-				"remove "+code+": included in "+proc)
+				what+" is included in "+proc+" ("+targets+") and is not billed separately"+k.includesReason(),
+				k.removeLine(o))
 		case pack.RelReview:
+			if k.reportsNotValid(j) {
+				continue
+			}
 			msg := what + " is billed with " + proc + " (" + targets + ") and needs review"
 			if rel.Text != "" {
 				msg += "; the rule pack says: \"" + rel.Text + "\""
 			}
 			k.fire(rules.BundleReview, o, o.SV1Pos, rel.Source, msg,
-				"confirm in the operative note that "+code+" was a separate service from "+proc+"; remove "+code+" if it was part of it")
+				"confirm in the operative note that "+code+" on line "+lineNumber(o)+" was a separate service from "+proc+"; if it was part of it, "+k.removeLine(o))
 		}
 	}
+}
+
+// includesReason says why an included code is not billed: what the
+// procedure's descriptor includes, in the pack's words.
+func (k *claimCheck) includesReason() string {
+	what, src := k.p.Includes()
+	switch {
+	case what == "":
+		return ""
+	case src == pack.SourceSeed:
+		return ": the seed says " + k.p.Procedure + " includes " + what
+	}
+	return ": " + k.p.Procedure + "'s descriptor includes " + what
+}
+
+// removeLine is the suggestion to drop line o from the claim: where, and
+// what becomes of CLM02.
+func (k *claimCheck) removeLine(o *claim.Line) string {
+	s := "remove line " + lineNumber(o) + " (" + o.Procedure + ") and take its charge"
+	charge, ok1 := parseFixed(o.Charge, centsDecimals)
+	total, ok2 := parseFixed(k.c.TotalCharge, centsDecimals)
+	if ok1 && ok2 && charge > 0 {
+		return s + ", " + formatCents(charge) + ", out of CLM02 (" + formatCents(total) + " becomes " + formatCents(total-charge) + ")"
+	}
+	return s + " out of CLM02"
+}
+
+// otherLimb returns the side modifier entry of related line j when the line
+// is on the other limb from every target line of its date (see bundles),
+// with those lines' side; nil otherwise.
+func (k *claimCheck) otherLimb(j int) (*pack.CodeEntry, uint8) {
+	o := &k.c.Lines[j]
+	mod, side := sideModifierOf(o)
+	if side != sideLeft && side != sideRight {
+		return nil, 0
+	}
+	m, ok := k.p.OverrideModifier(mod)
+	if !ok {
+		return nil, 0
+	}
+	other := sideBoth ^ side
+	for _, i := range sameDateTargets(k.p, k.c.Lines, k.dates, j) {
+		if _, s := sideModifierOf(&k.c.Lines[i]); s != other {
+			return nil, 0 // the same limb, both, or unknown
+		}
+	}
+	return m, other
 }
 
 // relatedLine returns the related-code entry of line l's procedure; only
@@ -68,7 +132,7 @@ func (k *claimCheck) related(l *claim.Line) (*pack.RelatedCode, bool) { return r
 // CPT's words when they disagree.
 func describeRelated(rel *pack.RelatedCode) string {
 	seed, codeset := rel.Descriptions()
-	return describe(seed, codeset, "CPT")
+	return describe(seed, codeset)
 }
 
 // textAfter is "; text" without the text's final period, or "".
@@ -92,17 +156,78 @@ func sameDateTargets(p *pack.Pack, lines []claim.Line, dates []dateRange, j int)
 }
 
 // earlierDuplicate is the first target line before target line i that has
-// the same date and side (LINE-DUPLICATE), or -1. Sides are sets (LT left,
-// RT right, 50 both; no side modifier is unknown and matches any side), so
-// 0620T-50 and 0620T-LT on one date bill the left leg twice.
-func earlierDuplicate(p *pack.Pack, lines []claim.Line, dates []dateRange, i int) int {
-	side := lineSides(&lines[i])
+// the same date and side (LINE-DUPLICATE) and is not another person's share
+// of the work (twoPeoplesWork), or -1. Sides are sets (LT left, RT right, 50
+// both; no side modifier is unknown and matches any side), so 0620T-50 and
+// 0620T-LT on one date bill the left leg twice.
+func earlierDuplicate(p *pack.Pack, c *claim.Claim, dates []dateRange, i int) int {
+	lines := c.Lines
+	l := &lines[i]
+	side, role, npi := lineSides(l), surgeryRole(l), renderingNPI(c, l)
 	for j := 0; j < i; j++ {
-		if isTargetLine(p, &lines[j]) && dates[i].overlaps(dates[j]) && lineSides(&lines[j])&side != 0 {
+		o := &lines[j]
+		if isTargetLine(p, o) && dates[i].overlaps(dates[j]) && lineSides(o)&side != 0 &&
+			!twoPeoplesWork(role, surgeryRole(o), npi, renderingNPI(c, o)) {
 			return j
 		}
 	}
 	return -1
+}
+
+// Roles a surgeon's modifiers give a line (CMS): several people may bill
+// the same procedure for their share of it.
+const (
+	roleCoSurgeon uint8 = 1 << iota // 62: two surgeons
+	roleTeam                        // 66: a surgical team
+	roleAssistant                   // 80, 81, 82, AS: an assistant at surgery
+)
+
+// surgeryRole is the role bits of a line's modifiers.
+func surgeryRole(l *claim.Line) uint8 {
+	var r uint8
+	for _, m := range l.Modifiers {
+		switch m {
+		case "62":
+			r |= roleCoSurgeon
+		case "66":
+			r |= roleTeam
+		case "80", "81", "82", "AS":
+			r |= roleAssistant
+		}
+	}
+	return r
+}
+
+// renderingNPI is who performed line l: its 2420A rendering provider, else
+// the claim's 2310B, else the billing provider (837P leaves out the
+// rendering loops when the billing provider rendered).
+func renderingNPI(c *claim.Claim, l *claim.Line) string {
+	switch {
+	case l.RenderingNPI != "":
+		return l.RenderingNPI
+	case c.RenderingNPI != "":
+		return c.RenderingNPI
+	}
+	return c.BillingNPI
+}
+
+// twoPeoplesWork reports whether two lines of the same procedure, patient,
+// date and side are legitimately two people's shares (scrubber/RULES.md,
+// LINE-DUPLICATE): an assistant's line beside a surgeon's; two assistants,
+// two co-surgeons (62 on both) or two team members (66 on both) with
+// different rendering NPIs. Without both NPIs nothing says the people
+// differ.
+func twoPeoplesWork(roleA, roleB uint8, npiA, npiB string) bool {
+	differ := npiA != "" && npiB != "" && npiA != npiB
+	switch {
+	case roleA&roleAssistant != roleB&roleAssistant:
+		return true
+	case roleA&roleAssistant != 0:
+		return differ
+	case roleA&roleB&(roleCoSurgeon|roleTeam) != 0:
+		return differ
+	}
+	return false
 }
 
 // describeTargets names the target lines on the same date as line j, with
@@ -123,9 +248,13 @@ func (k *claimCheck) describeTargets(j int) string {
 }
 
 // overrideModifier is the entry of l's first modifier that overrides
-// bundling, or nil.
+// bundling by itself (59, X{EPSU}), or nil. The side modifiers the pack
+// lists as overrides count only against the other limb (otherLimb).
 func overrideModifier(p *pack.Pack, l *claim.Line) *pack.CodeEntry {
 	for _, m := range l.Modifiers {
+		if modifierSide(m) != 0 {
+			continue
+		}
 		if e, ok := p.OverrideModifier(m); ok {
 			return e
 		}
@@ -137,14 +266,14 @@ func overrideModifier(p *pack.Pack, l *claim.Line) *pack.CodeEntry {
 // an earlier target line for the same date and side (earlierDuplicate).
 // The finding is about the later line and names the earlier one.
 func (k *claimCheck) duplicateLine(i int) {
-	j := earlierDuplicate(k.p, k.c.Lines, k.dates, i)
+	j := earlierDuplicate(k.p, k.c, k.dates, i)
 	if j < 0 {
 		return
 	}
 	l, o := &k.c.Lines[i], &k.c.Lines[j]
 	k.fire(rules.LineDuplicate, l, l.SV1Pos, "",
 		k.p.Procedure+" on line "+lineNumber(l)+" ("+sideText(l)+", "+formatRange(k.dates[i])+") repeats line "+lineNumber(o)+" ("+sideText(o)+", "+formatRange(k.dates[j])+"): the same leg on the same date",
-		"remove line "+lineNumber(l)+" if it repeats the same service; if the other leg was treated, mark each line LT or RT (or bill one line with 50)")
+		"if line "+lineNumber(l)+" repeats the same service, "+k.removeLine(l)+"; "+duplicateAdvice)
 }
 
 // lineSides is the set of legs a line's modifiers name; with none, the side
@@ -174,6 +303,32 @@ func sideText(l *claim.Line) string {
 	return strings.Join(mods, "+")
 }
 
+// duplicateAdvice is the rest of LINE-DUPLICATE's suggestion: how lines
+// that are not a repeat must be billed.
+const duplicateAdvice = "if the other leg was treated, mark each line LT or RT (or bill one line with 50); if two surgeons operated, each bills with 62 (co-surgeons) or 66 (team) and their own rendering NPI, an assistant with 80, 81, 82 or AS"
+
+// invalidOnDOS returns the validity entry that excludes line j's code on
+// its date (its first day), or nil. Lines without a usable date are not
+// judged.
+func (k *claimCheck) invalidOnDOS(j int) *pack.Validity {
+	o := &k.c.Lines[j]
+	if o.Qualifier != "HC" || o.Procedure == "" || !k.dates[j].valid() {
+		return nil
+	}
+	// The date is valid, so its first 8 characters are the from date.
+	ok, v := k.p.ValidOn(o.Procedure, o.ServiceDate[:8])
+	if ok {
+		return nil
+	}
+	return v
+}
+
+// reportsNotValid reports whether CODE-NOT-VALID-ON-DOS reports line j.
+func (k *claimCheck) reportsNotValid(j int) bool {
+	_, on := k.p.Rule(rules.CodeNotValidOnDOS)
+	return on && k.invalidOnDOS(j) != nil
+}
+
 // codesValidOnDOS is CODE-NOT-VALID-ON-DOS: every procedure code on the
 // target claim against the pack's valid_from/valid_to, on its own line's
 // date. An RD8 range is judged on its first day (the line's "from" date).
@@ -182,12 +337,8 @@ func (k *claimCheck) codesValidOnDOS() {
 	c := k.c
 	for j := range c.Lines {
 		o := &c.Lines[j]
-		if o.Qualifier != "HC" || o.Procedure == "" || !k.dates[j].valid() {
-			continue
-		}
-		// The date is valid, so its first 8 characters are the from date.
-		ok, v := k.p.ValidOn(o.Procedure, o.ServiceDate[:8])
-		if ok || v == nil {
+		v := k.invalidOnDOS(j)
+		if v == nil {
 			continue
 		}
 		when := "exists only "
@@ -201,6 +352,6 @@ func (k *claimCheck) codesValidOnDOS() {
 		}
 		k.fire(rules.CodeNotValidOnDOS, o, o.SV1Pos, v.Source,
 			o.Procedure+" on line "+lineNumber(o)+" is billed for "+formatDate(k.dates[j].From)+", but it "+when+textAfter(v.Text),
-			"replace "+o.Procedure+" with the code valid on "+formatDate(k.dates[j].From)+" for the service performed")
+			"replace "+o.Procedure+" in SV101 of line "+lineNumber(o)+" with the code valid on "+formatDate(k.dates[j].From)+" for the service performed")
 	}
 }

@@ -17,9 +17,6 @@ import (
 // way (each asks the helpers here), so the claim hears it once, from the
 // payer's edit.
 
-// frequencyVoid is CLM05-3 of a void.
-const frequencyVoid = "8"
-
 // dataOn reports whether the data files judge this claim's lines and
 // diagnoses: with data, unless the claim is a void (see dataRules).
 func (k *claimCheck) dataOn() bool { return k.d != nil && k.c.Frequency != frequencyVoid }

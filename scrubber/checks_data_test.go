@@ -181,9 +181,10 @@ func TestDataNCCIPTP(t *testing.T) {
 			},
 			want: []string{"NCCI-PTP"},
 			text: []string{"to 2025-12-31", "the rule pack only asks for a review of 37224 (BUNDLE-REVIEW)"}},
+		// A code that does not exist on its date is not reviewed (RULES.md).
 		{name: "twin: the edit deleted by the date",
 			claim: func() *claim.Claim { return withLine(tline("37224", "LT")) },
-			want:  []string{"BUNDLE-REVIEW", "CODE-NOT-VALID-ON-DOS"}},
+			want:  []string{"CODE-NOT-VALID-ON-DOS"}},
 		{name: "indicator 9 is no edit: the pack's review stands",
 			claim: func() *claim.Claim { return withLine(tline("37280")) },
 			want:  []string{"BUNDLE-REVIEW"}},
@@ -194,10 +195,14 @@ func TestDataNCCIPTP(t *testing.T) {
 			claim: func() *claim.Claim { return onDate(withLine(tline("36200")), "20260501") },
 			want:  []string{"BUNDLE-INCLUDED"}},
 		{name: "0620T in column 2 is the line denied",
-			claim: func() *claim.Claim { return onDate(withLine(tline("37225", "RT")), "20251215") },
-			data:  func(t testing.TB) *codedata.Set { return loadData(t, filepath.Join("codedata", "testdata", "set")) },
-			want:  []string{"NCCI-PTP"},
-			text:  []string{"0620T on line 1 is the column 2 code of an NCCI procedure-to-procedure edit with 37225 on line 2 (column 1)", "the payer pays 37225 (line 2) and denies 0620T"}},
+			claim: func() *claim.Claim {
+				c := onDate(withLine(tline("37225", "RT")), "20251215")
+				c.Diagnoses = []claim.Diagnosis{{Qualifier: "ABK", Code: "I70221"}} // rest pain: no ulcer code this file lacks
+				return c
+			},
+			data: func(t testing.TB) *codedata.Set { return loadData(t, filepath.Join("codedata", "testdata", "set")) },
+			want: []string{"NCCI-PTP"},
+			text: []string{"0620T on line 1 is the column 2 code of an NCCI procedure-to-procedure edit with 37225 on line 2 (column 1)", "the payer pays 37225 (line 2) and denies 0620T"}},
 	})
 }
 
@@ -257,8 +262,8 @@ func TestDataMUE(t *testing.T) {
 	bothLegs := func() *claim.Claim {
 		c := withLine(tline("0620T", "LT"))
 		c.Lines[1].Charge = "1500"
-		c.Diagnoses = append(c.Diagnoses, claim.Diagnosis{Qualifier: "ABK", Code: "I70244"})
-		c.Lines[1].Pointers = []string{"2"}
+		c.Diagnoses = append(c.Diagnoses, claim.Diagnosis{Qualifier: "ABK", Code: "I70244"}, claim.Diagnosis{Qualifier: "ABF", Code: ulcerLeft})
+		c.Lines[1].Pointers = []string{"3"}
 		return c
 	}
 	mai1 := func(t testing.TB) *codedata.Set { return mueFolder(t, "0620T,2,1 Line Edit,Anatomic Consideration") }
@@ -390,7 +395,7 @@ func TestDataDxCodeNotBillable(t *testing.T) {
 	pointed := func(code string) func() *claim.Claim {
 		return func() *claim.Claim {
 			c := tclaim()
-			c.Diagnoses = []claim.Diagnosis{{Qualifier: "ABK", Code: code}}
+			c.Diagnoses = []claim.Diagnosis{{Qualifier: "ABK", Code: code}, {Qualifier: "ABF", Code: ulcerLeft}}
 			c.Lines[0].Modifiers = []string{"LT"}
 			return c
 		}
@@ -407,7 +412,7 @@ func TestDataDxCodeNotBillable(t *testing.T) {
 		{name: "a code not in the year's file, not pointed",
 			claim: dx("Z9999"),
 			want:  []string{"DX-CODE-NOT-BILLABLE"},
-			text:  []string{"diagnosis Z9999 (ABF, position 2) is not an ICD-10-CM code in FY2026"}},
+			text:  []string{"diagnosis Z9999 (ABF, position 3) is not an ICD-10-CM code in FY2026"}},
 		{name: "a malformed code: the file decides, not the pack's shape check",
 			claim: dx("1234"),
 			want:  []string{"DX-CODE-NOT-BILLABLE"},
@@ -434,7 +439,7 @@ func TestDataTaxonomyInvalid(t *testing.T) {
 			claim: func() *claim.Claim { c := tclaim(); c.BillingTaxonomy = "2080S0002X"; return c },
 			want:  []string{"TAXONOMY-INVALID"},
 			text: []string{"taxonomy 2080S0002X of the billing provider (2000A PRV*BI) is not a NUCC health care provider taxonomy code (NUCC 26.0)",
-				"the rule pack lists it for 0620T", "for 0620T the rule pack lists 2086S0129X (Vascular Surgery Physician), 207RI0011X (Interventional Cardiology Physician) and 7 more"}},
+				"the rule pack lists it for 0620T", "for 0620T the rule pack lists 2086S0129X (Vascular Surgery Physician), 207RI0011X (Interventional Cardiology Physician) and 10 more"}},
 		{name: "twin: a NUCC code",
 			claim: func() *claim.Claim { c := tclaim(); c.BillingTaxonomy = "207RI0011X"; return c }},
 		{name: "a line's code neither NUCC nor the pack has: once, from the file",

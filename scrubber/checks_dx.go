@@ -34,7 +34,7 @@ func (k *claimCheck) pointers(l *claim.Line) {
 		if rs, ok := k.p.Rule(rules.DxPointerMissing); ok {
 			k.emit(rs, l, l.SV1Pos, "",
 				k.p.Procedure+" on line "+lineNumber(l)+" has no diagnosis pointer (SV107 is empty), so no diagnosis supports it",
-				"set SV107 to "+k.supportingTarget(l, "the position of a diagnosis that supports "+k.p.Procedure+" (add one to HI: "+k.supportingExamples()+")"))
+				"set SV107 of line "+lineNumber(l)+" to "+k.supportingTarget(l, "the position of a diagnosis that supports "+k.p.Procedure+" (add one to HI: "+k.supportingExamples()+")"))
 		}
 		return
 	}
@@ -45,15 +45,15 @@ func (k *claimCheck) pointers(l *claim.Line) {
 		case s == "":
 			k.fire(rules.DxPointerInvalid, l, l.SV1Pos, "",
 				"diagnosis pointer "+itoa(i+1)+" of "+k.p.Procedure+" on line "+lineNumber(l)+" is empty (SV107 reads "+sv107(l)+")",
-				"remove the empty pointer: set SV107 to "+k.pointerFix(l))
+				"remove the empty pointer: set SV107 of line "+lineNumber(l)+" to "+k.pointerFix(l))
 		case n == 0:
 			k.fire(rules.DxPointerInvalid, l, l.SV1Pos, "",
 				"diagnosis pointer "+quote(s)+" of "+k.p.Procedure+" on line "+lineNumber(l)+" is not a number from 1 to 12 (SV107 reads "+sv107(l)+")",
-				"set SV107 to "+k.pointerFix(l))
+				"set SV107 of line "+lineNumber(l)+" to "+k.pointerFix(l))
 		case n > len(c.Diagnoses):
 			k.fire(rules.DxPointerDangling, l, l.SV1Pos, "",
 				"diagnosis pointer "+s+" of "+k.p.Procedure+" on line "+lineNumber(l)+" names diagnosis "+itoa(n)+", but the claim has "+countDiagnoses(len(c.Diagnoses)),
-				"set SV107 to "+k.pointerFix(l)+", or add the missing diagnosis to HI as diagnosis "+itoa(n))
+				"set SV107 of line "+lineNumber(l)+" to "+k.pointerFix(l)+", or add the missing diagnosis to HI as diagnosis "+itoa(n))
 		}
 		if n == 0 {
 			continue
@@ -63,7 +63,7 @@ func (k *claimCheck) pointers(l *claim.Line) {
 			dupReported |= bit
 			k.fire(rules.DxPointerDuplicate, l, l.SV1Pos, "",
 				"diagnosis pointer "+itoa(n)+" appears more than once on "+k.p.Procedure+" line "+lineNumber(l)+" (SV107 reads "+sv107(l)+")",
-				"set SV107 to "+k.pointerFix(l))
+				"set SV107 of line "+lineNumber(l)+" to "+k.pointerFix(l))
 		}
 		seen |= bit
 	}
@@ -137,9 +137,10 @@ func (k *claimCheck) resolved(l *claim.Line, buf []pointedDx) (out []pointedDx, 
 }
 
 // pointedDiagnoses runs the rules about the diagnoses target line l points
-// to: DX-NOT-SUPPORTING, DX-PRIMARY-NOT-SUPPORTING, DX-CODE-INCOMPLETE and
-// DX-LATERALITY-CONFLICT. Pointers that name nothing are the pointer rules'
-// business; with none usable these rules stay quiet.
+// to: DX-NOT-SUPPORTING, DX-WEAK-SUPPORT, DX-PRIMARY-NOT-SUPPORTING,
+// DX-CODE-INCOMPLETE, DX-LATERALITY-CONFLICT and DX-LATERALITY-UNSPECIFIED.
+// Pointers that name nothing are the pointer rules' business; with none
+// usable these rules stay quiet.
 func (k *claimCheck) pointedDiagnoses(l *claim.Line) {
 	var buf [4]pointedDx
 	pts, first := k.resolved(l, buf[:])
@@ -149,9 +150,13 @@ func (k *claimCheck) pointedDiagnoses(l *claim.Line) {
 	// supporting: index in pts of the first supporting diagnosis. The
 	// source of DX-PRIMARY-NOT-SUPPORTING is seed when a seed entry supports
 	// a later pointed diagnosis (the finding stands on the seed alone).
-	supporting, supportSource := -1, pack.Source("")
+	supporting, supportSource, weak := -1, pack.Source(""), -1
 	for i := range pts {
-		e := k.dx(pts[i].dx.Code).Supporting
+		f := k.dx(pts[i].dx.Code)
+		if f.Weak != nil && weak < 0 {
+			weak = i
+		}
+		e := f.Supporting
 		if e == nil {
 			continue
 		}
@@ -164,6 +169,8 @@ func (k *claimCheck) pointedDiagnoses(l *claim.Line) {
 		}
 	}
 	switch {
+	case supporting < 0 && weak >= 0:
+		k.weakSupport(l, pts, weak)
 	case supporting < 0:
 		if rs, ok := k.p.Rule(rules.DxNotSupporting); ok {
 			k.emit(rs, l, l.SV1Pos, "",
@@ -174,7 +181,7 @@ func (k *claimCheck) pointedDiagnoses(l *claim.Line) {
 		if rs, ok := k.p.Rule(rules.DxPrimaryNotSupporting); ok {
 			k.emit(rs, l, l.SV1Pos, supportSource,
 				"the first diagnosis pointer of "+k.p.Procedure+" on line "+lineNumber(l)+" names "+pts[0].dx.Code+", which does not support it; "+pts[supporting].dx.Code+" (pointer "+itoa(pts[supporting].n)+") does",
-				"put "+itoa(pts[supporting].n)+" ("+pts[supporting].dx.Code+") first: SV107 "+reorderPointers(pts, pts[supporting].n))
+				"put "+itoa(pts[supporting].n)+" ("+pts[supporting].dx.Code+") first: SV107 of line "+lineNumber(l)+" "+reorderPointers(pts, pts[supporting].n))
 		}
 	}
 	if rs, ok := k.p.Rule(rules.DxCodeIncomplete); ok {
@@ -188,19 +195,68 @@ func (k *claimCheck) pointedDiagnoses(l *claim.Line) {
 			k.emit(rs, l, pt.dx.Pos, src,
 				"diagnosis "+code+parenthesized(k.diagnosisDescription(code))+", pointer "+itoa(pt.n)+" of "+k.p.Procedure+" on line "+lineNumber(l)+
 					", is a category header, not a billable code: its category needs "+itoa(min)+" characters, it has "+itoa(len(code)),
-				"code "+code+" to its full "+itoa(min)+"-character ICD-10-CM code in HI (the missing character gives the site or side)")
+				completeCodeFix(code, pt.dx.Pointer, min, f.Next))
 		}
 	}
 	k.lateralityConflict(l, pts)
+	k.lateralityUnspecified(l, pts)
 }
+
+// completeCodeFix is DX-CODE-INCOMPLETE's suggestion: where to code what,
+// with the characters that may come next when the pack lists them.
+func completeCodeFix(code string, position, min int, next string) string {
+	fix := "code " + code + " in full in HI (diagnosis " + itoa(position) + "): it needs " + itoa(min) + " characters"
+	if next == "" {
+		return fix + "; the missing characters give the site or side (see ICD-10-CM)"
+	}
+	return fix + "; its character " + itoa(len(code)+1) + " is " + next
+}
+
+// weakSupport is DX-WEAK-SUPPORT: no pointed diagnosis supports the
+// procedure, but pts[weak] is a weak indication (claudication).
+func (k *claimCheck) weakSupport(l *claim.Line, pts []pointedDx, weak int) {
+	rs, ok := k.p.Rule(rules.DxWeakSupport)
+	if !ok {
+		return
+	}
+	pt := pts[weak]
+	e := k.dx(pt.dx.Code).Weak
+	why := ""
+	if e.Text != "" {
+		why = ": " + lowerFirst(strings.TrimSuffix(e.Text, "."))
+	}
+	fix := "if the record documents rest pain, ulceration or gangrene, code it in HI and point SV107 of line " + lineNumber(l) + " to it; otherwise expect the payer to deny " + k.p.Procedure
+	if t := k.supportingTarget(l, ""); t != "" {
+		fix = "point SV107 of line " + lineNumber(l) + " to " + t + ", which supports " + k.p.Procedure
+	}
+	k.emit(rs, l, l.SV1Pos, e.Source,
+		k.p.Procedure+" on line "+lineNumber(l)+" points only to a weak indication: "+pt.dx.Code+" (pointer "+itoa(pt.n)+"; "+k.weakDescription(pt.dx.Code)+")"+why,
+		fix)
+}
+
+// weakDescription is what a weak diagnosis means, with the seed's words
+// when the seed lists it as supporting.
+func (k *claimCheck) weakDescription(code string) string {
+	e := k.dx(code).Weak
+	var seed string
+	for _, s := range k.p.SupportingDiagnoses() {
+		if s.Source == pack.SourceSeed && strings.HasPrefix(normalizedCode(code), normalizedCode(s.Code)) {
+			seed = s.Description
+		}
+	}
+	return e.Code + ": " + describe(seed, e.Description)
+}
+
+// normalizedCode drops the point of a pack diagnosis ("I70.31" -> "I7031").
+func normalizedCode(code string) string { return strings.ReplaceAll(code, ".", "") }
 
 // notSupportingFix is the DX-NOT-SUPPORTING suggestion: point to the
 // claim's supporting diagnosis, or add one.
 func (k *claimCheck) notSupportingFix(l *claim.Line) string {
 	if t := k.supportingTarget(l, ""); t != "" {
-		return "point SV107 to " + t
+		return "point SV107 of line " + lineNumber(l) + " to " + t
 	}
-	return "add the diagnosis that supports " + k.p.Procedure + " to HI (" + k.supportingExamples() + ") and point SV107 to it"
+	return "add the diagnosis that supports " + k.p.Procedure + " to HI (" + k.supportingExamples() + ") and point SV107 of line " + lineNumber(l) + " to it"
 }
 
 // describePointed lists pointed diagnoses for messages:
@@ -246,17 +302,7 @@ const (
 // conflict. The source is codeset when any side that decided came from a
 // codeset entry (the ICD-10-CM 6th character), else seed.
 func (k *claimCheck) lateralityConflict(l *claim.Line, pts []pointedDx) {
-	mod, lineSide := "", uint8(0)
-	for _, m := range l.Modifiers {
-		s := modifierSide(m)
-		if s == 0 {
-			continue
-		}
-		if mod != "" && m != mod {
-			return // several: MOD-LATERALITY-CONFLICT
-		}
-		mod, lineSide = m, s
-	}
+	mod, lineSide := sideModifierOf(l)
 	if mod == "" {
 		return
 	}
@@ -290,16 +336,98 @@ func (k *claimCheck) lateralityConflict(l *claim.Line, pts []pointedDx) {
 		rs = rs.Case(rules.CaseBilateral)
 		k.emit(rs, l, l.SV1Pos, source,
 			proc+" on line "+line+" is billed for both legs (50), but the diagnoses it points to are all "+sideWord(dxSides)+"-sided: "+dxList,
-			"if both legs were treated, add the "+sideWord(sideBoth^dxSides)+"-leg diagnosis to HI and point SV107 to it; if only the "+sideWord(dxSides)+" leg was, use "+sideModifier(dxSides)+" instead of 50")
+			"if both legs were treated, add the "+sideWord(sideBoth^dxSides)+"-leg diagnosis to HI and point SV107 of line "+line+" to it; if only the "+sideWord(dxSides)+" leg was, use "+sideModifier(dxSides)+" instead of 50 in SV101")
 	default:
 		k.emit(rs, l, l.SV1Pos, source,
 			proc+" on line "+line+" is billed for the "+sideWord(lineSide)+" leg ("+mod+"), but the diagnoses it points to are all "+sideWord(dxSides)+"-sided: "+dxList,
-			"if the "+sideWord(dxSides)+" leg was treated, change "+mod+" to "+sideModifier(dxSides)+"; otherwise point SV107 to the "+sideWord(lineSide)+"-leg diagnosis")
+			"if the "+sideWord(dxSides)+" leg was treated, change "+mod+" to "+sideModifier(dxSides)+" in SV101 of line "+line+"; otherwise point SV107 of line "+line+" to the "+sideWord(lineSide)+"-leg diagnosis")
 	}
 }
 
-// side is the side of a claim diagnosis as side bits, with the source of
-// the pack entry that gives it.
+// sideModifierOf is the line's one side modifier (LT, RT or 50) and its
+// side bits; "" when it has none or several (MOD-LATERALITY-MISSING or
+// -CONFLICT).
+func sideModifierOf(l *claim.Line) (string, uint8) {
+	mod, side := "", uint8(0)
+	for _, m := range l.Modifiers {
+		s := modifierSide(m)
+		if s == 0 {
+			continue
+		}
+		if mod != "" && m != mod {
+			return "", 0
+		}
+		mod, side = m, s
+	}
+	return mod, side
+}
+
+// lateralityUnspecified is DX-LATERALITY-UNSPECIFIED: the line names its
+// leg (one of LT, RT, 50) but a supporting diagnosis it points to is coded
+// for an unspecified extremity (the 6th character 9 of a side-coded I70
+// subcategory). The finding is at the HI, where the code changes.
+func (k *claimCheck) lateralityUnspecified(l *claim.Line, pts []pointedDx) {
+	mod, lineSide := sideModifierOf(l)
+	if mod == "" {
+		return
+	}
+	rs, ok := k.p.Rule(rules.DxLateralityUnspecified)
+	if !ok {
+		return
+	}
+	for _, pt := range pts {
+		code := pt.dx.Code
+		f := k.dx(code)
+		if f.Side != pack.SideUnspecified || f.Supporting == nil {
+			continue
+		}
+		fix := "code " + legPhrase(lineSide) + " in HI (diagnosis " + itoa(pt.dx.Pointer) + ")"
+		if sided := k.sidedSibling(code, lineSide); sided != "" {
+			fix = "replace " + code + " with " + sided + " (" + legWords(lineSide) + ") in HI (diagnosis " + itoa(pt.dx.Pointer) + ")"
+		}
+		k.emit(rs, l, pt.dx.Pos, f.SideSource,
+			"diagnosis "+code+parenthesized(k.diagnosisDescription(code))+", pointer "+itoa(pt.n)+" of "+k.p.Procedure+" on line "+lineNumber(l)+
+				", is coded for an unspecified extremity, but the line is billed for "+legPhrase(lineSide)+" ("+mod+"): the side is known, so code it",
+			fix)
+	}
+}
+
+// sidedSibling is the code that differs from code in its last character
+// only and names side s (I70229 -> I70221 for the right leg), when the
+// pack knows one; "".
+func (k *claimCheck) sidedSibling(code string, s uint8) string {
+	want := map[uint8]pack.Side{sideRight: pack.SideRight, sideLeft: pack.SideLeft, sideBoth: pack.SideBoth}[s]
+	for c := byte('1'); c <= '9'; c++ {
+		cand := code[:len(code)-1] + string(c)
+		if side, _ := k.p.SideOf(cand); side == want && len(cand) == len(code) {
+			f := k.dx(cand)
+			if f.Supporting != nil {
+				return cand
+			}
+		}
+	}
+	return ""
+}
+
+// legPhrase names side bits as legs: "the right leg", "both legs".
+func legPhrase(s uint8) string {
+	if s == sideBoth {
+		return "both legs"
+	}
+	return "the " + legWords(s)
+}
+
+// legWords names side bits as legs: "right leg", "left leg", "both legs".
+func legWords(s uint8) string {
+	if s == sideBoth {
+		return "both legs"
+	}
+	return sideWord(s) + " leg"
+}
+
+// side is the leg a claim diagnosis names as side bits, with the source of
+// the pack entry that gives it; 0 for an unsided code (no entry, or
+// unspecified or other extremity).
 func (k *claimCheck) side(code string) (uint8, pack.Source) {
 	f := k.dx(code)
 	s, src := f.Side, f.SideSource
@@ -318,24 +446,44 @@ func (k *claimCheck) side(code string) (uint8, pack.Source) {
 // diagnosis means (seed and ICD-10-CM when they disagree); "" when the
 // pack does not list it.
 func (k *claimCheck) diagnosisDescription(code string) string {
-	e := k.dx(code).Supporting
+	f := k.dx(code)
+	if f.Weak != nil {
+		return k.weakDescription(code)
+	}
+	e := f.Supporting
 	if e == nil {
 		return ""
 	}
 	seed, codeset := e.Descriptions()
-	return e.Code + ": " + describe(seed, codeset, "ICD-10-CM")
+	return e.Code + ": " + describe(seed, codeset)
 }
 
-// supportingExamples lists the pack's supporting diagnoses for suggestions.
+// maxExamples is how many supporting diagnoses a suggestion names.
+const maxExamples = 8
+
+// supportingExamples names the pack's supporting diagnoses for suggestions:
+// the first few in pack order that are not weak, then how many more.
 func (k *claimCheck) supportingExamples() string {
 	var codes []string
+	more := 0
 	for _, e := range k.p.SupportingDiagnoses() {
+		if k.p.Diagnosis(e.Code).Supporting == nil {
+			continue // a weak entry wins over it (the seed's I70.31)
+		}
+		if len(codes) == maxExamples {
+			more++
+			continue
+		}
 		codes = append(codes, e.Code)
 	}
 	if len(codes) == 0 {
 		return "the rule pack lists none"
 	}
-	return "one of " + joinCodes(codes)
+	s := "one of " + joinCodes(codes)
+	if more > 0 {
+		s += " and " + itoa(more) + " more in the rule pack"
+	}
+	return s
 }
 
 // describeSided lists the pointed diagnoses that have a side, with the side
@@ -396,8 +544,10 @@ func modifierSide(m string) uint8 {
 }
 
 // claimDiagnoses runs the rules about the claim's diagnosis codes
-// themselves, once per claim: DX-CODE-INVALID and DX-EXCLUDES1.
+// themselves, once per claim: DX-CODE-INVALID, DX-ULCER-SEVERITY-MISSING
+// and DX-EXCLUDES1.
 func (k *claimCheck) claimDiagnoses() {
+	k.ulcerSeverity()
 	c := k.c
 	if rs, ok := k.p.Rule(rules.DxCodeInvalid); ok {
 		latest := int32(0)
@@ -428,6 +578,48 @@ func (k *claimCheck) claimDiagnoses() {
 			}
 		}
 	}
+}
+
+// ulcerSeverity is DX-ULCER-SEVERITY-MISSING: the claim codes
+// atherosclerosis with ulceration, and ICD-10-CM asks for an additional
+// code giving the ulcer's severity, which no diagnosis of the claim is.
+// Reported once, at the HI of the first such diagnosis.
+func (k *claimCheck) ulcerSeverity() {
+	rs, ok := k.p.Rule(rules.DxUlcerSeverityMissing)
+	if !ok {
+		return
+	}
+	c := k.c
+	var ulcer *claim.Diagnosis
+	var src pack.Source
+	for i := range c.Diagnoses {
+		f := k.dx(c.Diagnoses[i].Code)
+		if f.UlcerSeverity {
+			return
+		}
+		if f.Ulceration && ulcer == nil {
+			ulcer, src = &c.Diagnoses[i], f.UlcerSource
+		}
+	}
+	if ulcer == nil {
+		return
+	}
+	codes, text, _ := k.p.UlcerSeverityNote()
+	var want []string
+	for _, code := range codes {
+		// ICD-10-CM writes a category "L97.-", a subcategory "L98.4-".
+		if strings.IndexByte(code, '.') < 0 {
+			code += "."
+		}
+		want = append(want, code+"-")
+	}
+	msg := "diagnosis " + itoa(ulcer.Pointer) + ", " + ulcer.Code + parenthesized(k.diagnosisDescription(ulcer.Code)) +
+		", codes atherosclerosis with ulceration, but no diagnosis of the claim gives the ulcer's severity (" + strings.Join(want, " or ") + ")"
+	if text != "" {
+		msg += ": " + lowerFirst(strings.TrimSuffix(text, "."))
+	}
+	k.emit(rs, nil, ulcer.Pos, src, msg,
+		"add the code of the ulcer's site and depth from the record ("+strings.Join(want, " or ")+") to HI")
 }
 
 // dxCodeProblem says what is wrong with a claim diagnosis, if anything:

@@ -72,8 +72,7 @@ func TestCheckEndToEndClaims(t *testing.T) {
 		"claims.837 MULTI2 1 MOD-51-SINGLE-PROCEDURE 22",   // only 36200 (included) that day
 		"claims.837 MULTI2 1 MOD-DUPLICATE 22",             // LT:51:LT
 		"claims.837 MULTI2 2 BUNDLE-INCLUDED 25",           // 36200 on line 1's date
-		"claims.837 MULTI2 4 BUNDLE-REVIEW 31",             // 37224 on line 3's date
-		"claims.837 MULTI2 4 CODE-NOT-VALID-ON-DOS 31",     // 37224 in 2026
+		"claims.837 MULTI2 4 CODE-NOT-VALID-ON-DOS 31",     // 37224 in 2026 (not reviewed: it does not exist then)
 		// OTHER3: no 0620T line; 36200 on a date without 0620T: nothing.
 		// DEPENDANT4: a 2000C patient; RD8 date; 2420A rendering provider.
 		"claims.837 DEPENDANT4 1 DX-CODE-INCOMPLETE 52",     // I7024
@@ -93,7 +92,7 @@ func TestCheckEndToEndClaims(t *testing.T) {
 		if f.ClaimID != "DEPENDANT4" || f.RuleID != rules.LineTaxonomyAtypical.String() {
 			continue
 		}
-		if f.RenderingNPI != "1111111116" || f.RenderingTaxonomy != "207Q00000X" || f.ServiceDate != "20260115-20260116" ||
+		if f.RenderingNPI != "1111111112" || f.RenderingTaxonomy != "207Q00000X" || f.ServiceDate != "20260115-20260116" ||
 			f.PlaceOfService != "11" || !slices.Equal(f.DxPointers, []string{"2", "1"}) ||
 			!slices.Equal(f.PointedDiagnoses, []string{"I7024", "I70244"}) || f.MemberID != "W00000002" ||
 			f.PayerGroup != "BCBS" || f.ISAControl != "000000301" || f.STControl != "0001" {

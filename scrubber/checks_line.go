@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
@@ -49,7 +50,7 @@ func (k *claimCheck) targetLine(i int) {
 		}
 		k.fire(rules.LineChargeInvalid, l, l.SV1Pos, "",
 			"the charge (SV102) of "+proc+" on line "+line+" "+why,
-			"enter the billed charge for "+proc+" in SV102 (a positive amount, e.g. 1500.00), and the claim total in CLM02 to match")
+			"enter the billed charge for "+proc+" in SV102 of line "+line+" (a positive amount, e.g. 1500.00), and the claim total in CLM02 to match")
 	}
 
 	k.units(l)
@@ -74,7 +75,8 @@ func (k *claimCheck) targetLine(i int) {
 		switch {
 		case tax == "" && c.RenderingTaxonomy != "":
 			tax, at, where = c.RenderingTaxonomy, c.RenderingTaxonomyPos, "claim rendering provider (2310B PRV*PE)"
-		case tax == "":
+		case tax == "" && !k.groupTaxonomy(c.BillingTaxonomy):
+			// A group's taxonomy names no specialty: LINE-TAXONOMY-MISSING.
 			tax, at, where = c.BillingTaxonomy, c.BillingTaxonomyPos, "billing provider (2000A PRV*BI)"
 		}
 		// A code NUCC does not have is TAXONOMY-INVALID's.
@@ -109,6 +111,12 @@ func (k *claimCheck) typicalPOSList() string {
 	return b.String()
 }
 
+// groupTaxonomy reports whether the pack lists tax as a group's taxonomy.
+func (k *claimCheck) groupTaxonomy(tax string) bool {
+	_, ok := k.p.GroupTaxonomy(tax)
+	return ok
+}
+
 // dateProblem says why a DTP*472 value is not a usable date.
 func dateProblem(qualifier, value string) string {
 	switch qualifier {
@@ -128,10 +136,14 @@ func dateProblem(qualifier, value string) string {
 }
 
 // units is LINE-UNITS: SV104 missing, not a positive number, or above the
-// pack's max_units.
+// pack's max_units. Units that MOD-50-UNITS reports (50 with a number other
+// than 1) are not reported twice.
 func (k *claimCheck) units(l *claim.Line) {
 	rs, ok := k.p.Rule(rules.LineUnits)
 	if !ok {
+		return
+	}
+	if _, on := k.p.Rule(rules.Mod50Units); on && k.mod50Units(l) {
 		return
 	}
 	max := k.p.MaxUnits()
@@ -147,19 +159,20 @@ func (k *claimCheck) units(l *claim.Line) {
 	default:
 		return
 	}
-	sugg := "set SV104 to " + formatUnits(max)
+	sugg := "set SV104 of line " + lineNumber(l) + " to " + formatUnits(max)
 	if max == 1 {
 		sugg += "; for both legs, bill one line with modifier 50 and 1 unit"
 	}
 	k.emit(rs, l, l.SV1Pos, "", k.p.Procedure+" on line "+lineNumber(l)+" "+why, sugg)
 }
 
-// taxonomyMissing is LINE-TAXONOMY-MISSING: no taxonomy anywhere on the
-// claim (no 2420A or 2310B PRV*PE, no 2000A PRV*BI). Reported once for the
-// claim, at its CLM.
+// taxonomyMissing is LINE-TAXONOMY-MISSING: no individual taxonomy on the
+// claim (no 2420A or 2310B PRV*PE, and no 2000A PRV*BI or only a group's).
+// Reported once for the claim, at its CLM.
 func (k *claimCheck) taxonomyMissing() {
 	c := k.c
-	if c.BillingTaxonomy != "" || c.RenderingTaxonomy != "" {
+	g, group := k.p.GroupTaxonomy(c.BillingTaxonomy)
+	if c.BillingTaxonomy != "" && !group || c.RenderingTaxonomy != "" {
 		return
 	}
 	for i := range c.Lines {
@@ -167,9 +180,16 @@ func (k *claimCheck) taxonomyMissing() {
 			return
 		}
 	}
-	k.fire(rules.LineTaxonomyMissing, nil, c.Pos, "",
-		"claim "+c.ID+" names no provider taxonomy (no PRV*PE for the rendering provider, no PRV*BI for the billing provider), so the specialty billing "+k.p.Procedure+" cannot be checked",
-		"no change needed; adding PRV*PE for the rendering provider lets payers and this check confirm the specialty")
+	what := "names no provider taxonomy (no PRV*PE for the rendering provider, no PRV*BI for the billing provider)"
+	var src pack.Source
+	if group {
+		// The finding stands on the pack's group entry (codeset).
+		what = "names only the billing group's taxonomy " + c.BillingTaxonomy + " (2000A PRV*BI), which is no specialty, and no PRV*PE for the rendering provider"
+		src = g.Source
+	}
+	k.fire(rules.LineTaxonomyMissing, nil, c.Pos, src,
+		"claim "+c.ID+" "+what+", so the specialty billing "+k.p.Procedure+" cannot be checked",
+		"no change needed; adding PRV*PE with the rendering provider's taxonomy (2310B) lets payers and this check confirm the specialty")
 }
 
 // chargeBalance is CLAIM-CHARGE-MISMATCH: CLM02 against the sum of every

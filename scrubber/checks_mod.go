@@ -22,15 +22,19 @@ func (k *claimCheck) modifiers(i int) {
 			if indexOf(mods[before+1:j], m) < 0 { // the first repeat
 				k.fire(rules.ModDuplicate, l, l.SV1Pos, "",
 					"modifier "+m+" appears more than once on "+proc+" line "+line+" (modifiers "+strings.Join(mods, ", ")+")",
-					"remove the repeated "+m)
+					"remove the repeated "+m+" from SV101 of line "+line)
 			}
 			continue
 		}
 		k.modifierListed(l, m)
 		if e, ok := k.p.AnesthesiaModifier(m); ok {
+			fix := "remove " + m + " from SV101 of line " + line
+			if e.Text != "" {
+				fix += "; " + e.Text
+			}
 			k.fire(rules.ModAnesthesia, l, l.SV1Pos, e.Source,
-				"modifier "+m+" on "+proc+" line "+line+" is an anesthesia medical-direction modifier ("+k.modifierMeaning(m)+"), not one for a surgical line",
-				"remove "+m+" from the "+proc+" line; an assisting surgeon bills with 80, 81, 82 or AS on their own claim")
+				"modifier "+m+" ("+k.modifierMeaning(m)+") on "+proc+" line "+line+" is an anesthesia modifier: it belongs on the anesthesia service, not on a surgical line",
+				fix)
 		}
 		for t := j + 1; t < len(mods); t++ {
 			n := mods[t]
@@ -40,7 +44,7 @@ func (k *claimCheck) modifiers(i int) {
 			if pair, ok := k.p.ModifierConflict(m, n); ok {
 				k.fire(rules.ModConflict, l, l.SV1Pos, pair.Source,
 					"modifiers "+m+" and "+n+" may not be used together on "+proc+" line "+line+parenthesized(pair.Reason),
-					"keep the one the operative note supports and remove the other ("+m+" or "+n+")")
+					"keep the one the operative note supports and remove the other ("+m+" or "+n+") from SV101 of line "+line)
 			}
 		}
 	}
@@ -48,24 +52,51 @@ func (k *claimCheck) modifiers(i int) {
 	if indexOf(mods, "51") >= 0 {
 		k.singleProcedure51(i)
 	}
-	if indexOf(mods, "50") >= 0 {
-		// Units above the MUE are MUE-EXCEEDED's, which says 50 is 1 unit.
-		if u, ok := parseFixed(l.Units, unitDecimals); ok && u != unitScale && !k.mueExceedsAlone(l) {
-			k.fire(rules.Mod50Units, l, l.SV1Pos, "",
-				proc+" on line "+line+" carries 50 (bilateral) with "+l.Units+" units; a bilateral procedure is billed as 1 unit",
-				"set SV104 to 1")
-		}
+	if k.mod50Units(l) {
+		k.fire(rules.Mod50Units, l, l.SV1Pos, "",
+			proc+" on line "+line+" carries 50 (bilateral) with "+l.Units+" units; a bilateral procedure is billed as 1 unit",
+			"set SV104 of line "+line+" to 1")
 	}
 }
 
-// modifierListed is MOD-UNLISTED and MOD-NO-GUIDANCE for modifier m.
+// mod50Units reports whether MOD-50-UNITS fires on line l: 50 with units
+// that are a number other than 1, unless they are above the MUE of the data
+// files (MUE-EXCEEDED's, which says 50 is 1 unit).
+func (k *claimCheck) mod50Units(l *claim.Line) bool {
+	return bilateralUnits(l) && !k.mueExceedsAlone(l)
+}
+
+// bilateralUnits reports whether line l carries 50 with units that are a
+// number other than 1.
+func bilateralUnits(l *claim.Line) bool {
+	if indexOf(l.Modifiers, "50") < 0 {
+		return false
+	}
+	u, ok := parseFixed(l.Units, unitDecimals)
+	return ok && u != unitScale
+}
+
+// modifierListed is MOD-UNLISTED and MOD-NO-GUIDANCE for modifier m. Payer
+// and liability modifiers (the pack's payer_modifiers) are the payer's
+// business: never flagged. The suggestion says where a modifier belongs
+// when the pack knows (25 on the E/M line, 59 on the column-two code).
 func (k *claimCheck) modifierListed(l *claim.Line, m string) {
 	proc, line := k.p.Procedure, lineNumber(l)
 	e, listed := k.p.Modifier(m)
 	if !listed {
+		if _, payer := k.p.PayerModifier(m); payer {
+			return
+		}
+		meaning := ""
+		if seed, codeset := k.p.ModifierDescription(m); seed != "" || codeset != "" {
+			meaning = " (" + describe(seed, codeset) + ")"
+		}
+		fix := "check that " + m + " applies to " + proc + "; remove it from SV101 of line " + line + " if it does not"
+		if adv, ok := k.p.MisplacedModifier(m); ok {
+			fix = "remove " + m + " from SV101 of line " + line + " (" + adv.Text + ")"
+		}
 		k.fire(rules.ModUnlisted, l, l.SV1Pos, "",
-			"modifier "+m+" on "+proc+" line "+line+" is not one the rule pack lists for "+proc,
-			"check that "+m+" applies to "+proc+"; remove it if it does not")
+			"modifier "+m+meaning+" on "+proc+" line "+line+" is not one the rule pack lists for "+proc, fix)
 		return
 	}
 	if seed, codeset := k.p.ModifierDescription(m); seed == "" && codeset == "" {
@@ -95,11 +126,11 @@ func (k *claimCheck) lateralityModifiers(l *claim.Line) {
 		}
 		k.fire(rules.ModLateralityConflict, l, l.SV1Pos, "",
 			proc+" on line "+line+" carries 50 (bilateral) together with "+side,
-			"use 50 alone, not with "+side)
+			"use 50 alone, not with "+side+", in SV101 of line "+line)
 	case lt && rt:
 		k.fire(rules.ModLateralityConflict, l, l.SV1Pos, "",
 			proc+" on line "+line+" carries both LT and RT",
-			"use 50 alone for both legs, or keep only the side that was treated")
+			"in SV101 of line "+line+", use 50 alone for both legs, or keep only the side that was treated")
 	}
 }
 
@@ -113,11 +144,12 @@ func (k *claimCheck) lateralitySuggestion(l *claim.Line) string {
 		ds, _ := k.side(pt.dx.Code)
 		s |= ds
 	}
+	where := " to SV101 of line " + lineNumber(l)
 	switch s {
 	case sideLeft, sideRight:
-		return "add " + sideModifier(s) + " (the diagnoses are " + sideWord(s) + "-sided), or 50 if both legs were treated"
+		return "add " + sideModifier(s) + where + " (the diagnoses are " + sideWord(s) + "-sided), or 50 if both legs were treated"
 	}
-	return "add LT or RT (or 50 for both legs)"
+	return "add LT or RT" + where + " (or 50 for both legs)"
 }
 
 // singleProcedure51 is MOD-51-SINGLE-PROCEDURE: 51 says "one of several
@@ -155,14 +187,14 @@ func (k *claimCheck) singleProcedure51(i int) {
 	} else {
 		source = ""
 	}
-	k.emit(rs, l, l.SV1Pos, source, msg, "remove 51")
+	k.emit(rs, l, l.SV1Pos, source, msg, "remove 51 from SV101 of line "+lineNumber(l))
 }
 
 // modifierMeaning is what the pack says a modifier means (seed and CMS
 // when they disagree).
 func (k *claimCheck) modifierMeaning(m string) string {
 	seed, codeset := k.p.ModifierDescription(m)
-	if d := describe(seed, codeset, "CMS"); d != "" {
+	if d := describe(seed, codeset); d != "" {
 		return d
 	}
 	return "no description in the rule pack"

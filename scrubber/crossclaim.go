@@ -30,7 +30,11 @@ const (
 type crossEntry struct {
 	kind    uint8
 	sides   uint8 // target lines: lineSides
+	roles   uint8 // target lines: surgeryRole
 	patient bool  // the claim is under a 2000C patient HL
+	// original: a target line of an original claim (CLM05-3 = 1), the only
+	// ones compared for duplicates.
+	original bool
 	// dupInClaim: a target line that the per-claim LINE-DUPLICATE already
 	// reports (it repeats an earlier line of its own claim).
 	dupInClaim bool
@@ -42,6 +46,7 @@ type crossEntry struct {
 	// FileResult.scrub); 0 outside a Scrubber.
 	scrub       uint32
 	sideText    string // target lines: their side modifiers, for messages
+	rendering   string // target lines: renderingNPI, for twoPeoplesWork
 	member      string // = tmpl.MemberID
 	npi         string // = tmpl.BillingNPI
 	dates       dateRange
@@ -68,11 +73,12 @@ type crossEntry struct {
 // lines with related codes to dst. Lines without a usable date or member ID
 // cannot match and are left out; so are related lines that share a date
 // with a target line of their own claim (the per-claim BUNDLE-* rules
-// report those). Each entry's packed columns are appended to scratch, and
+// report those), and every line of a void (it takes no part in cross-claim
+// matching). Each entry's packed columns are appended to scratch, and
 // its colsRaw and sideText refer to scratch and the claim until own is
 // called: the store writes a spilled entry straight from them.
 func packCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim, scratch []byte) ([]crossEntry, []byte) {
-	if c.MemberID == "" {
+	if c.MemberID == "" || c.Frequency == frequencyVoid {
 		return dst, scratch
 	}
 	first := len(dst)
@@ -92,7 +98,8 @@ func packCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim, scratch []
 		switch {
 		case isTargetLine(p, l):
 			e.kind, e.sides, e.sideText = crossTarget, lineSides(l), sideText(l)
-			e.dupInClaim = earlierDuplicate(p, c.Lines, dates, i) >= 0
+			e.roles, e.rendering, e.original = surgeryRole(l), renderingNPI(c, l), c.Frequency == frequencyOriginal
+			e.dupInClaim = earlierDuplicate(p, c, dates, i) >= 0
 		case c.BillingNPI != "":
 			rel, ok := relatedLine(p, l)
 			if !ok || len(sameDateTargets(p, c.Lines, dates, i)) > 0 {
@@ -131,6 +138,7 @@ func (e *crossEntry) own() {
 	e.colsRaw = nil
 	e.member, e.npi, _ = packedKey(e.cols)
 	e.sideText = strings.Clone(e.sideText)
+	e.rendering = strings.Clone(e.rendering)
 }
 
 // before orders entries by input order: file, claim, line.
@@ -150,11 +158,12 @@ func (e *crossEntry) sameClaim(o *crossEntry) bool {
 
 // crossMatch matches entries (in any order) and appends their cross-claim
 // findings to out, unsorted:
-//   - LINE-DUPLICATE: two target lines on different claims for the same
-//     patient (member ID, and subscriber or 2000C dependant), overlapping
-//     dates and sides (as in the per-claim rule); reported on the later
-//     claim in input order, naming the earliest claim it repeats. A line
-//     that already repeats a line of its own claim is not reported again.
+//   - LINE-DUPLICATE: two target lines of original claims on different
+//     claims for the same patient (member ID, and subscriber or 2000C
+//     dependant), overlapping dates and sides, and not two people's work
+//     (as in the per-claim rule); reported on the later claim in input
+//     order, naming the earliest claim it repeats. A line that already
+//     repeats a line of its own claim is not reported again.
 //   - BUNDLE-CROSS-CLAIM: a related-code line and a target line on
 //     different claims for the same patient, billing NPI and date;
 //     reported on the related line, naming the earliest such target line.
@@ -208,7 +217,8 @@ func crossMatch(p *pack.Pack, all []*crossEntry, out []crossFound) []crossFound 
 func match(e, o *crossEntry) {
 	switch {
 	case e.kind == crossTarget && o.kind == crossTarget:
-		if e.dupInClaim || !o.before(e) || e.sides&o.sides == 0 {
+		if e.dupInClaim || !e.original || !o.original || !o.before(e) || e.sides&o.sides == 0 ||
+			twoPeoplesWork(e.roles, o.roles, e.rendering, o.rendering) {
 			return
 		}
 	case e.kind == crossRelated && o.kind == crossTarget:
@@ -252,7 +262,7 @@ func crossFinding(p *pack.Pack, e *crossEntry) (crossFound, bool) {
 		f.Message = proc + " on line " + itoa(f.LineNumber) + " (" + e.sideText + ", " + formatRange(e.dates) +
 			") repeats " + proc + " for the same patient, leg and date on " + other +
 			" (" + o.sideText + ", " + formatRange(o.dates) + ")"
-		f.Suggestion = "do not send this line again if it repeats " + other + "; if the other leg was treated, mark each line LT or RT (or bill one line with 50)"
+		f.Suggestion = "if it repeats " + other + ", remove line " + itoa(f.LineNumber) + " and take its charge out of CLM02 (or do not send the claim again); " + duplicateAdvice
 		return f, true
 	}
 	rel, code := e.rel, f.Procedure

@@ -106,6 +106,21 @@ func appendCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim) []crossE
 	return dst
 }
 
+// withFrequency sets the claim's CLM05-3 (and a REF*F8 for 7 and 8).
+func withFrequency(c *claim.Claim, f string) *claim.Claim {
+	c.Frequency = f
+	if f == "7" || f == "8" {
+		c.OriginalRef = "PCCN" + c.ID
+	}
+	return c
+}
+
+// withRendering gives the claim a 2310B rendering provider.
+func withRendering(c *claim.Claim, npi string) *claim.Claim {
+	c.RenderingNPI = npi
+	return c
+}
+
 func dated(l claim.Line, date string) claim.Line {
 	l.ServiceDate = date
 	return l
@@ -165,6 +180,25 @@ func TestCrossLineDuplicate(t *testing.T) {
 			c.BillingNPI = "1999999999"
 			return c
 		}()}, []string{"0:B:1"}, nil},
+		// Only originals are compared (CLM05-3 = 1): a replacement or a
+		// void refers to an earlier claim.
+		{"a replacement of A", []*claim.Claim{xclaim(0, 1000, "A", rt), withFrequency(xclaim(0, 5000, "B", rt), "7")}, nil, nil},
+		{"a void of A", []*claim.Claim{xclaim(0, 1000, "A", rt), withFrequency(xclaim(0, 5000, "B", rt), "8")}, nil, nil},
+		{"a replacement first, then an original", []*claim.Claim{withFrequency(xclaim(0, 1000, "A", rt), "7"), xclaim(0, 5000, "B", rt)}, nil, nil},
+		{"two replacements", []*claim.Claim{withFrequency(xclaim(0, 1000, "A", rt), "7"), withFrequency(xclaim(0, 5000, "B", rt), "7")}, nil, nil},
+		{"an invalid frequency is not an original", []*claim.Claim{xclaim(0, 1000, "A", rt), withFrequency(xclaim(0, 5000, "B", rt), "2")}, nil, nil},
+		// Two people's shares: each surgeon's own claim.
+		{"co-surgeons: 62 on both, each their NPI", []*claim.Claim{xclaim(0, 1000, "A", tline("0620T", "RT", "62")),
+			withRendering(xclaim(0, 5000, "B", tline("0620T", "RT", "62")), "1003000126")}, nil, nil},
+		{"co-surgeons: 62 on both, one NPI", []*claim.Claim{xclaim(0, 1000, "A", tline("0620T", "RT", "62")),
+			xclaim(0, 5000, "B", tline("0620T", "RT", "62"))}, []string{"0:B:1"}, nil},
+		{"co-surgeon's 62 on one claim only", []*claim.Claim{xclaim(0, 1000, "A", rt),
+			withRendering(xclaim(0, 5000, "B", tline("0620T", "RT", "62")), "1003000126")}, []string{"0:B:1"}, nil},
+		{"team: 66 on both, each their NPI", []*claim.Claim{xclaim(0, 1000, "A", tline("0620T", "RT", "66")),
+			withRendering(xclaim(1, 100, "B", tline("0620T", "RT", "66")), "1003000126")}, nil, nil},
+		{"assistant at surgery (80)", []*claim.Claim{xclaim(0, 1000, "A", rt), withRendering(xclaim(0, 5000, "B", tline("0620T", "RT", "80")), "1003000126")}, nil, nil},
+		{"assistant first (AS), surgeon later", []*claim.Claim{xclaim(0, 1000, "A", tline("0620T", "RT", "AS")), xclaim(0, 5000, "B", rt)}, nil, nil},
+		{"the assistant's line twice", []*claim.Claim{xclaim(0, 1000, "A", tline("0620T", "RT", "81")), xclaim(0, 5000, "B", tline("0620T", "RT", "81"))}, []string{"0:B:1"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fs := crossRun(p, tc.claims...)
@@ -223,6 +257,12 @@ func TestCrossBundle(t *testing.T) {
 			return c
 		}()}, nil, nil},
 		{"unrelated code", []*claim.Claim{xclaim(0, 1000, "A", rt), xclaim(0, 5000, "B", other)}, nil, nil},
+		// Voids take no part; a replacement is a claim the payer will
+		// process, so its related lines and 0620T lines do.
+		{"36200 on a void", []*claim.Claim{xclaim(0, 1000, "A", rt), withFrequency(xclaim(0, 5000, "B", tline("36200")), "8")}, nil, nil},
+		{"0620T on a void", []*claim.Claim{withFrequency(xclaim(0, 1000, "A", rt), "8"), xclaim(0, 5000, "B", tline("36200"))}, nil, nil},
+		{"36200 on a replacement", []*claim.Claim{xclaim(0, 1000, "A", rt), withFrequency(xclaim(0, 5000, "B", tline("36200")), "7")}, []string{"0:B:1:36200:seed"}, nil},
+		{"0620T on a replacement", []*claim.Claim{withFrequency(xclaim(0, 1000, "A", rt), "7"), xclaim(0, 5000, "B", tline("36200"))}, []string{"0:B:1:36200:seed"}, nil},
 		{"36200 not HC", []*claim.Claim{xclaim(0, 1000, "A", rt), func() *claim.Claim {
 			c := xclaim(0, 5000, "B", tline("36200"))
 			c.Lines[0].Qualifier = "ER"

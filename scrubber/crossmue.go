@@ -27,7 +27,9 @@ func mueAcrossClaims(p *pack.Pack, d *codedata.Set, all []*crossEntry, out []cro
 	}
 	var days []*crossEntry
 	for _, e := range all {
-		if e.kind == crossTarget {
+		// Originals only, as LINE-DUPLICATE: a replacement's units stand
+		// for its original's, not beside them (voids have no entries).
+		if e.kind == crossTarget && e.original {
 			days = append(days, e)
 		}
 	}

@@ -101,7 +101,7 @@ func (s *crossStore) add(p *pack.Pack, c *claim.Claim, scrub uint32, target bool
 		}
 		s.mem = append(s.mem, es...)
 		for i := range es {
-			s.memBytes += crossEntrySize + len(es[i].cols) + len(es[i].sideText)
+			s.memBytes += crossEntrySize + len(es[i].cols) + len(es[i].sideText) + len(es[i].rendering)
 		}
 		if s.memBytes > s.limit {
 			s.startSpill()
@@ -159,13 +159,15 @@ const (
 	spillPatient = 1 << iota
 	spillDupInClaim
 	spillTarget
+	spillOriginal
 )
 
-// appendRecord appends e's spill record to b: kind, sides, flags, the
-// claim's worst severity (bytes); dates From and To, claim offset and line
-// offset (varints); file index and scrub serial (uvarints); then the
+// appendRecord appends e's spill record to b: kind, sides, roles, flags,
+// the claim's worst severity (bytes); dates From and To, claim offset and
+// line offset (varints); file index and scrub serial (uvarints); then the
 // related code (the pack entry's code, "" for none), override modifier,
-// side text and packed columns, each as a uvarint length and its bytes.
+// side text, rendering NPI and packed columns, each as a uvarint length and
+// its bytes.
 // Member ID and billing NPI are read back from the columns.
 func appendRecord(b []byte, e *crossEntry) []byte {
 	var flags byte
@@ -178,18 +180,21 @@ func appendRecord(b []byte, e *crossEntry) []byte {
 	if e.target {
 		flags |= spillTarget
 	}
+	if e.original {
+		flags |= spillOriginal
+	}
 	relCode := ""
 	if e.rel != nil {
 		relCode = e.rel.Code
 	}
-	b = append(b, e.kind, e.sides, flags, byte(e.claimWorst))
+	b = append(b, e.kind, e.sides, e.roles, flags, byte(e.claimWorst))
 	b = binary.AppendVarint(b, int64(e.dates.From))
 	b = binary.AppendVarint(b, int64(e.dates.To))
 	b = binary.AppendVarint(b, e.claimOffset)
 	b = binary.AppendVarint(b, e.lineSeg)
 	b = binary.AppendUvarint(b, uint64(e.fileIndex))
 	b = binary.AppendUvarint(b, uint64(e.scrub))
-	for _, str := range [...]string{relCode, e.override, e.sideText} {
+	for _, str := range [...]string{relCode, e.override, e.sideText, e.rendering} {
 		b = binary.AppendUvarint(b, uint64(len(str)))
 		b = append(b, str...)
 	}
@@ -376,15 +381,16 @@ var errSpillCorrupt = errors.New("corrupt spill record")
 // are substrings of rec, and returns its related code.
 func decodeRecord(rec string, e *crossEntry) (relCode string, err error) {
 	r := recordReader{s: rec}
-	e.kind, e.sides = r.byte(), r.byte()
+	e.kind, e.sides, e.roles = r.byte(), r.byte(), r.byte()
 	flags := r.byte()
 	e.claimWorst = finding.Severity(r.byte())
 	e.patient, e.dupInClaim, e.target = flags&spillPatient != 0, flags&spillDupInClaim != 0, flags&spillTarget != 0
+	e.original = flags&spillOriginal != 0
 	e.dates.From, e.dates.To = int32(r.varint()), int32(r.varint())
 	e.claimOffset, e.lineSeg = r.varint(), r.varint()
 	e.fileIndex, e.scrub = int(r.uvarint()), uint32(r.uvarint())
 	relCode, e.override = r.string(), r.string()
-	e.sideText, e.cols = r.string(), r.string()
+	e.sideText, e.rendering, e.cols = r.string(), r.string(), r.string()
 	if r.bad || r.pos != len(r.s) {
 		return "", errSpillCorrupt
 	}

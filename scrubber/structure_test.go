@@ -107,12 +107,12 @@ func TestStructureRules(t *testing.T) {
 		{
 			name: "CLM outside a subscriber HL", data: mutate(t, base, "HL*2*1*22*0~\nSBR*P*18*******CI~\nNM1*IL*1*DOE*JANE****MI*W00000001~\nNM1*PR*2*AETNA*****PI*60054~\n", ""),
 			rule: "X12-SYNTAX", severity: finding.Error, segment: 10,
-			message: []string{`claim "C1"`, "billing provider HL (20)"}, suggest: "subscriber", status: StatusOK,
+			message: []string{"the CLM segment at byte", "billing provider HL (20)"}, suggest: "subscriber", status: StatusOK,
 		},
 		{
 			name: "LX outside a claim", data: mutate(t, base, "CLM*C2*100***11:B:1*Y*A*Y*Y~", "HL*3*1*22*0~"),
 			rule: "X12-SYNTAX", severity: finding.Error, segment: 21,
-			message: []string{"LX", "not inside a claim"}, status: StatusOK,
+			message: []string{"the service line (LX) at byte", "not inside a claim"}, status: StatusOK,
 		},
 		{
 			name: "bad segment ID", data: mutate(t, base, "HI*ABK:J189~", "hi*ABK:J189~"),
@@ -173,6 +173,11 @@ func TestStructureRules(t *testing.T) {
 			}
 			if tc.status == StatusFailed && res.Error == "" {
 				t.Error("failed file without finding.Error")
+			}
+			// Claim IDs go in their own column; messages quote no bytes of
+			// a segment the reader could not place (issue 14).
+			if strings.Contains(f.Message, "C1") || strings.Contains(f.Message, "C2") || strings.Contains(f.Message, "hi*") {
+				t.Errorf("message %q quotes the claim or segment", f.Message)
 			}
 			if tc.rule != "FILE-UNREADABLE" && tc.status != StatusFailed && f.ISAControl != "000000201" && f.SegmentNumber > 1 {
 				t.Errorf("ISA13 %q not named", f.ISAControl)

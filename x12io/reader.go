@@ -369,7 +369,7 @@ func (r *Reader) readSegment() {
 	r.seg.reset(data, r.delims, number, offset)
 	r.pending, r.plainEnd = true, 0
 	if !validSegmentID(data, r.delims.Element) {
-		r.report(KindBadSegmentID, number, offset, "segment ID %q is not 2 or 3 upper-case letters or digits", truncate(r.seg.ID(), 8))
+		r.report(KindBadSegmentID, number, offset, "%s; segment IDs are 2 or 3 upper-case letters or digits", describeSegmentID(r.seg.ID()))
 		r.noteBadSegment(offset)
 	} else {
 		r.badInARow = 0
@@ -570,11 +570,39 @@ func validSegmentID(data []byte, sep byte) bool {
 	return true
 }
 
-func truncate(b []byte, n int) []byte {
-	if len(b) > n {
-		return b[:n]
+// describeSegmentID says what is wrong with a segment ID without quoting
+// it: the bytes of a broken segment may be patient data (a name that lost
+// its segment's start), which must not reach reports or logs.
+func describeSegmentID(id []byte) string {
+	n := len(id)
+	switch {
+	case n == 0:
+		return "a segment with no ID (it starts with an element separator)"
+	case n > 3:
+		return "a segment ID of more than 3 characters"
 	}
-	return b
+	lower, other := false, false
+	for _, c := range id {
+		switch {
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case !idByte[c]:
+			other = true
+		}
+	}
+	what := fmt.Sprintf("a segment ID of %d character", n)
+	if n > 1 {
+		what += "s"
+	}
+	switch {
+	case other && n == 1:
+		return what + " that is not a letter or digit"
+	case other:
+		return what + " that are not all letters or digits"
+	case lower:
+		return what + " that is not upper case"
+	}
+	return what // one character: too short
 }
 
 const (

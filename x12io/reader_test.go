@@ -480,3 +480,39 @@ func TestWantSkipsTheOtherSegments(t *testing.T) {
 		}
 	}
 }
+
+// A bad segment ID is described, never quoted: the bytes of a segment that
+// lost its start may be a patient's name (issue 14).
+func TestBadSegmentIDIsNotQuoted(t *testing.T) {
+	for _, tc := range []struct{ seg, want string }{
+		{"dOE*JANE", "a segment ID of 3 characters that is not upper case"},
+		{"SMITHJOHN*X", "a segment ID of more than 3 characters"},
+		{"*DOE", "a segment with no ID"},
+		{"D", "a segment ID of 1 character;"},
+		{"D-E*X", "a segment ID of 3 characters that are not all letters or digits"},
+		{"é*X", "a segment ID of 2 characters that are not all letters or digits"},
+	} {
+		input := isa('*', '^', ':', '~') + "GS*HC*S*R*20260101*1200*1*X*005010X222A1~ST*837*0001~" + tc.seg + "~SE*3*0001~GE*1*1~IEA*1*000000001~"
+		r := NewReader(strings.NewReader(input))
+		var msgs []string
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			var e *Error
+			if errors.As(err, &e) && e.Kind == KindBadSegmentID {
+				msgs = append(msgs, e.Message)
+			}
+		}
+		if len(msgs) != 1 || !strings.Contains(msgs[0], tc.want) {
+			t.Errorf("%q: messages %q, want one saying %q", tc.seg, msgs, tc.want)
+			continue
+		}
+		for _, part := range []string{"dOE", "DOE", "JANE", "SMITH", "D-E", "é"} {
+			if strings.Contains(tc.seg, part) && strings.Contains(msgs[0], part) {
+				t.Errorf("%q: message %q quotes the segment", tc.seg, msgs[0])
+			}
+		}
+	}
+}

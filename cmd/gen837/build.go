@@ -3,6 +3,8 @@ package main
 import (
 	"strconv"
 	"strings"
+
+	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
 // Building clean claims. A clean target claim passes every error and
@@ -12,14 +14,38 @@ import (
 // the claim balances; the rendering (or billing) taxonomy is listed; the
 // place of service is typical.
 
+// supportingPrefixes are the supporting diagnoses of the default pack
+// (without the point), weak ones (claudication, I70.x1) not among them.
+var supportingPrefixes = []string{"I7022", "I7023", "I7024", "I7026", "I7032", "I7033", "I7034", "I7036",
+	"I7042", "I7043", "I7044", "I7046", "I7052", "I7053", "I7054", "I7056", "I7062", "I7063", "I7064", "I7066",
+	"I7072", "I7073", "I7074", "I7076", "E0851", "E0852", "E0951", "E0952", "E1051", "E1052", "E1151", "E1152",
+	"E1351", "E1352", "I96"}
+
 // isSupporting reports whether a diagnosis supports 0620T in the default pack.
 func isSupporting(code string) bool {
-	for _, p := range []string{"I7023", "I7024", "I7031", "I7032", "I7033", "I7034", "E1151", "I96", "I7022", "I7026", "E1152"} {
+	for _, p := range supportingPrefixes {
 		if strings.HasPrefix(code, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// infoRules are the info-level rules that must fire on target claim c of
+// provider prov as it will be written: LINE-TAXONOMY-MISSING when no
+// individual taxonomy is on it (the billing provider's missing or a
+// group's, no 2310B or 2420A PRV*PE). A void gets the claim-level rules
+// only.
+func infoRules(c *claim, prov *provider) []rules.ID {
+	if !c.isTarget() || c.freq == "8" || prov.tax != "" && prov.tax != groupTaxonomy || c.renderTax != "" {
+		return nil
+	}
+	for i := range c.lines {
+		if c.lines[i].lineTax != "" {
+			return nil
+		}
+	}
+	return []rules.ID{rules.LineTaxonomyMissing}
 }
 
 // excludesConflict reports whether adding code would pair I96 with I70.26-
@@ -86,7 +112,13 @@ func (g *generator) addTargetLine(c *claim, s byte, d int32) int {
 		}
 	default:
 		l.mods = append(l.mods, sideModifier(s))
-		l.pointers = append(l.pointers, strconv.Itoa(c.addDx(g.pickSupport(c, s, true))))
+		code := g.pickSupport(c, s, true)
+		if strings.HasPrefix(code, "I70") && code[len(code)-1] == '8' && ulcerSide(code) == 0 {
+			// an other-extremity code on a sided line (a defect planted
+			// later may still change it: the count says it was made)
+			g.man.LookAlikes[lookUnsided]++
+		}
+		l.pointers = append(l.pointers, strconv.Itoa(c.addDx(code)))
 	}
 	if g.rng.IntN(10) == 0 {
 		l.mods = append(l.mods, pick(g.rng, cleanExtraModifiers))
@@ -304,7 +336,7 @@ func (g *generator) partnerClaim(p *partner) *claim {
 		g.rendering(c, prov, false)
 		c.facility = 1 + g.rng.IntN(len(hospitalNames))
 		return c
-	default: // crossDuplicate
+	default: // crossDuplicate, and the look-alikes of two people's work
 		c := &claim{id: g.claimID(), target: true, pos: pick(g.rng, targetPOS)}
 		g.clearinghouse(c)
 		l := c.newLine()
@@ -324,6 +356,19 @@ func (g *generator) partnerClaim(p *partner) *claim {
 			g.otherLine(c, pick(g.rng, targetEM), p.date)
 		}
 		g.rendering(c, prov, true)
+		switch p.kind {
+		case lookCoSurgeons, lookAssistant:
+			// the other person's own claim: their NPI, their modifier (on
+			// the 0620T line, the first: l may be stale after otherLine)
+			tl := &c.lines[0]
+			if p.kind == lookCoSurgeons {
+				tl.mods = append(tl.mods, "62")
+			} else {
+				tl.mods = append(tl.mods, pick(g.rng, assistantModifiers))
+			}
+			c.renderNPI, c.renderTax = g.npi(), pick(g.rng, listedTaxonomies)
+			c.renderFirst, c.renderLast = pick(g.rng, firstNames), pick(g.rng, lastNames)
+		}
 		if c.pos != "11" {
 			c.facility = 1 + g.rng.IntN(len(hospitalNames))
 		}

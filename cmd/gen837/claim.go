@@ -111,6 +111,10 @@ type claim struct {
 	renderTax                          string // 2310B PRV*PE ("" none)
 	facility                           int    // index into hospitalNames + 1; 0 none
 
+	freq    string // CLM05-3: "" is 1 (original); 7 replacement, 8 void, or a wrong one
+	noFreq  bool   // CLM05-3 left empty
+	origRef string // 2300 REF*F8: the payer's number of the claim a 7 or 8 stands for
+
 	lines       []line
 	trace       int64 // 2300 REF*D9 (0: none)
 	lineControl bool  // 2400 REF*6R on every line
@@ -161,7 +165,9 @@ func (c *claim) dxIndex(code string) int {
 }
 
 // addDx appends a diagnosis (ABK when it is the first) and returns its
-// position; an existing code is reused.
+// position; an existing code is reused. A code of atherosclerosis with
+// ulceration brings the ulcer's severity code (L97.-) along when the claim
+// has none for that leg, as ICD-10-CM asks (DX-ULCER-SEVERITY-MISSING).
 func (c *claim) addDx(code string) int {
 	if n := c.dxIndex(code); n > 0 {
 		return n
@@ -171,7 +177,86 @@ func (c *claim) addDx(code string) int {
 		q = "ABK"
 	}
 	c.dx = append(c.dx, dx{qual: q, code: code})
-	return len(c.dx)
+	n := len(c.dx)
+	c.ensureSeverity()
+	return n
+}
+
+// ensureSeverity adds the ulcer severity code of each leg whose ulceration
+// the claim codes, when it has no severity code yet.
+func (c *claim) ensureSeverity() {
+	if c.hasSeverity() {
+		return
+	}
+	right, left := false, false
+	for _, d := range c.dx {
+		switch ulcerSide(d.code) {
+		case 'R':
+			right = true
+		case 'L':
+			left = true
+		}
+	}
+	if right {
+		c.dx = append(c.dx, dx{qual: "ABF", code: severityRight})
+	}
+	if left {
+		c.dx = append(c.dx, dx{qual: "ABF", code: severityLeft})
+	}
+}
+
+// hasSeverity reports whether the claim codes an ulcer's severity (L97.-,
+// L98.4-).
+func (c *claim) hasSeverity() bool {
+	for _, d := range c.dx {
+		if isSeverity(d.code) {
+			return true
+		}
+	}
+	return false
+}
+
+func isSeverity(code string) bool {
+	return len(code) >= 3 && code[:3] == "L97" || len(code) >= 4 && code[:4] == "L984"
+}
+
+// ulcerSide is the leg of an atherosclerosis-with-ulceration code (I70.23,
+// I70.24 native; I70.x3, I70.x4 bypass grafts): 'R', 'L', or 0 for any
+// other code (I70.x5, other extremity, is never generated).
+func ulcerSide(code string) byte {
+	if len(code) < 5 || code[:3] != "I70" || code[3] < '2' || code[3] > '7' {
+		return 0
+	}
+	switch code[4] {
+	case '3':
+		return 'R'
+	case '4':
+		return 'L'
+	}
+	return 0
+}
+
+// clone is a deep copy of c (lines and diagnoses of its own).
+func (c *claim) clone() *claim {
+	out := *c
+	out.dx = append([]dx(nil), c.dx...)
+	out.lines = make([]line, len(c.lines))
+	for i, l := range c.lines {
+		l.mods = append([]string(nil), l.mods...)
+		l.pointers = append([]string(nil), l.pointers...)
+		out.lines[i] = l
+	}
+	return &out
+}
+
+// isTarget reports whether the claim bills 0620T.
+func (c *claim) isTarget() bool {
+	for i := range c.lines {
+		if c.lines[i].isTarget() {
+			return true
+		}
+	}
+	return false
 }
 
 // targets are the indexes of the target lines.

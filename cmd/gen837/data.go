@@ -7,20 +7,42 @@ package main
 // of the pack on an ordinary claim.
 
 // Supporting diagnoses of 0620T by side (the pack's laterality, longest
-// prefix: I70.23/I70.33 right, I70.24/I70.34 left; in I70.22-, I70.26-,
-// I70.31-, I70.32- the 6th character is the side). All are complete codes
-// (6 characters where the category needs them).
+// prefix: I70.23/I70.33 right, I70.24/I70.34 left, x3/x4 of every
+// bypass-graft family right/left; in the side-coded subcategories x0, x1,
+// x2, x6, x9 the 6th character is the side). All are complete codes (6
+// characters where the category needs them); none is weak (claudication,
+// I70.x1-) nor coded for an unspecified extremity (6th character 9).
 var (
-	supportRight = []string{"I70234", "I70235", "I70238", "I70221", "I70261", "I70311", "I70321", "I70331", "I70334"}
-	supportLeft  = []string{"I70244", "I70245", "I70248", "I70222", "I70262", "I70312", "I70322", "I70341", "I70344"}
+	supportRight = []string{"I70234", "I70235", "I70238", "I70221", "I70261", "I70321", "I70331", "I70334",
+		"I70361", "I70421", "I70431", "I70461", "I70521", "I70534", "I70561", "I70621", "I70661", "I70731", "I70761"}
+	supportLeft = []string{"I70244", "I70245", "I70248", "I70222", "I70262", "I70322", "I70341", "I70344",
+		"I70362", "I70422", "I70442", "I70462", "I70522", "I70544", "I70562", "I70622", "I70662", "I70742", "I70762"}
 	// sided codes whose side is both legs
-	supportBoth = []string{"I70223", "I70263", "I70313", "I70323"}
-	// supporting diagnoses without a side
-	supportUnsided = []string{"E1151", "E1152", "I96"}
+	supportBoth = []string{"I70223", "I70263", "I70323", "I70363", "I70423", "I70663"}
+	// supporting diagnoses without a side: diabetic angiopathy, gangrene,
+	// and the 6th character 8 (other extremity) of side-coded
+	// subcategories, which is unsided even where the seed's 5-character
+	// entry has a side (I70.32 left): the look-alikes of DX-LATERALITY-*
+	supportUnsided = []string{"E1151", "E1152", "I96", "E1052", "E1351", "E0852", "E0951",
+		"I70228", "I70268", "I70328", "I70368", "I70468"}
+	// weak indications (claudication, DX-WEAK-SUPPORT) by side
+	weakRight = []string{"I70211", "I70311", "I70411", "I70511", "I70611", "I70711"}
+	weakLeft  = []string{"I70212", "I70312", "I70412", "I70512", "I70612", "I70712"}
+	// supporting codes of an unspecified extremity (DX-LATERALITY-UNSPECIFIED)
+	supportUnspecified = []string{"I70229", "I70269", "I70329", "I70369", "I70429", "I70469", "I70529",
+		"I70569", "I70629", "I70669", "I70729", "I70769"}
+	// ulcer severity codes (L97.-) a claim coding atherosclerosis with
+	// ulceration of a leg also carries: right / left heel and midfoot, fat
+	// layer exposed
+	severityRight, severityLeft = "L97412", "L97422"
 	// secondary diagnoses: well formed, not supporting, no side in the pack,
-	// no Excludes1 pair with anything here
+	// no Excludes1 pair with anything here, no ulceration code (L97 codes
+	// are severity codes: allowed)
 	secondaryDx = []string{"I10", "E785", "N184", "N186", "E1122", "E1165", "I2510", "Z794", "Z7902",
 		"L97412", "L97422", "L97512", "L97522", "Z87891", "I5022", "J449", "E039", "E6601", "F17210", "D631", "Z992"}
+	// secondary diagnoses that are not ulcer severity codes either
+	plainSecondaryDx = []string{"I10", "E785", "N184", "N186", "E1122", "E1165", "I2510", "Z794", "Z7902",
+		"Z87891", "I5022", "J449", "E039", "E6601", "F17210", "D631", "Z992"}
 	// diagnoses of ordinary (non-target) claims
 	generalDx = []string{"I10", "E119", "E785", "J189", "M545", "R079", "R0602", "K219", "N390", "Z0000",
 		"J449", "I4891", "E039", "M1711", "M1712", "R109", "Z1231", "S8251XA", "L03115", "I739"}
@@ -65,22 +87,29 @@ var (
 	overrideModifiers = []string{"59", "XE", "XS", "XP", "XU"}
 )
 
-// Modifiers the pack lists that a clean 0620T line may carry besides its
-// side (22, 23, 62, 78 and 79 are listed and described; 51 only with
-// another procedure that day; 52 and 53 alone).
-var cleanExtraModifiers = []string{"22", "23", "62", "78", "79", "52", "53"}
+// Modifiers a clean 0620T line may carry besides its side: listed and
+// described (22, 62, 78, 79; 52 and 53 alone; 51 only with another
+// procedure that day; 62 alone is one surgeon's share) and the payer's
+// liability modifiers, which are never flagged. 23 is listed but is
+// MOD-ANESTHESIA's.
+var cleanExtraModifiers = []string{"22", "62", "78", "79", "52", "53", "GA", "KX", "GZ", "Q0"}
 
-// unlistedModifiers are not in the pack's list, not anesthesia modifiers
-// and not sides.
-var unlistedModifiers = []string{"KX", "GA", "76", "80", "AS", "59", "XS", "GC", "AI"}
+// unlistedModifiers are not in the pack's list, not anesthesia or payer
+// modifiers and not sides (25 and 59 are known to be misplaced, and still
+// unlisted).
+var unlistedModifiers = []string{"76", "77", "59", "XS", "GC", "AI", "25", "24"}
+
+// assistantModifiers bill an assistant at surgery's share of 0620T.
+var assistantModifiers = []string{"80", "81", "82", "AS"}
 
 // Taxonomies. Listed ones are in the pack's list for 0620T.
 var (
-	listedTaxonomies   = []string{"2086S0129X", "207RI0011X", "2085R0204X", "213ES0103X", "2080S0002X", "207RH0000X"}
-	unlistedTaxonomies = []string{"207Q00000X", "207R00000X", "2085R0202X", "208600000X", "207X00000X",
-		"363LF0000X", "207RC0000X", "208D00000X"}
-	// billing group taxonomies: multi-specialty groups are not listed
-	groupTaxonomies = []string{"193200000X", "261QM1300X", "2086S0129X", "207RI0011X", "2085R0204X"}
+	listedTaxonomies = []string{"2086S0129X", "207RI0011X", "2085R0204X", "213ES0103X", "2080S0002X", "207RH0000X",
+		"207RC0000X", "2085R0202X", "208G00000X"}
+	unlistedTaxonomies = []string{"207Q00000X", "207R00000X", "207RG0100X", "208600000X", "207X00000X",
+		"363LF0000X", "208800000X", "208D00000X"}
+	// group taxonomies name no specialty (the pack's group_taxonomies)
+	groupTaxonomy = "193200000X"
 )
 
 // Typical places of service for 0620T, and others.

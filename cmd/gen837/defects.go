@@ -8,9 +8,9 @@ import (
 )
 
 // Planted defects. Each one breaks exactly one thing in a clean target
-// claim and returns the error- and warning-level rules that must then fire
-// on that claim (a rule that fires twice is listed twice). Info-level rules
-// are not listed: the oracle compares errors and warnings only.
+// claim and returns the rules that must then fire on that claim because of
+// it (a rule that fires twice is listed twice). The info-level rules a
+// claim draws whatever its defect (LINE-TAXONOMY-MISSING) are infoRules'.
 //
 // What fires is decided by the default rule pack (scrubber/packs/0620T.yaml)
 // and the checks in scrubber/; a defect that must fire two rules says why.
@@ -42,6 +42,9 @@ func allDefects() []defectKind {
 		{name: "dx-code-invalid", apply: plantCodeInvalid},
 		{name: "dx-code-incomplete", apply: plantCodeIncomplete},
 		{name: "dx-excludes1", apply: plantExcludes1},
+		{name: "dx-weak-support", apply: plantWeakSupport},
+		{name: "dx-ulcer-severity-missing", apply: plantUlcerSeverityMissing},
+		{name: "dx-laterality-unspecified", apply: plantLateralityUnspecified},
 		{name: "dx-laterality-conflict", apply: plantLateralityConflict},
 		{name: "dx-laterality-conflict-bilateral", apply: plantLateralityConflictBilateral},
 		{name: "mod-unlisted", apply: plantModUnlisted},
@@ -65,6 +68,9 @@ func allDefects() []defectKind {
 		{name: "line-pos-atypical", apply: plantPOS},
 		{name: "line-taxonomy-atypical", apply: plantTaxonomy},
 		{name: "claim-charge-mismatch", apply: plantChargeMismatch},
+		{name: "claim-frequency-invalid", apply: plantFrequencyInvalid},
+		{name: "claim-original-ref-missing", apply: plantOriginalRefMissing},
+		{name: "npi-invalid", apply: plantNPIInvalid},
 		{name: "x12-syntax-sv1-without-lx", apply: plantStraySV1},
 		{name: crossBundle, cross: crossBundle},
 		{name: crossDuplicate, cross: crossDuplicate},
@@ -247,9 +253,11 @@ func plantCodeInvalid(g *generator, c *claim) []rules.ID {
 }
 
 // safeTruncation: the side the pack gives a 5-character I70 header; a
-// truncated code must keep its line's side or have none.
+// truncated code must keep its line's side or have none. (I70.31 is weak:
+// a header of it would be DX-WEAK-SUPPORT too.)
 var safeTruncation = map[string]byte{
-	"I7023": 'R', "I7024": 'L', "I7033": 'R', "I7034": 'L', "I7031": 'R', "I7032": 'L', "I7022": 0, "I7026": 0,
+	"I7023": 'R', "I7024": 'L', "I7033": 'R', "I7034": 'L', "I7032": 'L', "I7022": 0, "I7026": 0,
+	"I7043": 'R', "I7044": 'L', "I7036": 0, "I7046": 0, "I7056": 0, "I7066": 0, "I7076": 0,
 }
 
 func plantCodeIncomplete(g *generator, c *claim) []rules.ID {
@@ -266,6 +274,7 @@ func plantCodeIncomplete(g *generator, c *claim) []rules.ID {
 		head = map[byte]string{'R': "I7033", 'L': "I7034"}[s]
 	}
 	c.dx[n-1].code = head
+	c.ensureSeverity() // a header of ulceration needs its severity code too
 	return []rules.ID{rules.DxCodeIncomplete}
 }
 
@@ -313,8 +322,66 @@ func plantLateralityConflict(g *generator, c *claim) []rules.ID {
 	} else {
 		// the line's leg, the other leg's diagnosis
 		c.dx[mustAtoi(l.pointers[0])-1].code = g.pickSupport(c, other, false)
+		c.ensureSeverity()
 	}
 	return []rules.ID{rules.DxLateralityConflict}
+}
+
+// freshUnique picks a code of list the claim does not have yet and that
+// forms no Excludes1 pair with its codes.
+func (g *generator) freshUnique(c *claim, list []string) string {
+	for {
+		if code := pick(g.rng, list); c.dxIndex(code) == 0 && !c.excludesConflict(code) {
+			return code
+		}
+	}
+}
+
+// plantWeakSupport: the line's only indication is claudication (I70.x1-),
+// of its leg, including the seed's I70.31.
+func plantWeakSupport(g *generator, c *claim) []rules.ID {
+	t := isolate(c, g.pickTarget(c), false)
+	s := g.simpleSide(c, t)
+	list := weakRight
+	if s == 'L' {
+		list = weakLeft
+	}
+	c.dx[mustAtoi(c.lines[t].pointers[0])-1].code = g.freshUnique(c, list)
+	return []rules.ID{rules.DxWeakSupport}
+}
+
+// plantUlcerSeverityMissing: the claim codes atherosclerosis with
+// ulceration and no ulcer severity code; its severity codes become other
+// secondary diagnoses (in place: pointers keep their positions).
+func plantUlcerSeverityMissing(g *generator, c *claim) []rules.ID {
+	ulcer := false
+	for _, d := range c.dx {
+		ulcer = ulcer || ulcerSide(d.code) != 0
+	}
+	if !ulcer {
+		t := isolate(c, g.pickTarget(c), false)
+		s := g.simpleSide(c, t)
+		code := map[byte]string{'R': "I70235", 'L': "I70245"}[s]
+		if c.dxIndex(code) > 0 {
+			code = map[byte]string{'R': "I70331", 'L': "I70341"}[s]
+		}
+		c.dx[mustAtoi(c.lines[t].pointers[0])-1].code = code
+	}
+	for i := range c.dx {
+		if isSeverity(c.dx[i].code) {
+			c.dx[i].code = g.freshUnique(c, plainSecondaryDx)
+		}
+	}
+	return []rules.ID{rules.DxUlcerSeverityMissing}
+}
+
+// plantLateralityUnspecified: an RT or LT line points to a supporting code
+// of an unspecified extremity (6th character 9).
+func plantLateralityUnspecified(g *generator, c *claim) []rules.ID {
+	t := isolate(c, g.pickTarget(c), false)
+	g.simpleSide(c, t)
+	c.dx[mustAtoi(c.lines[t].pointers[0])-1].code = g.freshUnique(c, supportUnspecified)
+	return []rules.ID{rules.DxLateralityUnspecified}
 }
 
 func mustAtoi(s string) int {
@@ -388,8 +455,8 @@ func plantMod51(g *generator, c *claim) []rules.ID {
 	return []rules.ID{rules.Mod51SingleProcedure}
 }
 
-// plantMod50Units: 50 with 2 units; units above max_units is LINE-UNITS
-// as well, so both fire.
+// plantMod50Units: 50 with units other than 1; LINE-UNITS does not fire for
+// the same units.
 func plantMod50Units(g *generator, c *claim) []rules.ID {
 	t := isolate(c, g.pickTarget(c), false)
 	s := g.simpleSide(c, t)
@@ -401,8 +468,8 @@ func plantMod50Units(g *generator, c *claim) []rules.ID {
 	if len(l.pointers) > 4 {
 		l.pointers = l.pointers[:4]
 	}
-	l.units = pick(g.rng, []string{"2", "2", "3"})
-	return []rules.ID{rules.LineUnits, rules.Mod50Units}
+	l.units = pick(g.rng, []string{"2", "2", "3", "0.5"})
+	return []rules.ID{rules.Mod50Units}
 }
 
 func plantModAnesthesia(g *generator, c *claim) []rules.ID {
@@ -423,11 +490,18 @@ func (g *generator) addRelated(c *claim, code string, d int32, mods ...string) {
 	l.mods = append(l.mods[:0], mods...)
 }
 
+// plantBundleIncluded: an included code on 0620T's day and limb (the other
+// limb would be BUNDLE-OVERRIDE: see the other-limb look-alike).
 func plantBundleIncluded(g *generator, c *claim) []rules.ID {
 	t := g.pickTarget(c)
 	var mods []string
 	if g.rng.IntN(3) == 0 {
-		mods = []string{pick(g.rng, []string{"RT", "LT", "26"})}
+		side := []string{"RT", "LT", "26"}
+		switch s := c.lines[t].side(); s {
+		case 'R', 'L':
+			side = []string{sideModifier(s), "26"}
+		}
+		mods = []string{pick(g.rng, side)}
 	}
 	g.addRelated(c, pick(g.rng, includedCodes), c.lines[t].date, mods...)
 	return []rules.ID{rules.BundleIncluded}
@@ -445,12 +519,13 @@ func plantBundleReview(g *generator, c *claim) []rules.ID {
 	return []rules.ID{rules.BundleReview}
 }
 
-// plantNotValidSameDay: 37224 (deleted 2026-01-01) on the day of 0620T: it
-// is a review code too, so BUNDLE-REVIEW fires with CODE-NOT-VALID-ON-DOS.
+// plantNotValidSameDay: 37224 or 37228-37235 (deleted 2026-01-01) on the
+// day of 0620T: they are review codes, but a code that does not exist on
+// its date is not reviewed, only CODE-NOT-VALID-ON-DOS.
 func plantNotValidSameDay(g *generator, c *claim) []rules.ID {
 	t := g.pickTarget(c)
-	g.addRelated(c, "37224", c.lines[t].date)
-	return []rules.ID{rules.BundleReview, rules.CodeNotValidOnDOS}
+	g.addRelated(c, pick(g.rng, []string{"37224", "37228", "37229", "37230", "37231", "37232", "37233", "37234", "37235"}), c.lines[t].date)
+	return []rules.ID{rules.CodeNotValidOnDOS}
 }
 
 // plantNotValidOtherDay: a code outside its valid dates on a day without
@@ -579,6 +654,42 @@ func plantChargeMismatch(g *generator, c *claim) []rules.ID {
 	}
 	c.totalDelta = delta
 	return []rules.ID{rules.ClaimChargeMismatch}
+}
+
+// plantFrequencyInvalid: CLM05-3 not 1, 7 or 8 (or empty).
+func plantFrequencyInvalid(g *generator, c *claim) []rules.ID {
+	if g.rng.IntN(4) == 0 {
+		c.noFreq = true
+	} else {
+		c.freq = pick(g.rng, []string{"2", "3", "5", "6", "0"})
+	}
+	return []rules.ID{rules.ClaimFrequencyInvalid}
+}
+
+// plantOriginalRefMissing: a replacement or void without REF*F8. A void
+// gets the claim-level rules only, so its clean lines stay clean.
+func plantOriginalRefMissing(g *generator, c *claim) []rules.ID {
+	c.freq = pick(g.rng, []string{"7", "8"})
+	return []rules.ID{rules.ClaimOriginalRefMissing}
+}
+
+// plantNPIInvalid: the claim's rendering NPI (2310B), or a line's (2420A),
+// fails its check digit or is not 10 digits.
+func plantNPIInvalid(g *generator, c *claim) []rules.ID {
+	bad := g.npi()
+	if g.rng.IntN(4) == 0 {
+		bad = bad[:9] // 9 digits
+	} else {
+		bad = bad[:9] + string(rune('0'+(bad[9]-'0'+1+byte(g.rng.IntN(9)))%10)) // another check digit
+	}
+	if c.renderNPI != "" {
+		c.renderNPI = bad
+		return []rules.ID{rules.NPIInvalid}
+	}
+	l := &c.lines[g.pickTarget(c)]
+	l.lineNPI, l.lineTax = bad, pick(g.rng, listedTaxonomies)
+	l.lineFirst, l.lineLast = pick(g.rng, firstNames), pick(g.rng, lastNames)
+	return []rules.ID{rules.NPIInvalid}
 }
 
 func plantStraySV1(g *generator, c *claim) []rules.ID {

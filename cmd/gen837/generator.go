@@ -67,19 +67,26 @@ func validDelimiters(d x12io.Delimiters) error {
 	return nil
 }
 
-// Manifest is what a drop holds and which rules its planted defects must
-// fire. Claims maps every claim with a planted defect to the error- and
-// warning-level rules that must fire on it (sorted; a rule that must fire
-// twice on the claim is listed twice). A claim not in Claims must have no
-// error or warning finding.
+// Manifest is what a drop holds and which rules must fire on it. Claims
+// maps every claim on which a rule must fire to those rules, at every
+// severity (sorted; a rule that must fire twice on the claim is listed
+// twice): the claims with a planted defect, and the others the rules have
+// something to say about (an info-level LINE-TAXONOMY-MISSING on a claim
+// with no taxonomy, the BUNDLE-OVERRIDE of an other-limb look-alike). A
+// claim not in Claims must have no finding at all.
 type Manifest struct {
 	Seed           uint64              `json:"seed"`
 	Claims         map[string][]string `json:"claims"`
 	RulesPlanted   map[string]int      `json:"rules_planted"`
 	Defects        map[string]string   `json:"defects"` // claim ID -> the defect planted
 	DefectsPlanted map[string]int      `json:"defects_planted"`
-	Files          []FileSummary       `json:"files"`
-	Totals         Totals              `json:"totals"`
+	// LookAlikes counts the legitimate claims written to look like a
+	// defect (co-surgeons, an assistant, a replacement, a void, an
+	// other-limb line, an unsided code), by kind: none may be a duplicate
+	// or held.
+	LookAlikes map[string]int `json:"look_alikes"`
+	Files      []FileSummary  `json:"files"`
+	Totals     Totals         `json:"totals"`
 }
 
 // FileSummary is one file of the drop.
@@ -101,19 +108,26 @@ type Totals struct {
 	PlantedClaims int64 `json:"planted_claims"`
 }
 
+// record lists the rules that must fire on a claim, and its planted defect
+// ("" for none).
 func (m *Manifest) record(claimID, defect string, ids []rules.ID) {
+	if len(ids) == 0 && defect == "" {
+		return
+	}
 	sorted := make([]string, len(ids))
 	for i, id := range ids {
 		sorted[i] = id.String()
 	}
 	sort.Strings(sorted)
 	m.Claims[claimID] = sorted
-	m.Defects[claimID] = defect
-	m.DefectsPlanted[defect]++
 	for _, r := range sorted {
 		m.RulesPlanted[r]++
 	}
-	m.Totals.PlantedClaims++
+	if defect != "" {
+		m.Defects[claimID] = defect
+		m.DefectsPlanted[defect]++
+		m.Totals.PlantedClaims++
+	}
 }
 
 // countingWriter counts the X12 bytes written to a file.
@@ -186,6 +200,7 @@ type generator struct {
 	providers []provider
 	kinds     []defectKind // defect kinds in planting order
 	plantSeq  int
+	lookSeq   int       // look-alikes written
 	pending   []partner // partners for the next file
 
 	file       int
@@ -221,6 +236,7 @@ func Generate(cfg Config, open func(i int) (io.WriteCloser, error)) (*Manifest, 
 			RulesPlanted:   map[string]int{},
 			Defects:        map[string]string{},
 			DefectsPlanted: map[string]int{},
+			LookAlikes:     map[string]int{},
 		},
 	}
 	g.date = time.Date(2026, 11, 2, 3, 15, 0, 0, time.UTC).AddDate(0, 0, int(cfg.Seed%20))
@@ -375,56 +391,163 @@ func (g *generator) billingLoop(lastFile bool) {
 }
 
 // emitTarget makes a target claim, plants a defect in it when its turn
-// comes, and writes it (and the partner claim of a cross-claim defect).
+// comes, and writes it (and the partner claim of a cross-claim defect). A
+// claim without a defect may be made a look-alike instead.
 func (g *generator) emitTarget(pi int, sub *subscriber, lastFile bool) {
 	prov := &g.providers[pi]
 	c := g.targetClaim(prov)
 	if g.cfg.DefectRate <= 0 || g.rng.Float64() >= g.cfg.DefectRate {
-		g.writeClaim(c)
+		g.emitClean(pi, sub, c)
 		return
 	}
 	kind := g.kinds[g.plantSeq%len(g.kinds)]
 	g.plantSeq++
 	partnerHere := lastFile || g.rng.IntN(2) == 0
-	if kind.cross != "" && partnerHere && g.claimQuota > 0 && g.fileSum.Claims+2 > g.claimQuota {
+	if kind.cross != "" && partnerHere && !g.room(2) {
 		// no room for the partner claim in this file: --claims is exact
 		kind = g.kinds[g.plantSeq%len(g.kinds)]
 		g.plantSeq++
 		if kind.cross != "" {
-			g.writeClaim(c)
+			g.emitClean(pi, sub, c)
 			return
 		}
 	}
 	if kind.cross == "" {
-		rules := kind.apply(g, c)
+		ids := kind.apply(g, c)
 		g.writeClaim(c)
-		g.man.record(c.id, kind.name, rules)
+		g.man.record(c.id, kind.name, append(ids, infoRules(c, prov)...))
 		return
 	}
 	// Cross-claim: the original stays clean; the partner carries the finding.
-	t := c.targets()[0]
-	l := &c.lines[t]
-	p := partner{kind: kind.cross, prov: pi, sub: *sub, date: l.date, side: sideModifier(l.side())}
-	for _, ptr := range l.pointers {
-		if n, err := strconv.Atoi(ptr); err == nil && n >= 1 && n <= len(c.dx) && isSupporting(c.dx[n-1].code) {
-			p.sideDx = append(p.sideDx, c.dx[n-1].code)
-		}
-	}
+	p := g.partnerOf(kind.cross, pi, sub, c)
 	g.writeClaim(c)
+	g.man.record(c.id, "", infoRules(c, prov))
 	if !partnerHere {
 		g.pending = append(g.pending, p)
 		return
 	}
 	pc := g.partnerClaim(&p)
 	g.writeClaim(pc)
-	g.man.record(pc.id, kind.name, partnerRules(p.kind))
+	g.man.record(pc.id, kind.name, append(partnerRules(p.kind), infoRules(pc, prov)...))
+}
+
+// room reports whether n more claims fit in this file (--claims is exact).
+func (g *generator) room(n int64) bool {
+	return g.claimQuota == 0 || g.fileSum.Claims+n <= g.claimQuota
+}
+
+// partnerOf describes the partner claim of kind for target claim c: the
+// same patient, provider, date and leg as its first target line.
+func (g *generator) partnerOf(kind string, pi int, sub *subscriber, c *claim) partner {
+	t := c.targets()[0]
+	l := &c.lines[t]
+	p := partner{kind: kind, prov: pi, sub: *sub, date: l.date, side: sideModifier(l.side())}
+	for _, ptr := range l.pointers {
+		if n, err := strconv.Atoi(ptr); err == nil && n >= 1 && n <= len(c.dx) && isSupporting(c.dx[n-1].code) {
+			p.sideDx = append(p.sideDx, c.dx[n-1].code)
+		}
+	}
+	return p
+}
+
+// lookAlikeEvery: one clean target claim in lookAlikeEvery is made a
+// look-alike (when the file has room for its partner).
+const lookAlikeEvery = 12
+
+// Look-alikes: legitimate claims that resemble a defect and must not be
+// reported as one.
+const (
+	lookCoSurgeons  = "co-surgeons"  // 62 on both surgeons' claims, each their own NPI
+	lookAssistant   = "assistant"    // an assistant at surgery's claim (80, 81, 82, AS)
+	lookReplacement = "replacement"  // CLM05-3 = 7 with REF*F8: not a duplicate of its original
+	lookVoid        = "void"         // CLM05-3 = 8 with REF*F8: claim-level rules only
+	lookOtherLimb   = "other-limb"   // a related line on the other leg: BUNDLE-OVERRIDE, never BUNDLE-INCLUDED
+	lookUnsided     = "unsided-code" // a 6th character 8 (other extremity) on a sided line: no laterality finding
+)
+
+var lookAlikeKinds = []string{lookCoSurgeons, lookAssistant, lookReplacement, lookVoid, lookOtherLimb}
+
+// emitClean writes a target claim without a defect, now and then made a
+// look-alike with a partner claim after it.
+func (g *generator) emitClean(pi int, sub *subscriber, c *claim) {
+	prov := &g.providers[pi]
+	if g.rng.IntN(lookAlikeEvery) != 0 || !g.room(2) {
+		g.writeClaim(c)
+		g.man.record(c.id, "", infoRules(c, prov))
+		return
+	}
+	kind := lookAlikeKinds[g.lookSeq%len(lookAlikeKinds)]
+	g.lookSeq++
+	if kind == lookOtherLimb {
+		ids := g.otherLimbLine(c)
+		g.writeClaim(c)
+		g.man.record(c.id, "", append(ids, infoRules(c, prov)...))
+		if ids != nil {
+			g.man.LookAlikes[kind]++
+		}
+		return
+	}
+	t := c.targets()[0]
+	if kind == lookCoSurgeons {
+		// one surgeon's share: 62 beside the side, nothing else
+		l := &c.lines[t]
+		stripExtras(l)
+		l.mods = append(l.mods, "62")
+	}
+	g.writeClaim(c)
+	g.man.record(c.id, "", infoRules(c, prov))
+	var pc *claim
+	switch kind {
+	case lookReplacement, lookVoid:
+		pc = c.clone()
+		pc.id = g.claimID()
+		pc.origRef = "PCCN" + g.digits(11)
+		pc.freq = "7"
+		if kind == lookVoid {
+			pc.freq = "8"
+			// a void's lines are the voided claim's business: broken ones
+			// draw no finding
+			pc.lines[t].pointers = nil
+			pc.lines[t].mods = nil
+		}
+	default:
+		p := g.partnerOf(kind, pi, sub, c)
+		pc = g.partnerClaim(&p)
+	}
+	g.writeClaim(pc)
+	g.man.record(pc.id, "", infoRules(pc, prov))
+	g.man.LookAlikes[kind]++
+}
+
+// otherLimbLine adds a line with an included code of the pack on the other
+// leg from target line t's, on t's date, when every target line of that
+// date is on t's leg, and returns the rules that fire: BUNDLE-OVERRIDE
+// (CMS counts anatomic modifiers among those that bypass a PTP edit). nil
+// when the claim does not lend itself to it.
+func (g *generator) otherLimbLine(c *claim) []rules.ID {
+	t := c.targets()[0]
+	s := c.lines[t].side()
+	if s != 'R' && s != 'L' || len(c.lines) >= 6 {
+		return nil
+	}
+	for i := range c.lines {
+		l := &c.lines[i]
+		if i != t && l.date == c.lines[t].date && (l.isTarget() && l.side() != s || isRelated(l.proc)) {
+			return nil
+		}
+	}
+	g.addRelated(c, pick(g.rng, []string{"75710", "75820"}), c.lines[t].date, sideModifier('R'+'L'-s))
+	return []rules.ID{rules.BundleOverride}
 }
 
 func partnerRules(kind string) []rules.ID {
-	if kind == crossBundle {
+	switch kind {
+	case crossBundle:
 		return []rules.ID{rules.BundleCrossClaim}
+	case crossDuplicate:
+		return []rules.ID{rules.LineDuplicate}
 	}
-	return []rules.ID{rules.LineDuplicate}
+	return nil
 }
 
 // writePartnerFile writes a partner claim at the start of a file, under its
@@ -439,7 +562,7 @@ func (g *generator) writePartnerFile(p partner) {
 	g.writeSubscriber(billHL, &p.sub)
 	pc := g.partnerClaim(&p)
 	g.writeClaim(pc)
-	g.man.record(pc.id, p.kind+"-next-file", partnerRules(p.kind))
+	g.man.record(pc.id, p.kind+"-next-file", append(partnerRules(p.kind), infoRules(pc, prov)...))
 }
 
 func sideModifier(s byte) string {
@@ -518,7 +641,7 @@ func (g *generator) makeProviders() {
 			case 0:
 				p.tax, p.taxOK = "", true
 			case 1:
-				p.tax, p.taxOK = "193200000X", false
+				p.tax, p.taxOK = groupTaxonomy, false
 			default:
 				p.tax, p.taxOK = pick(g.rng, listedTaxonomies), true
 			}

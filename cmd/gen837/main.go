@@ -3,8 +3,9 @@
 // subscribers with and without 2000C patients, payers of every payer group,
 // claims of one to six lines, 0620T on a chosen share of claims, and, on a
 // chosen share of those, exactly one planted defect that a rule of
-// scrubber/RULES.md must catch. A JSON manifest lists, for every claim with a planted
-// defect, the error- and warning-level rules that must fire on it.
+// scrubber/RULES.md must catch, and legitimate look-alikes that no rule may
+// report. A JSON manifest lists every claim on which a rule must fire, with
+// those rules at every severity.
 //
 //	gen837 --size 1GB --files 4 --out /tmp/drop
 //	gen837 --claims 5000 --defect-rate 0.5 --out drop --manifest drop/manifest.json

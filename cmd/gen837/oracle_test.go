@@ -38,9 +38,9 @@ func generateInMemory(t testing.TB, cfg Config) ([]*bytes.Buffer, *Manifest) {
 	return bufs, m
 }
 
-// scrubDrop scrubs the files with the default pack and returns the error-
-// and warning-level rule IDs per claim ID (sorted, repeats kept), and the
-// results.
+// scrubDrop scrubs the files with the default pack and returns the rule
+// IDs of every finding (all severities) per claim ID (sorted, repeats
+// kept), and the results.
 func scrubDrop(t testing.TB, bufs []*bytes.Buffer) (map[string][]string, []*scrubber.FileResult) {
 	return scrubDropOverlap(t, bufs, false)
 }
@@ -64,9 +64,6 @@ func scrubDropOverlap(t testing.TB, bufs []*bytes.Buffer, overlap bool) (map[str
 	got := map[string][]string{}
 	for _, res := range results {
 		for _, f := range res.Findings {
-			if f.Severity < finding.Warning {
-				continue
-			}
 			key := f.ClaimID
 			if key == "" {
 				key = "(file " + f.File + ")"
@@ -81,7 +78,7 @@ func scrubDropOverlap(t testing.TB, bufs []*bytes.Buffer, overlap bool) (map[str
 }
 
 // TestOracle generates a drop with planted defects in three files, scrubs
-// it, and requires the error and warning findings per claim to be exactly
+// it, and requires the findings per claim, at every severity, to be exactly
 // the manifest: no planted defect missed, nothing on any other claim.
 func TestOracle(t *testing.T) {
 	for _, tc := range []struct {
@@ -119,18 +116,36 @@ func TestOracle(t *testing.T) {
 				}
 			}
 
-			// every rule of the catalogue that can fire on a claim at
-			// warning or above was planted (but those that need a claim
-			// history: cmd/scrub837's history tests plant those)
+			// every rule of the catalogue that can fire on a claim, at any
+			// severity, was planted or expected; MOD-NO-GUIDANCE fires only
+			// with a pack that leaves a listed modifier undescribed (the
+			// default describes them all); those that need a claim history
+			// are cmd/scrub837's history tests'.
 			for _, r := range rules.All() {
 				// The data-file rules need a data folder: TestOracleData.
-				if r.OnClaim && !r.History && r.Severity >= finding.Warning && r.Data == "" && m.RulesPlanted[r.ID.String()] == 0 {
-					t.Errorf("rule %s was never planted", r.ID)
+				if r.OnClaim && !r.History && r.ID != rules.ModNoGuidance && r.Data == "" && m.RulesPlanted[r.ID.String()] == 0 {
+					t.Errorf("rule %s (%s) was never planted", r.ID, r.Severity)
+				}
+			}
+			for _, sev := range []finding.Severity{finding.Error, finding.Warning, finding.Info} {
+				n := 0
+				for id, k := range m.RulesPlanted {
+					if r, _ := rules.Lookup(id); r.Rule().Severity == sev {
+						n += k
+					}
+				}
+				if n == 0 {
+					t.Errorf("no %s-level finding expected: the oracle does not cover that severity", sev)
 				}
 			}
 			for _, k := range allDefects() {
 				if m.DefectsPlanted[k.name] == 0 {
 					t.Errorf("defect %s was never planted", k.name)
+				}
+			}
+			for _, k := range append(lookAlikeKinds, lookUnsided) {
+				if m.LookAlikes[k] == 0 {
+					t.Errorf("look-alike %s was never written", k)
 				}
 			}
 			// the scrubber saw every claim the generator wrote
@@ -146,8 +161,8 @@ func TestOracle(t *testing.T) {
 				t.Errorf("scrubber read %d claims (%d target), generator wrote %d (%d target)",
 					claims, targets, m.Totals.Claims, m.Totals.TargetClaims)
 			}
-			t.Logf("%d claims, %d target, %d with a planted defect, %d rules planted, %d bytes",
-				m.Totals.Claims, m.Totals.TargetClaims, m.Totals.PlantedClaims, len(m.RulesPlanted), m.Totals.Bytes)
+			t.Logf("%d claims, %d target, %d with a planted defect, %d rules planted, look-alikes %v, %d bytes",
+				m.Totals.Claims, m.Totals.TargetClaims, m.Totals.PlantedClaims, len(m.RulesPlanted), m.LookAlikes, m.Totals.Bytes)
 		})
 	}
 }
@@ -240,13 +255,22 @@ func TestSize(t *testing.T) {
 	}
 }
 
-// TestCleanDrop: with no defects planted, no claim has an error or warning.
+// TestCleanDrop: with no defects planted, no claim has an error, and only
+// the look-alikes' expected warnings (other-limb BUNDLE-OVERRIDE) and the
+// info of claims without a taxonomy fire.
 func TestCleanDrop(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Claims, cfg.Files, cfg.TargetShare, cfg.Seed = 6000, 2, 0.5, 99
 	bufs, m := generateInMemory(t, cfg)
-	if len(m.Claims) != 0 {
-		t.Fatalf("manifest lists %d claims with no defect rate", len(m.Claims))
+	if len(m.Defects) != 0 || m.Totals.PlantedClaims != 0 {
+		t.Fatalf("manifest lists %d defects with no defect rate", len(m.Defects))
+	}
+	for id, ids := range m.Claims {
+		for _, r := range ids {
+			if r != rules.BundleOverride.String() && r != rules.LineTaxonomyMissing.String() {
+				t.Errorf("clean claim %s expects %s", id, r)
+			}
+		}
 	}
 	got, _ := scrubDrop(t, bufs)
 	compareToManifest(t, m, got)

@@ -128,9 +128,24 @@ func (g *generator) writeSubscriber(parent string, s *subscriber) {
 func (g *generator) writeClaim(c *claim) {
 	w := g.w
 	g.sc.reset()
-	w.Segment("CLM", c.id, g.sc.cents(c.total()), "", "", g.comp(c.pos, "B", "1"), "Y", "A", "Y", "Y")
+	freq := c.freq
+	switch {
+	case c.noFreq:
+		freq = ""
+	case freq == "":
+		freq = "1"
+	}
+	clm05 := g.comp(c.pos, "B", freq)
+	if c.noFreq {
+		clm05 = g.comp(c.pos, "B") // CLM05-3 left out
+	}
+	w.Segment("CLM", c.id, g.sc.cents(c.total()), "", "", clm05, "Y", "A", "Y", "Y")
 	if c.priorAuth != "" {
 		w.Segment("REF", "G1", c.priorAuth)
+	}
+	if c.origRef != "" {
+		// the payer's claim control number of the claim replaced or voided
+		w.Segment("REF", "F8", c.origRef)
 	}
 	if c.trace != 0 {
 		// the clearinghouse's claim identifier (2300 REF*D9)

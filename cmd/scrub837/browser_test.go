@@ -89,7 +89,7 @@ func TestBrowserClaimsViewOfARun(t *testing.T) {
 
 	// Two samples are broken on purpose, two are not 837P.
 	alert := evalJS[string](t, ctx, `document.getElementById("files-alert").textContent`)
-	if want := "2 of 10 files failed: claims in them after the fault are not in this worklist. 2 files were skipped (no 837P in them). See which and why."; alert != want {
+	if want := "2 of 11 files failed: claims in them after the fault are not in this worklist. 2 files were skipped (no 837P in them). See which and why."; alert != want {
 		t.Errorf("files alert %q, want %q", alert, want)
 	}
 	for _, s := range []string{"held", "review", "ready", "void"} {

@@ -167,7 +167,7 @@ func TestE2EDataCommand(t *testing.T) {
 		"Data folder " + dataFixture() + ": 12 files read, 2 files not read.",
 		"KIND", "NCCI PTP       v320r0        1     2026-01-01 to 2026-03-31",
 		"NCCI MUE       Eff 20260101        2026-01-01 to 2026-03-31  12    1     medicare-ncci-2026-q1-practitioner-services-mue-table.zip[MCR_MUE_PractitionerServices_Eff_01-01-2026.csv]",
-		"ICD-10-CM      FY2026              2025-10-01 to 2026-09-30  34    34",
+		"ICD-10-CM      FY2026              2025-10-01 to 2026-09-30  54    54",
 		"NUCC taxonomy  26.0", "Not read:\n  README.md: not a file scrub837 reads",
 	} {
 		if !strings.Contains(r.stdout, want) {

@@ -225,7 +225,7 @@ func tiny837(mods string) []byte {
 		"HL*2*1*22*0", "SBR*P*18*******MB",
 		"NM1*IL*1*ZZTINY*TIM****MI*SYNE2E00001", "DMG*D8*19391231*M",
 		"NM1*PR*2*NOVITAS SOLUTIONS MEDICARE*****PI*12302",
-		"CLM*E2E-1*12500***22:B:1*Y*A*Y*Y", "HI*ABK:I70244",
+		"CLM*E2E-1*12500***22:B:1*Y*A*Y*Y", "HI*ABK:I70244*ABF:L97422",
 		"LX*1", sv1, "DTP*472*D8*20260112",
 	}
 	tx = append(tx, fmt.Sprintf("SE*%d*0001", len(tx)+1))

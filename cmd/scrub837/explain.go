@@ -7,62 +7,15 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
-	"github.com/spf13/pflag"
 
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
-// packSectionsOf names, for each rule, the sections of the rule pack its
-// check compares against (scrubber/RULES.md says which lists each rule
-// reads). A rule not here reads no list. Sections a pack does not have
-// are left out when explained. TestExplainKnowsEveryRule keeps the table
-// in step with the catalogue.
-var packSectionsOf = map[string][]string{
-	"DX-NOT-SUPPORTING":         {"diagnoses", "weak_diagnoses"},
-	"DX-WEAK-SUPPORT":           {"weak_diagnoses", "diagnoses"},
-	"DX-PRIMARY-NOT-SUPPORTING": {"diagnoses"},
-	"DX-CODE-INCOMPLETE":        {"min_length", "next_characters"},
-	"DX-ULCER-SEVERITY-MISSING": {"ulcer_severity"},
-	"DX-EXCLUDES1":              {"excludes1"},
-	"DX-LATERALITY-CONFLICT":    {"laterality"},
-	"DX-LATERALITY-UNSPECIFIED": {"laterality", "diagnoses"},
-	"MOD-UNLISTED":              {"modifiers", "payer_modifiers", "other_modifiers"},
-	"MOD-NO-GUIDANCE":           {"modifiers"},
-	"MOD-CONFLICT":              {"modifier_conflicts"},
-	"MOD-51-SINGLE-PROCEDURE":   {"related"},
-	"MOD-ANESTHESIA":            {"anesthesia_modifiers"},
-	"BUNDLE-INCLUDED":           {"related", "includes", "override_modifiers"},
-	"BUNDLE-OVERRIDE":           {"related", "override_modifiers"},
-	"BUNDLE-REVIEW":             {"related"},
-	"BUNDLE-CROSS-CLAIM":        {"related"},
-	"CODE-NOT-VALID-ON-DOS":     {"validity", "related"},
-	"LINE-UNITS":                {"max_units"},
-	"LINE-POS-ATYPICAL":         {"places_of_service"},
-	"LINE-TAXONOMY-ATYPICAL":    {"taxonomies", "group_taxonomies"},
-}
-
-// rulesWithoutSections are the rules of the catalogue that read no list of
-// the pack (the table above must name every other rule).
-var rulesWithoutSections = []string{
-	"DX-POINTER-MISSING", "DX-POINTER-INVALID", "DX-POINTER-DANGLING", "DX-POINTER-DUPLICATE", "DX-CODE-INVALID",
-	"MOD-LATERALITY-MISSING", "MOD-LATERALITY-CONFLICT", "MOD-DUPLICATE", "MOD-50-UNITS",
-	"LINE-DUPLICATE", "LINE-DOS-MISSING", "LINE-DOS-INVALID", "LINE-CHARGE-INVALID",
-	"LINE-TAXONOMY-MISSING", // the group taxonomies it skips are in the check, not the pack
-	"CLAIM-CHARGE-MISMATCH", "CLAIM-FREQUENCY-INVALID", "CLAIM-ORIGINAL-REF-MISSING", "NPI-INVALID",
-	"X12-ENVELOPE", "X12-SYNTAX", "X12-NOT-837P", "X12-VERSION", "FILE-UNREADABLE", "FILE-CROSS-CLAIM-SKIPPED",
-	"HIST-DUPLICATE", // its "list" is the claim history
-}
-
 // explainCommand prints what a rule checks, its severity and source in the
 // effective pack, and the pack entries it compares against.
 func (e *env) explainCommand(args []string) int {
-	fs := pflag.NewFlagSet("scrub837 explain", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.SortFlags = false
-	seedOnly := fs.Bool("seed-only", false, "explain the rule as --seed-only applies it")
-	rulesFile := fs.String("rules", "", "a rule pack YAML `FILE` replacing the embedded one (default: the embedded pack)")
-	help := fs.BoolP("help", "h", false, "show this help")
+	fs, seedOnly, rulesFile, help := packFlagSet("scrub837 explain", "explain the rule as --seed-only applies it")
 	if err := fs.Parse(args); err != nil {
 		return e.usageError(err)
 	}
@@ -135,7 +88,7 @@ func explainRule(id rules.ID, p *pack.Pack) (string, error) {
 		}
 		fmt.Fprintf(&b, ". Source: %s (%s). Pack: %s.\n", entry.Source, sourceMeaning(string(entry.Source)), packName)
 	}
-	sections, err := packSections(p, packSectionsOf[id.String()])
+	sections, err := packSections(p, r.PackLists)
 	if err != nil {
 		return "", err
 	}

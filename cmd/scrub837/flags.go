@@ -150,7 +150,7 @@ func flagUsages(fs *pflag.FlagSet) string {
 			left += " " + name
 		}
 		right := usage
-		if f.Value.Type() != "bool" && f.DefValue != "" && f.Name != "workers" {
+		if f.Value.Type() != "bool" && f.DefValue != "" && f.DefValue != "[]" && f.Name != "workers" {
 			right += fmt.Sprintf(" (default %s)", f.DefValue)
 		}
 		if f.Name == "workers" {

@@ -140,4 +140,7 @@ func TestParseScrubArgsHelp(t *testing.T) {
 			t.Errorf("help lacks %q:\n%s", want, out.String())
 		}
 	}
+	if strings.Contains(out.String(), "(default [])") {
+		t.Errorf("help shows an empty list as a default:\n%s", out.String())
+	}
 }

@@ -122,12 +122,7 @@ func (e *env) usageError(err error) int {
 
 // rulesCommand prints the effective rule pack.
 func (e *env) rulesCommand(args []string) int {
-	fs := pflag.NewFlagSet("scrub837 rules", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.SortFlags = false
-	seedOnly := fs.Bool("seed-only", false, "drop every pack entry whose source is codeset")
-	rulesFile := fs.String("rules", "", "a rule pack YAML `FILE` replacing the embedded one (default: the embedded pack)")
-	help := fs.BoolP("help", "h", false, "show this help")
+	fs, seedOnly, rulesFile, help := packFlagSet("scrub837 rules", "drop every pack entry whose source is codeset")
 	if err := fs.Parse(args); err != nil {
 		return e.usageError(err)
 	}
@@ -152,6 +147,18 @@ func (e *env) rulesCommand(args []string) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// packFlagSet is the flag set of a subcommand that reads the rule pack:
+// --seed-only, --rules FILE and --help.
+func packFlagSet(name, seedOnlyUsage string) (fs *pflag.FlagSet, seedOnly *bool, rulesFile *string, help *bool) {
+	fs = pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are printed by the caller, once
+	fs.SortFlags = false
+	seedOnly = fs.Bool("seed-only", false, seedOnlyUsage)
+	rulesFile = fs.String("rules", "", "a rule pack YAML `FILE` replacing the embedded one (default: the embedded pack)")
+	help = fs.BoolP("help", "h", false, "show this help")
+	return fs, seedOnly, rulesFile, help
 }
 
 // versionCommand prints the version, the Go release and, when the binary

@@ -66,6 +66,21 @@ type Claim struct {
 	Lines []Line
 	// TargetLines is how many lines bill Options.Procedure (SV101 HC:code).
 	TargetLines int
+
+	// NPIs are the claim's provider NPIs (NM109 of an NM1 whose NM108 is
+	// XX) in file order: 2010AA billing, 2310A referring or primary care,
+	// 2310B rendering, 2310C service facility, then each line's 2420A
+	// rendering. NPI-INVALID checks them.
+	NPIs []ProviderNPI
+}
+
+// ProviderNPI is one NPI of a claim's providers.
+type ProviderNPI struct {
+	Loop   string // 2010AA, 2310A, 2310B, 2310C or 2420A
+	Entity string // NM101: 85 billing, DN referring, P3 primary care, 82 rendering, 77 service facility
+	NPI    string // NM109 as written
+	Pos    Pos    // the NM1 segment
+	Line   int    // 2420A: the index of its line in Claim.Lines; -1 for the claim's own loops
 }
 
 // Diagnosis is one HI code. Pointer is its 1-based position among the

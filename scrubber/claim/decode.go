@@ -36,6 +36,7 @@ type decoder struct {
 	modSpans    []span
 	ptrSpans    []span
 	diagScratch []Diagnosis
+	npiScratch  []ProviderNPI
 	parts       [][]byte
 	mseg        x12io.Segment
 	hdrScratch  []byte
@@ -134,6 +135,16 @@ func (d *decoder) decode(raw *rawClaim) *Claim {
 	mods := d.modSpans[:0]
 	ptrs := d.ptrSpans[:0]
 	diags := d.diagScratch[:0]
+	npis := d.npiScratch[:0]
+	if c.BillingNPI != "" {
+		npis = append(npis, ProviderNPI{Loop: "2010AA", Entity: "85", NPI: c.BillingNPI, Pos: c.BillingNPIPos, Line: -1})
+	}
+	// npi adds the NPI of an NM1 whose NM108 is XX.
+	npi := func(loop, entity string, line int) {
+		if string(seg.Element(8)) == "XX" {
+			npis = append(npis, ProviderNPI{Loop: loop, Entity: entity, NPI: m.of(seg.Element(9)), Pos: Pos{Segment: seg.Number, Offset: seg.Offset}, Line: line})
+		}
+	}
 	var line *Line
 	for i := range raw.segs {
 		ref := &raw.segs[i]
@@ -167,7 +178,12 @@ func (d *decoder) decode(raw *rawClaim) *Claim {
 		case segNM182:
 			if c.RenderingNPIPos.IsZero() {
 				c.RenderingNPI, c.RenderingNPIPos = m.of(seg.Element(9)), ref.pos
+				npi("2310B", "82", -1)
 			}
+		case segNM1Referring:
+			npi("2310A", m.of(seg.Element(1)), -1)
+		case segNM1Facility:
+			npi("2310C", "77", -1)
 		case segPRVPE:
 			if c.RenderingTaxonomyPos.IsZero() {
 				c.RenderingTaxonomy, c.RenderingTaxonomyPos = m.of(seg.Element(3)), ref.pos
@@ -221,6 +237,7 @@ func (d *decoder) decode(raw *rawClaim) *Claim {
 		case segLineNM182:
 			if line != nil && line.RenderingNPIPos.IsZero() {
 				line.RenderingNPI, line.RenderingNPIPos = m.of(seg.Element(9)), ref.pos
+				npi("2420A", "82", len(c.Lines)-1)
 			}
 		case segLinePRVPE:
 			if line != nil && line.RenderingTaxonomyPos.IsZero() {
@@ -230,6 +247,9 @@ func (d *decoder) decode(raw *rawClaim) *Claim {
 	}
 	if len(diags) > 0 {
 		c.Diagnoses = diags
+	}
+	if len(npis) > 0 {
+		c.NPIs = npis
 	}
 	// Full slice expressions: appending to one line's list cannot
 	// overwrite the next.
@@ -244,7 +264,7 @@ func (d *decoder) decode(raw *rawClaim) *Claim {
 	if lines > 0 {
 		d.lineScratch = c.Lines[:0] // keep what appending grew
 	}
-	d.strScratch, d.modSpans, d.ptrSpans, d.diagScratch = strs[:0], mods[:0], ptrs[:0], diags[:0]
+	d.strScratch, d.modSpans, d.ptrSpans, d.diagScratch, d.npiScratch = strs[:0], mods[:0], ptrs[:0], diags[:0], npis[:0]
 	return c
 }
 

@@ -198,47 +198,69 @@ func claimsReadIn(n int, scrubbed bool) string {
 // plainMessage trims a trailing period, so that a message can go on.
 func plainMessage(m string) string { return strings.TrimSuffix(m, ".") }
 
-func hlNoParentMessage(id []byte, level uint8) string {
+// hlName names an HL for messages: "HL 3" when its ID is a number, as
+// real files write them; otherwise the segment by its place, because the
+// bytes of a malformed segment are not quoted into reports.
+func hlName(id []byte, pos Pos) string {
+	if _, ok := numericID(id); ok {
+		return "HL " + string(id)
+	}
+	return fmt.Sprintf("the HL segment at byte %d (its ID is not a number)", pos.Offset)
+}
+
+// hlParentName names the HL an HL02 points to: "HL 2", or a description.
+func hlParentName(parent []byte) string {
+	if _, ok := numericID(parent); ok {
+		return "HL " + string(parent)
+	}
+	return "an HL whose ID is not a number"
+}
+
+func hlNoParentMessage(id []byte, pos Pos, level uint8) string {
 	want := "billing provider HL (20)"
 	if level == levelPatient {
 		want = "subscriber HL (22)"
 	}
-	return fmt.Sprintf("HL %s is %s but names no parent (HL02 is empty); it must name its %s", id, levelNames[level], want)
+	return fmt.Sprintf("%s is %s but names no parent (HL02 is empty); it must name its %s", hlName(id, pos), levelNames[level], want)
 }
 
-func hlMissingParentMessage(id, parent []byte) string {
-	return fmt.Sprintf("HL %s names parent HL %s, which has not been read in this transaction", id, parent)
+func hlMissingParentMessage(id []byte, pos Pos, parent []byte) string {
+	return fmt.Sprintf("%s names parent %s, which has not been read in this transaction", hlName(id, pos), hlParentName(parent))
 }
 
-func hlWrongParentMessage(id, parent []byte, level, got uint8) string {
+func hlWrongParentMessage(id []byte, pos Pos, parent []byte, level, got uint8) string {
 	want := levelNames[levelBilling]
 	if level == levelPatient {
 		want = levelNames[levelSubscriber]
 	}
-	return fmt.Sprintf("HL %s is %s, so its parent must be %s, but parent HL %s is %s", id, levelNames[level], want, parent, levelNames[got])
+	return fmt.Sprintf("%s is %s, so its parent must be %s, but parent %s is %s", hlName(id, pos), levelNames[level], want, hlParentName(parent), levelNames[got])
 }
 
-func hlNotOpenParentMessage(id, parent []byte, level uint8, open []byte) string {
+func hlNotOpenParentMessage(id []byte, pos Pos, parent []byte, level uint8, open []byte) string {
 	what := "billing provider"
 	if level == levelPatient {
 		what = "subscriber"
 	}
+	name, parentName := hlName(id, pos), hlParentName(parent)
 	if len(open) == 0 {
-		return fmt.Sprintf("HL %s names parent HL %s, but no %s loop is open here: child loops must follow their parent", id, parent, what)
+		return fmt.Sprintf("%s names parent %s, but no %s loop is open here: child loops must follow their parent", name, parentName, what)
 	}
-	return fmt.Sprintf("HL %s names parent HL %s, but the %s loop open here is HL %s: child loops must follow their parent (its claims are read with HL %s's context)", id, parent, what, open, open)
+	openName := hlParentName(open)
+	return fmt.Sprintf("%s names parent %s, but the %s loop open here is %s: child loops must follow their parent (its claims are read with %s's context)", name, parentName, what, openName, openName)
 }
 
-func clmOutsideMessage(level uint8, seg *x12io.Segment) string {
+// clmOutsideMessage describes the claim by its place, not its CLM01: the
+// finding's claim column names the claim.
+func clmOutsideMessage(level uint8, pos Pos) string {
 	where := "before any HL"
 	if level != levelNone {
 		where = "under " + levelNames[level]
 	}
-	return fmt.Sprintf("claim %q (CLM) is %s, not under a subscriber HL (22) or patient HL (23): it has no subscriber or payer", seg.Element(1), where)
+	return fmt.Sprintf("the CLM segment at byte %d is %s, not under a subscriber HL (22) or patient HL (23): its claim has no subscriber or payer", pos.Offset, where)
 }
 
-func lxOutsideMessage(seg *x12io.Segment) string {
-	return fmt.Sprintf("service line LX %q is not inside a claim (no CLM since the last HL)", seg.Element(1))
+func lxOutsideMessage(pos Pos) string {
+	return fmt.Sprintf("the service line (LX) at byte %d is not inside a claim (no CLM since the last HL)", pos.Offset)
 }
 
 func sv1WithoutLXMessage(inClaim bool) string {

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -117,6 +119,15 @@ func TestModelClaims(t *testing.T) {
 				DateQualifier: "RD8", ServiceDate: "20260115-20260116", DatePos: at(51)},
 		},
 		TargetLines: 2,
+		// NM108 XX: 2010AA, 2310A, 2310B, 2310C and 2420A (not the 2330D
+		// other payer's NM1*82 nor the 2420E ordering provider).
+		NPIs: []claim.ProviderNPI{
+			{Loop: "2010AA", Entity: "85", NPI: "1234567893", Pos: at(10), Line: -1},
+			{Loop: "2310A", Entity: "DN", NPI: "1111111112", Pos: at(28), Line: -1},
+			{Loop: "2310B", Entity: "82", NPI: "2222222224", Pos: at(29), Line: -1},
+			{Loop: "2310C", Entity: "77", NPI: "3333333336", Pos: at(31), Line: -1},
+			{Loop: "2420A", Entity: "82", NPI: "4444444442", Pos: at(46), Line: 1},
+		},
 	}
 	compareClaims(t, c1, want)
 
@@ -137,6 +148,7 @@ func TestModelClaims(t *testing.T) {
 				DateQualifier: "D8", ServiceDate: "20260201", DatePos: at(67)},
 		},
 		TargetLines: 1,
+		NPIs:        []claim.ProviderNPI{{Loop: "2010AA", Entity: "85", NPI: "1234567893", Pos: at(10), Line: -1}},
 	}
 	compareClaims(t, c2, want2)
 
@@ -436,5 +448,33 @@ func TestConcurrentClose(t *testing.T) {
 		}
 		r.Close()
 		r.Close()
+	}
+}
+
+// NPIs are read from NM1 segments whose NM108 is XX only, each 2310A
+// repetition (referring DN, primary care P3) on its own.
+func TestProviderNPIs(t *testing.T) {
+	text := string(readFixture(t, "claims.txt"))
+	for _, edit := range [][2]string{
+		{"NM1*DN*1*REFER*ROBERT****XX*1111111112~", "NM1*P3*1*CARE*PRIMA****XX*1111111113~\nNM1*DN*1*REFER*ROBERT****XX*1111111112~"},
+		{"NM1*77*2*HOSPITAL*****XX*3333333336~", "NM1*77*2*HOSPITAL*****24*333333333~"},
+		{"SE*80*0001~", "SE*81*0001~"},
+	} {
+		if !strings.Contains(text, edit[0]) {
+			t.Fatalf("fixture has no %q", edit[0])
+		}
+		text = strings.Replace(text, edit[0], edit[1], 1)
+	}
+	claims, problems, _ := read(t, "claims.txt", []byte(text))
+	if len(problems) != 0 || len(claims) != 3 {
+		t.Fatalf("%d claims, problems %+v", len(claims), problems)
+	}
+	var got []string
+	for _, n := range claims[0].NPIs {
+		got = append(got, fmt.Sprintf("%s %s %s %d", n.Loop, n.Entity, n.NPI, n.Line))
+	}
+	want := []string{"2010AA 85 1234567893 -1", "2310A P3 1111111113 -1", "2310A DN 1111111112 -1", "2310B 82 2222222224 -1", "2420A 82 4444444442 1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("NPIs %q, want %q", got, want)
 	}
 }

@@ -12,7 +12,8 @@ import (
 
 // The walker reads one file's segments and places them: it keeps the
 // header context of the open 2000A/2000B/2000C loops and copies the
-// segments of the open claim it may need (CLM, HI, REF*F8, 2310B NM1*82/PRV*PE, LX,
+// segments of the open claim it may need (CLM, HI, REF*F8, 2310A NM1*DN/P3,
+// 2310B NM1*82/PRV*PE, 2310C NM1*77, LX,
 // SV1, DTP*472, 2420A NM1*82/PRV*PE) into a reused arena, noting, by
 // comparing bytes, whether a line bills the procedure or a related code.
 // Only when the claim ends (next CLM, HL, the end of the transaction or of
@@ -21,16 +22,18 @@ import (
 
 // Kinds of the segments kept in the claim arena.
 const (
-	segCLM       uint8 = iota + 1
-	segHI              // 2300 HI
-	segNM182           // 2310B rendering provider NM1*82
-	segPRVPE           // 2310B PRV*PE
-	segLX              // 2400 LX
-	segSV1             // 2400 SV1
-	segDTP472          // 2400 DTP*472
-	segLineNM182       // 2420A NM1*82
-	segLinePRVPE       // 2420A PRV*PE
-	segREFF8           // 2300 REF*F8
+	segCLM          uint8 = iota + 1
+	segHI                 // 2300 HI
+	segNM182              // 2310B rendering provider NM1*82
+	segPRVPE              // 2310B PRV*PE
+	segLX                 // 2400 LX
+	segSV1                // 2400 SV1
+	segDTP472             // 2400 DTP*472
+	segLineNM182          // 2420A NM1*82
+	segLinePRVPE          // 2420A PRV*PE
+	segREFF8              // 2300 REF*F8
+	segNM1Referring       // 2310A referring (NM1*DN) or primary care (NM1*P3) provider
+	segNM1Facility        // 2310C service facility location NM1*77
 )
 
 // HL levels the walker knows (HL03); levelOther is any other code.
@@ -437,18 +440,18 @@ func (w *walker) checkHLParent(id, parent []byte, level uint8, pos Pos) {
 	}
 	if len(parent) == 0 {
 		if want != levelNone {
-			w.syntax(KindHLParent, pos, false, hlNoParentMessage(id, level))
+			w.syntax(KindHLParent, pos, false, hlNoParentMessage(id, pos, level))
 		}
 		return
 	}
 	got := w.hlLevel(parent)
 	switch {
 	case got == levelNone:
-		w.syntax(KindHLParent, pos, false, hlMissingParentMessage(id, parent))
+		w.syntax(KindHLParent, pos, false, hlMissingParentMessage(id, pos, parent))
 	case want != levelNone && got != want:
-		w.syntax(KindHLParent, pos, false, hlWrongParentMessage(id, parent, level, got))
+		w.syntax(KindHLParent, pos, false, hlWrongParentMessage(id, pos, parent, level, got))
 	case want != levelNone && !bytes.Equal(parent, open):
-		w.syntax(KindHLParent, pos, false, hlNotOpenParentMessage(id, parent, level, open))
+		w.syntax(KindHLParent, pos, false, hlNotOpenParentMessage(id, pos, parent, level, open))
 	}
 }
 
@@ -464,14 +467,15 @@ func (w *walker) clm(seg *x12io.Segment) {
 	w.targetLines, w.related = 0, false
 	w.store(segCLM, seg)
 	if w.level != levelSubscriber && w.level != levelPatient {
-		w.syntax(KindClaimOutsideHL, w.claimPos, true, clmOutsideMessage(w.level, seg))
+		w.syntax(KindClaimOutsideHL, w.claimPos, true, clmOutsideMessage(w.level, w.claimPos))
 	}
 }
 
 func (w *walker) lx(seg *x12io.Segment) {
 	w.counts.ServiceLines++
 	if !w.inClaim {
-		w.syntax(KindLineOutsideClaim, Pos{Segment: seg.Number, Offset: seg.Offset}, false, lxOutsideMessage(seg))
+		pos := Pos{Segment: seg.Number, Offset: seg.Offset}
+		w.syntax(KindLineOutsideClaim, pos, false, lxOutsideMessage(pos))
 		return
 	}
 	w.store(segLX, seg)
@@ -567,8 +571,19 @@ func (w *walker) nm1(seg *x12io.Segment) {
 		}
 		return
 	}
-	if w.otherPayer || !firstIs(d, 3, sep, "82") {
+	if w.otherPayer {
 		w.lastNM1 = nm1Other
+		return
+	}
+	if !firstIs(d, 3, sep, "82") {
+		w.lastNM1 = nm1Other
+		switch {
+		case w.sawLX:
+		case firstIs(d, 3, sep, "DN") || firstIs(d, 3, sep, "P3"):
+			w.store(segNM1Referring, seg)
+		case firstIs(d, 3, sep, "77"):
+			w.store(segNM1Facility, seg)
+		}
 		return
 	}
 	w.lastNM1 = nm1Rendering

@@ -30,17 +30,24 @@ const (
 	RelReview   Relationship = "review"   // may be separately reportable: BUNDLE-REVIEW
 )
 
-// Side is the laterality of a diagnosis: 0 when unknown or unsided, else
-// 'R', 'L' or 'B' (both).
+// Side is the laterality of a diagnosis: 0 when the pack gives none, else
+// 'R', 'L' or 'B' (both legs), or one of the two unsided values ICD-10-CM
+// codes in the 6th character of its side-coded subcategories: 'U'
+// (unspecified extremity, 9) and 'O' (other extremity, 8).
 type Side byte
 
 // Sides.
 const (
-	SideNone  Side = 0
-	SideRight Side = 'R'
-	SideLeft  Side = 'L'
-	SideBoth  Side = 'B'
+	SideNone        Side = 0
+	SideRight       Side = 'R'
+	SideLeft        Side = 'L'
+	SideBoth        Side = 'B'
+	SideUnspecified Side = 'U' // side-coded, but the side is not given
+	SideOther       Side = 'O' // side-coded: an extremity other than the legs
 )
+
+// Leg reports whether the side names a leg or both (R, L or B).
+func (s Side) Leg() bool { return s == SideRight || s == SideLeft || s == SideBoth }
 
 func (s Side) String() string {
 	if s == SideNone {
@@ -100,20 +107,49 @@ func descriptions(source Source, own, codesetDescription string) (seed, codeset 
 	return "", own
 }
 
-// sideEntry gives the side of every diagnosis starting with Code.
+// sideEntry gives the side of every diagnosis starting with Code (or with
+// one of Codes).
 type sideEntry struct {
-	Code   string `yaml:"code"`
-	Side   string `yaml:"side"` // R, L or B
-	Source Source `yaml:"source"`
+	Code   string   `yaml:"code,omitempty"`
+	Codes  []string `yaml:"codes,omitempty"`
+	Side   string   `yaml:"side"` // R, L, B, U or O
+	Source Source   `yaml:"source"`
 	side   Side
 }
 
 // minLengthEntry is the shortest billable length (without the point) of
-// the diagnoses starting with Code.
+// the diagnoses starting with Code (or with one of Codes).
 type minLengthEntry struct {
-	Code   string `yaml:"code"`
-	Length int    `yaml:"length"`
-	Source Source `yaml:"source"`
+	Code   string   `yaml:"code,omitempty"`
+	Codes  []string `yaml:"codes,omitempty"`
+	Length int      `yaml:"length"`
+	Source Source   `yaml:"source"`
+}
+
+// nextEntry says which characters may follow a category header (Code, or
+// each of Codes): DX-CODE-INCOMPLETE's suggestion quotes Next.
+type nextEntry struct {
+	Code   string   `yaml:"code,omitempty"`
+	Codes  []string `yaml:"codes,omitempty"`
+	Next   string   `yaml:"next"` // "1 thigh, 2 calf, ..."
+	Source Source   `yaml:"source"`
+}
+
+// ulcerEntry is ICD-10-CM's "use additional code to identify severity of
+// ulcer": a claim with a diagnosis starting with one of Ulceration needs one
+// starting with one of Severity (DX-ULCER-SEVERITY-MISSING).
+type ulcerEntry struct {
+	Ulceration []string `yaml:"ulceration"`
+	Severity   []string `yaml:"severity"`
+	Text       string   `yaml:"text,omitempty"`
+	Source     Source   `yaml:"source"`
+}
+
+// includesEntry says in words what the procedure's descriptor includes, for
+// BUNDLE-INCLUDED's message.
+type includesEntry struct {
+	Description string `yaml:"description"`
+	Source      Source `yaml:"source"`
 }
 
 // CodePair is two codes that may not be billed together: an Excludes1 pair
@@ -192,17 +228,24 @@ type packDoc struct {
 	Description         string            `yaml:"description,omitempty"`
 	Rules               []*ruleEntry      `yaml:"rules"`
 	Diagnoses           codeList          `yaml:"diagnoses,omitempty"`
+	WeakDiagnoses       codeList          `yaml:"weak_diagnoses,omitempty"`
 	Laterality          []*sideEntry      `yaml:"laterality,omitempty"`
 	MinLength           []*minLengthEntry `yaml:"min_length,omitempty"`
+	NextCharacters      []*nextEntry      `yaml:"next_characters,omitempty"`
+	UlcerSeverity       *ulcerEntry       `yaml:"ulcer_severity,omitempty"`
 	Excludes1           []*CodePair       `yaml:"excludes1,omitempty"`
 	Modifiers           codeList          `yaml:"modifiers,omitempty"`
+	PayerModifiers      codeList          `yaml:"payer_modifiers,omitempty"`
+	OtherModifiers      codeList          `yaml:"other_modifiers,omitempty"`
 	ModifierConflicts   []*CodePair       `yaml:"modifier_conflicts,omitempty"`
 	OverrideModifiers   codeList          `yaml:"override_modifiers,omitempty"`
 	AnesthesiaModifiers codeList          `yaml:"anesthesia_modifiers,omitempty"`
+	Includes            []*includesEntry  `yaml:"includes,omitempty"`
 	Related             []*RelatedCode    `yaml:"related,omitempty"`
 	Validity            []*Validity       `yaml:"validity,omitempty"`
 	PlacesOfService     codeList          `yaml:"places_of_service,omitempty"`
 	Taxonomies          codeList          `yaml:"taxonomies,omitempty"`
+	GroupTaxonomies     codeList          `yaml:"group_taxonomies,omitempty"`
 	MaxUnits            *maxUnitsEntry    `yaml:"max_units,omitempty"`
 	PayerGroups         []*payerGroup     `yaml:"payer_groups,omitempty"`
 }

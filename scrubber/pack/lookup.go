@@ -20,16 +20,30 @@ func (p *Pack) Rule(id rules.ID) (Rule, bool) {
 }
 
 // DiagnosisFacts is everything the pack says about one claim diagnosis
-// code: whether it supports the procedure, its side, its billable length
-// and its Excludes1 partners. Each comes from the pack entry with the
-// longest prefix of the code (the most specific entry decides).
+// code: whether it supports the procedure, its side, its billable length,
+// what may follow it, its part in the ulcer-severity note and its
+// Excludes1 partners. Each comes from the pack entry with the longest
+// prefix of the code (the most specific entry decides).
 type DiagnosisFacts struct {
-	Code            string     // the code normalised (normalizeDiagnosis)
-	Supporting      *CodeEntry // the supporting-diagnosis entry; nil: not an indication
+	Code       string     // the code normalised (normalizeDiagnosis)
+	Supporting *CodeEntry // the supporting-diagnosis entry; nil: not an indication
+	// Weak is the weak-diagnosis entry (an indication payers do not accept
+	// for the procedure alone) when it wins: it is at least as long as the
+	// supporting entry, if any. Supporting is then nil.
+	Weak            *CodeEntry
 	Side            Side
 	SideSource      Source
 	MinLength       int // shortest billable length without the point; 0: no entry
 	MinLengthSource Source
+	// Next lists the characters that may follow the code when it is a
+	// category header ("1 thigh, 2 calf, ..."); "" when the pack does not
+	// say (an exact match of the code).
+	Next       string
+	NextSource Source
+	// Ulceration: the code is one of atherosclerosis with ulceration, which
+	// needs an ulcer severity code; UlcerSeverity: it is one.
+	Ulceration, UlcerSeverity bool
+	UlcerSource               Source
 	// excludes1 are the pair halves of the code's prefixes, longest prefix
 	// first.
 	excludes1 []pairSide
@@ -39,14 +53,28 @@ type DiagnosisFacts struct {
 // It allocates: callers that ask about a code often keep the result.
 func (p *Pack) Diagnosis(code string) *DiagnosisFacts {
 	f := &DiagnosisFacts{Code: normalizeDiagnosis(code)}
-	if e, ok := longestPrefix(&p.supporting, f.Code); ok {
-		f.Supporting = e
+	sup, supLen := longestPrefixLen(&p.supporting, f.Code)
+	weak, weakLen := longestPrefixLen(&p.weak, f.Code)
+	switch {
+	case weakLen > 0 && weakLen >= supLen:
+		f.Weak = weak // the code set's claudication over the seed's "ulceration" (I70.31)
+	case supLen > 0:
+		f.Supporting = sup
 	}
 	if e, ok := longestPrefix(&p.sides, f.Code); ok {
 		f.Side, f.SideSource = e.side, e.Source
 	}
 	if e, ok := longestPrefix(&p.minLength, f.Code); ok {
 		f.MinLength, f.MinLengthSource = e.Length, e.Source
+	}
+	if e, ok := p.next[f.Code]; ok {
+		f.Next, f.NextSource = e.Next, e.Source
+	}
+	if e, ok := longestPrefix(&p.ulceration, f.Code); ok {
+		f.Ulceration, f.UlcerSource = true, e.Source
+	}
+	if e, ok := longestPrefix(&p.severity, f.Code); ok {
+		f.UlcerSeverity, f.UlcerSource = true, e.Source
 	}
 	if p.excludes1.covers(f.Code) {
 		for n := len(f.Code); n >= p.excludes1.short; n-- {
@@ -72,6 +100,26 @@ func (f *DiagnosisFacts) Excludes1With(o *DiagnosisFacts) (*CodePair, bool) {
 // SupportingDiagnoses returns the supporting-diagnosis entries in pack
 // order. Callers must not change them.
 func (p *Pack) SupportingDiagnoses() []*CodeEntry { return p.doc.Diagnoses }
+
+// UlcerSeverityNote returns the pack's ulcer-severity entry's severity
+// codes and text (DX-ULCER-SEVERITY-MISSING); ok is false when the pack has
+// none.
+func (p *Pack) UlcerSeverityNote() (severity []string, text string, ok bool) {
+	u := p.doc.UlcerSeverity
+	if u == nil {
+		return nil, "", false
+	}
+	return u.Severity, u.Text, true
+}
+
+// SideOf returns the side the pack gives a diagnosis code (longest prefix)
+// and the entry's source, without the rest of Diagnosis's facts.
+func (p *Pack) SideOf(code string) (Side, Source) {
+	if e, ok := longestPrefix(&p.sides, normalizeDiagnosis(code)); ok {
+		return e.side, e.Source
+	}
+	return SideNone, ""
+}
 
 // Modifier returns the entry of a modifier listed for the procedure.
 func (p *Pack) Modifier(code string) (*CodeEntry, bool) {
@@ -100,6 +148,37 @@ func (p *Pack) ModifierConflict(a, b string) (*CodePair, bool) {
 func (p *Pack) OverrideModifier(code string) (*CodeEntry, bool) {
 	e, ok := p.overrides[code]
 	return e, ok
+}
+
+// PayerModifier returns the entry of a payer or liability modifier (GA,
+// GZ, KX, Q0 ... in the default pack): MOD-UNLISTED never flags them.
+func (p *Pack) PayerModifier(code string) (*CodeEntry, bool) {
+	e, ok := p.payerMods[code]
+	return e, ok
+}
+
+// MisplacedModifier returns the entry of a modifier the pack knows belongs
+// on another line than the procedure's, with that advice in its Text: an
+// other_modifiers entry (25: E/M lines only), or an override modifier (59,
+// X{EPSU}: the column-two code). ok is false when the pack has no advice.
+func (p *Pack) MisplacedModifier(code string) (*CodeEntry, bool) {
+	if e, ok := p.otherMods[code]; ok && e.Text != "" {
+		return e, true
+	}
+	if e, ok := p.overrides[code]; ok && e.Text != "" {
+		return e, true
+	}
+	return nil, false
+}
+
+// Includes says in words what the procedure's descriptor includes (the
+// code set's words when the pack has them, else the seed's), with the
+// entry's source; "" when the pack does not say.
+func (p *Pack) Includes() (string, Source) {
+	if p.includes == nil {
+		return "", ""
+	}
+	return p.includes.Description, p.includes.Source
 }
 
 // AnesthesiaModifier returns the entry of an anesthesia medical-direction
@@ -148,6 +227,14 @@ func (p *Pack) PlacesOfService() []*CodeEntry { return p.doc.PlacesOfService }
 func (p *Pack) TaxonomyListed(code string) bool {
 	_, ok := p.taxonomies[code]
 	return ok
+}
+
+// GroupTaxonomy returns the entry of a group's taxonomy (193200000X
+// multi-specialty, 193400000X single-specialty): it names no specialty, so
+// the taxonomy rules look past it.
+func (p *Pack) GroupTaxonomy(code string) (*CodeEntry, bool) {
+	e, ok := p.groupTax[code]
+	return e, ok
 }
 
 // Taxonomies returns the provider taxonomies expected for the procedure,

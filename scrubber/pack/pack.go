@@ -44,18 +44,26 @@ type Pack struct {
 	rules      []Rule // by rules.ID; a zero ID: not enabled
 	ruleOrder  []Rule
 	supporting prefixMap[*CodeEntry]      // by normalised diagnosis
+	weak       prefixMap[*CodeEntry]      // by normalised diagnosis
 	sides      prefixMap[*sideEntry]      // by normalised diagnosis
 	minLength  prefixMap[*minLengthEntry] // by normalised diagnosis
+	next       map[string]*nextEntry      // by normalised header
+	ulceration prefixMap[*ulcerEntry]     // by normalised diagnosis
+	severity   prefixMap[*ulcerEntry]     // by normalised diagnosis
 	excludes1  prefixMap[[]pairSide]      // by each normalised code of a pair
 	modifiers  map[string]*CodeEntry
+	payerMods  map[string]*CodeEntry
+	otherMods  map[string]*CodeEntry
 	modDesc    map[string][2]string // code -> seed, codeset description
 	conflicts  map[[2]string]*CodePair
 	overrides  map[string]*CodeEntry
 	anesthesia map[string]*CodeEntry
+	includes   *includesEntry
 	related    map[string]*RelatedCode
 	validity   map[string][]*Validity
 	pos        map[string]*CodeEntry
 	taxonomies map[string]*CodeEntry
+	groupTax   map[string]*CodeEntry
 	maxUnits   float64
 	payerIDs   map[string]string // upper-case payer ID -> group
 	payerNames []namePattern     // in pack order
@@ -176,13 +184,21 @@ func (d *packDoc) seedOnly() *packDoc {
 	out := *d
 	out.Rules = seedEntries(d.Rules)
 	out.Diagnoses = d.Diagnoses.seedOnly()
+	out.WeakDiagnoses = d.WeakDiagnoses.seedOnly()
 	out.Laterality = seedEntries(d.Laterality)
 	out.MinLength = seedEntries(d.MinLength)
+	out.NextCharacters = seedEntries(d.NextCharacters)
+	if d.UlcerSeverity != nil && d.UlcerSeverity.Source != SourceSeed {
+		out.UlcerSeverity = nil
+	}
 	out.Excludes1 = seedEntries(d.Excludes1)
 	out.Modifiers = d.Modifiers.seedOnly()
+	out.PayerModifiers = d.PayerModifiers.seedOnly()
+	out.OtherModifiers = d.OtherModifiers.seedOnly()
 	out.ModifierConflicts = seedEntries(d.ModifierConflicts)
 	out.OverrideModifiers = d.OverrideModifiers.seedOnly()
 	out.AnesthesiaModifiers = d.AnesthesiaModifiers.seedOnly()
+	out.Includes = seedEntries(d.Includes)
 	out.Related = nil
 	for _, r := range seedEntries(d.Related) {
 		c := *r
@@ -192,6 +208,7 @@ func (d *packDoc) seedOnly() *packDoc {
 	out.Validity = seedEntries(d.Validity)
 	out.PlacesOfService = d.PlacesOfService.seedOnly()
 	out.Taxonomies = d.Taxonomies.seedOnly()
+	out.GroupTaxonomies = d.GroupTaxonomies.seedOnly()
 	if d.MaxUnits != nil && d.MaxUnits.Source != SourceSeed {
 		out.MaxUnits = nil
 	}
@@ -206,6 +223,8 @@ func (e *ruleEntry) source() Source      { return e.Source }
 func (e *CodeEntry) source() Source      { return e.Source }
 func (e *sideEntry) source() Source      { return e.Source }
 func (e *minLengthEntry) source() Source { return e.Source }
+func (e *nextEntry) source() Source      { return e.Source }
+func (e *includesEntry) source() Source  { return e.Source }
 func (e *CodePair) source() Source       { return e.Source }
 func (e *RelatedCode) source() Source    { return e.Source }
 func (e *Validity) source() Source       { return e.Source }
@@ -259,17 +278,42 @@ func (p *Pack) index(d *packDoc) {
 		supporting[normalizeDiagnosis(e.Code)] = e
 	}
 	p.supporting = newPrefixMap(supporting)
+	weak := map[string]*CodeEntry{}
+	for _, e := range d.WeakDiagnoses {
+		weak[normalizeDiagnosis(e.Code)] = e
+	}
+	p.weak = newPrefixMap(weak)
 	sides := map[string]*sideEntry{}
 	for _, e := range d.Laterality {
 		e.side = Side(e.Side[0])
-		sides[normalizeDiagnosis(e.Code)] = e
+		for _, code := range entryCodes(e.Code, e.Codes) {
+			sides[normalizeDiagnosis(code)] = e
+		}
 	}
 	p.sides = newPrefixMap(sides)
 	minLength := map[string]*minLengthEntry{}
 	for _, e := range d.MinLength {
-		minLength[normalizeDiagnosis(e.Code)] = e
+		for _, code := range entryCodes(e.Code, e.Codes) {
+			minLength[normalizeDiagnosis(code)] = e
+		}
 	}
 	p.minLength = newPrefixMap(minLength)
+	p.next = map[string]*nextEntry{}
+	for _, e := range d.NextCharacters {
+		for _, code := range entryCodes(e.Code, e.Codes) {
+			p.next[normalizeDiagnosis(code)] = e
+		}
+	}
+	ulceration, severity := map[string]*ulcerEntry{}, map[string]*ulcerEntry{}
+	if u := d.UlcerSeverity; u != nil {
+		for _, code := range u.Ulceration {
+			ulceration[normalizeDiagnosis(code)] = u
+		}
+		for _, code := range u.Severity {
+			severity[normalizeDiagnosis(code)] = u
+		}
+	}
+	p.ulceration, p.severity = newPrefixMap(ulceration), newPrefixMap(severity)
 	excludes1 := map[string][]pairSide{}
 	for _, e := range d.Excludes1 {
 		a, b := normalizeDiagnosis(e.Codes[0]), normalizeDiagnosis(e.Codes[1])
@@ -279,11 +323,13 @@ func (p *Pack) index(d *packDoc) {
 	p.excludes1 = newPrefixMap(excludes1)
 
 	p.modifiers = d.Modifiers.byCode()
+	p.payerMods = d.PayerModifiers.byCode()
+	p.otherMods = d.OtherModifiers.byCode()
 	p.overrides = d.OverrideModifiers.byCode()
 	p.anesthesia = d.AnesthesiaModifiers.byCode()
 	// A modifier is described if any entry in any modifier list describes it.
 	p.modDesc = map[string][2]string{}
-	for _, list := range [][]*CodeEntry{d.Modifiers, d.OverrideModifiers, d.AnesthesiaModifiers} {
+	for _, list := range [][]*CodeEntry{d.Modifiers, d.OverrideModifiers, d.AnesthesiaModifiers, d.PayerModifiers, d.OtherModifiers} {
 		for _, e := range list {
 			seed, codeset := e.Descriptions()
 			have := p.modDesc[e.Code]
@@ -301,8 +347,24 @@ func (p *Pack) index(d *packDoc) {
 		p.conflicts[pairKey(e.Codes[0], e.Codes[1])] = e
 	}
 
-	p.related = map[string]*RelatedCode{}
+	// The code set's words win: the seed's are kept for --seed-only.
+	for _, e := range d.Includes {
+		if p.includes == nil || e.Source == SourceCodeset && p.includes.Source != SourceCodeset {
+			p.includes = e
+		}
+	}
+
+	// The validity entries come first: ValidOn names the first entry that
+	// excludes a date, and theirs say why (a related entry's dates do not).
 	p.validity = map[string][]*Validity{}
+	for _, v := range d.Validity {
+		for _, code := range entryCodes(v.Code, v.Codes) {
+			c := *v
+			c.Code, c.Codes = code, nil
+			p.addValidity(&c)
+		}
+	}
+	p.related = map[string]*RelatedCode{}
 	for _, r := range d.Related {
 		for _, code := range entryCodes(r.Code, r.Codes) {
 			c := *r
@@ -314,16 +376,10 @@ func (p *Pack) index(d *packDoc) {
 			}
 		}
 	}
-	for _, v := range d.Validity {
-		for _, code := range entryCodes(v.Code, v.Codes) {
-			c := *v
-			c.Code, c.Codes = code, nil
-			p.addValidity(&c)
-		}
-	}
 
 	p.pos = d.PlacesOfService.byCode()
 	p.taxonomies = d.Taxonomies.byCode()
+	p.groupTax = d.GroupTaxonomies.byCode()
 	if d.MaxUnits != nil {
 		p.maxUnits = d.MaxUnits.Value
 	}

@@ -49,39 +49,45 @@ var wantPackRules = map[string]struct {
 	sev    finding.Severity
 	source Source
 }{
-	"DX-POINTER-MISSING":        {finding.Error, SourceSeed},
-	"DX-POINTER-INVALID":        {finding.Error, SourceSeed},
-	"DX-POINTER-DANGLING":       {finding.Error, SourceSeed},
-	"DX-POINTER-DUPLICATE":      {finding.Warning, SourceSeed},
-	"DX-NOT-SUPPORTING":         {finding.Error, SourceSeed},
-	"DX-PRIMARY-NOT-SUPPORTING": {finding.Warning, SourceSeed},
-	"DX-CODE-INVALID":           {finding.Error, SourceSeed},
-	"DX-CODE-INCOMPLETE":        {finding.Error, SourceCodeset},
-	"DX-EXCLUDES1":              {finding.Error, SourceSeed},
-	"DX-LATERALITY-CONFLICT":    {finding.Error, SourceSeed},
-	"MOD-UNLISTED":              {finding.Warning, SourceSeed},
-	"MOD-NO-GUIDANCE":           {finding.Info, SourceSeed},
-	"MOD-LATERALITY-MISSING":    {finding.Warning, SourceSeed},
-	"MOD-LATERALITY-CONFLICT":   {finding.Error, SourceSeed},
-	"MOD-CONFLICT":              {finding.Error, SourceSeed},
-	"MOD-DUPLICATE":             {finding.Warning, SourceSeed},
-	"MOD-51-SINGLE-PROCEDURE":   {finding.Warning, SourceSeed},
-	"MOD-50-UNITS":              {finding.Warning, SourceSeed},
-	"MOD-ANESTHESIA":            {finding.Warning, SourceCodeset},
-	"BUNDLE-INCLUDED":           {finding.Error, SourceSeed},
-	"BUNDLE-OVERRIDE":           {finding.Warning, SourceSeed},
-	"BUNDLE-REVIEW":             {finding.Warning, SourceSeed},
-	"BUNDLE-CROSS-CLAIM":        {finding.Warning, SourceSeed},
-	"LINE-DUPLICATE":            {finding.Error, SourceSeed},
-	"CODE-NOT-VALID-ON-DOS":     {finding.Error, SourceSeed},
-	"LINE-DOS-MISSING":          {finding.Error, SourceSeed},
-	"LINE-DOS-INVALID":          {finding.Error, SourceSeed},
-	"LINE-CHARGE-INVALID":       {finding.Error, SourceSeed},
-	"LINE-UNITS":                {finding.Warning, SourceSeed},
-	"LINE-POS-ATYPICAL":         {finding.Warning, SourceSeed},
-	"LINE-TAXONOMY-ATYPICAL":    {finding.Warning, SourceSeed},
-	"LINE-TAXONOMY-MISSING":     {finding.Info, SourceSeed},
-	"CLAIM-CHARGE-MISMATCH":     {finding.Error, SourceSeed},
+	"DX-POINTER-MISSING":         {finding.Error, SourceSeed},
+	"DX-POINTER-INVALID":         {finding.Error, SourceSeed},
+	"DX-POINTER-DANGLING":        {finding.Error, SourceSeed},
+	"DX-POINTER-DUPLICATE":       {finding.Warning, SourceSeed},
+	"DX-NOT-SUPPORTING":          {finding.Error, SourceSeed},
+	"DX-WEAK-SUPPORT":            {finding.Warning, SourceCodeset},
+	"DX-ULCER-SEVERITY-MISSING":  {finding.Warning, SourceCodeset},
+	"DX-LATERALITY-UNSPECIFIED":  {finding.Warning, SourceCodeset},
+	"CLAIM-FREQUENCY-INVALID":    {finding.Error, SourceSeed},
+	"CLAIM-ORIGINAL-REF-MISSING": {finding.Error, SourceSeed},
+	"NPI-INVALID":                {finding.Error, SourceSeed},
+	"DX-PRIMARY-NOT-SUPPORTING":  {finding.Warning, SourceSeed},
+	"DX-CODE-INVALID":            {finding.Error, SourceSeed},
+	"DX-CODE-INCOMPLETE":         {finding.Error, SourceCodeset},
+	"DX-EXCLUDES1":               {finding.Error, SourceSeed},
+	"DX-LATERALITY-CONFLICT":     {finding.Error, SourceSeed},
+	"MOD-UNLISTED":               {finding.Warning, SourceSeed},
+	"MOD-NO-GUIDANCE":            {finding.Info, SourceSeed},
+	"MOD-LATERALITY-MISSING":     {finding.Warning, SourceSeed},
+	"MOD-LATERALITY-CONFLICT":    {finding.Error, SourceSeed},
+	"MOD-CONFLICT":               {finding.Error, SourceSeed},
+	"MOD-DUPLICATE":              {finding.Warning, SourceSeed},
+	"MOD-51-SINGLE-PROCEDURE":    {finding.Warning, SourceSeed},
+	"MOD-50-UNITS":               {finding.Warning, SourceSeed},
+	"MOD-ANESTHESIA":             {finding.Warning, SourceCodeset},
+	"BUNDLE-INCLUDED":            {finding.Error, SourceSeed},
+	"BUNDLE-OVERRIDE":            {finding.Warning, SourceSeed},
+	"BUNDLE-REVIEW":              {finding.Warning, SourceSeed},
+	"BUNDLE-CROSS-CLAIM":         {finding.Warning, SourceSeed},
+	"LINE-DUPLICATE":             {finding.Error, SourceSeed},
+	"CODE-NOT-VALID-ON-DOS":      {finding.Error, SourceSeed},
+	"LINE-DOS-MISSING":           {finding.Error, SourceSeed},
+	"LINE-DOS-INVALID":           {finding.Error, SourceSeed},
+	"LINE-CHARGE-INVALID":        {finding.Error, SourceSeed},
+	"LINE-UNITS":                 {finding.Warning, SourceSeed},
+	"LINE-POS-ATYPICAL":          {finding.Warning, SourceSeed},
+	"LINE-TAXONOMY-ATYPICAL":     {finding.Warning, SourceSeed},
+	"LINE-TAXONOMY-MISSING":      {finding.Info, SourceSeed},
+	"CLAIM-CHARGE-MISMATCH":      {finding.Error, SourceSeed},
 }
 
 func TestPackDefaultLoads(t *testing.T) {
@@ -130,7 +136,6 @@ func TestPackDiagnoses(t *testing.T) {
 		{"I70234", "I70.23", SourceSeed}, // category match
 		{"I70.234", "I70.23", SourceSeed},
 		{"i70241", "I70.24", SourceSeed},
-		{"I70313", "I70.31", SourceSeed},
 		{"I70329", "I70.32", SourceSeed},
 		{"I70335", "I70.33", SourceSeed},
 		{"I70341", "I70.34", SourceSeed},
@@ -139,6 +144,15 @@ func TestPackDiagnoses(t *testing.T) {
 		{"I70221", "I70.22", SourceCodeset},
 		{"I70263", "I70.26", SourceCodeset},
 		{"E1152", "E11.52", SourceCodeset},
+		{"I70369", "I70.36", SourceCodeset}, // bypass-graft gangrene
+		{"I70461", "I70.46", SourceCodeset},
+		{"I70538", "I70.53", SourceCodeset},
+		{"I70642", "I70.64", SourceCodeset},
+		{"I70722", "I70.72", SourceCodeset},
+		{"E1052", "E10.52", SourceCodeset}, // type 1 diabetes with gangrene
+		{"E1351", "E13.51", SourceCodeset},
+		{"E0852", "E08.52", SourceCodeset},
+		{"E0951", "E09.51", SourceCodeset},
 	}
 	for _, c := range supports {
 		e, ok := supporting(p, c.dx)
@@ -146,10 +160,20 @@ func TestPackDiagnoses(t *testing.T) {
 			t.Errorf("Supporting(%s) = %+v, %v; want %s (%s)", c.dx, e, ok, c.entry, c.source)
 		}
 	}
-	for _, dx := range []string{"I7025", "I70211", "E1159", "I9", "I70", "Z992", ""} {
+	for _, dx := range []string{"I7025", "I70211", "I70313", "I70711", "I70451", "E1159", "I9", "I70", "Z992", ""} {
 		if e, ok := supporting(p, dx); ok {
 			t.Errorf("Supporting(%s) = %+v, want none", dx, e)
 		}
+	}
+	// Weak indications: claudication, including the seed's I70.31 (a weak
+	// entry wins over a supporting one of equal or shorter code).
+	for _, dx := range []string{"I70211", "I70313", "I70319", "I70418", "I70511", "I70612", "I70713"} {
+		if f := p.Diagnosis(dx); f.Weak == nil || f.Supporting != nil || f.Weak.Source != SourceCodeset {
+			t.Errorf("Diagnosis(%s): weak %+v, supporting %+v", dx, f.Weak, f.Supporting)
+		}
+	}
+	if f := p.Diagnosis("I70221"); f.Weak != nil {
+		t.Errorf("I70221 is weak: %+v", f.Weak)
 	}
 	if e, _ := supporting(p, "E1151"); e.CodesetDescription == "" || !strings.Contains(e.Description, "with gangrene") {
 		t.Errorf("E11.51 descriptions: %+v", e)
@@ -166,13 +190,22 @@ func TestPackDiagnoses(t *testing.T) {
 		{"I70311", SideRight, SourceCodeset},
 		{"I70312", SideLeft, SourceCodeset}, // the 6th character beats the seed's R
 		{"I70313", SideBoth, SourceCodeset},
-		{"I70318", SideRight, SourceSeed}, // no 6th-character entry: the seed's I70.31
+		{"I70318", SideOther, SourceCodeset},       // other extremity: unsided, though the seed's I70.31 is R
+		{"I70329", SideUnspecified, SourceCodeset}, // unspecified extremity, though the seed's I70.32 is L
+		{"I70339", SideRight, SourceSeed},          // x3: right whatever the 6th character (site)
+		{"I70438", SideRight, SourceCodeset},
+		{"I70749", SideLeft, SourceCodeset},
+		{"I70268", SideOther, SourceCodeset},
+		{"I70692", SideLeft, SourceCodeset},
+		{"I70203", SideBoth, SourceCodeset},
 		{"I70322", SideLeft, SourceCodeset},
 		{"I70323", SideBoth, SourceCodeset},
 		{"I70221", SideRight, SourceCodeset},
 		{"I70262", SideLeft, SourceCodeset},
 		{"I70263", SideBoth, SourceCodeset},
-		{"I70269", SideNone, ""},
+		{"I70269", SideUnspecified, SourceCodeset},
+		{"I7025", SideNone, ""},
+		{"I7075", SideNone, ""},
 		{"E1151", SideNone, ""},
 		{"I96", SideNone, ""},
 	}
@@ -190,6 +223,7 @@ func TestPackDiagnoses(t *testing.T) {
 		{"I7023", 6, true}, {"I70234", 6, true}, {"I7031", 6, true}, {"I703", 6, true},
 		{"I7025", 5, true}, {"I7035", 5, true}, // complete at 5 in ICD-10-CM
 		{"E1151", 5, true}, {"E1152", 5, true}, {"I96", 3, true},
+		{"I704", 6, true}, {"I7074", 6, true}, {"I7065", 5, true}, {"E105", 5, true}, {"E0852", 5, true},
 		{"Z992", 0, false},
 	}
 	for _, c := range lengths {
@@ -230,9 +264,32 @@ func TestPackModifiers(t *testing.T) {
 			t.Errorf("modifier %s is undescribed in the default pack", m)
 		}
 	}
-	for _, m := range []string{"59", "XE", "QZ", "80", "AS", "lt"} {
+	for _, m := range []string{"59", "XE", "QZ", "GA", "25", "lt"} {
 		if _, ok := p.Modifier(m); ok {
 			t.Errorf("Modifier(%s) listed", m)
+		}
+	}
+	for _, m := range strings.Fields("66 80 81 82 AS") {
+		if e, ok := p.Modifier(m); !ok || e.Source != SourceCodeset || e.Description == "" {
+			t.Errorf("Modifier(%s) = %+v, %v", m, e, ok)
+		}
+	}
+	for _, m := range strings.Fields("GA GX GY GZ KX Q0 Q1") {
+		if e, ok := p.PayerModifier(m); !ok || e.Source != SourceCodeset {
+			t.Errorf("PayerModifier(%s) = %+v, %v", m, e, ok)
+		}
+	}
+	if _, ok := p.PayerModifier("22"); ok {
+		t.Error("22 is a payer modifier")
+	}
+	for m, want := range map[string]string{"25": "E/M services only", "59": "column-two code", "XS": "column-two code"} {
+		if e, ok := p.MisplacedModifier(m); !ok || !strings.Contains(e.Text, want) {
+			t.Errorf("MisplacedModifier(%s) = %+v, %v", m, e, ok)
+		}
+	}
+	for _, m := range []string{"22", "LT", "GA"} {
+		if e, ok := p.MisplacedModifier(m); ok {
+			t.Errorf("MisplacedModifier(%s) = %+v", m, e)
 		}
 	}
 	for _, m := range []string{"79", "RT", "QY"} {
@@ -261,7 +318,7 @@ func TestPackModifiers(t *testing.T) {
 			t.Errorf("ModifierConflict(%s, %s) = %+v %v, want %v", c.a, c.b, e, ok, c.ok)
 		}
 	}
-	for _, m := range strings.Fields("59 XE XS XP XU") {
+	for _, m := range strings.Fields("59 XE XS XP XU LT RT") {
 		if _, ok := p.OverrideModifier(m); !ok {
 			t.Errorf("OverrideModifier(%s) not found", m)
 		}
@@ -269,7 +326,7 @@ func TestPackModifiers(t *testing.T) {
 	if _, ok := p.OverrideModifier("51"); ok {
 		t.Error("51 is an override modifier")
 	}
-	for _, m := range strings.Fields("QK QX QY QZ") {
+	for _, m := range strings.Fields("QK QX QY QZ 23") {
 		if e, ok := p.AnesthesiaModifier(m); !ok || e.Source != SourceCodeset {
 			t.Errorf("AnesthesiaModifier(%s) = %+v %v", m, e, ok)
 		}
@@ -290,11 +347,13 @@ func TestPackRelatedAndValidity(t *testing.T) {
 		"37252": {RelIncluded, SourceCodeset}, "37253": {RelIncluded, SourceCodeset},
 		"37224": {RelReview, SourceSeed}, "36475": {RelReview, SourceSeed},
 	}
-	for code := 37280; code <= 37295; code++ {
-		want[fmt.Sprint(code)] = struct {
-			rel    Relationship
-			source Source
-		}{RelReview, SourceCodeset}
+	for _, r := range [][2]int{{37228, 37235}, {37280, 37299}} {
+		for code := r[0]; code <= r[1]; code++ {
+			want[fmt.Sprint(code)] = struct {
+				rel    Relationship
+				source Source
+			}{RelReview, SourceCodeset}
+		}
 	}
 	for code, w := range want {
 		r, ok := p.Related(code)
@@ -302,7 +361,7 @@ func TestPackRelatedAndValidity(t *testing.T) {
 			t.Errorf("Related(%s) = %+v, %v; want %v", code, r, ok, w)
 		}
 	}
-	for _, code := range []string{"37279", "37296", "0620T", "99213"} {
+	for _, code := range []string{"37279", "37227", "37254", "0620T", "99213"} {
 		if _, ok := p.Related(code); ok {
 			t.Errorf("Related(%s) found", code)
 		}
@@ -324,6 +383,12 @@ func TestPackRelatedAndValidity(t *testing.T) {
 		{"37280", "20251231", false, SourceCodeset},
 		{"37295", "20260101", true, ""},
 		{"0620T", "20260101", true, ""},
+		{"0620T", "20200701", true, ""},
+		{"0620T", "20200630", false, SourceCodeset},
+		{"37220", "20260101", false, SourceCodeset},
+		{"37235", "20251231", true, ""},
+		{"37254", "20251231", false, SourceCodeset},
+		{"37299", "20260101", true, ""},
 		{"37224", "2026-01-01", true, ""}, // not CCYYMMDD: not judged here
 	}
 	for _, c := range valid {
@@ -352,7 +417,7 @@ func TestPackPlacesTaxonomiesUnits(t *testing.T) {
 			t.Errorf("TypicalPOS(%s) = true", pos)
 		}
 	}
-	for _, tx := range strings.Fields("2080S0002X 207RH0000X 2084P0800X 363L00000X 2086S0129X 207RI0011X 2085R0204X 213E00000X 213ES0103X 213ES0131X") {
+	for _, tx := range strings.Fields("2080S0002X 207RH0000X 2084P0800X 363L00000X 2086S0129X 207RI0011X 2085R0204X 213E00000X 213ES0103X 213ES0131X 207RC0000X 2085R0202X 208G00000X") {
 		if !p.TaxonomyListed(tx) {
 			t.Errorf("TaxonomyListed(%s) = false", tx)
 		}
@@ -360,10 +425,18 @@ func TestPackPlacesTaxonomiesUnits(t *testing.T) {
 	if p.TaxonomyListed("207R00000X") {
 		t.Error("207R00000X listed")
 	}
+	for _, tx := range []string{"193200000X", "193400000X"} {
+		if e, ok := p.GroupTaxonomy(tx); !ok || e.Source != SourceCodeset || p.TaxonomyListed(tx) {
+			t.Errorf("GroupTaxonomy(%s) = %+v, %v", tx, e, ok)
+		}
+	}
+	if _, ok := p.GroupTaxonomy("2086S0129X"); ok {
+		t.Error("2086S0129X is a group taxonomy")
+	}
 	if p.MaxUnits() != 1 {
 		t.Errorf("MaxUnits = %v", p.MaxUnits())
 	}
-	if len(p.PlacesOfService()) != 3 || len(p.doc.Taxonomies) != 10 || len(p.SupportingDiagnoses()) != 11 {
+	if len(p.PlacesOfService()) != 3 || len(p.doc.Taxonomies) != 13 || len(p.SupportingDiagnoses()) != 36 {
 		t.Errorf("lists: %d places, %d taxonomies, %d diagnoses", len(p.PlacesOfService()), len(p.doc.Taxonomies), len(p.SupportingDiagnoses()))
 	}
 }
@@ -420,12 +493,15 @@ func TestPackSeedOnly(t *testing.T) {
 	count := func(d *packDoc) map[string][2]int { // list -> seed, codeset
 		m := map[string][2]int{}
 		countSources(m, "rules", d.Rules)
-		for name, l := range map[string]codeList{"diagnoses": d.Diagnoses, "modifiers": d.Modifiers,
-			"override": d.OverrideModifiers, "anesthesia": d.AnesthesiaModifiers, "pos": d.PlacesOfService, "taxonomies": d.Taxonomies} {
+		for name, l := range map[string]codeList{"diagnoses": d.Diagnoses, "weak": d.WeakDiagnoses, "modifiers": d.Modifiers,
+			"payer_modifiers": d.PayerModifiers, "other_modifiers": d.OtherModifiers, "override": d.OverrideModifiers,
+			"anesthesia": d.AnesthesiaModifiers, "pos": d.PlacesOfService, "taxonomies": d.Taxonomies, "groups": d.GroupTaxonomies} {
 			countSources(m, name, l)
 		}
 		countSources(m, "laterality", d.Laterality)
 		countSources(m, "min_length", d.MinLength)
+		countSources(m, "next_characters", d.NextCharacters)
+		countSources(m, "includes", d.Includes)
 		countSources(m, "excludes1", d.Excludes1)
 		countSources(m, "conflicts", d.ModifierConflicts)
 		countSources(m, "related", d.Related)
@@ -439,7 +515,8 @@ func TestPackSeedOnly(t *testing.T) {
 			t.Errorf("%s: full pack %d seed + %d codeset, seed-only %v", list, c[0], c[1], sc[list])
 		}
 	}
-	for _, list := range []string{"diagnoses", "laterality", "min_length", "excludes1", "conflicts", "override", "anesthesia", "related", "validity", "taxonomies", "rules"} {
+	for _, list := range []string{"diagnoses", "weak", "laterality", "min_length", "next_characters", "excludes1", "conflicts", "override", "anesthesia",
+		"payer_modifiers", "other_modifiers", "includes", "related", "validity", "taxonomies", "groups", "rules"} {
 		if fc[list][1] == 0 {
 			t.Errorf("%s: the default pack has no codeset entries", list)
 		}
@@ -452,8 +529,27 @@ func TestPackSeedOnly(t *testing.T) {
 		t.Error("seed-only EffectiveYAML still has codeset data")
 	}
 
+	if p.doc.UlcerSeverity != nil || full.doc.UlcerSeverity == nil {
+		t.Error("ulcer_severity (codeset) with seed-only, or none in the full pack")
+	}
+	if what, src := p.Includes(); src != SourceSeed || !strings.Contains(what, "catheterization") {
+		t.Errorf("Includes() with seed-only = %q %s", what, src)
+	}
+	if what, src := full.Includes(); src != SourceCodeset || !strings.Contains(what, "radiological supervision") {
+		t.Errorf("Includes() = %q %s", what, src)
+	}
+	if f := p.Diagnosis("I70311"); f.Weak != nil || f.Supporting == nil || f.Supporting.Source != SourceSeed {
+		t.Errorf("seed-only I70311: weak %+v, supporting %+v; want the seed's support back", f.Weak, f.Supporting)
+	}
+	if _, ok := p.PayerModifier("GA"); ok {
+		t.Error("PayerModifier(GA) with seed-only")
+	}
+	if _, ok := p.GroupTaxonomy("193200000X"); ok {
+		t.Error("GroupTaxonomy with seed-only")
+	}
+
 	// Rules whose existence comes from code sets are gone.
-	for _, id := range []rules.ID{rules.DxCodeIncomplete, rules.ModAnesthesia} {
+	for _, id := range []rules.ID{rules.DxCodeIncomplete, rules.ModAnesthesia, rules.DxWeakSupport, rules.DxUlcerSeverityMissing, rules.DxLateralityUnspecified} {
 		if _, ok := p.Rule(id); ok {
 			t.Errorf("Rule(%s) enabled with seed-only", id)
 		}
@@ -622,8 +718,17 @@ func TestPackValidationErrors(t *testing.T) {
 		{"date format", "validity:\n  - {code: \"37224\", valid_to: 2025/12/31, source: codeset}\n", 7, `date "2025/12/31" is not a real YYYY-MM-DD date`},
 		{"from after to", "validity:\n  - code: \"37224\"\n    valid_from: 2026-01-01\n    valid_to: 2025-12-31\n    source: codeset\n", 8, "valid_from 2026-01-01 is after valid_to 2025-12-31"},
 		{"validity without dates", "validity:\n  - {code: \"37224\", source: codeset}\n", 7, "needs valid_from, valid_to or both"},
-		{"bad side", "laterality:\n  - {code: I70.23, side: X, source: seed}\n", 7, `side "X" is not R, L or B`},
-		{"missing side", "laterality:\n  - {code: I70.23, source: seed}\n", 7, `side "" is not R, L or B`},
+		{"bad side", "laterality:\n  - {code: I70.23, side: X, source: seed}\n", 7, `side "X" is not R, L, B (both legs), U (unspecified extremity) or O (other extremity)`},
+		{"missing side", "laterality:\n  - {code: I70.23, source: seed}\n", 7, `side "" is not R, L, B`},
+		{"bad code in laterality codes", "laterality:\n  - {codes: [I70.231, I70232], side: R, source: codeset}\n", 7, `laterality[0].codes[1]: "I70232" is malformed`},
+		{"duplicate laterality via codes", "laterality:\n  - {code: I70.231, side: R, source: seed}\n  - {codes: [I70.232, I70.231], side: R, source: codeset}\n", 8, "laterality of I70.231 is listed twice (first at line 7)"},
+		{"next without text", "next_characters:\n  - {code: I70.23, source: codeset}\n", 7, "next is missing"},
+		{"ulcer_severity without severity", "ulcer_severity:\n  ulceration: [I70.23]\n  source: codeset\n", 7, "severity codes are missing"},
+		{"bad ulceration code", "ulcer_severity:\n  ulceration: [I7023]\n  severity: [L97]\n  source: codeset\n", 7, `ulcer_severity.ulceration[0]: "I7023" is malformed`},
+		{"includes without description", "includes:\n  - {source: seed}\n", 7, "description is missing"},
+		{"duplicate weak diagnosis", "weak_diagnoses:\n  - {code: I70.21, source: codeset}\n  - {code: I70.21, source: codeset}\n", 8, "diagnosis I70.21 is listed twice"},
+		{"bad payer modifier", "payer_modifiers:\n  - {code: GAX, source: codeset}\n", 7, `payer_modifiers[0].code: "GAX" is malformed`},
+		{"bad group taxonomy", "group_taxonomies:\n  - {code: 1932, source: codeset}\n", 7, "a taxonomy is 10 characters"},
 		{"diagnosis without point", "diagnoses:\n  - {code: I7023, source: seed}\n", 7, `"I7023" is malformed: a diagnosis is`},
 		{"lower-case diagnosis", "diagnoses:\n  - {code: i70.23, source: seed}\n", 7, `"i70.23" is malformed`},
 		{"bad modifier", "modifiers:\n  - {code: LTX, source: seed}\n", 7, `modifiers[0].code: "LTX" is malformed: a modifier is`},
@@ -713,12 +818,12 @@ func problems(t *testing.T, err error, file string) []Problem {
 func TestPackUnclosedQuote(t *testing.T) {
 	lines := strings.Split(string(defaultPackYAML), "\n")
 	for _, quote := range []string{`"`, `'`} {
-		at := slices.Index(lines, `version: "2026.1"`)
+		at := slices.Index(lines, `version: "2026.2"`)
 		if at < 0 {
 			t.Fatal("no version line in the default pack")
 		}
 		broken := slices.Clone(lines)
-		broken[at] = "version: " + quote + "2026.1"
+		broken[at] = "version: " + quote + "2026.2"
 		_, err := Parse("quote.yaml", []byte(strings.Join(broken, "\n")), false)
 		if err == nil {
 			t.Fatalf("%s: loaded", quote)

@@ -57,15 +57,22 @@ func (pm *prefixMap[T]) at(code string, n int) (T, bool) {
 // longestPrefix finds the entry of pm for the longest prefix of code: the
 // most specific entry decides.
 func longestPrefix[T any](pm *prefixMap[T], code string) (T, bool) {
+	v, n := longestPrefixLen(pm, code)
+	return v, n > 0
+}
+
+// longestPrefixLen is longestPrefix with the length of the prefix that
+// matched (0: none did).
+func longestPrefixLen[T any](pm *prefixMap[T], code string) (T, int) {
 	if pm.covers(code) {
 		for n := len(code); n >= pm.short; n-- {
 			if v, ok := pm.at(code, n); ok {
-				return v, true
+				return v, n
 			}
 		}
 	}
 	var zero T
-	return zero, false
+	return zero, 0
 }
 
 // normalizeDiagnosis removes the point and upper-cases a diagnosis code:

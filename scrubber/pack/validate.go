@@ -224,36 +224,78 @@ func (v *validator) rules(list []*ruleEntry) {
 }
 
 func (v *validator) diagnoses(d *packDoc) {
-	s := v.newSeen()
-	for i, e := range d.Diagnoses {
-		path := fmt.Sprintf("$.diagnoses[%d]", i)
-		if v.code(path+".code", e.Code, diagnosisRE, diagnosisShape) {
-			s.add(normalizeDiagnosis(e.Code), path, "diagnosis "+e.Code)
+	for _, l := range []struct {
+		path string
+		list []*CodeEntry
+	}{
+		{"$.diagnoses", d.Diagnoses},
+		{"$.weak_diagnoses", d.WeakDiagnoses},
+	} {
+		s := v.newSeen()
+		for i, e := range l.list {
+			path := fmt.Sprintf("%s[%d]", l.path, i)
+			if v.code(path+".code", e.Code, diagnosisRE, diagnosisShape) {
+				s.add(normalizeDiagnosis(e.Code), path, "diagnosis "+e.Code)
+			}
+			v.source(path, e.Source)
+			v.codesetDescription(path, e.Source, e.CodesetDescription)
 		}
-		v.source(path, e.Source)
-		v.codesetDescription(path, e.Source, e.CodesetDescription)
 	}
-	s = v.newSeen()
+	s := v.newSeen()
 	for i, e := range d.Laterality {
 		path := fmt.Sprintf("$.laterality[%d]", i)
-		if v.code(path+".code", e.Code, diagnosisRE, diagnosisShape) {
-			s.add(normalizeDiagnosis(e.Code), path, "laterality of "+e.Code)
+		codes, paths := v.codeOrCodes(path, e.Code, e.Codes, diagnosisRE, diagnosisShape)
+		for j, c := range codes {
+			s.add(normalizeDiagnosis(c), paths[j], "laterality of "+c)
 		}
-		if e.Side != "R" && e.Side != "L" && e.Side != "B" {
-			v.errorf(path+".side", "side %q is not R, L or B", e.Side)
+		switch e.Side {
+		case "R", "L", "B", "U", "O":
+		default:
+			v.errorf(path+".side", "side %q is not R, L, B (both legs), U (unspecified extremity) or O (other extremity)", e.Side)
 		}
 		v.source(path, e.Source)
 	}
 	s = v.newSeen()
 	for i, e := range d.MinLength {
 		path := fmt.Sprintf("$.min_length[%d]", i)
-		if v.code(path+".code", e.Code, diagnosisRE, diagnosisShape) {
-			s.add(normalizeDiagnosis(e.Code), path, "min_length of "+e.Code)
-			if n := len(normalizeDiagnosis(e.Code)); e.Length < n || e.Length > 7 {
-				v.errorf(path+".length", "length %d must be from %d (the code's own length) to 7", e.Length, n)
+		codes, paths := v.codeOrCodes(path, e.Code, e.Codes, diagnosisRE, diagnosisShape)
+		for j, c := range codes {
+			s.add(normalizeDiagnosis(c), paths[j], "min_length of "+c)
+			if n := len(normalizeDiagnosis(c)); e.Length < n || e.Length > 7 {
+				v.errorf(path+".length", "length %d must be from %d (the length of %s) to 7", e.Length, n, c)
 			}
 		}
 		v.source(path, e.Source)
+	}
+	s = v.newSeen()
+	for i, e := range d.NextCharacters {
+		path := fmt.Sprintf("$.next_characters[%d]", i)
+		codes, paths := v.codeOrCodes(path, e.Code, e.Codes, diagnosisRE, diagnosisShape)
+		for j, c := range codes {
+			s.add(normalizeDiagnosis(c), paths[j], "next characters of "+c)
+		}
+		if strings.TrimSpace(e.Next) == "" {
+			v.errorf(path+".next", "next is missing: the characters that may follow the code, with their meaning")
+		}
+		v.source(path, e.Source)
+	}
+	if u := d.UlcerSeverity; u != nil {
+		for _, l := range []struct {
+			name  string
+			codes []string
+		}{{"ulceration", u.Ulceration}, {"severity", u.Severity}} {
+			if len(l.codes) == 0 {
+				v.errorf("$.ulcer_severity."+l.name, "%s codes are missing", l.name)
+			}
+			s := v.newSeen()
+			for j, c := range l.codes {
+				p := fmt.Sprintf("$.ulcer_severity.%s[%d]", l.name, j)
+				if v.code(p, c, diagnosisRE, diagnosisShape) {
+					s.add(normalizeDiagnosis(c), p, c)
+				}
+			}
+		}
+		v.source("$.ulcer_severity", u.Source)
 	}
 	v.pairs("$.excludes1", d.Excludes1, diagnosisRE, diagnosisShape, normalizeDiagnosis)
 }
@@ -291,6 +333,8 @@ func (v *validator) modifiers(d *packDoc) {
 		list []*CodeEntry
 	}{
 		{"$.modifiers", d.Modifiers},
+		{"$.payer_modifiers", d.PayerModifiers},
+		{"$.other_modifiers", d.OtherModifiers},
 		{"$.override_modifiers", d.OverrideModifiers},
 		{"$.anesthesia_modifiers", d.AnesthesiaModifiers},
 	} {
@@ -308,6 +352,13 @@ func (v *validator) modifiers(d *packDoc) {
 }
 
 func (v *validator) related(d *packDoc) {
+	for i, e := range d.Includes {
+		path := fmt.Sprintf("$.includes[%d]", i)
+		if strings.TrimSpace(e.Description) == "" {
+			v.errorf(path+".description", "description is missing: what the procedure's descriptor includes")
+		}
+		v.source(path, e.Source)
+	}
 	s := v.newSeen()
 	for i, r := range d.Related {
 		path := fmt.Sprintf("$.related[%d]", i)
@@ -350,6 +401,7 @@ func (v *validator) simpleLists(d *packDoc) {
 	}{
 		{"$.places_of_service", d.PlacesOfService, posRE, posShape},
 		{"$.taxonomies", d.Taxonomies, taxonomyRE, taxonomyShape},
+		{"$.group_taxonomies", d.GroupTaxonomies, taxonomyRE, taxonomyShape},
 	} {
 		s := v.newSeen()
 		for i, e := range l.list {

@@ -120,6 +120,7 @@ func Clone(c *claim.Claim) *claim.Claim {
 	out := *c
 	out.Diagnoses = slices.Clone(c.Diagnoses)
 	out.Lines = slices.Clone(c.Lines)
+	out.NPIs = slices.Clone(c.NPIs)
 	for i := range out.Lines {
 		out.Lines[i].Modifiers = slices.Clip(slices.Clone(out.Lines[i].Modifiers))
 		out.Lines[i].Pointers = slices.Clip(slices.Clone(out.Lines[i].Pointers))
