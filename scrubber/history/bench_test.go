@@ -241,7 +241,7 @@ func benchNightPhase(t *testing.T, ctx context.Context, s *history.Store, perRun
 
 	start = time.Now()
 	pruned, err := s.Prune(ctx, benchDay(1)) // the oldest night, as --history-keep does each night
-	if err != nil || pruned > 1 { // 0 when the night phase runs again on the same history
+	if err != nil || pruned > 1 {            // 0 when the night phase runs again on the same history
 		t.Fatalf("Prune: %d, %v", pruned, err)
 	}
 	benchReport("prune.one_night", "%s (%d claims)", time.Since(start).Round(time.Millisecond), perRun)
