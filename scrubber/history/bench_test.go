@@ -240,8 +240,10 @@ func benchNightPhase(t *testing.T, ctx context.Context, s *history.Store, perRun
 	benchReport("runs.last30", "%s", time.Since(start).Round(time.Microsecond))
 
 	start = time.Now()
-	pruned, err := s.Prune(ctx, benchDay(1)) // the oldest night, as --history-keep does each night
-	if err != nil || pruned != 1 {
+	// The oldest night, as --history-keep does each night (none is left
+	// when the night phase runs again on the same history).
+	pruned, err := s.Prune(ctx, benchDay(1))
+	if err != nil || pruned > 1 {
 		t.Fatalf("Prune: %d, %v", pruned, err)
 	}
 	benchReport("prune.one_night", "%s (%d claims)", time.Since(start).Round(time.Millisecond), perRun)
