@@ -55,13 +55,13 @@ func (k *claimCheck) ncciEdits() {
 		if !col2Edit && !col1Edit {
 			continue
 		}
-		npi := practitioner(c, o)
+		npi := renderingNPI(c, o)
 		var best ncciPair
 		for i := range c.Lines {
 			if best.verdict == ncciDenied {
 				break
 			}
-			if !k.isTarget(i) || !k.dates[i].overlaps(k.dates[j]) || practitioner(c, &c.Lines[i]) != npi {
+			if !k.isTarget(i) || !k.dates[i].overlaps(k.dates[j]) || renderingNPI(c, &c.Lines[i]) != npi {
 				continue
 			}
 			if col2Edit {
@@ -186,7 +186,7 @@ func (k *claimCheck) reportNCCI(j int, pr *ncciPair) {
 	n1, n2 := lineNumber(l1), lineNumber(l2)
 	msg := l2.Procedure + " on line " + n2 + " is the column 2 code of an NCCI procedure-to-procedure edit with " +
 		l1.Procedure + " on line " + n1 + " (column 1), both on " + formatDate(k.dates[j].From) +
-		" by the same practitioner (NPI " + practitioner(c, l2) + ")"
+		" by the same practitioner (NPI " + renderingNPI(c, l2) + ")"
 	var sugg string
 	id := rules.NcciPTP
 	switch {
