@@ -263,7 +263,12 @@ func (k *claimCheck) ncciPackNote(j int, pr *ncciPair) string {
 	if pr.col2 != j && rel.Relationship == pack.RelIncluded {
 		return "; the rule pack has " + code + " included in " + k.p.Procedure + ", but CMS's edit pays " + code + " and denies " + k.p.Procedure + ": the CMS edit decides"
 	}
+	// What the pack would accept as a distinct service (BUNDLE-OVERRIDE):
+	// an override modifier, or the other limb from the target lines.
 	override := overrideModifier(k.p, o)
+	if override == nil {
+		override, _ = k.otherLimb(j)
+	}
 	switch {
 	case rel.Relationship == pack.RelReview && pr.verdict == ncciDenied:
 		return "; the rule pack only asks for a review of " + code + " (BUNDLE-REVIEW): the CMS edit decides"
