@@ -292,9 +292,6 @@ func (e *env) runFailed(sink *logSink, closing closingEvent, o *options, err err
 		return e.fatal(sink, closing, exitUsage, why) // names the folder
 	case runner.StageReports:
 		return e.fatal(sink, closing, exitUsage, fmt.Sprintf("cannot write the reports into %s: %s", o.out, why))
-	case runner.StageHistory:
-		// Reports without HIST-DUPLICATE would look complete, so none.
-		return e.fatal(sink, closing, exitInputFailed, "cannot check the claim history for duplicates, so no reports were written (run again, or without --history for reports without the check): "+why)
 	}
 	return e.fatal(sink, closing, exitInputFailed, "the run failed: "+why)
 }

@@ -25,22 +25,42 @@ import (
 // The finding is made here rather than in package scrubber: its cause is
 // the run's (its temporary folder, its file handles), not the input's.
 func skipCrossClaims(results []*scrubber.FileResult, err error) int {
-	rule := rules.FileCrossClaimSkipped.Rule()
 	why := SafeText(err.Error())
+	return fileNotice(results, rules.FileCrossClaimSkipped, func(res *scrubber.FileResult) string {
+		return fmt.Sprintf("the cross-claim rules (LINE-DUPLICATE across claims, BUNDLE-CROSS-CLAIM) could not run: %s. "+
+			"This file's %d target claims were not compared with the other claims of the run", why, res.TargetClaims)
+	}, "free space in the temporary folder ($TMPDIR) or raise the open-file limit (ulimit -n) and run again; "+
+		"until then, check these claims for duplicates across claims by hand")
+}
+
+// skipHistory records that the claim history could not be checked for
+// duplicates (err): each result with target claims gets a
+// FILE-HISTORY-SKIPPED finding. It returns how many did.
+func skipHistory(results []*scrubber.FileResult, err error) int {
+	why := SafeText(err.Error())
+	return fileNotice(results, rules.FileHistorySkipped, func(res *scrubber.FileResult) string {
+		return fmt.Sprintf("the claim history could not be checked for duplicates (HIST-DUPLICATE): %s. "+
+			"This file's %d target claims were not compared with earlier nights' claims", why, res.TargetClaims)
+	}, "make the history reachable (the database, its key) and run again before sending these claims; "+
+		"until then, check them against earlier nights' claims by hand")
+}
+
+// fileNotice gives each result with target claims a finding of rule id,
+// saying what the run could not do for it. It returns how many got one.
+func fileNotice(results []*scrubber.FileResult, id rules.ID, message func(*scrubber.FileResult) string, suggestion string) int {
+	rule := id.Rule()
 	n := 0
 	for _, res := range results {
 		if res == nil || res.TargetClaims == 0 {
 			continue
 		}
 		res.Findings = append(res.Findings, finding.Finding{
-			FileIndex: res.Index,
-			File:      res.Name,
-			RuleID:    rule.ID.String(),
-			Severity:  rule.Severity,
-			Message: fmt.Sprintf("the cross-claim rules (LINE-DUPLICATE across claims, BUNDLE-CROSS-CLAIM) could not run: %s. "+
-				"This file's %d target claims were not compared with the other claims of the run", why, res.TargetClaims),
-			Suggestion: "free space in the temporary folder ($TMPDIR) or raise the open-file limit (ulimit -n) and run again; " +
-				"until then, check these claims for duplicates across claims by hand",
+			FileIndex:  res.Index,
+			File:       res.Name,
+			RuleID:     rule.ID.String(),
+			Severity:   rule.Severity,
+			Message:    message(res),
+			Suggestion: suggestion,
 		})
 		finding.Sort(res.Findings)
 		n++

@@ -52,6 +52,9 @@ func checkHistory(ctx context.Context, cfg *Config, results []*scrubber.FileResu
 		found  []finding.Finding
 		lines  int
 		dupped int
+		// moves are the tallies to move once every batch is checked: a
+		// check that fails half-way changes no count.
+		moves []tallyMove
 	)
 	lookup := func() error {
 		if len(batch) == 0 {
@@ -73,7 +76,7 @@ func checkHistory(ctx context.Context, cfg *Config, results []*scrubber.FileResu
 		for i := range batch {
 			if flagged[i] {
 				dupped++
-				moveTally(results[batch[i].Summary.FileIndex], batch[i].Summary.PayerGroup, worst[i])
+				moves = append(moves, tallyMove{results[batch[i].Summary.FileIndex], batch[i].Summary.PayerGroup, worst[i]})
 			}
 		}
 		batch, worst = batch[:0], worst[:0]
@@ -96,6 +99,9 @@ func checkHistory(ctx context.Context, cfg *Config, results []*scrubber.FileResu
 	if err != nil {
 		return fmt.Errorf("checking the claim history: %w", err)
 	}
+	for _, m := range moves {
+		moveTally(m.res, m.group, m.worst)
+	}
 	cfg.Log.Info().Int("target_lines", lines).Int("duplicate_claims", dupped).Dur("duration_ms", time.Since(start)).
 		Msg("claim history checked for duplicates")
 	return nil
@@ -114,6 +120,13 @@ func spoolFindings(spool *findingSpool, found []finding.Finding) {
 		spool.putRun(found[0].FileIndex, found[:n])
 		found = found[n:]
 	}
+}
+
+// tallyMove is a target claim a HIST-DUPLICATE finding makes held.
+type tallyMove struct {
+	res   *scrubber.FileResult
+	group string
+	worst finding.Severity
 }
 
 // moveTally counts a target claim of payer group, whose worst finding

@@ -129,7 +129,6 @@ const (
 	StageReports                      // the reports could not be written
 	StageSplit                        // ready/ and held/ could not be written
 	StageInterrupted                  // Config.Context was done before the reports were in place
-	StageHistory                      // the claim history could not be checked for duplicates
 )
 
 // Error is a run that failed: no reports, or not all of them, were
@@ -284,10 +283,19 @@ func run(cfg Config) (*Result, error) {
 		return nil, err
 	}
 	if cfg.History != nil {
-		// HIST-DUPLICATE, once every claim is scrubbed: a night without it
-		// would look complete, so no reports when it cannot be checked.
+		// HIST-DUPLICATE, once every claim is scrubbed. When the history
+		// cannot be asked, the reports go without it and say so on every
+		// file whose claims it would check (exit 3), as when the
+		// cross-claim rules cannot run.
+		beforeHistory := spool.mark()
 		if err := checkHistory(ctx, &cfg, results, metas, spool, claims); err != nil {
-			return nil, &Error{StageHistory, err}
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			spool.rollback(beforeHistory)
+			n := skipHistory(results, err)
+			log.Error().Err(err).Int("files", n).Msg("the claim history could not be checked for duplicates: the reports are written without HIST-DUPLICATE")
+			degraded = append(degraded, "claim history not checked ("+SafeText(err.Error())+")")
 		}
 	}
 	if cfg.Progress != nil {
