@@ -180,3 +180,43 @@ func (p *countingProgress) AddBytes(int64)    {}
 func (p *countingProgress) AddClaims(n int)   { p.claims += n }
 func (p *countingProgress) FileDone()         {}
 func (p *countingProgress) Phase(name string) { p.phases = append(p.phases, name) }
+
+// --split keeps a copy of standard input to read it twice. When the copy
+// cannot be made (a temporary folder that is not a folder), standard input
+// is still scrubbed and reported, the other inputs are split, and the run
+// says it left standard input out of ready/ and held/ (exit 3), instead of
+// writing no reports.
+func TestRunSplitWithoutACopyOfStandardInput(t *testing.T) {
+	dx, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "01-dx.837"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notAFolder := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notAFolder, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t, "-", filepath.Join(repoRoot, "testdata", "03-bundling.837"))
+	cfg.Stdin = bytes.NewReader(dx)
+	cfg.Formats = []string{"csv"}
+	cfg.Split = true
+	cfg.TempDir = notAFolder
+	res, err := Run(cfg)
+	if err != nil {
+		t.Fatalf("no reports: %v", err)
+	}
+	left := false
+	for _, d := range res.Degraded {
+		left = left || strings.Contains(d, "standard input left out of ready/ and held/")
+	}
+	if !left {
+		t.Errorf("degraded: %q", res.Degraded)
+	}
+	if res.Report.Files[0].Claims == 0 || res.Split == nil || res.Split.Files != 1 {
+		t.Errorf("standard input's claims %d, split %+v", res.Report.Files[0].Claims, res.Split)
+	}
+	for _, dir := range []string{"ready", "held"} {
+		if _, err := os.Stat(filepath.Join(cfg.Out, dir, "stdin")); err == nil {
+			t.Errorf("%s/stdin written", dir)
+		}
+	}
+}

@@ -108,8 +108,12 @@ func (h *handOff) split(st *reports.Stage) (SplitCounts, error) {
 	inputs := make([]splitInput, len(h.inputs))
 	for i, in := range h.inputs {
 		inputs[i] = splitInput{index: i, in: in, res: h.results[i], meta: h.metas[i], stem: names[i], path: in.name}
-		if in.stdin && h.tee != nil {
-			inputs[i].path = h.tee.path
+		if in.stdin {
+			if h.tee != nil {
+				inputs[i].path = h.tee.path
+			} else {
+				inputs[i].path = "" // its copy could not be kept: it cannot be read again
+			}
 		}
 	}
 	sp := splitter{ctx: h.ctx, readyDir: readyDir, heldDir: heldDir, holdOn: holdOn(h.cfg), log: h.cfg.Log,

@@ -214,11 +214,16 @@ func run(cfg Config) (*Result, error) {
 	var tee *stdinTee
 	if cfg.Split && hasStdin(inputs) {
 		// Standard input cannot be read twice: keep its bytes for the split.
+		// Without the copy, standard input is scrubbed and reported but left
+		// out of ready/ and held/ (the run says so: exit 3).
 		var err error
 		if tee, err = newStdinTee(cfg.TempDir); err != nil {
-			return nil, &Error{StageSplit, err}
+			log.Error().Err(err).Msg("standard input cannot be kept for --split: it is left out of ready/ and held/")
+			degraded = append(degraded, "standard input left out of ready/ and held/ ("+SafeText(err.Error())+")")
+			tee = nil
+		} else {
+			defer tee.remove()
 		}
-		defer tee.remove()
 	}
 	spoolEvery := cfg.SpoolEvery
 	if spoolEvery <= 0 {
@@ -276,7 +281,9 @@ func run(cfg Config) (*Result, error) {
 	}
 	if tee != nil {
 		if err := tee.finish(); err != nil {
-			return nil, &Error{StageSplit, err}
+			log.Error().Err(err).Msg("standard input could not be kept for --split: it is left out of ready/ and held/")
+			degraded = append(degraded, "standard input left out of ready/ and held/ ("+SafeText(err.Error())+")")
+			tee = nil
 		}
 	}
 	if err := ctx.Err(); err != nil {

@@ -44,7 +44,7 @@ type splitInput struct {
 	res   *scrubber.FileResult
 	meta  fileMeta
 	stem  string // its name in ready/ and held/ (see splitNames)
-	path  string // what to read again: the input, or the tee of stdin
+	path  string // what to read again: the input, or the tee of stdin ("": none)
 }
 
 // splitOutcome is what became of one input.
@@ -121,6 +121,11 @@ func (sp *splitter) one(si *splitInput) (splitOutcome, error) {
 	if si.in.err != nil || si.meta.sha256 == "" {
 		// Never opened: there is nothing to copy, and no claim was read.
 		log.Warn().Msg("not in ready/ or held/: the input could not be opened")
+		return splitOutcome{whole: true}, nil
+	}
+	if si.path == "" {
+		// Standard input whose copy could not be kept (the run says so).
+		log.Warn().Msg("not in ready/ or held/: standard input could not be kept for a second read")
 		return splitOutcome{whole: true}, nil
 	}
 	if si.meta.seen {
