@@ -41,14 +41,15 @@ func TestCatalogue(t *testing.T) {
 }
 
 // The built-in rules are the X12 structure, file and history rules; the
-// history rules are HIST-*; only DX-LATERALITY-CONFLICT has a case.
+// history rules are HIST-DUPLICATE and the warning that the history could
+// not be asked; only DX-LATERALITY-CONFLICT has a case.
 func TestCatalogueBuiltinsAndCases(t *testing.T) {
 	builtin := regexp.MustCompile(`^(X12|FILE|HIST)-`)
 	for _, r := range All() {
 		if r.Builtin != builtin.MatchString(r.ID.String()) {
 			t.Errorf("%s: built in %v", r.ID, r.Builtin)
 		}
-		if r.History != (r.ID == HistDuplicate) {
+		if r.History != (r.ID == HistDuplicate || r.ID == FileHistorySkipped) {
 			t.Errorf("%s: history %v", r.ID, r.History)
 		}
 		if (len(r.Cases) > 0) != (r.ID == DxLateralityConflict) {
