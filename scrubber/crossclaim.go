@@ -187,10 +187,55 @@ func crossMatch(p *pack.Pack, d *codedata.Set, all []*crossEntry, out []crossFou
 	for _, e := range all {
 		m.index(e, keepEntry)
 	}
+	run := claimRun{out: out}
 	for _, e := range all {
-		out = m.findings(e, out)
+		run.add(m, e)
 	}
-	return out
+	run.endClaim()
+	return run.out
+}
+
+// claimRun collects the cross-claim findings of entries that come a claim
+// at a time (a claim's entries are consecutive in the store: crossStore.add
+// writes them together), and marks the last finding of each claim with the
+// worst of them: Finish moves the claim's tally once, without keeping a set
+// of the claims it moved.
+type claimRun struct {
+	out         []crossFound
+	start       int // the current claim's first finding in out
+	file        int
+	claimOffset int64
+}
+
+// add matches e; at a new claim it ends the last one first.
+func (r *claimRun) add(m *crossMatcher, e *crossEntry) {
+	if len(r.out) > r.start && (e.fileIndex != r.file || e.claimOffset != r.claimOffset) {
+		r.endClaim()
+	}
+	r.file, r.claimOffset = e.fileIndex, e.claimOffset
+	r.out = m.findings(e, r.out)
+}
+
+// endClaim marks the current claim's last finding, if it has any: the
+// findings up to it can then be handed on.
+func (r *claimRun) endClaim() {
+	if len(r.out) == r.start {
+		return
+	}
+	worst := finding.Severity(0)
+	for i := r.start; i < len(r.out); i++ {
+		worst = max(worst, r.out[i].Severity)
+	}
+	r.out[len(r.out)-1].claimCross = worst
+	r.start = len(r.out)
+}
+
+// take returns the findings of the claims ended so far and keeps the rest.
+func (r *claimRun) take() []crossFound {
+	done := r.out[:r.start]
+	r.out = append([]crossFound(nil), r.out[r.start:]...)
+	r.start = 0
+	return done
 }
 
 // keepEntry keeps an entry the matcher sums up as it is (entries in
@@ -377,6 +422,9 @@ type crossFound struct {
 	finding.Finding
 	target     bool
 	claimWorst finding.Severity
+	// claimCross is set on the last cross-claim finding of a claim: the
+	// worst of them (0 on the others; see claimRun).
+	claimCross finding.Severity
 }
 
 // crossFinding builds the finding for entry e, which matched e.other.

@@ -298,7 +298,7 @@ func flushAll(files []*spill.File) error {
 
 // crossEmitEvery is how many cross-claim findings a partition hands on at
 // once.
-const crossEmitEvery = 4096
+var crossEmitEvery = 4096 // a variable for the tests
 
 // matchPartition splits a partition if it is big (splitPart), then matches
 // its pieces one at a time, reading each twice: once to sum its target
@@ -312,7 +312,7 @@ func matchPartition(p *pack.Pack, d *codedata.Set, part *spill.File, loadMax int
 		return fmt.Errorf("cross-claim rules: splitting the spilled index: %w", err)
 	}
 	defer spill.CloseAll(pieces)
-	var out []crossFound
+	var run claimRun
 	for _, piece := range pieces {
 		m := newCrossMatcher(p, d)
 		err := eachEntry(p, piece, func(e *crossEntry) {
@@ -325,9 +325,9 @@ func matchPartition(p *pack.Pack, d *codedata.Set, part *spill.File, loadMax int
 				if !keep(e) {
 					return
 				}
-				if out = m.findings(e, out); len(out) >= crossEmitEvery {
-					emit(out)
-					out = nil
+				run.add(m, e)
+				if run.start >= crossEmitEvery {
+					emit(run.take())
 				}
 			})
 		}
@@ -336,7 +336,8 @@ func matchPartition(p *pack.Pack, d *codedata.Set, part *spill.File, loadMax int
 		}
 		piece.Close()
 	}
-	if len(out) > 0 {
+	run.endClaim()
+	if out := run.take(); len(out) > 0 {
 		emit(out)
 	}
 	return nil

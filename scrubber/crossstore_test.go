@@ -60,7 +60,7 @@ func spillDrop(files, claims int, seed int64) [][]byte {
 				seg("NM1*QC*1*DOE*JUNIOR")
 			}
 			seg(fmt.Sprintf("CLM*F%dC%d*1500***22:B:1*Y*A*Y*Y", fi, ci))
-			seg("HI*ABK:I70234")
+			seg("HI*ABK:I70223") // both legs, rest pain: any side, no ulcer severity
 			for li := range 1 + r.Intn(3) {
 				code := pick("HC:0620T:RT", "HC:0620T:LT", "HC:0620T:50", "HC:0620T", "HC:0620T:RT",
 					"HC:36200", "HC:36200:XS", "HC:76937", "HC:37224", "HC:93922")
