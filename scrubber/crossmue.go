@@ -69,49 +69,74 @@ func mueAcrossClaims(p *pack.Pack, d *codedata.Set, all []*crossEntry, out []cro
 }
 
 // mueDayAcrossClaims is mueAcrossClaims for the target lines of one
-// patient's day, in input order, on two claims or more.
+// patient's day, in input order, on two claims or more. The lines are taken
+// practitioner by practitioner (crossEntry.rendering); only a practitioner
+// with lines on two claims or more has units to add up, and only then are
+// the lines' columns decoded: co-surgeons and assistants, who bill the same
+// day under their own NPIs, cost no decoding.
 func mueDayAcrossClaims(p *pack.Pack, d *codedata.Set, day []*crossEntry, out []crossFound) []crossFound {
-	cols := make([]finding.Finding, len(day))
-	for i, e := range day {
-		cols[i] = unpackColumns(e.cols)
-	}
-	m, st := d.MUE(cols[0].Procedure, cols[0].ServiceDate[:8])
-	if st != codedata.Found || !m.Adjudication.PerDateOfService() {
-		return out
-	}
-	limit := int64(m.Value) * unitScale
+	var mue *codedata.MUE // looked up once, for the first practitioner that needs it
 	done := make([]bool, len(day))
+	var lines []int
 	for a := range day {
 		if done[a] {
 			continue
 		}
-		npi := findingPractitioner(&cols[a])
-		var total, claimTotal int64
-		first, prev := -1, -1 // the practitioner's first and last counted lines of the day
+		lines = lines[:0]
+		claims := 0
 		for b := a; b < len(day); b++ {
-			if done[b] || findingPractitioner(&cols[b]) != npi {
-				continue
+			if !done[b] && day[b].rendering == day[a].rendering {
+				done[b] = true
+				if len(lines) == 0 || !day[b].sameClaim(day[lines[len(lines)-1]]) {
+					claims++
+				}
+				lines = append(lines, b)
 			}
-			done[b] = true
-			u, ok := parseFixed(cols[b].Units, unitDecimals)
-			if !ok || u <= 0 {
-				continue
+		}
+		if claims < 2 {
+			continue
+		}
+		cols := make([]finding.Finding, len(lines))
+		for k, b := range lines {
+			cols[k] = unpackColumns(day[b].cols)
+		}
+		if mue == nil {
+			m, st := d.MUE(cols[0].Procedure, cols[0].ServiceDate[:8])
+			if st != codedata.Found || !m.Adjudication.PerDateOfService() {
+				return out
 			}
-			if prev < 0 || !day[b].sameClaim(day[prev]) {
-				claimTotal = 0
-			}
-			if first < 0 {
-				first = b
-			}
-			prev = b
-			total += u
-			claimTotal += u
-			// Reported here only when the other claims take the day over
-			// the limit: then b's claim is not the first one counted, and
-			// the first counted line is on another claim.
-			if total > limit && claimTotal <= limit {
-				out = append(out, mueCrossFinding(p, m, day[b], cols[b], &cols[first], npi, total))
-			}
+			mue = &m
+		}
+		out = mueAcrossPractitioner(p, *mue, day, lines, cols, out)
+	}
+	return out
+}
+
+// mueAcrossPractitioner adds up one practitioner's lines of a patient's day
+// (indexes into day, in input order, with their columns) against MUE m.
+func mueAcrossPractitioner(p *pack.Pack, m codedata.MUE, day []*crossEntry, lines []int, cols []finding.Finding, out []crossFound) []crossFound {
+	limit := int64(m.Value) * unitScale
+	var total, claimTotal int64
+	first, prev := -1, -1 // the first and last counted lines
+	for k, b := range lines {
+		u, ok := parseFixed(cols[k].Units, unitDecimals)
+		if !ok || u <= 0 {
+			continue
+		}
+		if prev < 0 || !day[b].sameClaim(day[lines[prev]]) {
+			claimTotal = 0
+		}
+		if first < 0 {
+			first = k
+		}
+		prev = k
+		total += u
+		claimTotal += u
+		// Reported here only when the other claims take the day over the
+		// limit: then this claim is not the first one counted, and the
+		// first counted line is on another claim.
+		if total > limit && claimTotal <= limit {
+			out = append(out, mueCrossFinding(p, m, day[b], cols[k], &cols[first], day[b].rendering, total))
 		}
 	}
 	return out
@@ -127,13 +152,4 @@ func mueCrossFinding(p *pack.Pack, m codedata.MUE, e *crossEntry, f finding.Find
 	f.Message, f.Suggestion = mueText(p, m, what, indexOf(f.Modifiers, "50") >= 0, line)
 	f.RuleID, f.Severity, f.Source = rs.ID.String(), rs.Severity, string(rs.Source)
 	return crossFound{Finding: f, target: e.target, claimWorst: e.claimWorst}
-}
-
-// findingPractitioner is practitioner for a line's report columns, which
-// hold its rendering NPI (2420A, else 2310B) and the billing NPI.
-func findingPractitioner(f *finding.Finding) string {
-	if f.RenderingNPI != "" {
-		return f.RenderingNPI
-	}
-	return f.BillingNPI
 }
