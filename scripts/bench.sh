@@ -36,6 +36,12 @@
 #   BENCH_STRICT=1        exit 1 when a target is missed
 #   BENCH_TMP=/tmp        where the temporary folder is made
 #   BENCH_BASELINE=BINARY alternate every scrub837 run with BINARY's
+#   BENCH_DATA=DIR        scrub with --data DIR (the drops are generated with
+#                         gen837 --data DIR, so they are clean against it) and
+#                         alternate every run with the same run without data:
+#                         the ratios are the cost of the data files (their
+#                         load included). Not with BENCH_BASELINE; prints
+#                         only (BENCH_WRITE does not apply).
 #   BENCH_WRITE=0         print only: do not rewrite PERFORMANCE.md, README.md
 set -euo pipefail
 
@@ -48,6 +54,7 @@ SHARE=${BENCH_TARGET_SHARE:-0.10}
 DEFECTS=${BENCH_DEFECT_RATE:-0.05}
 SEED=${BENCH_SEED:-1}
 BASELINE=${BENCH_BASELINE:-}
+DATA=${BENCH_DATA:-}
 read -r -a SIZES <<<"${BENCH_SIZES:-250MB 500MB 1GB}"
 BIG=${SIZES[${#SIZES[@]}-1]}
 
@@ -61,6 +68,11 @@ case $RUNS in '' | *[!0-9]* | 0) die "BENCH_RUNS must be a positive number" ;; e
 if [ -n "$BASELINE" ]; then
 	BASELINE=$(cd "$(dirname "$BASELINE")" && pwd)/$(basename "$BASELINE")
 	[ -x "$BASELINE" ] || die "BENCH_BASELINE=$BASELINE is not an executable"
+fi
+if [ -n "$DATA" ]; then
+	[ -z "$BASELINE" ] || die "BENCH_DATA and BENCH_BASELINE cannot be used together"
+	[ -d "$DATA" ] || die "BENCH_DATA=$DATA is not a folder"
+	DATA=$(cd "$DATA" && pwd)
 fi
 
 echo "building bin/scrub837 and bin/gen837..." >&2
@@ -83,8 +95,24 @@ shift 2
 rm -rf "$TMP/out"
 exec "\$bin" -o "$TMP/out" -j "\$j" --run-id bench --fail-on never -q --log-format json "\$@" 2>"$TMP/scrub.log"
 WRAPPER
-chmod +x "$TMP/cat_files" "$TMP/scrub"
+# scrub_data BINARY J FILES...: the same with the data files.
+cat >"$TMP/scrub_data" <<WRAPPER
+#!/bin/sh
+bin=\$1
+j=\$2
+shift 2
+rm -rf "$TMP/out"
+exec "\$bin" -o "$TMP/out" -j "\$j" --run-id bench --fail-on never -q --log-format json --data "$DATA" "\$@" 2>"$TMP/scrub.log"
+WRAPPER
+chmod +x "$TMP/cat_files" "$TMP/scrub" "$TMP/scrub_data"
 BIN="$PWD/bin/scrub837"
+# With BENCH_DATA the measured run has --data and the baseline is the same
+# build without it.
+MAIN=scrub
+if [ -n "$DATA" ]; then
+	MAIN=scrub_data
+	BASELINE=$BIN
+fi
 
 ROWS="$TMP/rows.txt"
 BASEROWS="$TMP/baserows.txt"
@@ -147,7 +175,7 @@ scrub_runs() {
 	: >"$TMP/runs.txt"
 	: >"$TMP/baseruns.txt"
 	for ((i = 0; i < RUNS; i++)); do
-		run_timed "$TMP/one.txt" env "${envs[@]}" "$TMP/scrub" "$BIN" "$j" "$@"
+		run_timed "$TMP/one.txt" env "${envs[@]}" "$TMP/$MAIN" "$BIN" "$j" "$@"
 		cat "$TMP/one.txt" >>"$TMP/runs.txt"
 		if [ -n "$BASELINE" ]; then
 			run_timed "$TMP/one.txt" env "${envs[@]}" "$TMP/scrub" "$BASELINE" "$j" "$@"
@@ -169,8 +197,10 @@ bench_drop() {
 	local dir="$TMP/drop" summary bytes claims j
 	rm -rf "$dir"
 	echo "generating $label ($size in $nfiles file(s))..." >&2
+	local gendata=()
+	if [ -n "$DATA" ]; then gendata=(--data "$DATA"); fi
 	summary=$(bin/gen837 --size "$size" --files "$nfiles" --seed "$SEED" --target-share "$SHARE" \
-		--defect-rate "$DEFECTS" --out "$dir" 2>&1 >/dev/null)
+		--defect-rate "$DEFECTS" "${gendata[@]}" --out "$dir" 2>&1 >/dev/null)
 	echo "  $summary" >&2
 	bytes=$(sed -E 's/.* ([0-9]+) bytes, ([0-9]+) claims.*/\1/' <<<"$summary")
 	claims=$(sed -E 's/.* ([0-9]+) bytes, ([0-9]+) claims.*/\2/' <<<"$summary")
@@ -212,9 +242,11 @@ echo "### Benchmark ($(date -u +%Y-%m-%d))"
 echo
 echo "Machine: $(nproc) CPUs ($cpu), $mem RAM, $(uname -sr), $("$GO" version | awk '{print $3}'), commit $commit."
 echo "Command: \`make bench\` (scripts/bench.sh, BENCH_RUNS=$RUNS: each row is the median of $RUNS runs)."
-echo "Drops: \`gen837 --size SIZE --files N --seed $SEED --target-share $SHARE --defect-rate $DEFECTS\`"
+dataflag=""
+if [ -n "$DATA" ]; then dataflag=" --data $DATA"; fi
+echo "Drops: \`gen837 --size SIZE --files N --seed $SEED --target-share $SHARE --defect-rate $DEFECTS$dataflag\`"
 echo "(several-file drops in $FILES files). Each drop is read once with cat before timing, so every run reads a"
-echo "warm page cache. scrub837 runs as \`scrub837 -o DIR -j N --run-id bench --fail-on never -q FILES\`, reports"
+echo "warm page cache. scrub837 runs as \`scrub837 -o DIR -j N --run-id bench --fail-on never -q$dataflag FILES\`, reports"
 echo "(exceptions.csv, exceptions.json) included. MB = 10^6 bytes."
 echo
 echo "| drop | files | size MB | command | workers | wall s | MB/s | claims/s | peak RSS MB | CPU s | CPU s/GB |"
@@ -228,8 +260,14 @@ awk '{
 
 # With a baseline: this build against it, run for run.
 compare() {
-	echo "Against the baseline \`$BASELINE\` ($("$BASELINE" version 2>/dev/null | awk '{print $2, $NF}')): the same drops, each scrub837 run"
-	echo "alternated with the baseline's ($RUNS of each, medians); a ratio below 1 is this build doing better."
+	if [ -n "$DATA" ]; then
+		echo "With the data files against without: the table above is \`scrub837 --data $DATA\` (their load"
+		echo "included); each run alternated with the same run without \`--data\` ($RUNS of each, medians); a"
+		echo "ratio above 1 is what the data files cost."
+	else
+		echo "Against the baseline \`$BASELINE\` ($("$BASELINE" version 2>/dev/null | awk '{print $2, $NF}')): the same drops, each scrub837 run"
+		echo "alternated with the baseline's ($RUNS of each, medians); a ratio below 1 is this build doing better."
+	fi
 	echo
 	echo "| drop | command | workers | wall s (base) | wall ratio | CPU s (base) | CPU ratio | peak RSS MB (base) | RSS ratio |"
 	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
@@ -339,7 +377,8 @@ replace_between() {
 		$0 == e { skip = 0 }
 		!skip' "$file" >"$file.tmp" && mv "$file.tmp" "$file"
 }
-if [ "${BENCH_WRITE:-1}" != 0 ]; then
+# The tables there are of runs without data: a BENCH_DATA run prints only.
+if [ "${BENCH_WRITE:-1}" != 0 ] && [ -z "$DATA" ]; then
 	replace_between scripts/PERFORMANCE.md "<!-- bench:output -->" "<!-- /bench:output -->" "$TMP/out.md"
 	replace_between README.md "<!-- bench:table -->" "<!-- /bench:table -->" "$TMP/table.md"
 	echo >&2

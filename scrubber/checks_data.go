@@ -83,19 +83,6 @@ func (k *claimCheck) dos(i int) string {
 	return k.c.Lines[i].ServiceDate[:8] // a valid D8 or RD8 value starts with its first day
 }
 
-// practitioner is the NPI of whoever performed line l: its 2420A rendering
-// provider, else the claim's 2310B, else the billing provider (who then
-// rendered it). NCCI edits and MUEs are per practitioner.
-func practitioner(c *claim.Claim, l *claim.Line) string {
-	switch {
-	case l.RenderingNPI != "":
-		return l.RenderingNPI
-	case c.RenderingNPI != "":
-		return c.RenderingNPI
-	}
-	return c.BillingNPI
-}
-
 // dataFile names a data file for a message: "CMS NCCI PTP v320r0,
 // medicare-ncci-….zip[ccipra-v320r0-f1.TXT]".
 func dataFile(what, version, file string) string {

@@ -573,10 +573,9 @@ func (k *claimCheck) claimDiagnoses() {
 		}
 		for i := range c.Diagnoses {
 			d := &c.Diagnoses[i]
-			if k.icdCovers(d) { // the ICD-10-CM file decides: DX-CODE-NOT-BILLABLE
-				continue
-			}
-			if msg, sugg := dxCodeProblem(d, latest); msg != "" {
+			// Where the ICD-10-CM file speaks for the code it decides
+			// (DX-CODE-NOT-BILLABLE): asked only of a code with a problem.
+			if msg, sugg := dxCodeProblem(d, latest); msg != "" && !k.icdCovers(d) {
 				k.emit(rs, nil, d.Pos, "", msg, sugg)
 			}
 		}

@@ -62,7 +62,7 @@ func (k *claimCheck) mueLine(i int, days *mueDays) {
 		}
 		return
 	}
-	npi := practitioner(k.c, l)
+	npi := renderingNPI(k.c, l)
 	day := &mueDay{units: u, lines: 1}
 	if days != nil {
 		day = days.add(k.dates[i].From, npi, u)
@@ -86,7 +86,7 @@ func (k *claimCheck) mueEarlierLines(i int, npi string, max int) []string {
 	for j := 0; j < i && len(out) < max; j++ {
 		l := &k.c.Lines[j]
 		u, ok := parseFixed(l.Units, unitDecimals)
-		if k.isTarget(j) && k.dates[j].From == k.dates[i].From && ok && u > 0 && practitioner(k.c, l) == npi {
+		if k.isTarget(j) && k.dates[j].From == k.dates[i].From && ok && u > 0 && renderingNPI(k.c, l) == npi {
 			out = append(out, lineNumber(l))
 		}
 	}

@@ -55,13 +55,13 @@ func (k *claimCheck) ncciEdits() {
 		if !col2Edit && !col1Edit {
 			continue
 		}
-		npi := practitioner(c, o)
+		npi := renderingNPI(c, o)
 		var best ncciPair
 		for i := range c.Lines {
 			if best.verdict == ncciDenied {
 				break
 			}
-			if !k.isTarget(i) || !k.dates[i].overlaps(k.dates[j]) || practitioner(c, &c.Lines[i]) != npi {
+			if !k.isTarget(i) || !k.dates[i].overlaps(k.dates[j]) || renderingNPI(c, &c.Lines[i]) != npi {
 				continue
 			}
 			if col2Edit {
@@ -186,7 +186,7 @@ func (k *claimCheck) reportNCCI(j int, pr *ncciPair) {
 	n1, n2 := lineNumber(l1), lineNumber(l2)
 	msg := l2.Procedure + " on line " + n2 + " is the column 2 code of an NCCI procedure-to-procedure edit with " +
 		l1.Procedure + " on line " + n1 + " (column 1), both on " + formatDate(k.dates[j].From) +
-		" by the same practitioner (NPI " + practitioner(c, l2) + ")"
+		" by the same practitioner (NPI " + renderingNPI(c, l2) + ")"
 	var sugg string
 	id := rules.NcciPTP
 	switch {
@@ -263,7 +263,12 @@ func (k *claimCheck) ncciPackNote(j int, pr *ncciPair) string {
 	if pr.col2 != j && rel.Relationship == pack.RelIncluded {
 		return "; the rule pack has " + code + " included in " + k.p.Procedure + ", but CMS's edit pays " + code + " and denies " + k.p.Procedure + ": the CMS edit decides"
 	}
+	// What the pack would accept as a distinct service (BUNDLE-OVERRIDE):
+	// an override modifier, or the other limb from the target lines.
 	override := overrideModifier(k.p, o)
+	if override == nil {
+		override, _ = k.otherLimb(j)
+	}
 	switch {
 	case rel.Relationship == pack.RelReview && pr.verdict == ncciDenied:
 		return "; the rule pack only asks for a review of " + code + " (BUNDLE-REVIEW): the CMS edit decides"

@@ -227,6 +227,7 @@ func (g *generator) targetClaim(prov *provider) *claim {
 	if g.rng.IntN(10) < 3 {
 		c.priorAuth = "PA" + g.digits(8)
 	}
+	g.data.clean(g, c, prov.npi)
 	return c
 }
 
@@ -372,6 +373,7 @@ func (g *generator) partnerClaim(p *partner) *claim {
 		if c.pos != "11" {
 			c.facility = 1 + g.rng.IntN(len(hospitalNames))
 		}
+		g.data.clean(g, c, prov.npi)
 		return c
 	}
 }

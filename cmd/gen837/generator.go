@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/scrubber/rules"
 	"github.com/scrub837/scrub837/x12io"
 )
@@ -23,6 +24,12 @@ type Config struct {
 	DefectRate  float64 // share of target claims that get one planted defect
 	Delims      x12io.Delimiters
 	Newline     bool // a line break after every segment terminator
+
+	// Data are public data files (gen837 --data; scrubber/codedata): clean
+	// claims are kept clean against them, the data rules' defects are
+	// planted, and the manifest lists what the data rules fire
+	// (datafiles.go). nil: the rule pack alone.
+	Data *codedata.Set
 }
 
 // DefaultConfig is the command's defaults.
@@ -186,6 +193,11 @@ type partner struct {
 	date   int32
 	side   string
 	sideDx []string // supporting diagnoses of the original line, for a duplicate
+
+	// with data files: the original claim and its billing NPI, whose units
+	// of the day count with the partner's (MUE-EXCEEDED across claims)
+	orig    *claim
+	origNPI string
 }
 
 type generator struct {
@@ -214,10 +226,11 @@ type generator struct {
 	stClaims   int   // claims in the open transaction
 	stMax      int
 
-	trace int64   // last 2300 REF*D9 number
-	cl    claim   // the claim being built, reused
-	buf   []byte  // scratch for strings that are kept (IDs)
-	sc    scratch // values of the segments being written
+	data  *dataFiles // cfg.Data; nil without
+	trace int64      // last 2300 REF*D9 number
+	cl    claim      // the claim being built, reused
+	buf   []byte     // scratch for strings that are kept (IDs)
+	sc    scratch    // values of the segments being written
 }
 
 // Generate writes the drop: file i goes to open(i) (0-based), which the
@@ -241,7 +254,13 @@ func Generate(cfg Config, open func(i int) (io.WriteCloser, error)) (*Manifest, 
 	}
 	g.date = time.Date(2026, 11, 2, 3, 15, 0, 0, time.UTC).AddDate(0, 0, int(cfg.Seed%20))
 	g.makeProviders()
-	g.kinds = allDefects()
+	if cfg.Data != nil {
+		g.data = newDataFiles(cfg.Data)
+		if err := g.data.fixProviders(g); err != nil {
+			return nil, err
+		}
+	}
+	g.kinds = append(allDefects(), g.data.defects()...)
 	g.rng.Shuffle(len(g.kinds), func(i, j int) { g.kinds[i], g.kinds[j] = g.kinds[j], g.kinds[i] })
 
 	for i := 0; i < cfg.Files; i++ {
@@ -415,20 +434,20 @@ func (g *generator) emitTarget(pi int, sub *subscriber, lastFile bool) {
 	if kind.cross == "" {
 		ids := kind.apply(g, c)
 		g.writeClaim(c)
-		g.man.record(c.id, kind.name, append(ids, infoRules(c, prov)...))
+		g.man.record(c.id, kind.name, g.expect(c, prov, append(ids, infoRules(c, prov)...)))
 		return
 	}
 	// Cross-claim: the original stays clean; the partner carries the finding.
 	p := g.partnerOf(kind.cross, pi, sub, c)
 	g.writeClaim(c)
-	g.man.record(c.id, "", infoRules(c, prov))
+	g.man.record(c.id, "", g.expect(c, prov, infoRules(c, prov)))
 	if !partnerHere {
 		g.pending = append(g.pending, p)
 		return
 	}
 	pc := g.partnerClaim(&p)
 	g.writeClaim(pc)
-	g.man.record(pc.id, kind.name, append(partnerRules(p.kind), infoRules(pc, prov)...))
+	g.man.record(pc.id, kind.name, g.expectPartner(pc, &p, prov, append(partnerRules(p.kind), infoRules(pc, prov)...)))
 }
 
 // room reports whether n more claims fit in this file (--claims is exact).
@@ -442,6 +461,9 @@ func (g *generator) partnerOf(kind string, pi int, sub *subscriber, c *claim) pa
 	t := c.targets()[0]
 	l := &c.lines[t]
 	p := partner{kind: kind, prov: pi, sub: *sub, date: l.date, side: sideModifier(l.side())}
+	if g.data != nil {
+		p.orig, p.origNPI = c.clone(), g.providers[pi].npi
+	}
 	for _, ptr := range l.pointers {
 		if n, err := strconv.Atoi(ptr); err == nil && n >= 1 && n <= len(c.dx) && isSupporting(c.dx[n-1].code) {
 			p.sideDx = append(p.sideDx, c.dx[n-1].code)
@@ -473,7 +495,7 @@ func (g *generator) emitClean(pi int, sub *subscriber, c *claim) {
 	prov := &g.providers[pi]
 	if g.rng.IntN(lookAlikeEvery) != 0 || !g.room(2) {
 		g.writeClaim(c)
-		g.man.record(c.id, "", infoRules(c, prov))
+		g.man.record(c.id, "", g.expect(c, prov, infoRules(c, prov)))
 		return
 	}
 	kind := lookAlikeKinds[g.lookSeq%len(lookAlikeKinds)]
@@ -481,7 +503,7 @@ func (g *generator) emitClean(pi int, sub *subscriber, c *claim) {
 	if kind == lookOtherLimb {
 		ids := g.otherLimbLine(c)
 		g.writeClaim(c)
-		g.man.record(c.id, "", append(ids, infoRules(c, prov)...))
+		g.man.record(c.id, "", g.expect(c, prov, append(ids, infoRules(c, prov)...)))
 		if ids != nil {
 			g.man.LookAlikes[kind]++
 		}
@@ -495,8 +517,9 @@ func (g *generator) emitClean(pi int, sub *subscriber, c *claim) {
 		l.mods = append(l.mods, "62")
 	}
 	g.writeClaim(c)
-	g.man.record(c.id, "", infoRules(c, prov))
+	g.man.record(c.id, "", g.expect(c, prov, infoRules(c, prov)))
 	var pc *claim
+	var p partner
 	switch kind {
 	case lookReplacement, lookVoid:
 		pc = c.clone()
@@ -511,11 +534,14 @@ func (g *generator) emitClean(pi int, sub *subscriber, c *claim) {
 			pc.lines[t].mods = nil
 		}
 	default:
-		p := g.partnerOf(kind, pi, sub, c)
+		p = g.partnerOf(kind, pi, sub, c)
 		pc = g.partnerClaim(&p)
 	}
 	g.writeClaim(pc)
-	g.man.record(pc.id, "", infoRules(pc, prov))
+	if p.orig == nil { // a replacement or a void of c: c is its original
+		p.orig, p.origNPI = c, prov.npi
+	}
+	g.man.record(pc.id, "", g.expectPartner(pc, &p, prov, infoRules(pc, prov)))
 	g.man.LookAlikes[kind]++
 }
 
@@ -536,7 +562,7 @@ func (g *generator) otherLimbLine(c *claim) []rules.ID {
 			return nil
 		}
 	}
-	g.addRelated(c, pick(g.rng, []string{"75710", "75820"}), c.lines[t].date, sideModifier('R'+'L'-s))
+	g.addRelated(c, g.data.otherLimbCode(g, []string{"75710", "75820"}, c.lines[t].date), c.lines[t].date, sideModifier('R'+'L'-s))
 	return []rules.ID{rules.BundleOverride}
 }
 
@@ -562,7 +588,7 @@ func (g *generator) writePartnerFile(p partner) {
 	g.writeSubscriber(billHL, &p.sub)
 	pc := g.partnerClaim(&p)
 	g.writeClaim(pc)
-	g.man.record(pc.id, p.kind+"-next-file", append(partnerRules(p.kind), infoRules(pc, prov)...))
+	g.man.record(pc.id, p.kind+"-next-file", g.expectPartner(pc, &p, prov, append(partnerRules(p.kind), infoRules(pc, prov)...)))
 }
 
 func sideModifier(s byte) string {

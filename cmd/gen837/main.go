@@ -28,6 +28,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/x12io"
 )
 
@@ -52,6 +53,7 @@ func run(args []string, stderr io.Writer) int {
 	newline := fs.Bool("newline", false, "write a line break after every segment terminator")
 	d := def.Delims
 	delims := fs.String("delimiters", string([]byte{d.Element, d.Repetition, d.Component, d.Segment}), "element, repetition, component separators and segment terminator")
+	dataDir := fs.String("data", "", "public data files (CMS NCCI PTP and MUE, ICD-10-CM, NUCC) in `DIR`: keep clean claims clean against them, plant the data rules' defects, and expect what their rules fire")
 	quiet := fs.BoolP("quiet", "q", false, "print nothing on success")
 	// Pathological shapes (issue 14): one file of one form.
 	shape := fs.String("shape", "", "instead of a drop, one file of a pathological shape: one-claim, long-claim or one-patient (see cmd/gen837)")
@@ -87,6 +89,14 @@ func run(args []string, stderr io.Writer) int {
 		return 2
 	}
 	cfg.Delims = d
+	if *dataDir != "" {
+		set, err := codedata.Load(*dataDir, codedata.Options{Procedures: []string{procedure}})
+		if err != nil {
+			fmt.Fprintf(stderr, "gen837: --data: %v\n", err)
+			return 2
+		}
+		cfg.Data = set
+	}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "gen837: %v\n", err)
 		return 2

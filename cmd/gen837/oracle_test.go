@@ -49,11 +49,17 @@ func scrubDrop(t testing.TB, bufs []*bytes.Buffer) (map[string][]string, []*scru
 // (scrubber.Options.Overlap) or not.
 func scrubDropOverlap(t testing.TB, bufs []*bytes.Buffer, overlap bool) (map[string][]string, []*scrubber.FileResult) {
 	t.Helper()
+	return scrubDropWith(t, bufs, scrubber.Options{Overlap: overlap})
+}
+
+// scrubDropWith is scrubDrop with the scrubber's options o.
+func scrubDropWith(t testing.TB, bufs []*bytes.Buffer, o scrubber.Options) (map[string][]string, []*scrubber.FileResult) {
+	t.Helper()
 	pack, err := pack.Default(false)
 	if err != nil {
 		t.Fatalf("DefaultPack: %v", err)
 	}
-	s := scrubber.New(pack, scrubber.Options{Overlap: overlap})
+	s := scrubber.New(pack, o)
 	results := make([]*scrubber.FileResult, len(bufs))
 	for i, b := range bufs {
 		results[i] = s.Scrub(i, fmt.Sprintf("drop-%04d.837", i+1), bytes.NewReader(b.Bytes()))

@@ -42,10 +42,11 @@ func loadData(dir string, p *pack.Pack) (*codedata.Set, error) {
 }
 
 // loadRunData loads a scrub's data folder, once before scrubbing, and logs
-// what it read. ok is false when it cannot be used (a recognised file that
-// is malformed, a folder that cannot be read): a nightly run must not
-// quietly scrub without the edits the team thinks it has, so that is a
-// usage error and no reports are written.
+// what it read. An error (a recognised file that is malformed, a folder
+// that cannot be read) is a usage error and no reports are written: a
+// nightly run must not quietly scrub without the edits the team thinks it
+// has. Its text says so; a structured event with the file, ZIP member and
+// line is logged first. Data files are public tables: no claim data.
 func (e *env) loadRunData(o *options, p *pack.Pack, log zerolog.Logger) (*codedata.Set, error) {
 	dir := dataDir(o, e.getenv)
 	if dir == "" {
@@ -53,32 +54,23 @@ func (e *env) loadRunData(o *options, p *pack.Pack, log zerolog.Logger) (*codeda
 	}
 	start := time.Now()
 	set, err := loadData(dir, p)
-	if err != nil {
-		logDataError(log, dir, err)
-		return nil, fmt.Errorf("data folder %s: %w (no reports written)", dir, err)
+	if err == nil {
+		logData(log, dir, set, time.Since(start))
+		return set, nil
 	}
-	logData(log, dir, set, time.Since(start))
-	return set, nil
-}
-
-// logDataError logs why the data folder cannot be used, with the file,
-// ZIP member and line as fields. Data files are public tables: no claim
-// data.
-func logDataError(log zerolog.Logger, dir string, err error) {
-	ev := log.Error().Str("data", dir)
 	var fe *codedata.FileError
 	if !errors.As(err, &fe) {
-		ev.Msg("data folder: " + err.Error() + " (no reports written)")
-		return
+		return nil, fmt.Errorf("data folder: %w (no reports written)", err)
 	}
-	ev = ev.Str("file", fe.Path)
+	ev := log.Error().Str("data", dir).Str("file", fe.Path)
 	if fe.Member != "" {
 		ev = ev.Str("member", fe.Member)
 	}
 	if fe.Line > 0 {
 		ev = ev.Int("line", fe.Line)
 	}
-	ev.Str("reason", fe.Reason).Msg("data file: " + err.Error() + " (fix or remove it; no reports written)")
+	ev.Str("reason", fe.Reason).Msg("a data file cannot be used")
+	return nil, fmt.Errorf("data file: %w (fix or remove it; no reports written)", err)
 }
 
 // logData logs what a run read from its data folder: one event for the
@@ -184,8 +176,7 @@ var kindNames = map[codedata.Kind]string{
 func writeDataText(w io.Writer, dir string, set *codedata.Set) error {
 	files, skipped, notes := set.Files(), set.Unrecognised(), set.Notes()
 	var b strings.Builder
-	fmt.Fprintf(&b, "Data folder %s: %s read, %s not read.\n", dir, plural(len(files), "file", "files"),
-		plural(len(skipped), "file", "files"))
+	fmt.Fprintf(&b, "Data folder %s: %s read, %s not read.\n", dir, plural(len(files), "file", "files"), plural(len(skipped), "file", "files"))
 	if len(files) > 0 {
 		b.WriteString("\n")
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)

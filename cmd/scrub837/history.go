@@ -262,6 +262,13 @@ func (e *env) historyCommand(args []string) int {
 	if where == "" {
 		return e.usageError(errors.New("no claim history given: --history PATH|URL, or set " + historyEnv))
 	}
+	if !strings.Contains(where, "://") {
+		// Listing must not create a history (a typo would leave one).
+		if _, err := os.Stat(where); err != nil {
+			fmt.Fprintf(e.stderr, "scrub837: no claim history at %s: %v\n", where, err)
+			return exitUsage
+		}
+	}
 	ctx := context.Background()
 	s, err := openHistory(ctx, where, e.getenv)
 	if err != nil {

@@ -340,6 +340,13 @@ func TestHistoryRecordsEachRun(t *testing.T) {
 			!strings.HasPrefix(lines[2], "night-6 ") || !strings.Contains(lines[1], "2026-01-05 03:15") {
 			t.Errorf("scrub837 history:\n%s", list.stdout)
 		}
+		if h.sqlite {
+			typo := h.target + "x"
+			r := run(t, runOpts{}, "history", "--history", typo)
+			if _, err := os.Stat(typo); r.code != exitUsage || err == nil || !strings.Contains(r.stderr, "no claim history at") {
+				t.Errorf("scrub837 history on a file that does not exist: exit %d, %v, %s", r.code, err, r.stderr)
+			}
+		}
 		last := run(t, runOpts{env: append([]string{historyEnv + "=" + h.target}, h.env...)}, "history", "--last", "1")
 		if lines := strings.Split(strings.TrimSpace(last.stdout), "\n"); len(lines) != 2 || !strings.HasPrefix(lines[1], "night-6 ") {
 			t.Errorf("scrub837 history --last 1 (SCRUB837_HISTORY):\n%s%s", last.stdout, last.stderr)

@@ -29,14 +29,15 @@ type Earlier = scrubber.EarlierClaim
 
 // historyBatch is how many target claims go to History.Duplicates at a
 // time: memory stays bounded on a large night, and each call is still
-// hundreds of the store's 500-line queries' worth.
-const historyBatch = 20000
+// dozens of the store's 500-line queries' worth. (A variable: tests make
+// it small.)
+var historyBatch = 20000
 
 // checkHistory adds the night's HIST-DUPLICATE findings to the spool,
 // after the cross-claim rules and before the hand-off, so that they are in
 // every report, in the claims' statuses and in --split's held/. It moves
 // the target-claim tallies of the claims a finding makes held.
-func checkHistory(ctx context.Context, cfg *Config, s *scrubber.Scrubber, results []*scrubber.FileResult, metas []fileMeta,
+func checkHistory(ctx context.Context, cfg *Config, results []*scrubber.FileResult, metas []fileMeta,
 	spool *findingSpool, claims *claimSpool) error {
 	start := time.Now()
 	procedure := ""

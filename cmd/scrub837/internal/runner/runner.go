@@ -1,9 +1,10 @@
 // Package runner is one scrub run: it expands the command line's paths into
 // inputs, scrubs them on a pool of workers (each file's bytes read ahead
 // and hashed when a CPU is spare, its findings spooled to disk), runs the
-// cross-claim rules, assembles the report and writes it into the report
-// folder under its lock. The command keeps its flags, logging setup, exit
-// codes and summary; tests call Run in-process. The contract is
+// cross-claim rules, checks the claim history when given one (History),
+// assembles the report, writes it into the report folder under its lock,
+// and records the run in the history. The command keeps its flags, logging
+// setup, exit codes and summary; tests call Run in-process. The contract is
 // cmd/scrub837/REPORTS.md.
 package runner
 
@@ -285,7 +286,7 @@ func run(cfg Config) (*Result, error) {
 	if cfg.History != nil {
 		// HIST-DUPLICATE, once every claim is scrubbed: a night without it
 		// would look complete, so no reports when it cannot be checked.
-		if err := checkHistory(ctx, &cfg, s, results, metas, spool, claims); err != nil {
+		if err := checkHistory(ctx, &cfg, results, metas, spool, claims); err != nil {
 			return nil, &Error{StageHistory, err}
 		}
 	}
