@@ -42,13 +42,15 @@ test:
 bench:
 	bash scripts/bench.sh
 
-# Short, bounded fuzz runs of the X12 reader, of the ready/held split and of
-# a whole run (inputs to reports, cmd/scrub837/internal/runner: each run
-# writes and syncs its reports, so its inputs are minimised for 5 s at most).
+# Short, bounded fuzz runs of the X12 reader, of the ready/held split, of
+# the whole scrub (bytes to findings, cross-claim and data rules included:
+# scrubber) and of a whole run (inputs to reports, internal/runner). A run
+# or scrub is slow to repeat, so their inputs are minimised for 5 s at most.
 # -fuzz must match one target: anchored, so FuzzReaderWant is not matched too.
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime 30s ./x12io/
 	$(GO) test -run '^$$' -fuzz '^FuzzSplit$$' -fuzztime 30s ./reports/split/
+	$(GO) test -run '^$$' -fuzz '^FuzzScrub$$' -fuzztime 30s -fuzzminimizetime 5s ./scrubber/
 	$(GO) test -run '^$$' -fuzz '^FuzzRun$$' -fuzztime 30s -fuzzminimizetime 5s ./cmd/scrub837/internal/runner/
 
 clean:

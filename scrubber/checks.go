@@ -27,12 +27,14 @@ import (
 // claim-level rules only, never a DX, MOD, BUNDLE, CODE or LINE finding,
 // nor a data-file rule's.
 func checkClaim(p *pack.Pack, d *codedata.Set, memo *dxMemo, c *claim.Claim, out []finding.Finding) []finding.Finding {
-	k := claimCheck{p: p, d: d, c: c, out: out, memo: memo}
-	var buf [16]dateRange
-	k.dates = buf[:0]
-	for i := range c.Lines {
-		k.dates = append(k.dates, lineDate(&c.Lines[i]))
-	}
+	return checkClaimLines(d, memo, newClaimLines(p, c, nil), out)
+}
+
+// checkClaimLines is checkClaim with the claim's lines already prepared
+// (the cross-claim index asks them too).
+func checkClaimLines(d *codedata.Set, memo *dxMemo, cl *claimLines, out []finding.Finding) []finding.Finding {
+	c := cl.c
+	k := claimCheck{p: cl.p, d: d, c: c, out: out, memo: memo, lines: cl, dates: cl.dates}
 	if c.Frequency != frequencyVoid {
 		for i := range c.Lines {
 			if !k.isTarget(i) {
@@ -70,13 +72,19 @@ type claimCheck struct {
 	p     *pack.Pack
 	d     *codedata.Set // the data files; nil: none
 	c     *claim.Claim
-	dates []dateRange // per line, zero when missing or invalid
+	lines *claimLines
+	dates []dateRange // per line, zero when missing or invalid (= lines.dates)
 	out   []finding.Finding
 	memo  *dxMemo
 
 	// set by dataRules: what the data files decided for this claim, for
 	// the pack's rules that give way to them
 	data dataClaim
+
+	// supporting are the positions (1-based) of the claim's first
+	// supporting diagnoses, found once when a suggestion needs them
+	supporting []int
+	supportSet bool
 }
 
 // dx is what the pack says of a claim diagnosis code.

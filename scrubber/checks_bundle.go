@@ -47,7 +47,7 @@ func (k *claimCheck) bundles() {
 					"keep "+code+"-"+m.Code+" only if the record documents a separate service (another site, session or encounter); otherwise "+k.removeLine(o))
 				continue
 			}
-			if m, tside := k.otherLimb(j); m != nil {
+			if m, tside := k.otherLimbOverride(j); m != nil {
 				k.fire(rules.BundleOverride, o, o.SV1Pos, combineSource(rel.Source, m.Source),
 					what+" is included in "+proc+" on the same limb, but it is billed for the "+sideWord(modifierSide(m.Code))+" leg ("+m.Code+") and "+targets+" for the "+sideWord(tside)+" leg ("+sideModifier(tside)+"): CMS counts anatomic modifiers among those that bypass a PTP edit",
 					"keep "+code+"-"+m.Code+" only if the record documents it as a separate service on the "+sideWord(modifierSide(m.Code))+" leg; if it was done for the "+proc+" limb, "+k.removeLine(o))
@@ -95,24 +95,18 @@ func (k *claimCheck) removeLine(o *claim.Line) string {
 	return s + " out of CLM02"
 }
 
-// otherLimb returns the side modifier entry of related line j when the line
-// is on the other limb from every target line of its date (see bundles),
-// with those lines' side; nil otherwise.
-func (k *claimCheck) otherLimb(j int) (*pack.CodeEntry, uint8) {
-	o := &k.c.Lines[j]
-	mod, side := sideModifierOf(o)
-	if side != sideLeft && side != sideRight {
-		return nil, 0
-	}
+// otherLimbOverride returns the side modifier entry of related line j when
+// the line is on the other limb from every target line of its date (see
+// bundles), with those lines' side; nil otherwise.
+func (k *claimCheck) otherLimbOverride(j int) (*pack.CodeEntry, uint8) {
+	mod, _ := sideModifierOf(&k.c.Lines[j])
 	m, ok := k.p.OverrideModifier(mod)
 	if !ok {
 		return nil, 0
 	}
-	other := sideBoth ^ side
-	for _, i := range sameDateTargets(k.p, k.c.Lines, k.dates, j) {
-		if _, s := sideModifierOf(&k.c.Lines[i]); s != other {
-			return nil, 0 // the same limb, both, or unknown
-		}
+	other, ok := k.lines.otherLimb(j)
+	if !ok {
+		return nil, 0
 	}
 	return m, other
 }
@@ -141,18 +135,6 @@ func textAfter(text string) string {
 		return ""
 	}
 	return "; " + strings.TrimSuffix(text, ".")
-}
-
-// sameDateTargets lists the target lines (indexes) other than line j on
-// the same date as line j; none when j's date is unusable.
-func sameDateTargets(p *pack.Pack, lines []claim.Line, dates []dateRange, j int) []int {
-	var out []int
-	for i := range lines {
-		if i != j && isTargetLine(p, &lines[i]) && dates[i].overlaps(dates[j]) {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // earlierDuplicate is the first target line before target line i that has
@@ -231,20 +213,34 @@ func twoPeoplesWork(roleA, roleB uint8, npiA, npiB string) bool {
 }
 
 // describeTargets names the target lines on the same date as line j, with
-// the date: "0620T on line 1, same date 2026-01-15"; "" when there is none.
+// the date: "0620T on line 1, same date 2026-01-15"; "0620T on lines 1, 2,
+// 3, 4, 5 and 95 more, same date ..."; "" when there is none.
 func (k *claimCheck) describeTargets(j int) string {
-	var lines []string
-	for _, i := range sameDateTargets(k.p, k.c.Lines, k.dates, j) {
-		lines = append(lines, lineNumber(&k.c.Lines[i]))
-	}
-	if len(lines) == 0 {
+	n, first := k.lines.sameDateTargets(j)
+	if n == 0 {
 		return ""
 	}
 	word := "line "
-	if len(lines) > 1 {
+	if n > 1 {
 		word = "lines "
 	}
-	return k.p.Procedure + " on " + word + strings.Join(lines, ", ") + ", same date " + formatRange(k.dates[j])
+	return k.p.Procedure + " on " + word + k.listLines(first, n) + ", same date " + formatRange(k.dates[j])
+}
+
+// listLines names lines for messages: the first ones' numbers, then how
+// many more there are of n in all: "1, 2, 3, 4, 5 and 95 more".
+func (k *claimCheck) listLines(first []int, n int) string {
+	var b strings.Builder
+	for i, j := range first {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(lineNumber(&k.c.Lines[j]))
+	}
+	if n > len(first) {
+		b.WriteString(" and " + itoa(n-len(first)) + " more")
+	}
+	return b.String()
 }
 
 // overrideModifier is the entry of l's first modifier that overrides
@@ -266,7 +262,7 @@ func overrideModifier(p *pack.Pack, l *claim.Line) *pack.CodeEntry {
 // an earlier target line for the same date and side (earlierDuplicate).
 // The finding is about the later line and names the earlier one.
 func (k *claimCheck) duplicateLine(i int) {
-	j := earlierDuplicate(k.p, k.c, k.dates, i)
+	j := k.lines.duplicateOf(i)
 	if j < 0 {
 		return
 	}

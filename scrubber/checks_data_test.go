@@ -347,7 +347,7 @@ func TestDataMUEAcrossClaims(t *testing.T) {
 	a, b := xclaim(0, 1000, "A"), xclaim(0, 5000, "B", left())
 	fs := run(a, b)
 	if len(fs) != 1 || fs[0].ClaimID != "B" || fs[0].Source != "cms" || fs[0].Severity != finding.Error ||
-		!strings.Contains(fs[0].Message, "0620T on line 1 brings the units billed for the patient on 2026-01-15 by the same practitioner (NPI 1234567893) to 2 with claim A line 1 in file file0.837") {
+		!strings.Contains(fs[0].Message, "0620T on line 1 is billed for the patient on 2026-01-15 by the same practitioner (NPI 1234567893) as on claim A line 1 in file file0.837: 2 units that day in all") {
 		t.Errorf("A then B:%s", dump(fs))
 	}
 	// The order the claims were indexed in does not matter; the later

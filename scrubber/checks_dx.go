@@ -93,13 +93,30 @@ func (k *claimCheck) pointerFix(l *claim.Line) string {
 // that l does not point to yet, as "3 (I70234)"; otherwise it returns
 // fallback.
 func (k *claimCheck) supportingTarget(l *claim.Line, fallback string) string {
-	for i := range k.c.Diagnoses {
-		d := &k.c.Diagnoses[i]
-		if k.dx(d.Code).Supporting != nil && !pointsTo(l, i+1) {
-			return itoa(i+1) + " (" + d.Code + ")"
+	for _, n := range k.supportingPositions() {
+		if !pointsTo(l, n) {
+			return itoa(n) + " (" + k.c.Diagnoses[n-1].Code + ")"
 		}
 	}
 	return fallback
+}
+
+// supportingPositions are the positions of the claim's first supporting
+// diagnoses, found once per claim: 13 of them, as a line points to at most
+// 12, so one it does not point to is among them if the claim has one.
+func (k *claimCheck) supportingPositions() []int {
+	if !k.supportSet {
+		k.supportSet = true
+		for i := range k.c.Diagnoses {
+			if k.dx(k.c.Diagnoses[i].Code).Supporting != nil {
+				k.supporting = append(k.supporting, i+1)
+				if len(k.supporting) == maxPointer+1 {
+					break
+				}
+			}
+		}
+	}
+	return k.supporting
 }
 
 func pointsTo(l *claim.Line, n int) bool {
@@ -556,27 +573,59 @@ func (k *claimCheck) claimDiagnoses() {
 		}
 		for i := range c.Diagnoses {
 			d := &c.Diagnoses[i]
-			if k.icdCovers(d) { // the ICD-10-CM file decides: DX-CODE-NOT-BILLABLE
-				continue
-			}
-			if msg, sugg := dxCodeProblem(d, latest); msg != "" {
+			// Where the ICD-10-CM file speaks for the code it decides
+			// (DX-CODE-NOT-BILLABLE): asked only of a code with a problem.
+			if msg, sugg := dxCodeProblem(d, latest); msg != "" && !k.icdCovers(d) {
 				k.emit(rs, nil, d.Pos, "", msg, sugg)
 			}
 		}
 	}
 	if rs, ok := k.p.Rule(rules.DxExcludes1); ok {
-		for i := range c.Diagnoses {
-			for j := i + 1; j < len(c.Diagnoses); j++ {
-				a, b := &c.Diagnoses[i], &c.Diagnoses[j]
-				pair, ok := k.dx(a.Code).Excludes1With(k.dx(b.Code))
-				if !ok {
-					continue
+		k.excludes1(rs)
+	}
+}
+
+// excludes1 is DX-EXCLUDES1: one finding per claim diagnosis that an
+// earlier one excludes, naming the first that does (a claim with many
+// diagnoses gets findings in proportion to them, not to their pairs).
+// Few diagnoses are compared pair by pair; many through an index of the
+// earlier codes' prefixes.
+func (k *claimCheck) excludes1(rs pack.Rule) {
+	c := k.c
+	var firstWith map[string]int // code prefix -> the first diagnosis with it
+	if len(c.Diagnoses) > smallClaim {
+		firstWith = map[string]int{}
+	}
+	for j := range c.Diagnoses {
+		b := &c.Diagnoses[j]
+		fb := k.dx(b.Code)
+		i, pair := -1, (*pack.CodePair)(nil)
+		if firstWith == nil {
+			for a := 0; a < j && i < 0; a++ {
+				if p, ok := k.dx(c.Diagnoses[a].Code).Excludes1With(fb); ok {
+					i, pair = a, p
 				}
-				k.emit(rs, nil, b.Pos, pair.Source,
-					"diagnoses "+a.Code+" (position "+itoa(i+1)+") and "+b.Code+" (position "+itoa(j+1)+") may not be coded together"+parenthesized(pair.Reason),
-					"keep the one the record supports and remove the other from HI (and from the SV107 pointers)")
+			}
+		} else {
+			fb.Excludes1Partners(func(other string, p *pack.CodePair) bool {
+				if a, ok := firstWith[other]; ok && (i < 0 || a < i) {
+					i, pair = a, p
+				}
+				return true
+			})
+			for n := 3; n <= len(fb.Code); n++ {
+				if _, ok := firstWith[fb.Code[:n]]; !ok {
+					firstWith[strings.Clone(fb.Code[:n])] = j
+				}
 			}
 		}
+		if i < 0 {
+			continue
+		}
+		a := &c.Diagnoses[i]
+		k.emit(rs, nil, b.Pos, pair.Source,
+			"diagnoses "+a.Code+" (position "+itoa(i+1)+") and "+b.Code+" (position "+itoa(j+1)+") may not be coded together"+parenthesized(pair.Reason),
+			"keep the one the record supports and remove the other from HI (and from the SV107 pointers)")
 	}
 }
 

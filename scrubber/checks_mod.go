@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/scrub837/scrub837/scrubber/claim"
-	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
@@ -162,28 +161,22 @@ func (k *claimCheck) singleProcedure51(i int) {
 	if !ok {
 		return
 	}
-	c := k.c
-	var source pack.Source
-	var bundled []string
-	for j := range c.Lines {
-		o := &c.Lines[j]
-		if j == i || o.Procedure == "" {
-			continue
-		}
-		if k.dates[i].valid() && k.dates[j].valid() && !k.dates[i].overlaps(k.dates[j]) {
-			continue
-		}
-		rel, ok := k.related(o)
-		if !ok || rel.Relationship != pack.RelIncluded {
-			return // another procedure that day
-		}
-		source = combineSource(source, rel.Source)
-		bundled = append(bundled, o.Procedure)
+	another, bundled, n, source := k.lines.anotherProcedure(i)
+	if another {
+		return
 	}
-	l := &c.Lines[i]
+	l := &k.c.Lines[i]
 	msg := k.p.Procedure + " on line " + lineNumber(l) + " carries 51 (multiple procedures), but it is the only procedure billed that day"
-	if len(bundled) > 0 {
-		msg += " (the other lines that day, " + joinCodes(bundled) + ", are included in " + k.p.Procedure + ")"
+	if n > 0 {
+		codes := make([]string, len(bundled))
+		for x, j := range bundled {
+			codes[x] = k.c.Lines[j].Procedure
+		}
+		list := joinCodes(codes)
+		if n > len(bundled) {
+			list += " and " + itoa(n-len(bundled)) + " more"
+		}
+		msg += " (the other lines that day, " + list + ", are included in " + k.p.Procedure + ")"
 	} else {
 		source = ""
 	}

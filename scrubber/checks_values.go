@@ -11,14 +11,44 @@ import (
 // runs on every target claim.
 
 // dateRange is a service date or range as yyyymmdd numbers (20260115);
-// From == To for a D8 date. The zero value means "no usable date".
-type dateRange struct{ From, To int32 }
+// From == To for a D8 date. The zero value means "no usable date". The
+// rules compare the days first to last: a range counts for at most its
+// first maxRangeDays days (scrubber/RULES.md), so that the lines one line
+// can share a date with lie within a bounded window of days.
+type dateRange struct {
+	From, To    int32 // as written, for messages
+	first, last int32 // day numbers (dayNumber) the rules compare
+}
+
+// maxRangeDays is the most days of an RD8 range the rules compare.
+const maxRangeDays = 31
+
+// newDateRange is the range of two valid yyyymmdd dates, from <= to.
+func newDateRange(from, to int32) dateRange {
+	first, last := dayNumber(from), dayNumber(to)
+	return dateRange{From: from, To: to, first: first, last: min(last, first+maxRangeDays-1)}
+}
 
 func (d dateRange) valid() bool { return d.From != 0 }
 
 // overlaps reports whether two usable dates share a day.
 func (d dateRange) overlaps(o dateRange) bool {
-	return d.valid() && o.valid() && d.From <= o.To && o.From <= d.To
+	return d.valid() && o.valid() && d.first <= o.last && o.first <= d.last
+}
+
+// dayNumber is the number of days from 0000-03-01 to a valid yyyymmdd date
+// of the proleptic Gregorian calendar (days from civil, H. Hinnant): day
+// numbers of consecutive dates are consecutive.
+func dayNumber(ymd int32) int32 {
+	y, m, d := ymd/10000, ymd/100%100, ymd%100
+	if m <= 2 {
+		y--
+	}
+	era := y / 400 // years are 1900 or later: never negative
+	yoe := y - era*400
+	doy := (153*((m+9)%12)+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe
 }
 
 // parseServiceDate reads DTP02/DTP03 of a DTP*472: D8 CCYYMMDD or RD8
@@ -28,7 +58,10 @@ func parseServiceDate(qualifier, value string) (dateRange, bool) {
 	switch qualifier {
 	case "D8":
 		d, ok := parseD8(value)
-		return dateRange{d, d}, ok
+		if !ok {
+			return dateRange{}, false
+		}
+		return newDateRange(d, d), true
 	case "RD8":
 		if len(value) != 17 || value[8] != '-' {
 			return dateRange{}, false
@@ -38,7 +71,7 @@ func parseServiceDate(qualifier, value string) (dateRange, bool) {
 		if !ok1 || !ok2 || from > to {
 			return dateRange{}, false
 		}
-		return dateRange{from, to}, true
+		return newDateRange(from, to), true
 	}
 	return dateRange{}, false
 }

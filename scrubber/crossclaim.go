@@ -1,10 +1,9 @@
 package scrubber
 
 import (
-	"sort"
 	"strings"
 
-	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
@@ -53,6 +52,7 @@ type crossEntry struct {
 	fileIndex   int
 	claimOffset int64
 	lineSeg     int64             // SV1 offset: orders lines within a claim
+	units       int64             // target lines: SV104 in thousandths, 0 unless positive
 	rel         *pack.RelatedCode // related line: the pack's entry for its code
 	override    string            // related line: its override modifier, if any
 	// cols are the line's report columns packed into one string (an
@@ -77,18 +77,15 @@ type crossEntry struct {
 // matching). Each entry's packed columns are appended to scratch, and
 // its colsRaw and sideText refer to scratch and the claim until own is
 // called: the store writes a spilled entry straight from them.
-func packCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim, scratch []byte) ([]crossEntry, []byte) {
+func packCrossEntries(dst []crossEntry, cl *claimLines, scratch []byte) ([]crossEntry, []byte) {
+	p, c := cl.p, cl.c
 	if c.MemberID == "" || c.Frequency == frequencyVoid {
 		return dst, scratch
 	}
 	first := len(dst)
 	var bounds [8]int
 	spans := bounds[:0]
-	var buf [16]dateRange
-	dates := buf[:0]
-	for i := range c.Lines {
-		dates = append(dates, lineDate(&c.Lines[i]))
-	}
+	dates := cl.dates
 	for i := range c.Lines {
 		l := &c.Lines[i]
 		if !dates[i].valid() {
@@ -99,10 +96,16 @@ func packCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim, scratch []
 		case isTargetLine(p, l):
 			e.kind, e.sides, e.sideText = crossTarget, lineSides(l), sideText(l)
 			e.roles, e.rendering, e.original = surgeryRole(l), renderingNPI(c, l), c.Frequency == frequencyOriginal
-			e.dupInClaim = earlierDuplicate(p, c, dates, i) >= 0
+			e.dupInClaim = cl.duplicateOf(i) >= 0
+			if u, ok := parseFixed(l.Units, unitDecimals); ok && u > 0 {
+				e.units = u
+			}
 		case c.BillingNPI != "":
 			rel, ok := relatedLine(p, l)
-			if !ok || len(sameDateTargets(p, c.Lines, dates, i)) > 0 {
+			if !ok {
+				continue
+			}
+			if n, _ := cl.sameDateTargets(i); n > 0 {
 				continue
 			}
 			e.kind, e.rel = crossRelated, rel
@@ -168,69 +171,248 @@ func (e *crossEntry) sameClaim(o *crossEntry) bool {
 //     different claims for the same patient, billing NPI and date;
 //     reported on the related line, naming the earliest such target line.
 //
-// The result does not depend on the order files were scrubbed in: entries
-// are sorted by patient and date, and ties resolved by input order. Entries only match within one patient (member
-// ID and patient flag), so any set of entries that holds every entry of its
-// patients (a spill partition) can be matched on its own. It reorders all.
-func crossMatch(p *pack.Pack, all []*crossEntry, out []crossFound) []crossFound {
+// The result does not depend on the order of the entries: each match is
+// the earliest in input order. Entries only match within one patient
+// (member ID and patient flag), so any set of entries that holds every
+// entry of its patients (a spill partition) can be matched on its own.
+//
+// The work grows with the entries, not with their pairs: a crossMatcher
+// first sums the target lines up by patient, date and kind (the earliest
+// two of each, on different claims), then each entry asks the sums of the
+// dates that meet its own.
+//
+// With data files (d not nil), MUE-EXCEEDED across claims too (mueMatcher).
+func crossMatch(p *pack.Pack, d *codedata.Set, all []*crossEntry, out []crossFound) []crossFound {
+	m := newCrossMatcher(p, d)
 	for _, e := range all {
-		e.other = nil
+		m.index(e, keepEntry)
 	}
-	sort.Slice(all, func(i, j int) bool {
-		a, b := all[i], all[j]
-		if a.member != b.member {
-			return a.member < b.member
-		}
-		if a.patient != b.patient {
-			return !a.patient
-		}
-		if a.dates.From != b.dates.From {
-			return a.dates.From < b.dates.From
-		}
-		return a.before(b)
-	})
-	for i, a := range all {
-		// Sorted by start date within a patient: every later entry that
-		// starts before a ends overlaps it.
-		for _, b := range all[i+1:] {
-			if b.member != a.member || b.patient != a.patient || b.dates.From > a.dates.To {
-				break
-			}
-			if !a.sameClaim(b) {
-				match(a, b)
-				match(b, a)
-			}
-		}
-	}
+	run := claimRun{out: out}
 	for _, e := range all {
-		if e.other == nil {
-			continue
+		run.add(m, e)
+	}
+	run.endClaim()
+	return run.out
+}
+
+// claimRun collects the cross-claim findings of entries that come a claim
+// at a time (a claim's entries are consecutive in the store: crossStore.add
+// writes them together), and marks the last finding of each claim with the
+// worst of them: Finish moves the claim's tally once, without keeping a set
+// of the claims it moved.
+type claimRun struct {
+	out         []crossFound
+	start       int // the current claim's first finding in out
+	file        int
+	claimOffset int64
+}
+
+// add matches e; at a new claim it ends the last one first.
+func (r *claimRun) add(m *crossMatcher, e *crossEntry) {
+	if len(r.out) > r.start && (e.fileIndex != r.file || e.claimOffset != r.claimOffset) {
+		r.endClaim()
+	}
+	r.file, r.claimOffset = e.fileIndex, e.claimOffset
+	r.out = m.findings(e, r.out)
+}
+
+// endClaim marks the current claim's last finding, if it has any: the
+// findings up to it can then be handed on.
+func (r *claimRun) endClaim() {
+	if len(r.out) == r.start {
+		return
+	}
+	worst := finding.Severity(0)
+	for i := r.start; i < len(r.out); i++ {
+		worst = max(worst, r.out[i].Severity)
+	}
+	r.out[len(r.out)-1].claimCross = worst
+	r.start = len(r.out)
+}
+
+// take returns the findings of the claims ended so far and keeps the rest.
+func (r *claimRun) take() []crossFound {
+	done := r.out[:r.start]
+	r.out = append([]crossFound(nil), r.out[r.start:]...)
+	r.start = 0
+	return done
+}
+
+// keepEntry keeps an entry the matcher sums up as it is (entries in
+// memory, not a reader's scratch).
+func keepEntry(e *crossEntry) *crossEntry { return e }
+
+// crossMatcher holds the sums of the target lines of a set of entries.
+type crossMatcher struct {
+	p      *pack.Pack
+	mue    *mueMatcher // nil without data files
+	groups map[crossPatient]*crossGroup
+	keys   [48]dupKey // conflictKeys scratch
+}
+
+// crossPatient is whose entries can match: the member ID, and whether the
+// claim is a 2000C dependant's under it.
+type crossPatient struct {
+	member  string
+	patient bool
+}
+
+// crossGroup sums one patient's target lines up by date: one bucket per
+// first and last day, found by the first day (see lineIndex.overlapping).
+type crossGroup struct {
+	buckets map[[2]int32]*crossBucket
+	starts  map[int32][]*crossBucket
+	maxSpan int32
+}
+
+// crossBucket sums up the target lines of one patient and date range.
+type crossBucket struct {
+	first, last int32
+	dups        map[dupKey]*firstTwo // original claims' target lines by kind (LINE-DUPLICATE)
+	byNPI       map[string]*firstTwo // target lines by billing NPI (BUNDLE-CROSS-CLAIM)
+}
+
+// firstTwo are the earliest entry (input order) of a set and the earliest
+// one on another claim than the first's: between them, the earliest entry
+// on any claim but a given one.
+type firstTwo struct{ a, b *crossEntry }
+
+// add considers e; own gives the entry to keep (a copy, when e is a
+// reader's scratch).
+func (t *firstTwo) add(e *crossEntry, own func(*crossEntry) *crossEntry) {
+	switch {
+	case t.a == nil:
+		t.a = own(e)
+	case e.before(t.a):
+		if !e.sameClaim(t.a) {
+			t.b = t.a
 		}
-		if f, ok := crossFinding(p, e); ok {
+		t.a = own(e)
+	case e.sameClaim(t.a):
+	case t.b == nil || e.before(t.b):
+		t.b = own(e)
+	}
+}
+
+// otherThan is the earliest entry on another claim than e's, or nil.
+func (t *firstTwo) otherThan(e *crossEntry) *crossEntry {
+	if t.a != nil && !t.a.sameClaim(e) {
+		return t.a
+	}
+	return t.b
+}
+
+func newCrossMatcher(p *pack.Pack, d *codedata.Set) *crossMatcher {
+	return &crossMatcher{p: p, mue: newMueMatcher(p, d), groups: map[crossPatient]*crossGroup{}}
+}
+
+// findings appends e's cross-claim findings to out. The entries come in
+// the order indexed (see mueMatcher).
+func (m *crossMatcher) findings(e *crossEntry, out []crossFound) []crossFound {
+	if m.match(e) {
+		if f, ok := crossFinding(m.p, e); ok {
+			out = append(out, f)
+		}
+	}
+	if m.mue != nil {
+		if f, ok := m.mue.match(e); ok {
 			out = append(out, f)
 		}
 	}
 	return out
 }
 
-// match records that e (the line reported) pairs with o on another claim.
-func match(e, o *crossEntry) {
-	switch {
-	case e.kind == crossTarget && o.kind == crossTarget:
-		if e.dupInClaim || !e.original || !o.original || !o.before(e) || e.sides&o.sides == 0 ||
-			twoPeoplesWork(e.roles, o.roles, e.rendering, o.rendering) {
-			return
-		}
-	case e.kind == crossRelated && o.kind == crossTarget:
-		if e.npi != o.npi {
-			return
-		}
-	default:
+// index sums target entry e up (related entries are not indexed); own
+// gives what the matcher keeps of it.
+func (m *crossMatcher) index(e *crossEntry, own func(*crossEntry) *crossEntry) {
+	if m.mue != nil {
+		m.mue.index(e, own)
+	}
+	if e.kind != crossTarget {
 		return
 	}
-	if e.other == nil || o.before(e.other) {
-		e.other = o
+	key := crossPatient{e.member, e.patient}
+	g := m.groups[key]
+	if g == nil {
+		key.member = strings.Clone(key.member) // e may be scratch
+		g = &crossGroup{buckets: map[[2]int32]*crossBucket{}, starts: map[int32][]*crossBucket{}}
+		m.groups[key] = g
 	}
+	d := e.dates
+	b := g.buckets[[2]int32{d.first, d.last}]
+	if b == nil {
+		b = &crossBucket{first: d.first, last: d.last, byNPI: map[string]*firstTwo{}}
+		g.buckets[[2]int32{d.first, d.last}] = b
+		g.starts[d.first] = append(g.starts[d.first], b)
+		g.maxSpan = max(g.maxSpan, d.last-d.first)
+	}
+	t := b.byNPI[e.npi]
+	if t == nil {
+		t = &firstTwo{}
+		b.byNPI[strings.Clone(e.npi)] = t
+	}
+	t.add(e, own)
+	if !e.original {
+		return
+	}
+	if b.dups == nil {
+		b.dups = map[dupKey]*firstTwo{}
+	}
+	k := dupKey{roles: e.roles, sides: e.sides, npi: e.rendering}
+	for _, key := range [2]dupKey{k, k.withAnyNPI()} {
+		t := b.dups[key]
+		if t == nil {
+			t = &firstTwo{}
+			key.npi = strings.Clone(key.npi)
+			b.dups[key] = t
+		}
+		t.add(e, own)
+	}
+}
+
+// match sets e.other to the entry e matches, the earliest in input order,
+// and reports whether there is one.
+func (m *crossMatcher) match(e *crossEntry) bool {
+	e.other = nil
+	g := m.groups[crossPatient{e.member, e.patient}]
+	if g == nil {
+		return false
+	}
+	var keys []dupKey
+	switch {
+	case e.kind == crossTarget:
+		if e.dupInClaim || !e.original {
+			return false
+		}
+		keys = dupKey{roles: e.roles, sides: e.sides, npi: e.rendering}.conflictKeys(m.keys[:0])
+	case e.kind != crossRelated:
+		return false
+	}
+	consider := func(o *crossEntry) {
+		if o != nil && (e.kind == crossRelated || o.before(e)) && (e.other == nil || o.before(e.other)) {
+			e.other = o
+		}
+	}
+	d := e.dates
+	for s := d.first - g.maxSpan; s <= d.last; s++ {
+		for _, b := range g.starts[s] {
+			if b.last < d.first {
+				continue
+			}
+			if e.kind == crossRelated {
+				if t := b.byNPI[e.npi]; t != nil {
+					consider(t.otherThan(e))
+				}
+				continue
+			}
+			for _, k := range keys {
+				if t := b.dups[k]; t != nil {
+					consider(t.otherThan(e))
+				}
+			}
+		}
+	}
+	return e.other != nil
 }
 
 // crossFound is a cross-claim finding with what Finish needs of its
@@ -240,6 +422,9 @@ type crossFound struct {
 	finding.Finding
 	target     bool
 	claimWorst finding.Severity
+	// claimCross is set on the last cross-claim finding of a claim: the
+	// worst of them (0 on the others; see claimRun).
+	claimCross finding.Severity
 }
 
 // crossFinding builds the finding for entry e, which matched e.other.

@@ -47,7 +47,7 @@ func crossRun(p *pack.Pack, claims ...*claim.Claim) []finding.Finding {
 func addClaims(st *crossStore, p *pack.Pack, claims []*claim.Claim) {
 	var scratch []byte
 	for _, c := range claims {
-		st.add(p, c, 1, true, 0, &scratch)
+		st.add(newClaimLines(p, c, nil), 1, true, 0, &scratch)
 	}
 }
 
@@ -99,7 +99,7 @@ func crossClaims(files, perFile int, lines [][]claim.Line, edit func(c *claim.Cl
 // the store keeps them in memory.
 func appendCrossEntries(dst []crossEntry, p *pack.Pack, c *claim.Claim) []crossEntry {
 	first := len(dst)
-	dst, _ = packCrossEntries(dst, p, c, nil)
+	dst, _ = packCrossEntries(dst, newClaimLines(p, c, nil), nil)
 	for i := first; i < len(dst); i++ {
 		dst[i].own()
 	}

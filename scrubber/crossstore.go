@@ -4,12 +4,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"unsafe"
 
-	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
@@ -26,26 +27,29 @@ import (
 // key (member ID and patient flag). Entries only match within one patient,
 // so Finish can read and match one partition at a time: its memory is one
 // partition's entries, not the run's. The order entries reach the store in
-// (which goroutine wrote first) does not matter: crossMatch sorts them by
-// patient, date and input position.
+// (which goroutine wrote first) does not matter: every match is the
+// earliest in input position.
 
 const (
 	crossSpillAt     = 4 << 20  // bytes of in-memory entries above which the store spills
 	crossPartitions  = 64       // spill files
 	crossSpillBuffer = 32 << 10 // write buffer per spill file
 
-	// crossLoadMax is the most bytes of spill records Finish loads at
-	// once: a bigger partition is split first (splitPart). A partition
-	// grows with the drop (about 1 MB per partition per GB of the bench
-	// drops), and loaded it costs about three times its bytes, so without
-	// the split Finish's memory grows with the input.
+	// crossLoadMax is the most bytes of spill records Finish matches as one
+	// piece: a bigger partition is split first (splitPart). A piece is
+	// streamed, not loaded, but the sums of its target lines
+	// (crossMatcher) grow with the patients in it (a partition grows with
+	// the drop, about 1 MB per partition per GB of the bench drops), so
+	// without the split Finish's memory would grow with the input. One
+	// patient's entries stay in one piece; their sums grow with the dates
+	// and kinds of their lines, not with their number.
 	crossLoadMax        = 1 << 20
 	crossSplitBuffer    = 256 << 10 // write buffers of the pieces of one split partition, together
 	crossSplitMaxPieces = 256       // open files per split partition
 
 	// crossMatchWorkers bounds the partitions matched at once (at most
-	// one a CPU): each holds one piece of at most about crossLoadMax bytes
-	// in memory, three times that once loaded.
+	// one a CPU): each holds the sums of one piece of at most about
+	// crossLoadMax bytes.
 	crossMatchWorkers = 4
 )
 
@@ -80,9 +84,9 @@ type crossStore struct {
 //
 // scratch is the caller's packing buffer, reused from claim to claim: a
 // spilled entry goes from it to its file without becoming strings.
-func (s *crossStore) add(p *pack.Pack, c *claim.Claim, scrub uint32, target bool, worst finding.Severity, scratch *[]byte) {
+func (s *crossStore) add(cl *claimLines, scrub uint32, target bool, worst finding.Severity, scratch *[]byte) {
 	var buf [4]crossEntry
-	es, packed := packCrossEntries(buf[:0], p, c, (*scratch)[:0])
+	es, packed := packCrossEntries(buf[:0], cl, (*scratch)[:0])
 	*scratch = packed
 	if len(es) == 0 {
 		return
@@ -192,6 +196,7 @@ func appendRecord(b []byte, e *crossEntry) []byte {
 	b = binary.AppendVarint(b, int64(e.dates.To))
 	b = binary.AppendVarint(b, e.claimOffset)
 	b = binary.AppendVarint(b, e.lineSeg)
+	b = binary.AppendVarint(b, e.units)
 	b = binary.AppendUvarint(b, uint64(e.fileIndex))
 	b = binary.AppendUvarint(b, uint64(e.scrub))
 	for _, str := range [...]string{relCode, e.override, e.sideText, e.rendering} {
@@ -251,11 +256,18 @@ func (s *crossStore) match(p *pack.Pack, keep func(*crossEntry) bool, emit func(
 		return fmt.Errorf("cross-claim rules: spilling the index to disk: %w", err)
 	}
 	loadMax := s.loadMax
-	// Partitions are matched crossMatchWorkers at a time, each into its own
-	// slice, and emitted in partition order after each round: the findings
-	// do not depend on timing, and at most a round's are held.
+	// Partitions are matched crossMatchWorkers at a time. Each hands its
+	// findings on in chunks as it makes them (emit is called under a lock),
+	// so no partition's findings are all held at once: a million claims of
+	// one patient are a million findings. Their order does not matter: the
+	// callers sort (findings) or sort each run (the sink's reader merges).
 	workers := min(runtime.GOMAXPROCS(0), crossMatchWorkers)
-	outs := make([][]crossFound, workers)
+	var mu sync.Mutex
+	emitLocked := func(fs []crossFound) {
+		mu.Lock()
+		defer mu.Unlock()
+		emit(fs)
+	}
 	errs := make([]error, workers)
 	for first := 0; first < len(s.parts); first += workers {
 		n := min(workers, len(s.parts)-first)
@@ -264,18 +276,12 @@ func (s *crossStore) match(p *pack.Pack, keep func(*crossEntry) bool, emit func(
 			part := s.parts[first+k]
 			s.parts[first+k] = nil // matchPartition closes it
 			wg.Go(func() {
-				outs[k], errs[k] = matchPartition(p, s.data, part, loadMax, s.dir, keep)
+				errs[k] = matchPartition(p, s.data, part, loadMax, s.dir, keep, emitLocked)
 			})
 		}
 		wg.Wait()
 		if err := errors.Join(errs[:n]...); err != nil {
 			return err
-		}
-		for k := range n {
-			if len(outs[k]) > 0 {
-				emit(outs[k])
-			}
-			outs[k] = nil
 		}
 	}
 	return nil
@@ -290,23 +296,51 @@ func flushAll(files []*spill.File) error {
 	return nil
 }
 
-// matchPartition splits a partition if it is big (splitPart), then loads
-// and matches its pieces one at a time. It closes the partition's files.
-func matchPartition(p *pack.Pack, d *codedata.Set, part *spill.File, loadMax int, dir string, keep func(*crossEntry) bool) ([]crossFound, error) {
+// crossEmitEvery is how many cross-claim findings a partition hands on at
+// once.
+var crossEmitEvery = 4096 // a variable for the tests
+
+// matchPartition splits a partition if it is big (splitPart), then matches
+// its pieces one at a time, reading each twice: once to sum its target
+// lines up (crossMatcher.index), once to match every entry against the
+// sums. Memory holds the sums, never a piece's entries, so one patient's
+// entries need not fit in memory, nor be split. It hands the findings to
+// emit in chunks, and closes the partition's files.
+func matchPartition(p *pack.Pack, d *codedata.Set, part *spill.File, loadMax int, dir string, keep func(*crossEntry) bool, emit func([]crossFound)) error {
 	pieces, err := splitPart(part, loadMax, dir)
 	if err != nil {
-		return nil, fmt.Errorf("cross-claim rules: splitting the spilled index: %w", err)
+		return fmt.Errorf("cross-claim rules: splitting the spilled index: %w", err)
 	}
 	defer spill.CloseAll(pieces)
-	var out []crossFound
-	for k := range pieces {
-		entries, err := loadPart(p, pieces[k])
-		if err != nil {
-			return nil, fmt.Errorf("cross-claim rules: reading the spilled index: %w", err)
+	var run claimRun
+	for _, piece := range pieces {
+		m := newCrossMatcher(p, d)
+		err := eachEntry(p, piece, func(e *crossEntry) {
+			if keep(e) {
+				m.index(e, ownEntry)
+			}
+		})
+		if err == nil {
+			err = eachEntry(p, piece, func(e *crossEntry) {
+				if !keep(e) {
+					return
+				}
+				run.add(m, e)
+				if run.start >= crossEmitEvery {
+					emit(run.take())
+				}
+			})
 		}
-		out = matchKept(p, d, entries, keep, out)
+		if err != nil {
+			return fmt.Errorf("cross-claim rules: reading the spilled index: %w", err)
+		}
+		piece.Close()
 	}
-	return out, nil
+	run.endClaim()
+	if out := run.take(); len(out) > 0 {
+		emit(out)
+	}
+	return nil
 }
 
 // splitPart returns part as pieces of about loadMax bytes each, so that
@@ -347,32 +381,51 @@ func matchKept(p *pack.Pack, d *codedata.Set, entries []crossEntry, keep func(*c
 			all = append(all, &entries[k])
 		}
 	}
-	out = crossMatch(p, all, out)
-	return mueAcrossClaims(p, d, all, out)
+	return crossMatch(p, d, all, out)
 }
 
-// loadPart reads a part's entries back; their strings are substrings of
-// one string for the part. It closes the part.
-func loadPart(p *pack.Pack, part *spill.File) ([]crossEntry, error) {
-	defer part.Close()
-	recs, err := part.Load()
-	if err != nil {
-		return nil, err
+// eachEntry streams a part's entries to fn, in the order written. An entry
+// and its strings are scratch, valid during the call: fn copies what it
+// keeps (ownEntry).
+func eachEntry(p *pack.Pack, part *spill.File, fn func(e *crossEntry)) error {
+	if err := part.Flush(); err != nil {
+		return err
 	}
-	entries := make([]crossEntry, len(recs))
-	for k, rec := range recs {
-		relCode, err := decodeRecord(rec, &entries[k])
+	r := part.Records(0, part.Size())
+	for k := 0; ; k++ {
+		rec, err := r.Next()
+		if err == io.EOF {
+			if k != part.Len() {
+				return fmt.Errorf("%d entries, want %d: %w", k, part.Len(), errSpillCorrupt)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var e crossEntry
+		relCode, err := decodeRecord(unsafe.String(unsafe.SliceData(rec), len(rec)), &e)
 		if err == nil && relCode != "" {
 			var ok bool
-			if entries[k].rel, ok = p.Related(relCode); !ok {
+			if e.rel, ok = p.Related(relCode); !ok {
 				err = fmt.Errorf("related code %q is not in the rule pack", relCode)
 			}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("entry %d: %w", k, err)
+			return fmt.Errorf("entry %d: %w", k, err)
 		}
+		fn(&e)
 	}
-	return entries, nil
+}
+
+// ownEntry copies a scratch entry with strings of its own.
+func ownEntry(e *crossEntry) *crossEntry {
+	c := *e
+	c.cols = strings.Clone(e.cols)
+	c.member, c.npi, _ = packedKey(c.cols)
+	c.sideText, c.rendering, c.override = strings.Clone(e.sideText), strings.Clone(e.rendering), strings.Clone(e.override)
+	c.other = nil
+	return &c
 }
 
 var errSpillCorrupt = errors.New("corrupt spill record")
@@ -386,8 +439,10 @@ func decodeRecord(rec string, e *crossEntry) (relCode string, err error) {
 	e.claimWorst = finding.Severity(r.byte())
 	e.patient, e.dupInClaim, e.target = flags&spillPatient != 0, flags&spillDupInClaim != 0, flags&spillTarget != 0
 	e.original = flags&spillOriginal != 0
-	e.dates.From, e.dates.To = int32(r.varint()), int32(r.varint())
-	e.claimOffset, e.lineSeg = r.varint(), r.varint()
+	if from, to := int32(r.varint()), int32(r.varint()); from != 0 {
+		e.dates = newDateRange(from, to)
+	}
+	e.claimOffset, e.lineSeg, e.units = r.varint(), r.varint(), r.varint()
 	e.fileIndex, e.scrub = int(r.uvarint()), uint32(r.uvarint())
 	relCode, e.override = r.string(), r.string()
 	e.sideText, e.rendering, e.cols = r.string(), r.string(), r.string()

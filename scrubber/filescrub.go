@@ -11,8 +11,9 @@ type fileScrub struct {
 	s   *Scrubber
 	res *FileResult
 
-	dxMemo       dxMemo // what the pack says of each diagnosis code seen
-	crossScratch []byte // packs a claim's cross-index entries
+	dxMemo       dxMemo      // what the pack says of each diagnosis code seen
+	crossScratch []byte      // packs a claim's cross-index entries
+	dates        []dateRange // the claim's line dates, reused
 
 	// the worst structure finding about the claim at worstAt, which the
 	// reader reports before it returns the claim
@@ -59,9 +60,11 @@ func (f *fileScrub) check(c *claim.Claim) {
 	if c.Pos == f.worstAt {
 		worst = f.worst
 	}
+	cl := newClaimLines(f.s.pack, c, f.dates)
+	f.dates = cl.dates
 	if c.TargetLines > 0 {
 		before := len(res.Findings)
-		res.Findings = checkClaim(f.s.pack, f.s.o.Data, &f.dxMemo, c, res.Findings)
+		res.Findings = checkClaimLines(f.s.o.Data, &f.dxMemo, cl, res.Findings)
 		for i := before; i < len(res.Findings); i++ {
 			worst = max(worst, res.Findings[i].Severity)
 			// Kept until the file is done: not the claim's bytes.
@@ -73,7 +76,7 @@ func (f *fileScrub) check(c *claim.Claim) {
 		res.TargetClaims++
 		res.tally(c.PayerGroup, worst, +1)
 	}
-	f.s.cross.add(f.s.pack, c, res.scrub, c.TargetLines > 0, worst, &f.crossScratch)
+	f.s.cross.add(cl, res.scrub, c.TargetLines > 0, worst, &f.crossScratch)
 }
 
 // add records a finding of the file's own (not a claim's checks).

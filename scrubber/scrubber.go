@@ -269,38 +269,31 @@ func (s *Scrubber) Finish(results []*FileResult) error {
 	return nil
 }
 
-// crossMoves are the target claims whose tally a cross-claim finding
-// moves, when it makes the claim worse: from clean to held, say. Each
-// claim moves once, to its worst.
-type crossMoves map[crossMoveKey]*crossMove
+// crossMoves count the target claims whose tally their cross-claim
+// findings move, when they make the claim worse: from clean to held, say.
+// Each claim moves once, to its worst: the matcher marks the last of a
+// claim's findings with their worst (crossFound.claimCross), so the counts
+// need no set of the claims, whose number can be a run's.
+type crossMoves map[crossMoveKey]int
 
 type crossMoveKey struct {
-	file   int
-	offset int64
-}
-
-type crossMove struct {
+	file        int
 	group       string
 	before, now finding.Severity
 }
 
 func (m crossMoves) add(f *crossFound) {
-	if !f.target || f.Severity <= f.claimWorst {
+	if !f.target || f.claimCross <= f.claimWorst {
 		return
 	}
-	k := crossMoveKey{f.FileIndex, f.ClaimOffset}
-	if c := m[k]; c != nil {
-		c.now = max(c.now, f.Severity)
-	} else {
-		m[k] = &crossMove{group: f.PayerGroup, before: f.claimWorst, now: f.Severity}
-	}
+	m[crossMoveKey{f.FileIndex, f.PayerGroup, f.claimWorst, f.claimCross}]++
 }
 
 func (m crossMoves) apply(byIndex map[int]*FileResult) {
-	for k, c := range m { // order does not matter: counts only
+	for k, n := range m { // order does not matter: counts only
 		res := byIndex[k.file]
-		res.tally(c.group, c.before, -1)
-		res.tally(c.group, c.now, +1)
+		res.tally(k.group, k.before, -n)
+		res.tally(k.group, k.now, +n)
 	}
 }
 

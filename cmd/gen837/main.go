@@ -55,6 +55,9 @@ func run(args []string, stderr io.Writer) int {
 	delims := fs.String("delimiters", string([]byte{d.Element, d.Repetition, d.Component, d.Segment}), "element, repetition, component separators and segment terminator")
 	dataDir := fs.String("data", "", "public data files (CMS NCCI PTP and MUE, ICD-10-CM, NUCC) in `DIR`: keep clean claims clean against them, plant the data rules' defects, and expect what their rules fire")
 	quiet := fs.BoolP("quiet", "q", false, "print nothing on success")
+	// Pathological shapes (issue 14): one file of one form.
+	shape := fs.String("shape", "", "instead of a drop, one file of a pathological shape: one-claim, long-claim or one-patient (see cmd/gen837)")
+	shapeN := fs.Int("n", 1000, "with --shape: the number of lines (one-claim, long-claim) or claims (one-patient)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: gen837 [flags]\n\nWrites a synthetic 837P claim drop (see cmd/gen837).\n\n%s", fs.FlagUsages())
 	}
@@ -102,6 +105,9 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen837: %v\n", err)
 		return 1
 	}
+	if *shape != "" {
+		return runShape(*shape, *shapeN, filepath.Join(*out, *prefix+"-"+*shape+".837"), *gz, cfg, *quiet, stderr)
+	}
 	width := max(4, len(strconv.Itoa(cfg.Files)))
 	var names []string
 	open := func(i int) (io.WriteCloser, error) {
@@ -134,6 +140,33 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen837: %d files, %d bytes, %d claims (%d with 0620T, %d with a planted defect) in %.1fs (%.0f MB/s)\n",
 			len(names), m.Totals.Bytes, m.Totals.Claims, m.Totals.TargetClaims, m.Totals.PlantedClaims,
 			secs, float64(m.Totals.Bytes)/1e6/max(secs, 1e-9))
+	}
+	return 0
+}
+
+// runShape writes one file of a pathological shape (shapes.go): exit 2
+// for an unknown shape or n, 1 when the file cannot be written.
+func runShape(shape string, n int, name string, gz bool, cfg Config, quiet bool, stderr io.Writer) int {
+	if err := checkShape(shape, n); err != nil {
+		fmt.Fprintf(stderr, "gen837: %v\n", err)
+		return 2
+	}
+	if gz {
+		name += ".gz"
+	}
+	f, err := createFile(name, gz)
+	if err == nil {
+		err = writeShape(shape, n, f, cfg.Delims, cfg.Newline)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gen837: %v\n", err)
+		return 1
+	}
+	if !quiet {
+		fmt.Fprintf(stderr, "gen837: %s, %s with n = %d\n", name, shape, n)
 	}
 	return 0
 }

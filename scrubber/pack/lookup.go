@@ -97,6 +97,18 @@ func (f *DiagnosisFacts) Excludes1With(o *DiagnosisFacts) (*CodePair, bool) {
 	return nil, false
 }
 
+// Excludes1Partners calls fn with the normalised code each Excludes1 pair
+// of the diagnosis names on its other side (a claim diagnosis starting
+// with it forms the pair), longest prefix of the diagnosis first, until fn
+// returns false.
+func (f *DiagnosisFacts) Excludes1Partners(fn func(other string, pair *CodePair) bool) {
+	for _, s := range f.excludes1 {
+		if !fn(s.other, s.pair) {
+			return
+		}
+	}
+}
+
 // SupportingDiagnoses returns the supporting-diagnosis entries in pack
 // order. Callers must not change them.
 func (p *Pack) SupportingDiagnoses() []*CodeEntry { return p.doc.Diagnoses }
