@@ -267,7 +267,7 @@ func (k *claimCheck) ncciPackNote(j int, pr *ncciPair) string {
 	// an override modifier, or the other limb from the target lines.
 	override := overrideModifier(k.p, o)
 	if override == nil {
-		override, _ = k.otherLimb(j)
+		override, _ = k.otherLimbOverride(j)
 	}
 	switch {
 	case rel.Relationship == pack.RelReview && pr.verdict == ncciDenied:
