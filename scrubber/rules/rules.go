@@ -167,7 +167,7 @@ var catalogue = [numIDs]row{
 	X12Version:              {"X12-VERSION", Rule{Severity: info, Builtin: true, Checks: "an 837P of another 005010X222 guide than 005010X222A1"}},
 	FileUnreadable:          {"FILE-UNREADABLE", Rule{Severity: err, Builtin: true, Checks: "the file cannot be read, decompressed or holds no ISA"}},
 	FileCrossClaimSkipped:   {"FILE-CROSS-CLAIM-SKIPPED", Rule{Severity: warn, Builtin: true, Checks: "the run could not match claims across claims and files (temporary space or open files ran out): the file's target claims were not compared with other claims"}},
-	FileHistorySkipped: {"FILE-HISTORY-SKIPPED", Rule{Severity: warn, Builtin: true, History: true, Checks: "the run could not check the claim history for duplicates (HIST-DUPLICATE): the file's target claims were not compared with earlier nights'"}},
+	FileHistorySkipped:      {"FILE-HISTORY-SKIPPED", Rule{Severity: warn, Builtin: true, History: true, Checks: "the run could not check the claim history for duplicates (HIST-DUPLICATE): the file's target claims were not compared with earlier nights'"}},
 
 	NcciPTP:           {"NCCI-PTP", Rule{Severity: err, OnClaim: true, Data: cms, Checks: "the procedure and another line's code form an NCCI PTP edit in force on their date (CMS practitioner edits)"}},
 	NcciPTPBypassed:   {"NCCI-PTP-BYPASSED", Rule{Severity: warn, OnClaim: true, Data: cms, Checks: "an NCCI PTP edit with modifier indicator 1, bypassed by an NCCI-associated modifier: documentation needed"}},
