@@ -141,7 +141,11 @@ func (f *File) Load() ([]string, error) {
 // starts and ends at records, such as Size before and after appending
 // some). Flush first.
 func (f *File) Records(off, size int64) *Reader {
-	return &Reader{r: bufio.NewReaderSize(io.NewSectionReader(f.f, off, size), 32<<10), left: size}
+	// A buffer no bigger than the section: a run reads back thousands of
+	// small sections (one a file), and clearing a 32 KiB buffer for a few
+	// hundred bytes cost more than reading them.
+	buf := int(min(size, 32<<10)) // bufio makes it at least 16 bytes
+	return &Reader{r: bufio.NewReaderSize(io.NewSectionReader(f.f, off, size), buf), left: size}
 }
 
 // Reader streams records.
