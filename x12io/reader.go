@@ -29,6 +29,10 @@ type Reader struct {
 	eof  bool
 
 	maxSeg int
+	// bufMax is what buf grows to (see fill): it starts small, so that a
+	// drop of thousands of small files does not allocate and clear the
+	// full buffer for each.
+	bufMax int
 	// Where the next line breaks are: buf[lf.from:lf.at) holds no LF and
 	// buf[cr.from:cr.at) no CR. Each is rescanned only once a segment
 	// passes it, so a file with a line break after every segment costs one
@@ -66,6 +70,10 @@ type Reader struct {
 	counts Counts
 }
 
+// startBufSize is a new Reader's buffer; it doubles as the input proves
+// longer (see fill), up to 256 KiB or twice the segment cap.
+const startBufSize = 16 << 10
+
 // NewReader returns a Reader of src with the default segment length cap.
 func NewReader(src io.Reader) *Reader {
 	return NewReaderSize(src, DefaultMaxSegmentLength)
@@ -83,7 +91,8 @@ func NewReaderSize(src io.Reader, maxSegment int) *Reader {
 	}
 	return &Reader{
 		src:    src,
-		buf:    make([]byte, bufSize),
+		buf:    make([]byte, min(bufSize, startBufSize)),
+		bufMax: bufSize,
 		maxSeg: maxSegment,
 		seg:    Segment{ends: make([]int32, 0, 32)},
 		wanted: &wantAll,
@@ -250,6 +259,13 @@ func (r *Reader) fill() {
 		r.lf.shift(shift)
 		r.cr.shift(shift)
 		r.plainEnd = 0
+	}
+	if len(r.buf) < r.bufMax && (r.end == len(r.buf) || r.base+int64(r.end) >= 2*int64(len(r.buf))) {
+		// Full, or the input has filled it twice over already: a long
+		// input reads in big chunks. Offsets into buf stay valid.
+		grown := make([]byte, min(2*len(r.buf), r.bufMax))
+		copy(grown, r.buf[:r.end])
+		r.buf = grown
 	}
 	if r.end == len(r.buf) {
 		return // full: the caller's cap check decides what happens
