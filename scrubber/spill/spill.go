@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
 	"strings"
 	"unsafe"
@@ -144,8 +145,47 @@ func (f *File) Records(off, size int64) *Reader {
 	// A buffer no bigger than the section: a run reads back thousands of
 	// small sections (one a file), and clearing a 32 KiB buffer for a few
 	// hundred bytes cost more than reading them.
-	buf := int(min(size, 32<<10)) // bufio makes it at least 16 bytes
+	buf := int(min(size, readBufSize)) // bufio makes it at least 16 bytes
 	return &Reader{r: bufio.NewReaderSize(io.NewSectionReader(f.f, off, size), buf), left: size}
+}
+
+const readBufSize = 32 << 10
+
+// Sections reads sections of f (see Records) one after another through
+// one buffer: a section that starts where the one before it ended goes on
+// with the same read, so that reading back thousands of small adjacent
+// sections in order costs one read a buffer, not one a section. A section
+// asked for while the one before it is still being read, or that lies
+// past what f held when Sections was called, gets a buffer of its own (as
+// from Records). Flush first. Not safe for concurrent use: take one
+// Sections a reading goroutine.
+type Sections struct {
+	f       *File
+	br      *bufio.Reader
+	at, end int64   // the shared read is at offset at; f held end bytes
+	last    *Reader // the last Reader on the shared buffer
+}
+
+// Sections returns a reader of f's sections in order.
+func (f *File) Sections() *Sections { return &Sections{f: f, end: f.size} }
+
+// Records streams the records of the section of size bytes at off, like
+// File.Records.
+func (s *Sections) Records(off, size int64) *Reader {
+	if (s.last != nil && s.last.left > 0) || off+size > s.end {
+		return s.f.Records(off, size)
+	}
+	if s.br == nil || off != s.at {
+		sec := io.NewSectionReader(s.f.f, off, s.end-off)
+		if s.br == nil {
+			s.br = bufio.NewReaderSize(sec, int(min(s.end, readBufSize)))
+		} else {
+			s.br.Reset(sec)
+		}
+	}
+	s.at = off + size
+	s.last = &Reader{r: s.br, left: size}
+	return s.last
 }
 
 // Reader streams records.
@@ -158,14 +198,18 @@ type Reader struct {
 // Next returns the next record, valid until the next call; io.EOF after
 // the last one.
 func (r *Reader) Next() ([]byte, error) {
-	n, err := binary.ReadUvarint(r.r)
-	if err == io.EOF {
-		return nil, io.EOF
+	if r.left == 0 {
+		return nil, io.EOF // without reading: the buffer may be shared
 	}
-	if err != nil || n > uint64(r.left) {
+	n, err := binary.ReadUvarint(r.r)
+	if err != nil {
+		return nil, ErrCorrupt // the section said there was more
+	}
+	w := int64(uvarintLen(n))
+	if w > r.left || n > uint64(r.left-w) {
 		return nil, ErrCorrupt
 	}
-	r.left -= int64(n)
+	r.left -= w + int64(n)
 	if uint64(cap(r.rec)) < n {
 		r.rec = make([]byte, n)
 	}
@@ -175,6 +219,10 @@ func (r *Reader) Next() ([]byte, error) {
 	}
 	return r.rec, nil
 }
+
+// uvarintLen is the length of n's encoding by binary.AppendUvarint (the
+// only one Append writes).
+func uvarintLen(n uint64) int { return (bits.Len64(n|1) + 6) / 7 }
 
 // Split streams f's records into n new Files (see Create), each record to
 // the one piece(rec) names (0 to n-1), and closes f. Split a file too big

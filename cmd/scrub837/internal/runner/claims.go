@@ -121,20 +121,42 @@ func (sp *claimSpool) Len() int {
 // (reports.ClaimSource). It may run on several goroutines at once: it only
 // reads the spool.
 func (sp *claimSpool) Each(fn func(*finding.ClaimSummary) error) error {
+	secs := sp.sections()
 	for i := range sp.blocks {
-		if err := sp.eachOfFile(i, fn); err != nil {
+		if err := sp.eachOfFileIn(secs, i, fn); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// sections reads the spool file's blocks in order through one buffer (a
+// file's blocks mostly follow the previous file's); nil without a file.
+func (sp *claimSpool) sections() *spill.Sections {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if sp.f == nil {
+		return nil
+	}
+	return sp.f.Sections()
+}
+
 // eachOfFile calls fn for input i's summaries, in input order.
 func (sp *claimSpool) eachOfFile(i int, fn func(*finding.ClaimSummary) error) error {
+	return sp.eachOfFileIn(nil, i, fn)
+}
+
+// eachOfFileIn is eachOfFile reading the spool file through secs (nil: a
+// read of its own a block).
+func (sp *claimSpool) eachOfFileIn(secs *spill.Sections, i int, fn func(*finding.ClaimSummary) error) error {
 	var c finding.ClaimSummary
 	for _, blk := range sp.blocks[i] {
 		var r *spill.Reader
-		if blk.mem == nil {
+		switch {
+		case blk.mem != nil:
+		case secs != nil:
+			r = secs.Records(blk.off, blk.size)
+		default:
 			r = sp.f.Records(blk.off, blk.size)
 		}
 		for k := 0; ; k++ {

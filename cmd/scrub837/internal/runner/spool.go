@@ -253,24 +253,45 @@ func (s spoolSource) Each(fn func(*finding.Finding) error) error {
 			return inner(f)
 		}
 	}
+	secs := s.sp.sections()
 	for i, res := range s.results {
-		if err := s.eachOfFile(i, res.Findings, fn); err != nil {
+		if err := s.sp.eachOfFileIn(secs, i, res.Findings, fn); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// sections reads the spool file's runs in order through one buffer (a
+// file's runs mostly follow the previous file's); nil without a file.
+func (sp *findingSpool) sections() *spill.Sections {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if sp.f == nil {
+		return nil
+	}
+	return sp.f.Sections()
+}
+
 // eachOfFile calls fn for input i's spooled runs and late findings (sorted),
 // merged in report order: on a tie the earlier run, then the spool before
 // late.
 func (s spoolSource) eachOfFile(i int, late []finding.Finding, fn func(*finding.Finding) error) error {
-	runs := make([]spill.Run[finding.Finding], 0, len(s.sp.runs[i])+1)
-	for _, blk := range s.sp.runs[i] {
-		if blk.mem != nil {
+	return s.sp.eachOfFileIn(nil, i, late, fn)
+}
+
+// eachOfFileIn is eachOfFile reading the spool file through secs (nil: a
+// read of its own a run).
+func (sp *findingSpool) eachOfFileIn(secs *spill.Sections, i int, late []finding.Finding, fn func(*finding.Finding) error) error {
+	runs := make([]spill.Run[finding.Finding], 0, len(sp.runs[i])+1)
+	for _, blk := range sp.runs[i] {
+		switch {
+		case blk.mem != nil:
 			runs = append(runs, memoryRun(blk.mem))
-		} else {
-			runs = append(runs, findingRun(s.sp.f.Records(blk.off, blk.size)))
+		case secs != nil:
+			runs = append(runs, findingRun(secs.Records(blk.off, blk.size)))
+		default:
+			runs = append(runs, findingRun(sp.f.Records(blk.off, blk.size)))
 		}
 	}
 	return spill.Merge(append(runs, spill.SliceRun(late)), finding.Less, fn)
