@@ -112,7 +112,7 @@ func AppendClaim(dst []byte, c *ClaimSummary) []byte {
 // and returns the rest of b. The summary's strings are its own.
 func ReadClaim(b []byte) (ClaimSummary, []byte, error) {
 	var c ClaimSummary
-	d := decoder{b: b}
+	d := decoder{b: b, view: true}
 	for _, s := range claimStrings(&c) {
 		*s = d.str()
 	}
@@ -129,6 +129,16 @@ func ReadClaim(b []byte) (ClaimSummary, []byte, error) {
 	}
 	if d.bad {
 		return ClaimSummary{}, nil, ErrCorrupt
+	}
+	o := d.owner(b)
+	for _, s := range claimStrings(&c) {
+		o.own(s)
+	}
+	for i := range c.Lines {
+		l := &c.Lines[i]
+		o.own(&l.ServiceDate)
+		o.own((*string)(&l.Side))
+		o.own(&l.RenderingNPI)
 	}
 	return c, d.b, nil
 }

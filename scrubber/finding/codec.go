@@ -3,6 +3,7 @@ package finding
 import (
 	"encoding/binary"
 	"errors"
+	"unsafe"
 )
 
 // The encoding of findings and claim summaries kept on disk: varint
@@ -42,10 +43,11 @@ func Append(dst []byte, f *Finding) []byte {
 var ErrCorrupt = errors.New("finding: a stored finding or claim is cut short or corrupt")
 
 // Read decodes the finding Append wrote at the start of b and returns the
-// rest of b. The finding's strings are its own.
+// rest of b. The finding's strings are its own (one copy of its bytes that
+// they share).
 func Read(b []byte) (Finding, []byte, error) {
 	var f Finding
-	d := decoder{b: b}
+	d := decoder{b: b, view: true}
 	for _, s := range codecStrings(&f) {
 		*s = d.str()
 	}
@@ -59,6 +61,15 @@ func Read(b []byte) (Finding, []byte, error) {
 	if d.bad {
 		return Finding{}, nil, ErrCorrupt
 	}
+	o := d.owner(b)
+	for _, s := range codecStrings(&f) {
+		o.own(s)
+	}
+	for _, l := range codecLists(&f) {
+		for i := range *l {
+			o.own(&(*l)[i])
+		}
+	}
 	f.FileIndex, f.ClaimOffset, f.LineNumber = int(ints[0]), ints[1], int(ints[2])
 	f.SegmentNumber, f.ByteOffset, f.Severity = ints[3], ints[4], Severity(ints[5])
 	return f, d.b, nil
@@ -71,9 +82,38 @@ func appendString(dst []byte, s string) []byte {
 
 // decoder reads what Append and AppendClaim write; after the first value
 // that does not decode, bad is set and every value is zero.
+//
+// With view set, its strings share the bytes they were read from, until
+// the caller makes them own one copy of the value's bytes (owner): one
+// allocation a value instead of one a string. The reports read every
+// spooled finding and claim back several times, so this is most of what
+// reading them allocates.
 type decoder struct {
-	b   []byte
-	bad bool
+	b    []byte
+	bad  bool
+	view bool
+}
+
+// owner returns what makes the strings read from b (with view) own one
+// copy of the bytes decoded so far.
+func (d *decoder) owner(b []byte) owner {
+	used := len(b) - len(d.b)
+	return owner{base: uintptr(unsafe.Pointer(unsafe.SliceData(b))), all: string(b[:used])}
+}
+
+type owner struct {
+	base uintptr // where the bytes the strings view start
+	all  string  // their copy
+}
+
+// own points *s, a view of the bytes at base, at the same bytes of the copy.
+func (o owner) own(s *string) {
+	if len(*s) == 0 {
+		*s = ""
+		return
+	}
+	off := uintptr(unsafe.Pointer(unsafe.StringData(*s))) - o.base
+	*s = o.all[off : off+uintptr(len(*s))]
 }
 
 func (d *decoder) uvarint() uint64 {
@@ -108,7 +148,12 @@ func (d *decoder) str() string {
 		d.bad = true
 		return ""
 	}
-	s := string(d.b[:n])
+	var s string
+	if d.view && n > 0 {
+		s = unsafe.String(&d.b[0], n)
+	} else {
+		s = string(d.b[:n])
+	}
 	d.b = d.b[n:]
 	return s
 }
