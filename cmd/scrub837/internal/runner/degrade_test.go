@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -169,17 +170,25 @@ func TestFilesAtOnce(t *testing.T) {
 	}
 }
 
+// countingProgress records what a run tells its Progress. Its methods may
+// be called from several goroutines (the workers), so they lock; read the
+// fields once Run has returned.
 type countingProgress struct {
+	mu      sync.Mutex
 	started bool
 	claims  int
 	phases  []string
 }
 
-func (p *countingProgress) Start(int64, int)  { p.started = true }
-func (p *countingProgress) AddBytes(int64)    {}
-func (p *countingProgress) AddClaims(n int)   { p.claims += n }
-func (p *countingProgress) FileDone()         {}
-func (p *countingProgress) Phase(name string) { p.phases = append(p.phases, name) }
+func (p *countingProgress) Start(int64, int) { p.mu.Lock(); p.started = true; p.mu.Unlock() }
+func (p *countingProgress) AddBytes(int64)   {}
+func (p *countingProgress) AddClaims(n int)  { p.mu.Lock(); p.claims += n; p.mu.Unlock() }
+func (p *countingProgress) FileDone()        {}
+func (p *countingProgress) Phase(name string) {
+	p.mu.Lock()
+	p.phases = append(p.phases, name)
+	p.mu.Unlock()
+}
 
 // --split keeps a copy of standard input to read it twice. When the copy
 // cannot be made (a temporary folder that is not a folder), standard input

@@ -55,7 +55,7 @@ func FuzzRun(f *testing.F) {
 		cfg := Config{
 			Paths: paths, Out: filepath.Join(dir, "out"), TempDir: filepath.Join(dir, "tmp"),
 			Formats: []string{"csv", "json"}, Pack: p, Workers: int(workers%2) + 1, Split: split,
-			RunID: "fuzz", Started: time.Unix(0, 0).UTC(), Log: zerolog.New(&logs),
+			RunID: "fuzz", Started: time.Unix(0, 0).UTC(), Log: zerolog.New(zerolog.SyncWriter(&logs)), // the workers log at once
 		}
 		if err := os.Mkdir(cfg.TempDir, 0o700); err != nil {
 			t.Fatal(err)
