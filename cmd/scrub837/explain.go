@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 
@@ -32,20 +31,7 @@ func (e *env) explainCommand(args []string) int {
 	if !ok {
 		return e.usageError(fmt.Errorf("no rule %q; the rules are: %s", fs.Arg(0), ruleNames()))
 	}
-	p, err := loadPack(*rulesFile, *seedOnly)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "scrub837: %v\n", err)
-		return exitUsage
-	}
-	text, err := explainRule(id, p)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "scrub837: rule pack: %v\n", err)
-		return exitUsage
-	}
-	if _, err := io.WriteString(e.stdout, text); err != nil {
-		return exitUsage
-	}
-	return exitOK
+	return e.printFromPack(*rulesFile, *seedOnly, func(p *pack.Pack) (string, error) { return explainRule(id, p) })
 }
 
 // ruleNames lists the catalogue's rule IDs.

@@ -18,7 +18,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/rs/zerolog"
-	"github.com/spf13/pflag"
 
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
 	"github.com/scrub837/scrub837/reports"
@@ -236,9 +235,7 @@ func historyClaims(s *history.Store, r *reports.Report) ([]history.Claim, error)
 // history into another (--copy-to): how a team moves from the SQLite file
 // to PostgreSQL.
 func (e *env) historyCommand(args []string) int {
-	fs := pflag.NewFlagSet("scrub837 history", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.SortFlags = false
+	fs := newFlagSet("scrub837 history")
 	target := fs.String("history", "", "the claim history: a SQLite file's `PATH` or a postgres:// URL (default: $"+historyEnv+")")
 	last := fs.IntP("last", "n", trendRuns, "list the last `N` runs")
 	copyTo := fs.String("copy-to", "", "copy every run into another, empty history (a postgres:// `URL` or a SQLite file) instead of listing")

@@ -133,17 +133,23 @@ func (e *env) rulesCommand(args []string) int {
 	if fs.NArg() > 0 {
 		return e.usageError(fmt.Errorf("rules takes no arguments, got %q", fs.Args()))
 	}
-	pack, err := loadPack(*rulesFile, *seedOnly)
+	return e.printFromPack(*rulesFile, *seedOnly, effectiveYAML)
+}
+
+// printFromPack loads the rule pack the flags name and prints what text
+// makes of it: the end of every subcommand that reads the pack.
+func (e *env) printFromPack(rulesFile string, seedOnly bool, text func(*pack.Pack) (string, error)) int {
+	p, err := loadPack(rulesFile, seedOnly)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "scrub837: %v\n", err)
 		return exitUsage
 	}
-	text, err := effectiveYAML(pack)
+	out, err := text(p)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "scrub837: rule pack: %v\n", err)
 		return exitUsage
 	}
-	if _, err := io.WriteString(e.stdout, text); err != nil {
+	if _, err := io.WriteString(e.stdout, out); err != nil {
 		return exitUsage
 	}
 	return exitOK
@@ -152,13 +158,20 @@ func (e *env) rulesCommand(args []string) int {
 // packFlagSet is the flag set of a subcommand that reads the rule pack:
 // --seed-only, --rules FILE and --help.
 func packFlagSet(name, seedOnlyUsage string) (fs *pflag.FlagSet, seedOnly *bool, rulesFile *string, help *bool) {
-	fs = pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are printed by the caller, once
-	fs.SortFlags = false
+	fs = newFlagSet(name)
 	seedOnly = fs.Bool("seed-only", false, seedOnlyUsage)
 	rulesFile = fs.String("rules", "", "a rule pack YAML `FILE` replacing the embedded one (default: the embedded pack)")
 	help = fs.BoolP("help", "h", false, "show this help")
 	return fs, seedOnly, rulesFile, help
+}
+
+// newFlagSet is an empty flag set that lists its flags in the order
+// they are declared and prints nothing: the caller prints errors, once.
+func newFlagSet(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	return fs
 }
 
 // versionCommand prints the version, the Go release and, when the binary
