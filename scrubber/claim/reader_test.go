@@ -60,6 +60,21 @@ func readFixture(t testing.TB, name string) []byte {
 	return data
 }
 
+// readEdited reads fixture name with each edit's first text replaced by
+// its second, once; a text the fixture lacks fails the test (the edit
+// would silently test nothing).
+func readEdited(t testing.TB, name string, edits [][2]string) ([]*claim.Claim, []*claim.Error, claim.Counts) {
+	t.Helper()
+	text := string(readFixture(t, name))
+	for _, edit := range edits {
+		if !strings.Contains(text, edit[0]) {
+			t.Fatalf("fixture has no %q", edit[0])
+		}
+		text = strings.Replace(text, edit[0], edit[1], 1)
+	}
+	return read(t, name, []byte(text))
+}
+
 func linePos(data []byte, n int) claim.Pos { return claimtest.LinePos(data, n) }
 
 func TestModelClaims(t *testing.T) {
@@ -161,20 +176,13 @@ func TestModelClaims(t *testing.T) {
 // The claim's REF*F8 is the 2300 one: not a line's (2400) nor an other
 // payer's (2330) REF of the same qualifier. CLM05-3 is read as written.
 func TestFrequencyAndOriginalRef(t *testing.T) {
-	text := string(readFixture(t, "claims.txt"))
-	for _, edit := range [][2]string{
+	claims, problems, _ := readEdited(t, "claims.txt", [][2]string{
 		{"REF*D9*TRACE1~", "REF*F8*PAYERCLAIM1~"},
 		{"REF*G2*OTHERRENDER~", "REF*F8*OTHERPAYER~"},
 		{"REF*6R*L1~", "REF*F8*LINE~"},
 		{"CLM*C2*750***11:B:1*", "CLM*C2*750***11:B:8*"},
 		{"CLM*C4*200***11:B:1*", "CLM*C4*200***11*"},
-	} {
-		if !strings.Contains(text, edit[0]) {
-			t.Fatalf("fixture has no %q", edit[0])
-		}
-		text = strings.Replace(text, edit[0], edit[1], 1)
-	}
-	claims, problems, _ := read(t, "claims.txt", []byte(text))
+	})
 	if len(problems) != 0 || len(claims) != 3 {
 		t.Fatalf("%d claims, problems %+v", len(claims), problems)
 	}
@@ -454,18 +462,11 @@ func TestConcurrentClose(t *testing.T) {
 // NPIs are read from NM1 segments whose NM108 is XX only, each 2310A
 // repetition (referring DN, primary care P3) on its own.
 func TestProviderNPIs(t *testing.T) {
-	text := string(readFixture(t, "claims.txt"))
-	for _, edit := range [][2]string{
+	claims, problems, _ := readEdited(t, "claims.txt", [][2]string{
 		{"NM1*DN*1*REFER*ROBERT****XX*1111111112~", "NM1*P3*1*CARE*PRIMA****XX*1111111113~\nNM1*DN*1*REFER*ROBERT****XX*1111111112~"},
 		{"NM1*77*2*HOSPITAL*****XX*3333333336~", "NM1*77*2*HOSPITAL*****24*333333333~"},
 		{"SE*80*0001~", "SE*81*0001~"},
-	} {
-		if !strings.Contains(text, edit[0]) {
-			t.Fatalf("fixture has no %q", edit[0])
-		}
-		text = strings.Replace(text, edit[0], edit[1], 1)
-	}
-	claims, problems, _ := read(t, "claims.txt", []byte(text))
+	})
 	if len(problems) != 0 || len(claims) != 3 {
 		t.Fatalf("%d claims, problems %+v", len(claims), problems)
 	}
