@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/scrub837/scrub837/reports"
+	"github.com/scrub837/scrub837/x12io/x12test"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden/ with what the binary writes now")
@@ -556,19 +557,7 @@ func fixturePHI(t *testing.T) phi {
 	}
 	files, _ := filepath.Glob(filepath.Join(repoRoot, "testdata", "0*.837*"))
 	for _, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.HasSuffix(path, ".gz") {
-			zr, err := gzip.NewReader(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if data, err = io.ReadAll(zr); err != nil {
-				t.Fatal(err)
-			}
-		}
+		data := x12test.ReadFile(t, path)
 		for _, seg := range strings.Split(string(data), "~") {
 			el := strings.Split(strings.TrimSpace(seg), "*")
 			switch {

@@ -2,7 +2,6 @@ package claim_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/internal/claimtest"
 	"github.com/scrub837/scrub837/x12io"
+	"github.com/scrub837/scrub837/x12io/x12test"
 )
 
 // options are the reader's options in these tests: 0620T, a few related
@@ -335,17 +335,7 @@ func inputs(t *testing.T) map[string][]byte {
 	for _, pattern := range []string{"*.837*", "corpus/*/*.txt", "corpus/*/*.edi"} {
 		paths, _ := filepath.Glob(filepath.Join("..", "..", "testdata", pattern))
 		for _, path := range paths {
-			data, err := os.ReadFile(path)
-			if err == nil && strings.HasSuffix(path, ".gz") {
-				var zr *gzip.Reader
-				if zr, err = gzip.NewReader(bytes.NewReader(data)); err == nil {
-					data, err = io.ReadAll(zr)
-				}
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[path] = data
+			out[path] = x12test.ReadFile(t, path)
 		}
 	}
 	if len(out) < 10 {
