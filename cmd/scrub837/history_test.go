@@ -341,28 +341,14 @@ func TestHistoryRecordFailureExits3(t *testing.T) {
 // bigDrop is a synthetic 837P of n clean 0620T claims (prefix-000001, …),
 // one patient each, in one transaction: some hundreds of KB.
 func bigDrop(n int, prefix string) []byte {
-	tx := []string{
-		"ST*837*0001*005010X222A1", "BHT*0019*00*BIG*20260120*0300*CH",
-		"NM1*41*2*SYNTHETIC BILLING SERVICE*****46*SYNTHSUBMIT", "PER*IC*SYNTHETIC CONTACT*TE*5555550100",
-		"NM1*40*2*SYNTHETIC CLEARINGHOUSE*****46*SYNTHRECEIVE",
-		"HL*1**20*1", "PRV*BI*PXC*2080S0002X", "NM1*85*2*SYNTHETIC VASCULAR ASSOCIATES*****XX*1234567893",
-		"N3*100 SYNTHETIC AVENUE", "N4*SPRINGFIELD*IL*627010000", "REF*EI*990000001",
-	}
+	var subscribers []string
 	for i := 1; i <= n; i++ {
 		id := fmt.Sprintf("%06d", i)
-		tx = append(tx, fmt.Sprintf("HL*%d*1*22*0", i+1), "SBR*P*18*******MB",
+		subscribers = append(subscribers, fmt.Sprintf("HL*%d*1*22*0", i+1), "SBR*P*18*******MB",
 			"NM1*IL*1*ZZBIG*BO****MI*SYNBIG"+id, "DMG*D8*19400101*M", "NM1*PR*2*NOVITAS SOLUTIONS MEDICARE*****PI*12302",
 			"CLM*"+prefix+"-"+id+"*12500***22:B:1*Y*A*Y*Y", "HI*ABK:I70244", "LX*1", "SV1*HC:0620T:LT*12500*UN*1***1", "DTP*472*D8*20260112")
 	}
-	tx = append(tx, fmt.Sprintf("SE*%d*0001", len(tx)+1))
-	var b strings.Builder
-	b.WriteString(isa)
-	b.WriteString("GS*HC*SYNTHSUBMIT*SYNTHRECEIVE*20260120*0300*900*X*005010X222A1~\n")
-	for _, seg := range tx {
-		b.WriteString(seg + "~\n")
-	}
-	b.WriteString("GE*1*900~\nIEA*1*000000900~\n")
-	return []byte(b.String())
+	return synthFile("BIG", subscribers)
 }
 
 // heldRun is a run of the binary reading standard input, held part way.
