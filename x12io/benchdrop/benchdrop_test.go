@@ -1,0 +1,58 @@
+package benchdrop
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/scrub837/scrub837/x12io"
+)
+
+// A drop reads cleanly, holds whole transactions of 500 claims, has the
+// loops its options ask for, and is the same every time.
+func TestDrop(t *testing.T) {
+	for _, o := range []Options{{MinBytes: 1}, {MinBytes: 300 << 10, Receiver: true, PatientEvery: 3}} {
+		data := Drop(o)
+		if len(data) < o.MinBytes {
+			t.Errorf("%+v: %d bytes", o, len(data))
+		}
+		if !bytes.Equal(data, Drop(o)) {
+			t.Errorf("%+v: two drops differ", o)
+		}
+		counts := map[string]int{}
+		r := x12io.NewReader(bytes.NewReader(data))
+		for {
+			seg, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%+v: %v", o, err)
+			}
+			id := string(seg.ID())
+			switch id {
+			case "HL":
+				id += "*" + string(seg.Element(3)) // the level: 20, 22, 23
+			case "NM1":
+				id += "*" + string(seg.Element(1)) // the entity
+			}
+			counts[id]++
+		}
+		st := counts["ST"]
+		if st == 0 || counts["CLM"] != 500*st || counts["HL*22"] != 500*st {
+			t.Errorf("%+v: %d transactions, %d claims, %d subscribers", o, st, counts["CLM"], counts["HL*22"])
+		}
+		wantReceivers, wantPatients := 0, 0
+		if o.Receiver {
+			wantReceivers = st
+		}
+		if o.PatientEvery > 0 {
+			wantPatients = (500 + o.PatientEvery - 1) / o.PatientEvery * st
+		}
+		if counts["NM1*40"] != wantReceivers || counts["HL*23"] != wantPatients || counts["NM1*QC"] != wantPatients {
+			t.Errorf("%+v: %d receivers, %d patient loops, %d patient names; want %d, %d", o,
+				counts["NM1*40"], counts["HL*23"], counts["NM1*QC"], wantReceivers, wantPatients)
+		}
+	}
+}
