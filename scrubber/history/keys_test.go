@@ -126,18 +126,7 @@ func TestMigrations(t *testing.T) {
 		record(t, s, run("night-1", 1), []history.File{okFile("a")}, claim(s, "A", "a", "W1", "20260105", "RT"))
 		s.Close()
 		versions := func() []int {
-			rows, err := historytest.DB(t, target).Query("SELECT version FROM schema_version ORDER BY version")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var v []int
-			for rows.Next() {
-				var n int
-				rows.Scan(&n)
-				v = append(v, n)
-			}
-			return v
+			return historytest.Column[int](t, historytest.DB(t, target), "SELECT version FROM schema_version ORDER BY version")
 		}
 		want := make([]int, history.SchemaVersion())
 		for i := range want {

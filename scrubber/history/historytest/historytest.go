@@ -98,23 +98,7 @@ func DB(t testing.TB, target string) *sql.DB {
 // URL's search_path names.
 func Tables(t testing.TB, db *sql.DB) []string {
 	t.Helper()
-	rows, err := db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var tables []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, name)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return tables
+	return Column[string](t, db, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`)
 }
 
 // Rows is every row of a PostgreSQL history's table as PostgreSQL writes a
@@ -122,18 +106,25 @@ func Tables(t testing.TB, db *sql.DB) []string {
 // look for what it must not.
 func Rows(t testing.TB, db *sql.DB, table string) []string {
 	t.Helper()
-	rows, err := db.Query("SELECT t::text FROM " + table + " t")
+	return Column[string](t, db, "SELECT t::text FROM "+table+" t")
+}
+
+// Column is the one column query selects, a value a row; an error fails
+// the test.
+func Column[T any](t testing.TB, db *sql.DB, query string, args ...any) []T {
+	t.Helper()
+	rows, err := db.Query(query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	var out []string
+	var out []T
 	for rows.Next() {
-		var row string
-		if err := rows.Scan(&row); err != nil {
+		var v T
+		if err := rows.Scan(&v); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, row)
+		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
