@@ -15,6 +15,7 @@ import (
 	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/internal/claimtest"
 	"github.com/scrub837/scrub837/x12io"
+	"github.com/scrub837/scrub837/x12io/benchdrop"
 	"github.com/scrub837/scrub837/x12io/x12test"
 )
 
@@ -306,7 +307,7 @@ func TestModelOnlyHCIsTarget(t *testing.T) {
 // claims it does not return cost no allocations once its buffers have
 // grown.
 func TestModelStreaming(t *testing.T) {
-	small, large := claimtest.Drop(200, 0), claimtest.Drop(2200, 0)
+	small, large := benchdrop.Claims(200, 0), benchdrop.Claims(2200, 0)
 	allocs := func(data []byte) float64 {
 		return testing.AllocsPerRun(3, func() {
 			r := claim.NewReader(x12io.NewReader(bytes.NewReader(data)), options("drop"))
@@ -331,7 +332,7 @@ func TestModelStreaming(t *testing.T) {
 // corpus and a generated drop: every shape of input the tests have.
 func inputs(t *testing.T) map[string][]byte {
 	t.Helper()
-	out := map[string][]byte{"drop": claimtest.Drop(3000, 3)}
+	out := map[string][]byte{"drop": benchdrop.Claims(3000, 3)}
 	for _, pattern := range []string{"*.837*", "corpus/*/*.txt", "corpus/*/*.edi"} {
 		paths, _ := filepath.Glob(filepath.Join("..", "..", "testdata", pattern))
 		for _, path := range paths {
@@ -418,7 +419,7 @@ func TestConcurrentPanicReachesNext(t *testing.T) {
 	o := options("x")
 	o.Concurrent = true
 	o.Related = func([]byte) bool { panic("walker bug") }
-	r := claim.NewReader(x12io.NewReader(bytes.NewReader(claimtest.Drop(3000, 0))), o)
+	r := claim.NewReader(x12io.NewReader(bytes.NewReader(benchdrop.Claims(3000, 0))), o)
 	defer r.Close()
 	defer func() {
 		if p := recover(); p != "walker bug" {
@@ -438,7 +439,7 @@ func TestConcurrentClose(t *testing.T) {
 	o := options("x")
 	o.Concurrent = true
 	for _, after := range []int{0, 1, 500} {
-		r := claim.NewReader(x12io.NewReader(bytes.NewReader(claimtest.Drop(3000, 1))), o)
+		r := claim.NewReader(x12io.NewReader(bytes.NewReader(benchdrop.Claims(3000, 1))), o)
 		for range after {
 			if _, err := r.Next(); err != nil {
 				t.Fatal(err)

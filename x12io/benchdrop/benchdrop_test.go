@@ -56,3 +56,31 @@ func TestDrop(t *testing.T) {
 		}
 	}
 }
+
+// Claims holds the claims asked for in transactions of 500, one in
+// targetEvery billing 0620T.
+func TestClaims(t *testing.T) {
+	data := Claims(1001, 3)
+	counts := map[string]int{}
+	targets := 0
+	r := x12io.NewReader(bytes.NewReader(data))
+	for {
+		seg, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[string(seg.ID())]++
+		if string(seg.ID()) == "SV1" && bytes.HasPrefix(seg.Element(1), []byte("HC:0620T")) {
+			targets++
+		}
+	}
+	if counts["ST"] != 3 || counts["CLM"] != 1001 || targets != 334 {
+		t.Errorf("%d transactions, %d claims, %d 0620T lines; want 3, 1001, 334", counts["ST"], counts["CLM"], targets)
+	}
+	if !bytes.Equal(data, Claims(1001, 3)) {
+		t.Error("two drops differ")
+	}
+}
