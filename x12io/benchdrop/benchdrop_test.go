@@ -9,6 +9,24 @@ import (
 	"github.com/scrub837/scrub837/x12io"
 )
 
+// count reads data, which must read cleanly, and counts its segments by
+// the key each gives.
+func count(t *testing.T, data []byte, key func(seg *x12io.Segment) string) map[string]int {
+	t.Helper()
+	counts := map[string]int{}
+	r := x12io.NewReader(bytes.NewReader(data))
+	for {
+		seg, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return counts
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[key(seg)]++
+	}
+}
+
 // A drop reads cleanly, holds whole transactions of 500 claims, has the
 // loops its options ask for, and is the same every time.
 func TestDrop(t *testing.T) {
@@ -20,16 +38,7 @@ func TestDrop(t *testing.T) {
 		if !bytes.Equal(data, Drop(o)) {
 			t.Errorf("%+v: two drops differ", o)
 		}
-		counts := map[string]int{}
-		r := x12io.NewReader(bytes.NewReader(data))
-		for {
-			seg, err := r.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%+v: %v", o, err)
-			}
+		counts := count(t, data, func(seg *x12io.Segment) string {
 			id := string(seg.ID())
 			switch id {
 			case "HL":
@@ -37,8 +46,8 @@ func TestDrop(t *testing.T) {
 			case "NM1":
 				id += "*" + string(seg.Element(1)) // the entity
 			}
-			counts[id]++
-		}
+			return id
+		})
 		st := counts["ST"]
 		if st == 0 || counts["CLM"] != 500*st || counts["HL*22"] != 500*st {
 			t.Errorf("%+v: %d transactions, %d claims, %d subscribers", o, st, counts["CLM"], counts["HL*22"])
@@ -61,24 +70,14 @@ func TestDrop(t *testing.T) {
 // targetEvery billing 0620T.
 func TestClaims(t *testing.T) {
 	data := Claims(1001, 3)
-	counts := map[string]int{}
-	targets := 0
-	r := x12io.NewReader(bytes.NewReader(data))
-	for {
-		seg, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		counts[string(seg.ID())]++
+	counts := count(t, data, func(seg *x12io.Segment) string {
 		if string(seg.ID()) == "SV1" && bytes.HasPrefix(seg.Element(1), []byte("HC:0620T")) {
-			targets++
+			return "target SV1"
 		}
-	}
-	if counts["ST"] != 3 || counts["CLM"] != 1001 || targets != 334 {
-		t.Errorf("%d transactions, %d claims, %d 0620T lines; want 3, 1001, 334", counts["ST"], counts["CLM"], targets)
+		return string(seg.ID())
+	})
+	if counts["ST"] != 3 || counts["CLM"] != 1001 || counts["target SV1"] != 334 {
+		t.Errorf("%d transactions, %d claims, %d 0620T lines; want 3, 1001, 334", counts["ST"], counts["CLM"], counts["target SV1"])
 	}
 	if !bytes.Equal(data, Claims(1001, 3)) {
 		t.Error("two drops differ")
