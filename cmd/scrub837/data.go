@@ -117,15 +117,11 @@ func (e *env) dataCommand(args []string) int {
 	asJSON := fs.Bool("json", false, "print one JSON document (for scripts) instead of the table")
 	rulesFile := fs.String("rules", "", "a rule pack YAML `FILE` whose procedure the PTP and MUE rows are kept for (default: the embedded pack's)")
 	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
-		return e.usageError(err)
-	}
-	if *help {
-		fmt.Fprintf(e.stdout, "Usage: scrub837 data [--json] [--rules FILE] [DIR]\n\n"+
-			"Lists the public data files in DIR (default $%s) that scrub837 --data DIR reads: kind, version\n"+
-			"or quarter, dates, rows; and the files it does not read, with the reason. Exit 2 when a file it\n"+
-			"recognises cannot be used, as a scrub would.\n\n%s", dataEnv, flagUsages(fs))
-		return exitOK
+	if code, done := e.parseSubcommand(fs, help, args, "Usage: scrub837 data [--json] [--rules FILE] [DIR]\n\n"+
+		"Lists the public data files in DIR (default $"+dataEnv+") that scrub837 --data DIR reads: kind, version\n"+
+		"or quarter, dates, rows; and the files it does not read, with the reason. Exit 2 when a file it\n"+
+		"recognises cannot be used, as a scrub would."); done {
+		return code
 	}
 	dir := e.getenv(dataEnv)
 	switch fs.NArg() {

@@ -15,13 +15,9 @@ import (
 // effective pack, and the pack entries it compares against.
 func (e *env) explainCommand(args []string) int {
 	fs, seedOnly, rulesFile, help := packFlagSet("scrub837 explain", "explain the rule as --seed-only applies it")
-	if err := fs.Parse(args); err != nil {
-		return e.usageError(err)
-	}
-	if *help {
-		fmt.Fprintf(e.stdout, "Usage: scrub837 explain RULE-ID [--seed-only] [--rules FILE]\n\n"+
-			"Prints what the rule checks, its severity and source in the effective rule pack, and the pack entries\nit compares against.\n\n%s", flagUsages(fs))
-		return exitOK
+	if code, done := e.parseSubcommand(fs, help, args, "Usage: scrub837 explain RULE-ID [--seed-only] [--rules FILE]\n\n"+
+		"Prints what the rule checks, its severity and source in the effective rule pack, and the pack entries\nit compares against."); done {
+		return code
 	}
 	if fs.NArg() != 1 {
 		return e.usageError(fmt.Errorf("explain takes one RULE-ID (see scrubber/RULES.md), got %d arguments", fs.NArg()))

@@ -240,14 +240,10 @@ func (e *env) historyCommand(args []string) int {
 	last := fs.IntP("last", "n", trendRuns, "list the last `N` runs")
 	copyTo := fs.String("copy-to", "", "copy every run into another, empty history (a postgres:// `URL` or a SQLite file) instead of listing")
 	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
-		return e.usageError(err)
-	}
-	if *help {
-		fmt.Fprintf(e.stdout, "Usage: scrub837 history [--history PATH|URL] [--last N] [--copy-to PATH|URL]\n\n"+
-			"Lists the claim history's last runs, oldest first: ID, start, files, target claims by status, exit code.\n"+
-			"With --copy-to, copies the whole history into another, empty one under the same key.\n\n%s", flagUsages(fs))
-		return exitOK
+	if code, done := e.parseSubcommand(fs, help, args, "Usage: scrub837 history [--history PATH|URL] [--last N] [--copy-to PATH|URL]\n\n"+
+		"Lists the claim history's last runs, oldest first: ID, start, files, target claims by status, exit code.\n"+
+		"With --copy-to, copies the whole history into another, empty one under the same key."); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return e.usageError(fmt.Errorf("history takes no arguments, got %q", fs.Args()))

@@ -123,12 +123,8 @@ func (e *env) usageError(err error) int {
 // rulesCommand prints the effective rule pack.
 func (e *env) rulesCommand(args []string) int {
 	fs, seedOnly, rulesFile, help := packFlagSet("scrub837 rules", "drop every pack entry whose source is codeset")
-	if err := fs.Parse(args); err != nil {
-		return e.usageError(err)
-	}
-	if *help {
-		fmt.Fprintf(e.stdout, "Usage: scrub837 rules [--seed-only] [--rules FILE]\n\nPrints the effective rule pack as YAML (what a scrub run would apply).\n\n%s", flagUsages(fs))
-		return exitOK
+	if code, done := e.parseSubcommand(fs, help, args, "Usage: scrub837 rules [--seed-only] [--rules FILE]\n\nPrints the effective rule pack as YAML (what a scrub run would apply)."); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return e.usageError(fmt.Errorf("rules takes no arguments, got %q", fs.Args()))
@@ -163,6 +159,20 @@ func packFlagSet(name, seedOnlyUsage string) (fs *pflag.FlagSet, seedOnly *bool,
 	rulesFile = fs.String("rules", "", "a rule pack YAML `FILE` replacing the embedded one (default: the embedded pack)")
 	help = fs.BoolP("help", "h", false, "show this help")
 	return fs, seedOnly, rulesFile, help
+}
+
+// parseSubcommand parses a subcommand's args into fs. With --help (help)
+// it prints usage, a blank line and the flags instead. done says the
+// command ends there, with code.
+func (e *env) parseSubcommand(fs *pflag.FlagSet, help *bool, args []string, usage string) (code int, done bool) {
+	if err := fs.Parse(args); err != nil {
+		return e.usageError(err), true
+	}
+	if *help {
+		fmt.Fprintf(e.stdout, "%s\n\n%s", usage, flagUsages(fs))
+		return exitOK, true
+	}
+	return 0, false
 }
 
 // newFlagSet is an empty flag set that lists its flags in the order
