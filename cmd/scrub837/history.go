@@ -18,7 +18,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/rs/zerolog"
-	"github.com/spf13/pflag"
 
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
 	"github.com/scrub837/scrub837/reports"
@@ -236,21 +235,15 @@ func historyClaims(s *history.Store, r *reports.Report) ([]history.Claim, error)
 // history into another (--copy-to): how a team moves from the SQLite file
 // to PostgreSQL.
 func (e *env) historyCommand(args []string) int {
-	fs := pflag.NewFlagSet("scrub837 history", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.SortFlags = false
+	fs := newFlagSet("scrub837 history")
 	target := fs.String("history", "", "the claim history: a SQLite file's `PATH` or a postgres:// URL (default: $"+historyEnv+")")
 	last := fs.IntP("last", "n", trendRuns, "list the last `N` runs")
 	copyTo := fs.String("copy-to", "", "copy every run into another, empty history (a postgres:// `URL` or a SQLite file) instead of listing")
 	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
-		return e.usageError(err)
-	}
-	if *help {
-		fmt.Fprintf(e.stdout, "Usage: scrub837 history [--history PATH|URL] [--last N] [--copy-to PATH|URL]\n\n"+
-			"Lists the claim history's last runs, oldest first: ID, start, files, target claims by status, exit code.\n"+
-			"With --copy-to, copies the whole history into another, empty one under the same key.\n\n%s", flagUsages(fs))
-		return exitOK
+	if code, done := e.parseSubcommand(fs, help, args, "Usage: scrub837 history [--history PATH|URL] [--last N] [--copy-to PATH|URL]\n\n"+
+		"Lists the claim history's last runs, oldest first: ID, start, files, target claims by status, exit code.\n"+
+		"With --copy-to, copies the whole history into another, empty one under the same key."); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return e.usageError(fmt.Errorf("history takes no arguments, got %q", fs.Args()))
