@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/scrub837/scrub837/scrubber/rules"
 	"io"
 	"os"
 	"strconv"
@@ -195,8 +196,8 @@ func (h *runHistory) Record(ctx context.Context, res *runner.Result) error {
 // summaryText is the summary's line about the history.
 func (h *runHistory) summaryText(procedure string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "  history %s: %s already sent (HIST-DUPLICATE on %s)", h.store,
-		plural(h.dupClaims, "claim", "claims"), plural(h.dupLines, procedure+" line", procedure+" lines"))
+	fmt.Fprintf(&b, "  history %s: %s already sent (%s on %s)", h.store,
+		plural(h.dupClaims, "claim", "claims"), rules.HistDuplicate, plural(h.dupLines, procedure+" line", procedure+" lines"))
 	if n := int(h.seen.Load()); n > 0 {
 		fmt.Fprintf(&b, ", %s skipped as scrubbed before", plural(n, "file", "files"))
 	}
