@@ -23,22 +23,6 @@ type ClaimSource interface {
 	Each(fn func(*finding.ClaimSummary) error) error
 }
 
-// ClaimSlice is a ClaimSource held in memory.
-type ClaimSlice []finding.ClaimSummary
-
-// Len is the number of claims.
-func (s ClaimSlice) Len() int { return len(s) }
-
-// Each calls fn for each claim in order.
-func (s ClaimSlice) Each(fn func(*finding.ClaimSummary) error) error {
-	for i := range s {
-		if err := fn(&s[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Status is what becomes of a target claim tonight.
 type Status uint8
 

@@ -136,9 +136,6 @@ func (s *Stage) Create(name string) (*os.File, error) {
 	return f, nil
 }
 
-// FinalPath is where name will be once the set is committed.
-func (s *Stage) FinalPath(name string) string { return filepath.Join(s.dir, name) }
-
 // checkSetName accepts a plain name for a set member: one path element, not
 // hidden as the set's own files are, with no line break (the journal is
 // one name a line).
@@ -454,14 +451,6 @@ func removeLeftovers(dir string) ([]string, error) {
 	}
 	sort.Strings(removed)
 	return removed, nil
-}
-
-// RemoveStaleTemps removes the hidden leftovers of runs killed while
-// writing, completing a committed set first (see Recover), and returns the
-// paths it removed. Call it only while holding LockDir(dir).
-func RemoveStaleTemps(dir string) ([]string, error) {
-	rec, err := Recover(dir)
-	return rec.Removed, err
 }
 
 // Pending reports whether dir's report set is being replaced: a run

@@ -181,3 +181,19 @@ func manyFindingsReport(n int) *Report {
 
 // scrubberSort puts r's findings back in report order.
 func scrubberSort(r *Report) { finding.Sort(r.Findings) }
+
+// ClaimSlice is a ClaimSource held in memory.
+type ClaimSlice []finding.ClaimSummary
+
+// Len is the number of claims.
+func (s ClaimSlice) Len() int { return len(s) }
+
+// Each calls fn for each claim in order.
+func (s ClaimSlice) Each(fn func(*finding.ClaimSummary) error) error {
+	for i := range s {
+		if err := fn(&s[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -9,7 +9,7 @@
 # at a time). For each drop it times `cat FILES > /dev/null` and
 # `scrub837 -j 1` and `-j 2` (reports included) under /usr/bin/time -v, and
 # prints one Markdown table. Then it writes that output between the
-# markers of scripts/PERFORMANCE.md (everything) and README.md (the table):
+# markers of scripts/PERFORMANCE.md (everything) and README.md (a short table):
 # the tables there are this script's, never typed by hand.
 #
 # With BENCH_BASELINE=BINARY (another build of scrub837, e.g. of an older
@@ -258,6 +258,20 @@ awk '{
 }' "$ROWS"
 } >"$TMP/table.md"
 
+# The README's short form: the scrub837 rows of the largest drops, from the
+# same runs (PERFORMANCE.md has every row).
+{
+echo "$(date -u +%Y-%m-%d), commit $commit, $(nproc) CPUs, $("$GO" version | awk '{print $3}'); median of $RUNS runs, reports included, warm page cache."
+echo
+echo "| drop | files | command | wall s | MB/s | peak RSS MB | CPU s/GB |"
+echo "|---|---:|---|---:|---:|---:|---:|"
+awk -v big="$BIG" '($1 == big || $1 == big "-single" || $1 == "4GB") && $5 != "cat" {
+	mb = $3 / 1e6
+	cmd = ($5 == "scrub837-1cpu") ? "`GOMAXPROCS=1 scrub837 -j 1`" : "`scrub837 -j " $6 "`"
+	printf "| %s | %d | %s | %.2f | %.0f | %.1f | %.2f |\n", $1, $2, cmd, $7, mb / $7, $8 / 1024, $9 / ($3 / 1e9)
+}' "$ROWS"
+} >"$TMP/readme-table.md"
+
 # With a baseline: this build against it, run for run.
 compare() {
 	if [ -n "$DATA" ]; then
@@ -380,7 +394,7 @@ replace_between() {
 # The tables there are of runs without data: a BENCH_DATA run prints only.
 if [ "${BENCH_WRITE:-1}" != 0 ] && [ -z "$DATA" ]; then
 	replace_between scripts/PERFORMANCE.md "<!-- bench:output -->" "<!-- /bench:output -->" "$TMP/out.md"
-	replace_between README.md "<!-- bench:table -->" "<!-- /bench:table -->" "$TMP/table.md"
+	replace_between README.md "<!-- bench:table -->" "<!-- /bench:table -->" "$TMP/readme-table.md"
 	echo >&2
 	echo "bench: wrote the output into scripts/PERFORMANCE.md and the table into README.md" >&2
 fi

@@ -11,7 +11,7 @@ import (
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
 
-// checkClaim runs every per-claim rule of the pack, and of the data files d
+// checkClaimLines runs every per-claim rule of the pack, and of the data files d
 // (nil: none), on a target claim and appends its findings to out; memo
 // remembers what the pack says of each diagnosis code (nil: nothing is
 // remembered).
@@ -26,12 +26,9 @@ import (
 // A void (CLM05-3 = 8) cancels a claim the payer already has: it gets the
 // claim-level rules only, never a DX, MOD, BUNDLE, CODE or LINE finding,
 // nor a data-file rule's.
-func checkClaim(p *pack.Pack, d *codedata.Set, memo *dxMemo, c *claim.Claim, out []finding.Finding) []finding.Finding {
-	return checkClaimLines(d, memo, newClaimLines(p, c, nil), out)
-}
-
-// checkClaimLines is checkClaim with the claim's lines already prepared
-// (the cross-claim index asks them too).
+//
+// The claim's lines come prepared (newClaimLines): the cross-claim index
+// asks them too.
 func checkClaimLines(d *codedata.Set, memo *dxMemo, cl *claimLines, out []finding.Finding) []finding.Finding {
 	c := cl.c
 	k := claimCheck{p: cl.p, d: d, c: c, out: out, memo: memo, lines: cl, dates: cl.dates}
@@ -66,7 +63,7 @@ func checkClaimLines(d *codedata.Set, memo *dxMemo, cl *claimLines, out []findin
 	return k.out
 }
 
-// claimCheck is the state of checkClaim on one claim: the pack, the claim,
+// claimCheck is the state of checkClaimLines on one claim: the pack, the claim,
 // each line's parsed service date, and the findings so far.
 type claimCheck struct {
 	p     *pack.Pack

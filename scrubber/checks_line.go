@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/internal/d8"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 )
@@ -124,8 +125,8 @@ func dateProblem(qualifier, value string) string {
 		return "is not a real calendar date in CCYYMMDD form"
 	case "RD8":
 		if len(value) == 17 && value[8] == '-' {
-			if from, ok := parseD8(value[:8]); ok {
-				if to, ok := parseD8(value[9:]); ok && from > to {
+			if from, ok := d8.Parse(value[:8]); ok {
+				if to, ok := d8.Parse(value[9:]); ok && from > to {
 					return "ends before it starts"
 				}
 			}

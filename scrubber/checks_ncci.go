@@ -271,11 +271,11 @@ func (k *claimCheck) ncciPackNote(j int, pr *ncciPair) string {
 	}
 	switch {
 	case rel.Relationship == pack.RelReview && pr.verdict == ncciDenied:
-		return "; the rule pack only asks for a review of " + code + " (BUNDLE-REVIEW): the CMS edit decides"
+		return "; the rule pack only asks for a review of " + code + " (" + rules.BundleReview.String() + "): the CMS edit decides"
 	case rel.Relationship == pack.RelIncluded && pr.verdict == ncciDenied && override != nil:
-		return "; the rule pack would accept its " + override.Code + " as a distinct service (BUNDLE-OVERRIDE), but this edit's modifier indicator 0 lets no modifier bypass it: the CMS edit decides"
+		return "; the rule pack would accept its " + override.Code + " as a distinct service (" + rules.BundleOverride.String() + "), but this edit's modifier indicator 0 lets no modifier bypass it: the CMS edit decides"
 	case rel.Relationship == pack.RelIncluded && pr.verdict == ncciBypassed && override == nil:
-		return "; the rule pack does not accept " + pr.mod.Code + " as a distinct service for a code included in " + k.p.Procedure + " (BUNDLE-INCLUDED), but CMS's edit does: the CMS edit decides"
+		return "; the rule pack does not accept " + pr.mod.Code + " as a distinct service for a code included in " + k.p.Procedure + " (" + rules.BundleIncluded.String() + "), but CMS's edit does: the CMS edit decides"
 	}
 	return ""
 }

@@ -10,11 +10,18 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/codedata"
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/pack"
 	"github.com/scrub837/scrub837/scrubber/rules"
 	"github.com/scrub837/scrub837/x12io"
 )
+
+// checkClaim is checkClaimLines on a claim whose lines are not prepared
+// yet: the tests' entry to the per-claim rules.
+func checkClaim(p *pack.Pack, d *codedata.Set, memo *dxMemo, c *claim.Claim, out []finding.Finding) []finding.Finding {
+	return checkClaimLines(d, memo, newClaimLines(p, c, nil), out)
+}
 
 // Per-claim rule tests. Claims are Go values built by tclaim and tline, so
 // these tests do not depend on the claim reader; checks_e2e_test.go runs the

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/scrub837/scrub837/scrubber/claim"
+	"github.com/scrub837/scrub837/scrubber/internal/d8"
 )
 
 // Value parsing for the per-claim checks: service dates, amounts, units and
@@ -57,7 +58,7 @@ func dayNumber(ymd int32) int32 {
 func parseServiceDate(qualifier, value string) (dateRange, bool) {
 	switch qualifier {
 	case "D8":
-		d, ok := parseD8(value)
+		d, ok := d8.Parse(value)
 		if !ok {
 			return dateRange{}, false
 		}
@@ -66,8 +67,8 @@ func parseServiceDate(qualifier, value string) (dateRange, bool) {
 		if len(value) != 17 || value[8] != '-' {
 			return dateRange{}, false
 		}
-		from, ok1 := parseD8(value[:8])
-		to, ok2 := parseD8(value[9:])
+		from, ok1 := d8.Parse(value[:8])
+		to, ok2 := d8.Parse(value[9:])
 		if !ok1 || !ok2 || from > to {
 			return dateRange{}, false
 		}
@@ -83,39 +84,6 @@ func lineDate(l *claim.Line) dateRange {
 	}
 	d, _ := parseServiceDate(l.DateQualifier, l.ServiceDate)
 	return d
-}
-
-// parseD8 reads CCYYMMDD as a real calendar date.
-func parseD8(s string) (int32, bool) {
-	if len(s) != 8 {
-		return 0, false
-	}
-	var n int32
-	for i := 0; i < 8; i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int32(c-'0')
-	}
-	year, month, day := n/10000, n/100%100, n%100
-	if year < 1900 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
-		return 0, false
-	}
-	return n, true
-}
-
-func daysIn(year, month int32) int32 {
-	switch month {
-	case 4, 6, 9, 11:
-		return 30
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	}
-	return 31
 }
 
 // formatDate writes a yyyymmdd number as YYYY-MM-DD for messages.

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
-	"github.com/scrub837/scrub837/scrubber/internal/claimtest"
+	"github.com/scrub837/scrub837/x12io/benchdrop"
 )
 
 // collectClaims scrubs data with a claim sink and returns what it got, as
@@ -38,7 +38,7 @@ func collectClaims(t *testing.T, data []byte, overlap bool) (*FileResult, []find
 // One summary per target claim, in input order, in several runs; its
 // offsets point at the claim's CLM and its target lines' SV1.
 func TestClaimSinkDrop(t *testing.T) {
-	data := claimtest.Drop(1200, 3)
+	data := benchdrop.Claims(1200, 3)
 	for _, overlap := range []bool{false, true} {
 		res, got, runs := collectClaims(t, data, overlap)
 		if res.TargetClaims != 400 || len(got) != res.TargetClaims {

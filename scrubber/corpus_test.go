@@ -1,50 +1,23 @@
 package scrubber
 
 import (
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/scrub837/scrub837/x12io/x12test"
 )
 
 // corpusDir holds real X12 files written by others; MANIFEST.tsv describes
 // each (counts made by a simple analyser, not by this reader).
 const corpusDir = "../testdata/corpus"
 
-func readCorpusManifest(t *testing.T) []map[string]string {
-	t.Helper()
-	f, err := os.Open(filepath.Join(corpusDir, "MANIFEST.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.Comma = '\t'
-	cr.LazyQuotes = true
-	cr.FieldsPerRecord = -1
-	records, err := cr.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rows []map[string]string
-	for _, rec := range records[1:] {
-		row := map[string]string{}
-		for i, name := range records[0] {
-			if i < len(rec) {
-				row[name] = rec[i]
-			}
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
-
 // TestCorpus scrubs every corpus file: none may panic; claim and
 // transaction counts match the manifest; non-837P transactions say so.
 func TestCorpus(t *testing.T) {
-	rows := readCorpusManifest(t)
+	rows := x12test.Manifest(t, corpusDir)
 	s := New(testPack(t), Options{})
 	for i, row := range rows {
 		path := row["saved_path"]

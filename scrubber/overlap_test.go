@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/finding"
-	"github.com/scrub837/scrub837/scrubber/internal/claimtest"
+	"github.com/scrub837/scrub837/x12io/benchdrop"
 )
 
 // Reading claims on a goroutine of their own (Options.Overlap) gives the result
@@ -32,7 +32,7 @@ func TestOverlapGivesTheSameResult(t *testing.T) {
 	if findings < 30 {
 		t.Fatalf("the samples gave only %d findings", findings)
 	}
-	sameWithOverlap(t, claimtest.Drop(3000, 3))
+	sameWithOverlap(t, benchdrop.Claims(3000, 3))
 }
 
 func sameWithOverlap(t *testing.T, data []byte) int {
@@ -57,7 +57,7 @@ func sameWithOverlap(t *testing.T, data []byte) int {
 // of a Scrub and Finish without one, with and without the claim worker.
 func TestFindingSinkRunsAddUp(t *testing.T) {
 	samples, _ := filepath.Glob(filepath.Join("..", "testdata", "*.837"))
-	inputs := [][]byte{claimtest.Drop(3000, 3)}
+	inputs := [][]byte{benchdrop.Claims(3000, 3)}
 	for _, path := range samples {
 		data, err := os.ReadFile(path)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/scrub837/scrub837/scrubber/finding"
 	"github.com/scrub837/scrub837/scrubber/internal/claimtest"
 	"github.com/scrub837/scrub837/scrubber/pack"
+	"github.com/scrub837/scrub837/x12io/benchdrop"
 )
 
 // testPack is the default rule pack (0620T).
@@ -74,7 +75,7 @@ func structureFindings(fs []finding.Finding) []finding.Finding {
 func BenchmarkScrub(b *testing.B) {
 	for _, every := range []int{10, 0} {
 		b.Run(fmt.Sprintf("target-every-%d", every), func(b *testing.B) {
-			data := claimtest.Drop(20000, every)
+			data := benchdrop.Claims(20000, every)
 			s := New(testPack(b), Options{})
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()

@@ -2,7 +2,6 @@ package x12io
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"io"
 	"os"
@@ -10,40 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/scrub837/scrub837/x12io/x12test"
 )
 
 // corpusDir holds real X12 files written by others (see its MANIFEST.tsv).
 const corpusDir = "../testdata/corpus"
-
-type manifestRow map[string]string
-
-func readManifest(t *testing.T) []manifestRow {
-	t.Helper()
-	f, err := os.Open(filepath.Join(corpusDir, "MANIFEST.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.Comma = '\t'
-	cr.LazyQuotes = true
-	cr.FieldsPerRecord = -1
-	records, err := cr.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rows []manifestRow
-	for _, rec := range records[1:] {
-		row := manifestRow{}
-		for i, name := range records[0] {
-			if i < len(rec) {
-				row[name] = rec[i]
-			}
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
 
 // countSegmentsIndependently splits the raw bytes by the terminator the
 // manifest names, without the reader's code: line breaks are dropped unless
@@ -68,10 +39,7 @@ func countSegmentsIndependently(data []byte, term string) int {
 }
 
 func TestCorpusReadsToTheEnd(t *testing.T) {
-	rows := readManifest(t)
-	if len(rows) < 40 {
-		t.Fatalf("manifest has only %d rows", len(rows))
-	}
+	rows := x12test.Manifest(t, corpusDir)
 	for _, row := range rows {
 		path := row["saved_path"]
 		t.Run(filepath.Base(path), func(t *testing.T) {
@@ -132,7 +100,7 @@ func TestCorpusReadsToTheEnd(t *testing.T) {
 // TestCorpusEnvelopeFindingsMatchManifest checks SE01 problems the manifest
 // records against what the reader reports.
 func TestCorpusEnvelopeFindingsMatchManifest(t *testing.T) {
-	for _, row := range readManifest(t) {
+	for _, row := range x12test.Manifest(t, corpusDir) {
 		if row["n_isa"] == "0" {
 			continue
 		}

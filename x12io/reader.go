@@ -2,7 +2,6 @@ package x12io
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -619,38 +618,4 @@ func describeSegmentID(id []byte) string {
 		return what + " that is not upper case"
 	}
 	return what // one character: too short
-}
-
-const (
-	lows  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-// hasLineBreak reports whether b holds a CR or LF. Segments are short, so
-// eight bytes at a time beats a call per byte value; this runs on every
-// segment of inputs whose terminator is not a line break.
-func hasLineBreak(b []byte) bool {
-	n := len(b)
-	if n < 8 {
-		for _, c := range b {
-			if isLineBreak(c) {
-				return true
-			}
-		}
-		return false
-	}
-	for i := 0; ; i += 8 {
-		if i+8 > n {
-			i = n - 8 // the last word overlaps the one before: fine for "any"
-		}
-		x := binary.LittleEndian.Uint64(b[i:])
-		lf := x ^ (lows * '\n')
-		cr := x ^ (lows * '\r')
-		if ((lf-lows)&^lf|(cr-lows)&^cr)&highs != 0 {
-			return true
-		}
-		if i+8 >= n {
-			return false
-		}
-	}
 }

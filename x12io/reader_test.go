@@ -403,21 +403,6 @@ func TestReadErrorIsFatalAndWrapped(t *testing.T) {
 	}
 }
 
-func TestHasLineBreak(t *testing.T) {
-	for n := 0; n < 40; n++ {
-		for _, c := range []byte{'\n', '\r', '~', 0x0b, 0x8a, 0x0a + 0x80} {
-			for pos := 0; pos < n; pos++ {
-				b := bytes.Repeat([]byte{'A'}, n)
-				b[pos] = c
-				want := c == '\n' || c == '\r'
-				if got := hasLineBreak(b); got != want {
-					t.Fatalf("hasLineBreak(%q) = %v", b, got)
-				}
-			}
-		}
-	}
-}
-
 // Want: only the wanted segments (and the envelopes) are handed out, with
 // the numbers and offsets they have when every segment is; the skipped
 // ones are still counted in their envelope (SE01 checks out), and a

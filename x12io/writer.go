@@ -35,17 +35,9 @@ func NewWriter(w io.Writer, d Delimiters) *Writer {
 // the terminator is itself a line break).
 func (w *Writer) SetNewline(on bool) { w.newline = on }
 
-// Delimiters are the writer's delimiters.
-func (w *Writer) Delimiters() Delimiters { return w.d }
-
 // Composite joins components with the component separator.
 func (w *Writer) Composite(parts ...string) string {
 	return strings.Join(parts, string(w.d.Component))
-}
-
-// Repeated joins repetitions with the repetition separator.
-func (w *Writer) Repeated(parts ...string) string {
-	return strings.Join(parts, string(w.d.Repetition))
 }
 
 // Segment writes one segment. Elements are written as given: build

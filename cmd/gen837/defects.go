@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -284,30 +285,29 @@ func plantExcludes1(g *generator, c *claim) []rules.ID {
 	if s != 'R' && s != 'L' {
 		s = g.randomSide()
 	}
-	var i96, i7026 int
-	for _, d := range c.dx {
-		switch {
-		case strings.HasPrefix(d.code, "I96"):
-			i96++
-		case strings.HasPrefix(d.code, "I7026"):
-			i7026++
-		}
+	has := func(prefix string) bool {
+		return slices.ContainsFunc(c.dx, func(d dx) bool { return strings.HasPrefix(d.code, prefix) })
 	}
-	if i96 == 0 {
+	if !has("I96") {
 		c.dx = append(c.dx, dx{qual: "ABF", code: "I96"})
-		i96++
 	}
-	if i7026 == 0 {
+	if !has("I7026") {
 		code := "I70261"
 		if s == 'L' {
 			code = "I70262"
 		}
 		c.dx = append(c.dx, dx{qual: "ABF", code: code})
-		i7026++
 	}
-	out := make([]rules.ID, 0, i96*i7026)
-	for k := 0; k < i96*i7026; k++ {
-		out = append(out, rules.DxExcludes1)
+	// One finding per diagnosis that an earlier one excludes (RULES.md):
+	// an I96 after an I70.26-, or an I70.26- after an I96.
+	var out []rules.ID
+	var seen96, seen7026 bool
+	for _, d := range c.dx {
+		is96, is7026 := strings.HasPrefix(d.code, "I96"), strings.HasPrefix(d.code, "I7026")
+		if is96 && seen7026 || is7026 && seen96 {
+			out = append(out, rules.DxExcludes1)
+		}
+		seen96, seen7026 = seen96 || is96, seen7026 || is7026
 	}
 	return out
 }

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
-	"github.com/spf13/pflag"
 
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
 	"github.com/scrub837/scrub837/reports"
@@ -114,21 +113,15 @@ func logData(log zerolog.Logger, dir string, set *codedata.Set, took time.Durati
 // dataCommand is `scrub837 data [--json] [--rules FILE] [DIR]`: what
 // --data DIR would read, and what it would not, with the reason.
 func (e *env) dataCommand(args []string) int {
-	fs := pflag.NewFlagSet("scrub837 data", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.SortFlags = false
+	fs := newFlagSet("scrub837 data")
 	asJSON := fs.Bool("json", false, "print one JSON document (for scripts) instead of the table")
 	rulesFile := fs.String("rules", "", "a rule pack YAML `FILE` whose procedure the PTP and MUE rows are kept for (default: the embedded pack's)")
 	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
-		return e.usageError(err)
-	}
-	if *help {
-		fmt.Fprintf(e.stdout, "Usage: scrub837 data [--json] [--rules FILE] [DIR]\n\n"+
-			"Lists the public data files in DIR (default $%s) that scrub837 --data DIR reads: kind, version\n"+
-			"or quarter, dates, rows; and the files it does not read, with the reason. Exit 2 when a file it\n"+
-			"recognises cannot be used, as a scrub would.\n\n%s", dataEnv, flagUsages(fs))
-		return exitOK
+	if code, done := e.parseSubcommand(fs, help, args, "Usage: scrub837 data [--json] [--rules FILE] [DIR]\n\n"+
+		"Lists the public data files in DIR (default $"+dataEnv+") that scrub837 --data DIR reads: kind, version\n"+
+		"or quarter, dates, rows; and the files it does not read, with the reason. Exit 2 when a file it\n"+
+		"recognises cannot be used, as a scrub would."); done {
+		return code
 	}
 	dir := e.getenv(dataEnv)
 	switch fs.NArg() {

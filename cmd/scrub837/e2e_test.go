@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/scrub837/scrub837/reports"
+	"github.com/scrub837/scrub837/x12io/x12test"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden/ with what the binary writes now")
@@ -213,28 +214,37 @@ func tiny837(mods string) []byte {
 	if mods != "" {
 		sv1 = "SV1*HC:0620T:" + mods + "*12500*UN*1***1"
 	}
-	tx := []string{
+	return synthFile("E2E", []string{
+		"HL*2*1*22*0", "SBR*P*18*******MB",
+		"NM1*IL*1*ZZTINY*TIM****MI*SYNE2E00001", "DMG*D8*19391231*M",
+		"NM1*PR*2*NOVITAS SOLUTIONS MEDICARE*****PI*12302",
+		"CLM*E2E-1*12500***22:B:1*Y*A*Y*Y", "HI*ABK:I70244*ABF:L97422",
+		"LX*1", sv1, "DTP*472*D8*20260112",
+	})
+}
+
+// synthFile is a file of one transaction (BHT03 batch) of the synthetic
+// billing provider, in the envelope of the small files the tests make,
+// one segment a line: subscribers are its segments from the first
+// subscriber HL (HL*2*1*22) on.
+func synthFile(batch string, subscribers []string) []byte {
+	tx := append([]string{
 		"ST*837*0001*005010X222A1",
-		"BHT*0019*00*E2E*20260120*0300*CH",
+		"BHT*0019*00*" + batch + "*20260120*0300*CH",
 		"NM1*41*2*SYNTHETIC BILLING SERVICE*****46*SYNTHSUBMIT",
 		"PER*IC*SYNTHETIC CONTACT*TE*5555550100",
 		"NM1*40*2*SYNTHETIC CLEARINGHOUSE*****46*SYNTHRECEIVE",
 		"HL*1**20*1", "PRV*BI*PXC*2080S0002X",
 		"NM1*85*2*SYNTHETIC VASCULAR ASSOCIATES*****XX*1234567893",
 		"N3*100 SYNTHETIC AVENUE", "N4*SPRINGFIELD*IL*627010000", "REF*EI*990000001",
-		"HL*2*1*22*0", "SBR*P*18*******MB",
-		"NM1*IL*1*ZZTINY*TIM****MI*SYNE2E00001", "DMG*D8*19391231*M",
-		"NM1*PR*2*NOVITAS SOLUTIONS MEDICARE*****PI*12302",
-		"CLM*E2E-1*12500***22:B:1*Y*A*Y*Y", "HI*ABK:I70244*ABF:L97422",
-		"LX*1", sv1, "DTP*472*D8*20260112",
-	}
-	tx = append(tx, fmt.Sprintf("SE*%d*0001", len(tx)+1))
+	}, subscribers...)
 	var b strings.Builder
 	b.WriteString(isa)
 	b.WriteString("GS*HC*SYNTHSUBMIT*SYNTHRECEIVE*20260120*0300*900*X*005010X222A1~\n")
 	for _, s := range tx {
 		b.WriteString(s + "~\n")
 	}
+	fmt.Fprintf(&b, "SE*%d*0001~\n", len(tx)+1)
 	b.WriteString("GE*1*900~\nIEA*1*000000900~\n")
 	return []byte(b.String())
 }
@@ -556,19 +566,7 @@ func fixturePHI(t *testing.T) phi {
 	}
 	files, _ := filepath.Glob(filepath.Join(repoRoot, "testdata", "0*.837*"))
 	for _, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.HasSuffix(path, ".gz") {
-			zr, err := gzip.NewReader(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if data, err = io.ReadAll(zr); err != nil {
-				t.Fatal(err)
-			}
-		}
+		data := x12test.ReadFile(t, path)
 		for _, seg := range strings.Split(string(data), "~") {
 			el := strings.Split(strings.TrimSpace(seg), "*")
 			switch {

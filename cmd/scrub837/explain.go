@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 
@@ -16,13 +15,9 @@ import (
 // effective pack, and the pack entries it compares against.
 func (e *env) explainCommand(args []string) int {
 	fs, seedOnly, rulesFile, help := packFlagSet("scrub837 explain", "explain the rule as --seed-only applies it")
-	if err := fs.Parse(args); err != nil {
-		return e.usageError(err)
-	}
-	if *help {
-		fmt.Fprintf(e.stdout, "Usage: scrub837 explain RULE-ID [--seed-only] [--rules FILE]\n\n"+
-			"Prints what the rule checks, its severity and source in the effective rule pack, and the pack entries\nit compares against.\n\n%s", flagUsages(fs))
-		return exitOK
+	if code, done := e.parseSubcommand(fs, help, args, "Usage: scrub837 explain RULE-ID [--seed-only] [--rules FILE]\n\n"+
+		"Prints what the rule checks, its severity and source in the effective rule pack, and the pack entries\nit compares against."); done {
+		return code
 	}
 	if fs.NArg() != 1 {
 		return e.usageError(fmt.Errorf("explain takes one RULE-ID (see scrubber/RULES.md), got %d arguments", fs.NArg()))
@@ -32,20 +27,7 @@ func (e *env) explainCommand(args []string) int {
 	if !ok {
 		return e.usageError(fmt.Errorf("no rule %q; the rules are: %s", fs.Arg(0), ruleNames()))
 	}
-	p, err := loadPack(*rulesFile, *seedOnly)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "scrub837: %v\n", err)
-		return exitUsage
-	}
-	text, err := explainRule(id, p)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "scrub837: rule pack: %v\n", err)
-		return exitUsage
-	}
-	if _, err := io.WriteString(e.stdout, text); err != nil {
-		return exitUsage
-	}
-	return exitOK
+	return e.printFromPack(*rulesFile, *seedOnly, func(p *pack.Pack) (string, error) { return explainRule(id, p) })
 }
 
 // ruleNames lists the catalogue's rule IDs.

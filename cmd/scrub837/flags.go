@@ -66,9 +66,7 @@ const (
 
 // newScrubFlags declares the scrub flags on a new flag set bound to o.
 func newScrubFlags(o *options) *pflag.FlagSet {
-	fs := pflag.NewFlagSet("scrub837", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are printed by the caller, once
-	fs.SortFlags = false
+	fs := newFlagSet("scrub837")
 	fs.StringVarP(&o.out, "out", "o", "scrub-out", "where reports go (`DIR`, created if missing)")
 	fs.StringVar(&o.format, "format", "csv,json", "which reports to write, a comma-separated `LIST` of "+strings.Join(reports.Formats(), ", "))
 	fs.StringVar(&o.rules, "rules", "", "a rule pack YAML `FILE` replacing the embedded one (default: the embedded pack)")

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/scrub837/scrub837/scrubber/rules"
 	"io"
 	"os"
 	"strconv"
@@ -18,7 +19,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/rs/zerolog"
-	"github.com/spf13/pflag"
 
 	"github.com/scrub837/scrub837/cmd/scrub837/internal/runner"
 	"github.com/scrub837/scrub837/reports"
@@ -196,8 +196,8 @@ func (h *runHistory) Record(ctx context.Context, res *runner.Result) error {
 // summaryText is the summary's line about the history.
 func (h *runHistory) summaryText(procedure string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "  history %s: %s already sent (HIST-DUPLICATE on %s)", h.store,
-		plural(h.dupClaims, "claim", "claims"), plural(h.dupLines, procedure+" line", procedure+" lines"))
+	fmt.Fprintf(&b, "  history %s: %s already sent (%s on %s)", h.store,
+		plural(h.dupClaims, "claim", "claims"), rules.HistDuplicate, plural(h.dupLines, procedure+" line", procedure+" lines"))
 	if n := int(h.seen.Load()); n > 0 {
 		fmt.Fprintf(&b, ", %s skipped as scrubbed before", plural(n, "file", "files"))
 	}
@@ -236,21 +236,15 @@ func historyClaims(s *history.Store, r *reports.Report) ([]history.Claim, error)
 // history into another (--copy-to): how a team moves from the SQLite file
 // to PostgreSQL.
 func (e *env) historyCommand(args []string) int {
-	fs := pflag.NewFlagSet("scrub837 history", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.SortFlags = false
+	fs := newFlagSet("scrub837 history")
 	target := fs.String("history", "", "the claim history: a SQLite file's `PATH` or a postgres:// URL (default: $"+historyEnv+")")
 	last := fs.IntP("last", "n", trendRuns, "list the last `N` runs")
 	copyTo := fs.String("copy-to", "", "copy every run into another, empty history (a postgres:// `URL` or a SQLite file) instead of listing")
 	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
-		return e.usageError(err)
-	}
-	if *help {
-		fmt.Fprintf(e.stdout, "Usage: scrub837 history [--history PATH|URL] [--last N] [--copy-to PATH|URL]\n\n"+
-			"Lists the claim history's last runs, oldest first: ID, start, files, target claims by status, exit code.\n"+
-			"With --copy-to, copies the whole history into another, empty one under the same key.\n\n%s", flagUsages(fs))
-		return exitOK
+	if code, done := e.parseSubcommand(fs, help, args, "Usage: scrub837 history [--history PATH|URL] [--last N] [--copy-to PATH|URL]\n\n"+
+		"Lists the claim history's last runs, oldest first: ID, start, files, target claims by status, exit code.\n"+
+		"With --copy-to, copies the whole history into another, empty one under the same key."); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return e.usageError(fmt.Errorf("history takes no arguments, got %q", fs.Args()))

@@ -8,13 +8,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,11 +23,8 @@ import (
 	"time"
 
 	"github.com/scrub837/scrub837/scrubber/history"
+	"github.com/scrub837/scrub837/scrubber/history/historytest"
 )
-
-// postgresEnv names the PostgreSQL URL the tests use (a database the role
-// may create schemas in).
-const postgresEnv = "SCRUB837_TEST_POSTGRES"
 
 // historyTestKey is the patient-key secret of the PostgreSQL tests.
 const historyTestKey = "8e3b1d5f7a9c2e4b6d8f0a1c3e5b7d9f1a3c5e7b9d2f4a6c8e0b2d4f6a8c1e3b"
@@ -65,46 +60,14 @@ func forEachStore(t *testing.T, f func(t *testing.T, h testHistory)) {
 // newSQLiteTestHistory is a SQLite file in a new folder; the first run
 // creates it and its key file.
 func newSQLiteTestHistory(t *testing.T) testHistory {
-	return testHistory{target: filepath.Join(t.TempDir(), "history.db"), sqlite: true}
+	return testHistory{target: historytest.SQLite(t), sqlite: true}
 }
 
 // newPostgresTestHistory is a schema of its own on the test server, dropped
 // after the test: the URL's search_path names it.
 func newPostgresTestHistory(t *testing.T) testHistory {
 	t.Helper()
-	base := os.Getenv(postgresEnv)
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not set under CI=true: .ci/run starts PostgreSQL with .ci/install-postgres.sh", postgresEnv)
-		}
-		t.Skipf("no PostgreSQL server: set %s (eval \"$(bash .ci/install-postgres.sh)\") to run the PostgreSQL tests", postgresEnv)
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var suffix [6]byte
-	rand.Read(suffix[:])
-	schema := "scrub837_e2e_" + hex.EncodeToString(suffix[:])
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("PostgreSQL at %s: creating a schema: %v", postgresEnv, err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return testHistory{target: u.String(), env: []string{history.KeyEnv + "=" + historyTestKey}, key: historyTestKey}
+	return testHistory{target: historytest.Postgres(t, "scrub837_e2e_"), env: []string{history.KeyEnv + "=" + historyTestKey}, key: historyTestKey}
 }
 
 // store opens the history in the test, as the command does.
@@ -120,19 +83,7 @@ func (h testHistory) store(t *testing.T) *history.Store {
 
 // db opens the history's database past the store, for what its API does
 // not show.
-func (h testHistory) db(t *testing.T) *sql.DB {
-	t.Helper()
-	driver := "pgx"
-	if h.sqlite {
-		driver = "sqlite"
-	}
-	db, err := sql.Open(driver, h.target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func (h testHistory) db(t *testing.T) *sql.DB { return historytest.DB(t, h.target) }
 
 // runs are the history's runs, oldest first.
 func (h testHistory) runs(t *testing.T) []history.RunCounts {
@@ -390,28 +341,14 @@ func TestHistoryRecordFailureExits3(t *testing.T) {
 // bigDrop is a synthetic 837P of n clean 0620T claims (prefix-000001, …),
 // one patient each, in one transaction: some hundreds of KB.
 func bigDrop(n int, prefix string) []byte {
-	tx := []string{
-		"ST*837*0001*005010X222A1", "BHT*0019*00*BIG*20260120*0300*CH",
-		"NM1*41*2*SYNTHETIC BILLING SERVICE*****46*SYNTHSUBMIT", "PER*IC*SYNTHETIC CONTACT*TE*5555550100",
-		"NM1*40*2*SYNTHETIC CLEARINGHOUSE*****46*SYNTHRECEIVE",
-		"HL*1**20*1", "PRV*BI*PXC*2080S0002X", "NM1*85*2*SYNTHETIC VASCULAR ASSOCIATES*****XX*1234567893",
-		"N3*100 SYNTHETIC AVENUE", "N4*SPRINGFIELD*IL*627010000", "REF*EI*990000001",
-	}
+	var subscribers []string
 	for i := 1; i <= n; i++ {
 		id := fmt.Sprintf("%06d", i)
-		tx = append(tx, fmt.Sprintf("HL*%d*1*22*0", i+1), "SBR*P*18*******MB",
+		subscribers = append(subscribers, fmt.Sprintf("HL*%d*1*22*0", i+1), "SBR*P*18*******MB",
 			"NM1*IL*1*ZZBIG*BO****MI*SYNBIG"+id, "DMG*D8*19400101*M", "NM1*PR*2*NOVITAS SOLUTIONS MEDICARE*****PI*12302",
 			"CLM*"+prefix+"-"+id+"*12500***22:B:1*Y*A*Y*Y", "HI*ABK:I70244", "LX*1", "SV1*HC:0620T:LT*12500*UN*1***1", "DTP*472*D8*20260112")
 	}
-	tx = append(tx, fmt.Sprintf("SE*%d*0001", len(tx)+1))
-	var b strings.Builder
-	b.WriteString(isa)
-	b.WriteString("GS*HC*SYNTHSUBMIT*SYNTHRECEIVE*20260120*0300*900*X*005010X222A1~\n")
-	for _, seg := range tx {
-		b.WriteString(seg + "~\n")
-	}
-	b.WriteString("GE*1*900~\nIEA*1*000000900~\n")
-	return []byte(b.String())
+	return synthFile("BIG", subscribers)
 }
 
 // heldRun is a run of the binary reading standard input, held part way.
@@ -802,19 +739,14 @@ func TestHistoryHoldsNoPHI(t *testing.T) {
 			}
 		} else {
 			db := h.db(t)
-			for _, table := range []string{"meta", "schema_version", "runs", "files", "claims", "claim_lines"} {
-				rows, err := db.Query("SELECT t::text FROM " + table + " t")
-				if err != nil {
-					t.Fatal(err)
-				}
-				for rows.Next() {
-					var row string
-					if err := rows.Scan(&row); err != nil {
-						t.Fatal(err)
-					}
+			tables := historytest.Tables(t, db)
+			if len(tables) < 6 {
+				t.Fatalf("tables in the history's schema: %v", tables)
+			}
+			for _, table := range tables {
+				for _, row := range historytest.Rows(t, db, table) {
 					dump = append(append(dump, row...), '\n')
 				}
-				rows.Close()
 			}
 		}
 		if !bytes.Contains(dump, []byte("DX-CLEAN-PATIENT")) || !bytes.Contains(dump, []byte("MOD-UNLISTED")) {

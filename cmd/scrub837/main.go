@@ -123,27 +123,29 @@ func (e *env) usageError(err error) int {
 // rulesCommand prints the effective rule pack.
 func (e *env) rulesCommand(args []string) int {
 	fs, seedOnly, rulesFile, help := packFlagSet("scrub837 rules", "drop every pack entry whose source is codeset")
-	if err := fs.Parse(args); err != nil {
-		return e.usageError(err)
-	}
-	if *help {
-		fmt.Fprintf(e.stdout, "Usage: scrub837 rules [--seed-only] [--rules FILE]\n\nPrints the effective rule pack as YAML (what a scrub run would apply).\n\n%s", flagUsages(fs))
-		return exitOK
+	if code, done := e.parseSubcommand(fs, help, args, "Usage: scrub837 rules [--seed-only] [--rules FILE]\n\nPrints the effective rule pack as YAML (what a scrub run would apply)."); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return e.usageError(fmt.Errorf("rules takes no arguments, got %q", fs.Args()))
 	}
-	pack, err := loadPack(*rulesFile, *seedOnly)
+	return e.printFromPack(*rulesFile, *seedOnly, effectiveYAML)
+}
+
+// printFromPack loads the rule pack the flags name and prints what text
+// makes of it: the end of every subcommand that reads the pack.
+func (e *env) printFromPack(rulesFile string, seedOnly bool, text func(*pack.Pack) (string, error)) int {
+	p, err := loadPack(rulesFile, seedOnly)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "scrub837: %v\n", err)
 		return exitUsage
 	}
-	text, err := effectiveYAML(pack)
+	out, err := text(p)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "scrub837: rule pack: %v\n", err)
 		return exitUsage
 	}
-	if _, err := io.WriteString(e.stdout, text); err != nil {
+	if _, err := io.WriteString(e.stdout, out); err != nil {
 		return exitUsage
 	}
 	return exitOK
@@ -152,13 +154,34 @@ func (e *env) rulesCommand(args []string) int {
 // packFlagSet is the flag set of a subcommand that reads the rule pack:
 // --seed-only, --rules FILE and --help.
 func packFlagSet(name, seedOnlyUsage string) (fs *pflag.FlagSet, seedOnly *bool, rulesFile *string, help *bool) {
-	fs = pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are printed by the caller, once
-	fs.SortFlags = false
+	fs = newFlagSet(name)
 	seedOnly = fs.Bool("seed-only", false, seedOnlyUsage)
 	rulesFile = fs.String("rules", "", "a rule pack YAML `FILE` replacing the embedded one (default: the embedded pack)")
 	help = fs.BoolP("help", "h", false, "show this help")
 	return fs, seedOnly, rulesFile, help
+}
+
+// parseSubcommand parses a subcommand's args into fs. With --help (help)
+// it prints usage, a blank line and the flags instead. done says the
+// command ends there, with code.
+func (e *env) parseSubcommand(fs *pflag.FlagSet, help *bool, args []string, usage string) (code int, done bool) {
+	if err := fs.Parse(args); err != nil {
+		return e.usageError(err), true
+	}
+	if *help {
+		fmt.Fprintf(e.stdout, "%s\n\n%s", usage, flagUsages(fs))
+		return exitOK, true
+	}
+	return 0, false
+}
+
+// newFlagSet is an empty flag set that lists its flags in the order
+// they are declared and prints nothing: the caller prints errors, once.
+func newFlagSet(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	return fs
 }
 
 // versionCommand prints the version, the Go release and, when the binary

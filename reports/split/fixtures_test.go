@@ -2,10 +2,7 @@ package split
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -98,35 +95,6 @@ func edit(old string, news ...string) []string {
 
 // corpusDir holds real X12 files written by others (see its MANIFEST.tsv).
 const corpusDir = "../../testdata/corpus"
-
-func readManifest(t *testing.T) []map[string]string {
-	t.Helper()
-	f, err := os.Open(filepath.Join(corpusDir, "MANIFEST.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.Comma, cr.LazyQuotes, cr.FieldsPerRecord = '\t', true, -1
-	records, err := cr.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rows []map[string]string
-	for _, rec := range records[1:] {
-		row := map[string]string{}
-		for i, name := range records[0] {
-			if i < len(rec) {
-				row[name] = rec[i]
-			}
-		}
-		rows = append(rows, row)
-	}
-	if len(rows) < 40 {
-		t.Fatalf("manifest has only %d rows", len(rows))
-	}
-	return rows
-}
 
 // repairTrailers rewrites a corpus file with right SE01, GE01 and IEA01 and
 // trailers that repeat their header's control number, from the manifest's

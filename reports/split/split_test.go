@@ -2,10 +2,7 @@ package split
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
-	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -13,26 +10,8 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/x12io"
+	"github.com/scrub837/scrub837/x12io/x12test"
 )
-
-// readSample reads a file of testdata, decompressing .gz.
-func readSample(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if data, err = io.ReadAll(zr); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return data
-}
 
 var decisions = []struct {
 	name string
@@ -57,7 +36,7 @@ func TestSplitSamples(t *testing.T) {
 	for _, path := range paths {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
-			input := readSample(t, path)
+			input := x12test.ReadFile(t, path)
 			for _, d := range decisions {
 				res := checkSplit(t, input, d.held)
 				if (res.err != nil) != refused[name] {
@@ -74,7 +53,7 @@ func TestSplitSamples(t *testing.T) {
 // The 837I of 05-not-837p.837 is split like any transaction (its claims
 // go where held says), and its 835 holds no claim: in neither half.
 func TestOtherTransactionsAreSplitByClaimAndThe835IsInNeither(t *testing.T) {
-	input := readSample(t, "../../testdata/05-not-837p.837")
+	input := x12test.ReadFile(t, "../../testdata/05-not-837p.837")
 	res := checkSplit(t, input, noneHeld)
 	if res.err != nil || res.counts.Claims == 0 || res.counts.Held != 0 {
 		t.Fatalf("counts %+v, err %v", res.counts, res.err)
@@ -93,12 +72,12 @@ func TestOtherTransactionsAreSplitByClaimAndThe835IsInNeither(t *testing.T) {
 // x12io), so the layouts of real senders (a "<" component separator, a
 // newline terminator, indented segments, several ISAs, 4010) are split too.
 func TestSplitCorpus(t *testing.T) {
-	rows := readManifest(t)
+	rows := x12test.Manifest(t, corpusDir)
 	splitAsIs, splitRepaired := 0, 0
 	for _, row := range rows {
 		path := row["saved_path"]
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			input := readSample(t, filepath.Join(corpusDir, path))
+			input := x12test.ReadFile(t, filepath.Join(corpusDir, path))
 			fixed, repairable := repairTrailers(input, row)
 			var asIs, repaired error
 			for _, d := range decisions {

@@ -2,7 +2,6 @@ package claim_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,8 @@ import (
 	"github.com/scrub837/scrub837/scrubber/claim"
 	"github.com/scrub837/scrub837/scrubber/internal/claimtest"
 	"github.com/scrub837/scrub837/x12io"
+	"github.com/scrub837/scrub837/x12io/benchdrop"
+	"github.com/scrub837/scrub837/x12io/x12test"
 )
 
 // options are the reader's options in these tests: 0620T, a few related
@@ -58,6 +59,21 @@ func readFixture(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// readEdited reads fixture name with each edit's first text replaced by
+// its second, once; a text the fixture lacks fails the test (the edit
+// would silently test nothing).
+func readEdited(t testing.TB, name string, edits [][2]string) ([]*claim.Claim, []*claim.Error, claim.Counts) {
+	t.Helper()
+	text := string(readFixture(t, name))
+	for _, edit := range edits {
+		if !strings.Contains(text, edit[0]) {
+			t.Fatalf("fixture has no %q", edit[0])
+		}
+		text = strings.Replace(text, edit[0], edit[1], 1)
+	}
+	return read(t, name, []byte(text))
 }
 
 func linePos(data []byte, n int) claim.Pos { return claimtest.LinePos(data, n) }
@@ -161,20 +177,13 @@ func TestModelClaims(t *testing.T) {
 // The claim's REF*F8 is the 2300 one: not a line's (2400) nor an other
 // payer's (2330) REF of the same qualifier. CLM05-3 is read as written.
 func TestFrequencyAndOriginalRef(t *testing.T) {
-	text := string(readFixture(t, "claims.txt"))
-	for _, edit := range [][2]string{
+	claims, problems, _ := readEdited(t, "claims.txt", [][2]string{
 		{"REF*D9*TRACE1~", "REF*F8*PAYERCLAIM1~"},
 		{"REF*G2*OTHERRENDER~", "REF*F8*OTHERPAYER~"},
 		{"REF*6R*L1~", "REF*F8*LINE~"},
 		{"CLM*C2*750***11:B:1*", "CLM*C2*750***11:B:8*"},
 		{"CLM*C4*200***11:B:1*", "CLM*C4*200***11*"},
-	} {
-		if !strings.Contains(text, edit[0]) {
-			t.Fatalf("fixture has no %q", edit[0])
-		}
-		text = strings.Replace(text, edit[0], edit[1], 1)
-	}
-	claims, problems, _ := read(t, "claims.txt", []byte(text))
+	})
 	if len(problems) != 0 || len(claims) != 3 {
 		t.Fatalf("%d claims, problems %+v", len(claims), problems)
 	}
@@ -298,7 +307,7 @@ func TestModelOnlyHCIsTarget(t *testing.T) {
 // claims it does not return cost no allocations once its buffers have
 // grown.
 func TestModelStreaming(t *testing.T) {
-	small, large := claimtest.Drop(200, 0), claimtest.Drop(2200, 0)
+	small, large := benchdrop.Claims(200, 0), benchdrop.Claims(2200, 0)
 	allocs := func(data []byte) float64 {
 		return testing.AllocsPerRun(3, func() {
 			r := claim.NewReader(x12io.NewReader(bytes.NewReader(data)), options("drop"))
@@ -323,21 +332,11 @@ func TestModelStreaming(t *testing.T) {
 // corpus and a generated drop: every shape of input the tests have.
 func inputs(t *testing.T) map[string][]byte {
 	t.Helper()
-	out := map[string][]byte{"drop": claimtest.Drop(3000, 3)}
+	out := map[string][]byte{"drop": benchdrop.Claims(3000, 3)}
 	for _, pattern := range []string{"*.837*", "corpus/*/*.txt", "corpus/*/*.edi"} {
 		paths, _ := filepath.Glob(filepath.Join("..", "..", "testdata", pattern))
 		for _, path := range paths {
-			data, err := os.ReadFile(path)
-			if err == nil && strings.HasSuffix(path, ".gz") {
-				var zr *gzip.Reader
-				if zr, err = gzip.NewReader(bytes.NewReader(data)); err == nil {
-					data, err = io.ReadAll(zr)
-				}
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[path] = data
+			out[path] = x12test.ReadFile(t, path)
 		}
 	}
 	if len(out) < 10 {
@@ -420,7 +419,7 @@ func TestConcurrentPanicReachesNext(t *testing.T) {
 	o := options("x")
 	o.Concurrent = true
 	o.Related = func([]byte) bool { panic("walker bug") }
-	r := claim.NewReader(x12io.NewReader(bytes.NewReader(claimtest.Drop(3000, 0))), o)
+	r := claim.NewReader(x12io.NewReader(bytes.NewReader(benchdrop.Claims(3000, 0))), o)
 	defer r.Close()
 	defer func() {
 		if p := recover(); p != "walker bug" {
@@ -440,7 +439,7 @@ func TestConcurrentClose(t *testing.T) {
 	o := options("x")
 	o.Concurrent = true
 	for _, after := range []int{0, 1, 500} {
-		r := claim.NewReader(x12io.NewReader(bytes.NewReader(claimtest.Drop(3000, 1))), o)
+		r := claim.NewReader(x12io.NewReader(bytes.NewReader(benchdrop.Claims(3000, 1))), o)
 		for range after {
 			if _, err := r.Next(); err != nil {
 				t.Fatal(err)
@@ -454,18 +453,11 @@ func TestConcurrentClose(t *testing.T) {
 // NPIs are read from NM1 segments whose NM108 is XX only, each 2310A
 // repetition (referring DN, primary care P3) on its own.
 func TestProviderNPIs(t *testing.T) {
-	text := string(readFixture(t, "claims.txt"))
-	for _, edit := range [][2]string{
+	claims, problems, _ := readEdited(t, "claims.txt", [][2]string{
 		{"NM1*DN*1*REFER*ROBERT****XX*1111111112~", "NM1*P3*1*CARE*PRIMA****XX*1111111113~\nNM1*DN*1*REFER*ROBERT****XX*1111111112~"},
 		{"NM1*77*2*HOSPITAL*****XX*3333333336~", "NM1*77*2*HOSPITAL*****24*333333333~"},
 		{"SE*80*0001~", "SE*81*0001~"},
-	} {
-		if !strings.Contains(text, edit[0]) {
-			t.Fatalf("fixture has no %q", edit[0])
-		}
-		text = strings.Replace(text, edit[0], edit[1], 1)
-	}
-	claims, problems, _ := read(t, "claims.txt", []byte(text))
+	})
 	if len(problems) != 0 || len(claims) != 3 {
 		t.Fatalf("%d claims, problems %+v", len(claims), problems)
 	}

@@ -1,6 +1,10 @@
 package codedata
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/scrub837/scrub837/scrubber/internal/d8"
+)
 
 // date is a calendar date as the number CCYYMMDD (20260112), the way dates
 // of service arrive in the claim, so that dates compare as integers. 0 is
@@ -12,22 +16,8 @@ const openEnd date = 99991231
 // parseDate reads CCYYMMDD (a claim's D8 date, a PTP file's dates) and
 // checks that the day exists. It does not allocate.
 func parseDate[T string | []byte](s T) (date, bool) {
-	if len(s) != 8 {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < 8; i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	y, m, d := n/10000, n/100%100, n%100
-	if y < 1900 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
-		return 0, false
-	}
-	return date(n), true
+	n, ok := d8.Parse(s)
+	return date(n), ok
 }
 
 func makeDate(y, m, d int) date { return date(y*10000 + m*100 + d) }
@@ -43,24 +33,11 @@ func (d date) String() string {
 	return fmt.Sprintf("%08d", int(d))
 }
 
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
 // quarterEnd is the last day of the calendar quarter that holds d: CMS
 // publishes NCCI files for a calendar quarter.
 func quarterEnd(d date) date {
 	m := (d.month()-1)/3*3 + 3
-	return makeDate(d.year(), m, daysIn(d.year(), m))
+	return makeDate(d.year(), m, d8.DaysIn(d.year(), m))
 }
 
 // dayBefore is the day before d.
@@ -70,7 +47,7 @@ func dayBefore(d date) date {
 		return makeDate(y, m, day-1)
 	}
 	if m > 1 {
-		return makeDate(y, m-1, daysIn(y, m-1))
+		return makeDate(y, m-1, d8.DaysIn(y, m-1))
 	}
 	return makeDate(y-1, 12, 31)
 }

@@ -102,8 +102,6 @@ func (t *ptpTable) init(want codeSet) {
 
 type failFunc func(line int, reason string, err error) error
 
-// read streams one part. It checks every row and keeps the rows of pairs
-// that involve a wanted code.
 // ptpPart is what one part file holds for the wanted codes.
 type ptpPart struct {
 	rows      map[pairKey][]ptpRow

@@ -116,11 +116,15 @@ func (o owner) own(s *string) {
 	*s = o.all[off : off+uintptr(len(*s))]
 }
 
-func (d *decoder) uvarint() uint64 {
+func (d *decoder) uvarint() uint64 { return readVarint(d, binary.Uvarint) }
+func (d *decoder) varint() int64   { return readVarint(d, binary.Varint) }
+
+// readVarint reads one number with read (binary.Uvarint or binary.Varint).
+func readVarint[T uint64 | int64](d *decoder, read func([]byte) (T, int)) T {
 	if d.bad {
 		return 0
 	}
-	v, n := binary.Uvarint(d.b)
+	v, n := read(d.b)
 	if n <= 0 {
 		d.bad = true
 		return 0
@@ -129,25 +133,9 @@ func (d *decoder) uvarint() uint64 {
 	return v
 }
 
-func (d *decoder) varint() int64 {
-	if d.bad {
-		return 0
-	}
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.bad = true
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
+// str reads a string: a count of bytes, then the bytes.
 func (d *decoder) str() string {
-	n := d.uvarint()
-	if d.bad || n > uint64(len(d.b)) {
-		d.bad = true
-		return ""
-	}
+	n := d.count() // 0 once bad
 	var s string
 	if d.view && n > 0 {
 		s = unsafe.String(&d.b[0], n)

@@ -2,22 +2,14 @@ package history_test
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
-	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/scrub837/scrub837/scrubber/history"
+	"github.com/scrub837/scrub837/scrubber/history/historytest"
 )
-
-// postgresEnv names the PostgreSQL URL the tests use (a database the role
-// may create schemas in); .ci/install-postgres.sh prints it.
-const postgresEnv = "SCRUB837_TEST_POSTGRES"
 
 // testKey is the patient-key secret of the tests (64 hex digits).
 const testKey = "5c0b1e7d9a4f2c6e8b3d1a0f7e5c9b2d4a6f8e1c3b5d7a9f0e2c4b6d8a1f3e5c"
@@ -30,7 +22,7 @@ type backend struct {
 }
 
 var backends = []backend{
-	{"sqlite", newSQLiteHistory},
+	{"sqlite", func(t *testing.T) string { return historytest.SQLite(t) }},
 	{"postgres", newPostgresHistory},
 }
 
@@ -42,62 +34,9 @@ func forEachBackend(t *testing.T, f func(t *testing.T, b backend)) {
 	}
 }
 
-func newSQLiteHistory(t *testing.T) string {
-	return filepath.Join(t.TempDir(), "history.db")
-}
-
-// postgresURL is the test server's URL; without one the test skips, or
-// fails under CI=true, where .ci/run starts the server.
-func postgresURL(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv(postgresEnv)
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not set under CI=true: .ci/run starts PostgreSQL with .ci/install-postgres.sh", postgresEnv)
-		}
-		t.Skipf("no PostgreSQL server: set %s (eval \"$(bash .ci/install-postgres.sh)\") to run the PostgreSQL tests", postgresEnv)
-	}
-	return u
-}
-
-// newPostgresHistory makes a schema of its own for the test and returns a
-// URL whose search_path is that schema.
-func newPostgresHistory(t *testing.T) string {
-	t.Helper()
-	base := postgresURL(t)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := admin.PingContext(ctx); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL at %s: %v", postgresEnv, err)
-		}
-		t.Skipf("no PostgreSQL server at %s: %v", postgresEnv, err)
-	}
-	var suffix [6]byte
-	rand.Read(suffix[:])
-	schema := "history_test_" + hex.EncodeToString(suffix[:])
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// newPostgresHistory is a schema of its own on the test server (see
+// historytest.Postgres).
+func newPostgresHistory(t *testing.T) string { return historytest.Postgres(t, "history_test_") }
 
 func openHistory(t *testing.T, target string) *history.Store {
 	t.Helper()
@@ -161,7 +100,7 @@ func duplicates(t *testing.T, s *history.Store, claims ...history.Claim) []histo
 // tableRows counts the rows of each table.
 func tableRows(t *testing.T, target string) map[string]int {
 	t.Helper()
-	db := rawDB(t, target)
+	db := historytest.DB(t, target)
 	out := map[string]int{}
 	for _, table := range []string{"runs", "files", "claims", "claim_lines"} {
 		var n int
@@ -171,19 +110,4 @@ func tableRows(t *testing.T, target string) map[string]int {
 		out[table] = n
 	}
 	return out
-}
-
-// rawDB opens a history's database directly, past the package.
-func rawDB(t *testing.T, target string) *sql.DB {
-	t.Helper()
-	driver, dsn := "pgx", target
-	if filepath.IsAbs(target) {
-		driver, dsn = "sqlite", target
-	}
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }

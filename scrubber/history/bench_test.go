@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/scrub837/scrub837/scrubber/history"
+	"github.com/scrub837/scrub837/scrubber/history/historytest"
 )
 
 // The history benchmark (scripts/bench-history.sh runs it; never part of
@@ -261,7 +262,7 @@ func cpuTime() time.Duration {
 // dropPatientIndex drops the index claims_patient and returns the func that
 // builds it again, from its definition as the history holds it.
 func dropPatientIndex(t *testing.T, target string) (recreate func()) {
-	db := rawDB(t, target)
+	db := historytest.DB(t, target)
 	query := `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'claims_patient'`
 	if !filepath.IsAbs(target) {
 		query = `SELECT pg_get_indexdef('claims_patient'::regclass)`

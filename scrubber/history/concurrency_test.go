@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/scrub837/scrub837/scrubber/history"
+	"github.com/scrub837/scrub837/scrubber/history/historytest"
 )
 
 // The test binary runs itself as a recorder process when childEnv is set:
@@ -86,7 +87,7 @@ func checkNights(t *testing.T, target string, ids ...string) {
 			t.Errorf("%s: %d rows, want %d", table, n, want[table])
 		}
 	}
-	db := rawDB(t, target)
+	db := historytest.DB(t, target)
 	for _, id := range ids {
 		var runs, claims, lines, foreign int
 		err := db.QueryRow(`SELECT COUNT(DISTINCT r.id), COUNT(DISTINCT c.id), COUNT(*),

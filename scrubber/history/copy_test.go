@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/history"
+	"github.com/scrub837/scrub837/scrubber/history/historytest"
 )
 
 func TestCopyFromSQLite(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
-		srcPath := newSQLiteHistory(t)
+		srcPath := historytest.SQLite(t)
 		src := openHistory(t, srcPath)
 		var probe []history.Claim
 		for n := 1; n <= 3; n++ {
@@ -52,7 +53,7 @@ func TestCopyFromSQLite(t *testing.T) {
 		if again != 0 {
 			t.Errorf("copied %d runs into a history that had some", again)
 		}
-		other, err := history.Open(ctx, newSQLiteHistory(t), "") // a key file of its own
+		other, err := history.Open(ctx, historytest.SQLite(t), "") // a key file of its own
 		if err != nil {
 			t.Fatal(err)
 		}

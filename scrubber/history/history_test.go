@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/scrub837/scrub837/scrubber/history"
+	"github.com/scrub837/scrub837/scrubber/history/historytest"
 )
 
 func TestDuplicateAcrossRuns(t *testing.T) {
@@ -247,7 +248,7 @@ func TestRunsAndPrune(t *testing.T) {
 }
 
 func TestRecordRejectsInconsistentRuns(t *testing.T) {
-	s := openHistory(t, newSQLiteHistory(t))
+	s := openHistory(t, historytest.SQLite(t))
 	ctx := context.Background()
 	c := claim(s, "CLM-A", "a.837", "MBR001", "20260105", "RT")
 	if err := s.Record(ctx, run("r", 1), []history.File{okFile("other.837")}, []history.Claim{c}); err == nil {
@@ -309,7 +310,7 @@ func TestRecordCancelledMidTransactionLeavesNothing(t *testing.T) {
 }
 
 func TestPatientKey(t *testing.T) {
-	s := openHistory(t, newSQLiteHistory(t))
+	s := openHistory(t, historytest.SQLite(t))
 	k := s.PatientKey("60054", "W123456789")
 	if k.IsZero() {
 		t.Fatal("zero key for a member")
@@ -323,7 +324,7 @@ func TestPatientKey(t *testing.T) {
 	if s.PatientKey("60054", "W123456788") == k {
 		t.Error("two members share a key")
 	}
-	other, err := history.Open(context.Background(), newSQLiteHistory(t), "a1"+testKey[2:])
+	other, err := history.Open(context.Background(), historytest.SQLite(t), "a1"+testKey[2:])
 	if err != nil {
 		t.Fatal(err)
 	}

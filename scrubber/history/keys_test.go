@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/history"
+	"github.com/scrub837/scrub837/scrubber/history/historytest"
 )
 
 func wantUsageError(t *testing.T, what string, s *history.Store, err error) {
@@ -26,7 +27,7 @@ func wantUsageError(t *testing.T, what string, s *history.Store, err error) {
 
 func TestSQLiteKeyFile(t *testing.T) {
 	ctx := context.Background()
-	path := newSQLiteHistory(t)
+	path := historytest.SQLite(t)
 	s, err := history.Open(ctx, path, "")
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func TestSQLiteKeyFile(t *testing.T) {
 }
 
 func TestSQLiteKeyFileMadeOnceByConcurrentOpens(t *testing.T) {
-	path := newSQLiteHistory(t)
+	path := historytest.SQLite(t)
 	keys := make([]history.PatientKey, 4)
 	var wg sync.WaitGroup
 	for i := range keys {
@@ -125,18 +126,7 @@ func TestMigrations(t *testing.T) {
 		record(t, s, run("night-1", 1), []history.File{okFile("a")}, claim(s, "A", "a", "W1", "20260105", "RT"))
 		s.Close()
 		versions := func() []int {
-			rows, err := rawDB(t, target).Query("SELECT version FROM schema_version ORDER BY version")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var v []int
-			for rows.Next() {
-				var n int
-				rows.Scan(&n)
-				v = append(v, n)
-			}
-			return v
+			return historytest.Column[int](t, historytest.DB(t, target), "SELECT version FROM schema_version ORDER BY version")
 		}
 		want := make([]int, history.SchemaVersion())
 		for i := range want {
@@ -157,7 +147,7 @@ func TestMigrations(t *testing.T) {
 		s.Close()
 
 		// A history from a newer scrub837 is refused.
-		if _, err := rawDB(t, target).Exec("INSERT INTO schema_version (version, applied_at) VALUES (999, 'later')"); err != nil {
+		if _, err := historytest.DB(t, target).Exec("INSERT INTO schema_version (version, applied_at) VALUES (999, 'later')"); err != nil {
 			t.Fatal(err)
 		}
 		s, err := history.Open(context.Background(), target, testKey)
@@ -178,7 +168,7 @@ func equalInts(a, b []int) bool {
 }
 
 func TestNotAHistory(t *testing.T) {
-	path := newSQLiteHistory(t)
+	path := historytest.SQLite(t)
 	if err := os.WriteFile(path, []byte("ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260101*1200*^*00501*000000001*0*P*:~\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}

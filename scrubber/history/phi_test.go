@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scrub837/scrub837/scrubber/history"
+	"github.com/scrub837/scrub837/scrubber/history/historytest"
 )
 
 // phiMembers are member IDs distinctive enough that finding one in the
@@ -46,7 +47,7 @@ func secrets(t *testing.T) map[string][]byte {
 }
 
 func TestNoPHIInSQLiteFiles(t *testing.T) {
-	path := newSQLiteHistory(t)
+	path := historytest.SQLite(t)
 	s := openHistory(t, path)
 	recordPHINight(t, s)
 	scan := func(when string) {
@@ -86,32 +87,14 @@ func TestNoPHIInPostgresRows(t *testing.T) {
 	target := newPostgresHistory(t)
 	s := openHistory(t, target)
 	recordPHINight(t, s)
-	db := rawDB(t, target)
-	rows, err := db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		tables = append(tables, name)
-	}
-	rows.Close()
+	db := historytest.DB(t, target)
+	tables := historytest.Tables(t, db)
 	if len(tables) < 6 {
 		t.Fatalf("tables in the history's schema: %v", tables)
 	}
 	sawClaim := false
 	for _, table := range tables {
-		rows, err := db.Query(`SELECT t::text FROM ` + table + ` t`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var row string
-			if err := rows.Scan(&row); err != nil {
-				t.Fatal(err)
-			}
+		for _, row := range historytest.Rows(t, db, table) {
 			sawClaim = sawClaim || strings.Contains(row, "CLM-1")
 			for what, b := range secrets(t) {
 				if strings.Contains(row, string(b)) {
@@ -119,7 +102,6 @@ func TestNoPHIInPostgresRows(t *testing.T) {
 				}
 			}
 		}
-		rows.Close()
 	}
 	if !sawClaim {
 		t.Fatal("no row holds a claim ID: the scan reads the wrong rows")

@@ -27,8 +27,8 @@ import (
 func skipCrossClaims(results []*scrubber.FileResult, err error) int {
 	why := SafeText(err.Error())
 	return fileNotice(results, rules.FileCrossClaimSkipped, func(res *scrubber.FileResult) string {
-		return fmt.Sprintf("the cross-claim rules (LINE-DUPLICATE across claims, BUNDLE-CROSS-CLAIM) could not run: %s. "+
-			"This file's %d target claims were not compared with the other claims of the run", why, res.TargetClaims)
+		return fmt.Sprintf("the cross-claim rules (%s across claims, %s) could not run: %s. "+
+			"This file's %d target claims were not compared with the other claims of the run", rules.LineDuplicate, rules.BundleCrossClaim, why, res.TargetClaims)
 	}, "free space in the temporary folder ($TMPDIR) or raise the open-file limit (ulimit -n) and run again; "+
 		"until then, check these claims for duplicates across claims by hand")
 }
@@ -39,8 +39,8 @@ func skipCrossClaims(results []*scrubber.FileResult, err error) int {
 func skipHistory(results []*scrubber.FileResult, err error) int {
 	why := SafeText(err.Error())
 	return fileNotice(results, rules.FileHistorySkipped, func(res *scrubber.FileResult) string {
-		return fmt.Sprintf("the claim history could not be checked for duplicates (HIST-DUPLICATE): %s. "+
-			"This file's %d target claims were not compared with earlier nights' claims", why, res.TargetClaims)
+		return fmt.Sprintf("the claim history could not be checked for duplicates (%s): %s. "+
+			"This file's %d target claims were not compared with earlier nights' claims", rules.HistDuplicate, why, res.TargetClaims)
 	}, "make the history reachable (the database, its key) and run again before sending these claims; "+
 		"until then, check them against earlier nights' claims by hand")
 }

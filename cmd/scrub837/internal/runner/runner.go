@@ -11,6 +11,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"github.com/scrub837/scrub837/scrubber/rules"
 	"io"
 	"os"
 	"runtime"
@@ -301,7 +302,7 @@ func run(cfg Config) (*Result, error) {
 			}
 			spool.rollback(beforeHistory)
 			n := skipHistory(results, err)
-			log.Error().Err(err).Int("files", n).Msg("the claim history could not be checked for duplicates: the reports are written without HIST-DUPLICATE")
+			log.Error().Err(err).Int("files", n).Msg("the claim history could not be checked for duplicates: the reports are written without " + rules.HistDuplicate.String())
 			degraded = append(degraded, "claim history not checked ("+SafeText(err.Error())+")")
 		}
 	}
