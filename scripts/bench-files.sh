@@ -26,31 +26,18 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-GO=${GO:-go}
+BENCH_NAME=bench-files
+. scripts/benchlib.sh
 NFILES=${BENCH_FILES_N:-5000}
 PERFILE=${BENCH_FILE_CLAIMS:-4}
 RUNS=${BENCH_RUNS:-5}
 read -r -a JS <<<"${BENCH_J:-1 2}"
-BASELINE=${BENCH_BASELINE:-}
 SEED=${BENCH_SEED:-1}
 
-die() {
-	echo "bench-files: $*" >&2
-	exit 2
-}
-/usr/bin/time -v true >/dev/null 2>&1 || die "GNU /usr/bin/time is needed (apt-get install time)"
 for v in "$NFILES" "$PERFILE" "$RUNS"; do
 	case $v in '' | *[!0-9]* | 0) die "BENCH_FILES_N, BENCH_FILE_CLAIMS and BENCH_RUNS must be positive numbers" ;; esac
 done
-if [ -n "$BASELINE" ]; then
-	BASELINE=$(cd "$(dirname "$BASELINE")" && pwd)/$(basename "$BASELINE")
-	[ -x "$BASELINE" ] || die "BENCH_BASELINE=$BASELINE is not an executable"
-fi
-
-echo "building bin/scrub837 and bin/gen837..." >&2
-mkdir -p bin
-"$GO" build -o bin/scrub837 ./cmd/scrub837
-"$GO" build -o bin/gen837 ./cmd/gen837
+build_binaries
 BIN=$PWD/bin/scrub837
 
 TMP=$(mktemp -d "${BENCH_TMP:-/tmp}/scrub837-files.XXXXXX")

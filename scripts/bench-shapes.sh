@@ -22,21 +22,11 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-GO=${GO:-go}
+BENCH_NAME=bench-shapes
+. scripts/benchlib.sh
 SCALE=${SHAPES_SCALE:-1}
-BASELINE=${BENCH_BASELINE:-}
 TIMEOUT=${BENCH_TIMEOUT:-600}
-
-[ -x /usr/bin/time ] || { echo "bench-shapes: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
-if [ -n "$BASELINE" ]; then
-	BASELINE=$(cd "$(dirname "$BASELINE")" && pwd)/$(basename "$BASELINE")
-	[ -x "$BASELINE" ] || { echo "bench-shapes: BENCH_BASELINE=$BASELINE is not an executable" >&2; exit 2; }
-fi
-
-echo "building bin/scrub837 and bin/gen837..." >&2
-mkdir -p bin
-"$GO" build -o bin/scrub837 ./cmd/scrub837
-"$GO" build -o bin/gen837 ./cmd/gen837
+build_binaries
 
 TMP=$(mktemp -d "${BENCH_TMP:-/tmp}/scrub837-shapes.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT

@@ -47,38 +47,25 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-GO=${GO:-go}
+BENCH_NAME=bench
+. scripts/benchlib.sh
 RUNS=${BENCH_RUNS:-3}
 FILES=${BENCH_FILES:-4}
 SHARE=${BENCH_TARGET_SHARE:-0.10}
 DEFECTS=${BENCH_DEFECT_RATE:-0.05}
 SEED=${BENCH_SEED:-1}
-BASELINE=${BENCH_BASELINE:-}
 DATA=${BENCH_DATA:-}
 read -r -a SIZES <<<"${BENCH_SIZES:-250MB 500MB 1GB}"
 BIG=${SIZES[${#SIZES[@]}-1]}
 
-die() {
-	echo "bench: $*" >&2
-	exit 2
-}
-[ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
-/usr/bin/time -v true >/dev/null 2>&1 || die "/usr/bin/time does not support -v (GNU time is needed)"
 case $RUNS in '' | *[!0-9]* | 0) die "BENCH_RUNS must be a positive number" ;; esac
-if [ -n "$BASELINE" ]; then
-	BASELINE=$(cd "$(dirname "$BASELINE")" && pwd)/$(basename "$BASELINE")
-	[ -x "$BASELINE" ] || die "BENCH_BASELINE=$BASELINE is not an executable"
-fi
 if [ -n "$DATA" ]; then
 	[ -z "$BASELINE" ] || die "BENCH_DATA and BENCH_BASELINE cannot be used together"
 	[ -d "$DATA" ] || die "BENCH_DATA=$DATA is not a folder"
 	DATA=$(cd "$DATA" && pwd)
 fi
 
-echo "building bin/scrub837 and bin/gen837..." >&2
-mkdir -p bin
-"$GO" build -o bin/scrub837 ./cmd/scrub837
-"$GO" build -o bin/gen837 ./cmd/gen837
+build_binaries
 
 TMP=$(mktemp -d "${BENCH_TMP:-/tmp}/scrub837-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
